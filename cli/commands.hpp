@@ -1,0 +1,12 @@
+// Each command lives in its own file and adds itself to the app; its callback does the
+// work and may throw monet::core::Error, which main() turns into exit code 2.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace monet::cli {
+
+void add_list_command(CLI::App& app);
+void add_describe_command(CLI::App& app);
+
+}  // namespace monet::cli

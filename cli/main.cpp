@@ -1,0 +1,36 @@
+// monet-sim: parse options, call the library, write files. Exit codes: 0 success,
+// 2 bad input or usage (with one message naming file, line, field, value and rule),
+// 1 internal error.
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"monet-sim: training and inference of neural networks on heterogeneous "
+               "dataflow accelerators"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "monet-sim 0.1.0");
+  monet::cli::add_list_command(app);
+  monet::cli::add_describe_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const monet::core::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

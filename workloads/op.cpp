@@ -1,0 +1,126 @@
+#include "workloads/op.hpp"
+
+#include <cstdio>
+#include <utility>
+
+namespace monet::workloads {
+
+int64_t Tensor::elements() const {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+std::string_view dim_name(Dim d) {
+  static constexpr std::array<std::string_view, kDimCount> names = {"B",  "G",  "K",  "C",
+                                                                    "OY", "OX", "FY", "FX"};
+  return names[static_cast<int>(d)];
+}
+
+std::string_view operand_name(Operand o) {
+  static constexpr std::array<std::string_view, kOperandCount> names = {"I", "W", "O"};
+  return names[static_cast<int>(o)];
+}
+
+int64_t LoopNest::macs() const {
+  int64_t n = 1;
+  for (int64_t s : size) n *= s;
+  return n;
+}
+
+bool LoopNest::relevant(Operand o, Dim d) {
+  switch (o) {
+    case Operand::kW:
+      return d == Dim::kG || d == Dim::kK || d == Dim::kC || d == Dim::kFY || d == Dim::kFX;
+    case Operand::kI:
+      return d != Dim::kK;
+    case Operand::kO:
+      return d == Dim::kB || d == Dim::kG || d == Dim::kK || d == Dim::kOY || d == Dim::kOX;
+  }
+  return false;
+}
+
+int64_t LoopNest::input_extent_y(int64_t oy, int64_t fy) const {
+  return (oy - 1) * stride_y + (fy - 1) * dilation_y + 1;
+}
+int64_t LoopNest::input_extent_x(int64_t ox, int64_t fx) const {
+  return (ox - 1) * stride_x + (fx - 1) * dilation_x + 1;
+}
+
+int64_t LoopNest::operand_elements(Operand o, int64_t in_h, int64_t in_w) const {
+  const auto& s = *this;
+  switch (o) {
+    case Operand::kW:
+      return s[Dim::kG] * s[Dim::kK] * s[Dim::kC] * s[Dim::kFY] * s[Dim::kFX];
+    case Operand::kO:
+      return s[Dim::kB] * s[Dim::kG] * s[Dim::kK] * s[Dim::kOY] * s[Dim::kOX];
+    case Operand::kI:
+      return s[Dim::kB] * s[Dim::kG] * s[Dim::kC] * in_h * in_w;
+  }
+  return 0;
+}
+
+std::string LoopNest::str() const {
+  std::string out;
+  for (int i = 0; i < kDimCount; ++i) {
+    if (i) out += ' ';
+    out += std::string(dim_name(static_cast<Dim>(i))) + std::to_string(size[i]);
+  }
+  if (stride_y != 1 || stride_x != 1) out += " s" + std::to_string(stride_y);
+  if (pad_y || pad_x) out += " p" + std::to_string(pad_y);
+  if (output != Operand::kO) out += " out=" + std::string(operand_name(output));
+  return out;
+}
+
+namespace {
+constexpr std::pair<OpKind, std::string_view> kKindNames[] = {
+    {OpKind::kConv, "conv"},
+    {OpKind::kMatmul, "matmul"},
+    {OpKind::kBatchNorm, "batchnorm"},
+    {OpKind::kLayerNorm, "layernorm"},
+    {OpKind::kRelu, "relu"},
+    {OpKind::kLeakyRelu, "leaky_relu"},
+    {OpKind::kGelu, "gelu"},
+    {OpKind::kSilu, "silu"},
+    {OpKind::kSigmoid, "sigmoid"},
+    {OpKind::kSoftmax, "softmax"},
+    {OpKind::kDropout, "dropout"},
+    {OpKind::kAdd, "add"},
+    {OpKind::kMul, "mul"},
+    {OpKind::kMaxPool, "maxpool"},
+    {OpKind::kAvgPool, "avgpool"},
+    {OpKind::kGlobalAvgPool, "global_avgpool"},
+    {OpKind::kEmbedding, "embedding"},
+    {OpKind::kReshape, "reshape"},
+    {OpKind::kConcat, "concat"},
+    {OpKind::kLoss, "loss"},
+    {OpKind::kGradSum, "grad_sum"},
+    {OpKind::kOptimizer, "optimizer"},
+};
+}  // namespace
+
+std::string_view op_kind_name(OpKind k) {
+  for (auto& [kind, name] : kKindNames)
+    if (kind == k) return name;
+  return "?";
+}
+
+std::optional<OpKind> op_kind_from_name(std::string_view name) {
+  for (auto& [kind, n] : kKindNames)
+    if (n == name) return kind;
+  return std::nullopt;
+}
+
+std::string_view pass_name(Pass p) {
+  switch (p) {
+    case Pass::kForward: return "forward";
+    case Pass::kLoss: return "loss";
+    case Pass::kBackwardData: return "backward-data";
+    case Pass::kBackwardWeight: return "backward-weight";
+    case Pass::kOptimizer: return "optimizer";
+    case Pass::kRecompute: return "recompute";
+  }
+  return "?";
+}
+
+}  // namespace monet::workloads

@@ -1,0 +1,128 @@
+// Tensors, loop nests and ops: the vocabulary of every workload graph.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace monet::workloads {
+
+using Shape = std::vector<int64_t>;
+
+enum class TensorKind {
+  kInput,           // graph input (images, token ids)
+  kActivation,      // produced by a forward or recompute op
+  kParameter,       // trainable weight
+  kGradient,        // gradient of an activation (dX, dY)
+  kParamGradient,   // gradient of a parameter (dW)
+  kOptimizerState,  // momentum, Adam moments
+  kLabel,           // targets for the loss
+};
+
+struct Tensor {
+  int id = -1;
+  std::string name;
+  Shape shape;
+  int elem_bits = 32;
+  TensorKind kind = TensorKind::kActivation;
+  int producer = -1;           // op id; -1 for inputs and parameters
+  std::vector<int> consumers;  // op ids, in insertion order
+
+  int64_t elements() const;
+  int64_t bytes() const { return (elements() * elem_bits + 7) / 8; }
+};
+
+// Loop dimensions of the canonical nest. Matmuls use B, G (batched heads), K (output
+// features / columns), C (reduction), OX (rows / tokens); FY = FX = OY = 1.
+enum class Dim { kB, kG, kK, kC, kOY, kOX, kFY, kFX };
+inline constexpr int kDimCount = 8;
+std::string_view dim_name(Dim d);
+
+// The three operands of a loop nest. Forward writes O; a dX nest writes I; a dW nest writes W.
+enum class Operand { kI, kW, kO };
+inline constexpr int kOperandCount = 3;
+std::string_view operand_name(Operand o);
+
+// O[b][g][k][oy][ox] += W[g][k][c][fy][fx] · I[b][g][c][oy·sy+fy·dy−py][ox·sx+fx·dx−px]
+struct LoopNest {
+  std::array<int64_t, kDimCount> size{1, 1, 1, 1, 1, 1, 1, 1};
+  int stride_y = 1, stride_x = 1;
+  int dilation_y = 1, dilation_x = 1;
+  int pad_y = 0, pad_x = 0;
+  Operand output = Operand::kO;
+
+  int64_t operator[](Dim d) const { return size[static_cast<int>(d)]; }
+  int64_t& operator[](Dim d) { return size[static_cast<int>(d)]; }
+  int64_t macs() const;
+  // True when the dimension indexes the operand (OY/OX/FY/FX index I through the window).
+  static bool relevant(Operand o, Dim d);
+  // Whether d is a reduction dimension for the operand this nest writes.
+  bool is_reduction(Dim d) const { return !relevant(output, d); }
+  // Input rows/cols touched by `oy` output rows and `fy` filter rows (no padding removed).
+  int64_t input_extent_y(int64_t oy, int64_t fy) const;
+  int64_t input_extent_x(int64_t ox, int64_t fx) const;
+  // Elements of an operand for the full nest (input without padding: the real tensor).
+  int64_t operand_elements(Operand o, int64_t in_h, int64_t in_w) const;
+  std::string str() const;  // "B1 G1 K64 C3 OY112 OX112 FY7 FX7 s2"
+};
+
+enum class OpKind {
+  kConv,
+  kMatmul,  // linear layers, attention products, LM head
+  kBatchNorm,
+  kLayerNorm,
+  kRelu,
+  kLeakyRelu,
+  kGelu,
+  kSilu,
+  kSigmoid,
+  kSoftmax,
+  kDropout,
+  kAdd,
+  kMul,
+  kMaxPool,
+  kAvgPool,
+  kGlobalAvgPool,
+  kEmbedding,
+  kReshape,  // layout changes: head split/merge, MobileViT unfold/fold, flatten
+  kConcat,
+  kLoss,
+  kGradSum,  // sums the gradients of a tensor with several consumers
+  kOptimizer,
+};
+std::string_view op_kind_name(OpKind k);
+std::optional<OpKind> op_kind_from_name(std::string_view name);
+
+// Which part of a training step an op belongs to.
+enum class Pass { kForward, kLoss, kBackwardData, kBackwardWeight, kOptimizer, kRecompute };
+std::string_view pass_name(Pass p);
+
+struct Op {
+  int id = -1;
+  std::string name;
+  OpKind kind = OpKind::kReshape;
+  Pass pass = Pass::kForward;
+  std::vector<int> inputs;   // tensor ids
+  std::vector<int> outputs;  // tensor ids
+  std::string block;         // enclosing block ("layer2.0"), for plans and reports
+
+  // Compute ops: the nest and the tensor behind each operand (-1 if none).
+  std::optional<LoopNest> nest;
+  std::array<int, kOperandCount> operand_tensor{-1, -1, -1};
+
+  // Element-streaming ops: elements processed and arithmetic operations per element.
+  int64_t elements = 0;
+  double ops_per_element = 0;
+  int window = 1;  // pooling window (elements read per output element), 1 otherwise
+
+  int forward_op = -1;  // for derived ops (backward, recompute): the forward op they come from
+
+  bool is_compute() const { return nest.has_value(); }
+  int64_t macs() const { return nest ? nest->macs() : 0; }
+  double element_ops() const { return nest ? 0.0 : static_cast<double>(elements) * ops_per_element; }
+};
+
+}  // namespace monet::workloads
