@@ -1,0 +1,111 @@
+// Per-(op, core) analytical cost: what one op (or one tile of it) costs on one core.
+// The DRAM is treated as the outermost memory level of every core. Two latencies are
+// reported: `cycles` for a standalone run whose operands start and end in DRAM (the
+// `monet-sim cost` view), and `onchip_cycles` assuming every DRAM transfer is scheduled
+// elsewhere (the fusion scheduler's view: it moves tensors over DRAM/links itself).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accelerators/accelerator.hpp"
+#include "workloads/graph.hpp"
+
+namespace monet::mapping {
+
+enum class Objective { kEnergy, kLatency, kEdp };
+
+struct CostOptions {
+  Objective objective = Objective::kLatency;
+  // CIM: share of cells reprogrammed per weight update, overrides the core's value if >= 0.
+  double written_fraction = -1;
+  // CIM: weights already programmed in the crossbars (no programming cost for this op).
+  bool weights_resident = false;
+};
+
+// Everything the cost model needs to know about an op; two ops with equal shapes cost the
+// same, which is what the cache keys on. A tile of an op is an OpShape with a smaller nest.
+struct OpShape {
+  workloads::OpKind kind = workloads::OpKind::kConv;
+  workloads::Pass pass = workloads::Pass::kForward;
+  std::optional<workloads::LoopNest> nest;  // compute ops
+  int64_t in_h = 1, in_w = 1;               // real input rows/cols (conv), for I's footprint
+  int64_t elements = 0;                     // element-streaming ops
+  double ops_per_element = 0;
+  int window = 1;
+  int64_t read_elements = 0;   // element ops: elements read from all inputs
+  int64_t write_elements = 0;  // element ops: elements written
+  std::array<int, 3> operand_bits{16, 16, 16};  // I, W, O (element ops: in, -, out)
+  bool weight_is_parameter = true;  // false for attention products (both operands activations)
+
+  bool operator==(const OpShape&) const = default;
+};
+
+OpShape shape_of(const workloads::Graph& g, const workloads::Op& op);
+
+struct LevelTraffic {
+  std::string memory;                     // level name, or "dram"
+  std::array<double, 3> read_bits{};      // per operand I, W, O
+  std::array<double, 3> write_bits{};
+};
+
+struct EnergyBreakdown {
+  double mac_pj = 0;       // array MACs (or tensor-core MACs)
+  double vector_pj = 0;    // element-streaming ops
+  double memory_pj = 0;    // all on-chip levels (per level in `levels`)
+  double dram_pj = 0;
+  double cim_adc_pj = 0;
+  double cim_dac_pj = 0;
+  double cim_write_pj = 0;  // weight programming / updates in crossbar cells
+  std::vector<std::pair<std::string, double>> levels;  // per on-chip level, pJ
+  double total() const {
+    return mac_pj + vector_pj + memory_pj + dram_pj + cim_adc_pj + cim_dac_pj + cim_write_pj;
+  }
+};
+
+struct OpCost {
+  bool feasible = true;
+  std::string reason;         // why not, when infeasible
+  double cycles = 0;          // standalone: compute + stalls incl. DRAM bandwidth
+  double onchip_cycles = 0;   // with DRAM transfers accounted for elsewhere
+  double compute_cycles = 0;  // ideal cycles at the achieved spatial utilisation
+  double energy_pj = 0;       // standalone total (includes DRAM)
+  double onchip_energy_pj = 0;  // total minus DRAM
+  EnergyBreakdown energy;
+  double spatial_utilization = 0;  // used PEs / PEs (0..1)
+  std::array<double, 3> dram_read_bytes{};   // per operand, standalone mapping
+  std::array<double, 3> dram_write_bytes{};
+  std::vector<LevelTraffic> traffic;
+  std::string mapping;  // readable spatial + temporal mapping
+};
+
+class CostModel {
+ public:
+  explicit CostModel(const accelerators::Accelerator& acc, CostOptions options = {});
+  ~CostModel();
+  CostModel(const CostModel&) = delete;
+  CostModel& operator=(const CostModel&) = delete;
+
+  const accelerators::Accelerator& accelerator() const { return acc_; }
+  const CostOptions& options() const { return options_; }
+
+  // Cached; safe to call from several threads at once.
+  OpCost evaluate(const OpShape& shape, int core) const;
+  OpCost evaluate(const workloads::Graph& g, const workloads::Op& op, int core) const {
+    return evaluate(shape_of(g, op), core);
+  }
+  // Bypasses the cache (for benchmarks and tests).
+  OpCost evaluate_uncached(const OpShape& shape, int core) const;
+  size_t cache_size() const;
+
+ private:
+  struct Cache;
+  const accelerators::Accelerator& acc_;
+  CostOptions options_;
+  Cache* cache_;
+};
+
+}  // namespace monet::mapping
