@@ -16,21 +16,21 @@ Location YamlNode::loc() const {
 }
 
 bool YamlNode::has(std::string_view key) const {
-  if (!node_.IsMap()) return false;
+  if (!is_map()) return false;
   return static_cast<bool>(node_[std::string(key)]);
 }
 
 YamlNode YamlNode::operator[](std::string_view key) const {
   std::string k(key);
   std::string child = path_.empty() ? k : path_ + "." + k;
-  if (!node_.IsMap()) return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child,
+  if (!is_map()) return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child,
                                       loc().line);
   const YAML::Node& cn = node_;
   return YamlNode(cn[k], file_, child, loc().line);
 }
 
 YamlNode YamlNode::required(std::string_view key) const {
-  if (!node_.IsMap()) fail("must be a map with field '" + std::string(key) + "'");
+  if (!is_map()) fail("must be a map with field '" + std::string(key) + "'");
   YamlNode c = (*this)[key];
   if (!c.node_.IsDefined()) throw ConfigError(loc(), c.path_, "", "required field is missing");
   if (c.node_.IsNull()) c.fail("required field has no value");
@@ -46,7 +46,7 @@ size_t YamlNode::size() const { return node_.IsDefined() ? node_.size() : 0; }
 
 std::vector<std::string> YamlNode::keys() const {
   std::vector<std::string> out;
-  if (!node_.IsMap()) return out;
+  if (!is_map()) return out;
   for (auto it = node_.begin(); it != node_.end(); ++it) out.push_back(it->first.Scalar());
   return out;
 }
@@ -64,12 +64,12 @@ ConfigIssue YamlNode::issue(const std::string& rule) const { return {loc(), path
 void YamlNode::fail(const std::string& rule) const { throw ConfigError({issue(rule)}); }
 
 std::string YamlNode::as_string() const {
-  if (!node_.IsScalar()) fail("must be a text value");
+  if (!is_scalar()) fail("must be a text value");
   return node_.Scalar();
 }
 
 int64_t YamlNode::as_int(int64_t min, int64_t max) const {
-  if (!node_.IsScalar()) fail("must be an integer");
+  if (!is_scalar()) fail("must be an integer");
   const std::string& s = node_.Scalar();
   size_t used = 0;
   long long v = 0;
@@ -85,7 +85,7 @@ int64_t YamlNode::as_int(int64_t min, int64_t max) const {
 }
 
 double YamlNode::as_double() const {
-  if (!node_.IsScalar()) fail("must be a number");
+  if (!is_scalar()) fail("must be a number");
   const std::string& s = node_.Scalar();
   size_t used = 0;
   double v = 0;
@@ -99,7 +99,7 @@ double YamlNode::as_double() const {
 }
 
 bool YamlNode::as_bool() const {
-  if (!node_.IsScalar()) fail("must be true or false");
+  if (!is_scalar()) fail("must be true or false");
   const std::string& s = node_.Scalar();
   if (s == "true" || s == "yes" || s == "on") return true;
   if (s == "false" || s == "no" || s == "off") return false;
@@ -107,7 +107,7 @@ bool YamlNode::as_bool() const {
 }
 
 double YamlNode::as_quantity(Dimension dim) const {
-  if (!node_.IsScalar()) fail("must be a quantity with a unit (" + accepted_units(dim) + ")");
+  if (!is_scalar()) fail("must be a quantity with a unit (" + accepted_units(dim) + ")");
   try {
     return parse_quantity(node_.Scalar(), dim);
   } catch (const ConfigError&) {
@@ -118,15 +118,15 @@ double YamlNode::as_quantity(Dimension dim) const {
 }
 
 std::vector<int64_t> YamlNode::as_int_list(int64_t min) const {
-  if (!node_.IsSequence()) fail("must be a list of integers");
+  if (!is_seq()) fail("must be a list of integers");
   std::vector<int64_t> out;
   for (size_t i = 0; i < node_.size(); ++i) out.push_back(at(i).as_int(min));
   return out;
 }
 
 std::vector<std::string> YamlNode::as_string_list() const {
-  if (node_.IsScalar()) return {node_.Scalar()};
-  if (!node_.IsSequence()) fail("must be a list of names");
+  if (is_scalar()) return {node_.Scalar()};
+  if (!is_seq()) fail("must be a list of names");
   std::vector<std::string> out;
   for (size_t i = 0; i < node_.size(); ++i) out.push_back(at(i).as_string());
   return out;
@@ -143,7 +143,7 @@ std::string YamlNode::get_string(std::string_view key, const std::string& fallba
 }
 
 void YamlNode::reject_unknown_keys(std::initializer_list<std::string_view> allowed) const {
-  if (!node_.IsMap()) return;
+  if (!is_map()) return;
   std::vector<ConfigIssue> issues;
   std::string list;
   for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);

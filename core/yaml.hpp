@@ -26,10 +26,11 @@ class YamlNode {
   const std::string& path() const { return path_; }
   Location loc() const;  // this node's line, or its parent's when it is missing
 
+  // yaml-cpp throws InvalidNode on type queries of a missing key, hence IsDefined() first.
   bool defined() const { return node_.IsDefined() && !node_.IsNull(); }
-  bool is_map() const { return node_.IsMap(); }
-  bool is_seq() const { return node_.IsSequence(); }
-  bool is_scalar() const { return node_.IsScalar(); }
+  bool is_map() const { return node_.IsDefined() && node_.IsMap(); }
+  bool is_seq() const { return node_.IsDefined() && node_.IsSequence(); }
+  bool is_scalar() const { return node_.IsDefined() && node_.IsScalar(); }
   bool has(std::string_view key) const;
 
   YamlNode operator[](std::string_view key) const;  // missing → !defined()

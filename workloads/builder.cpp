@@ -90,7 +90,7 @@ int Builder::add_compute(const std::string& name, OpKind kind, const LoopNest& n
 
 int Builder::conv(const std::string& name, int x, int64_t out_channels, int kernel, int stride,
                   int pad, int groups, bool bias, int dilation) {
-  const Shape& s = shape(x);
+  Shape s = shape(x);  // a copy: param() may reallocate the tensor table
   if (s.size() != 4)
     throw core::Error("conv '" + name + "': input must be [B, C, H, W], got " + shape_str(s));
   if (kernel <= 0 || stride <= 0 || groups <= 0 || dilation <= 0 || out_channels <= 0)
@@ -101,11 +101,14 @@ int Builder::conv(const std::string& name, int x, int64_t out_channels, int kern
     throw core::Error("conv '" + name + "': channels " + std::to_string(c) + " -> " +
                       std::to_string(out_channels) + " not divisible by groups " +
                       std::to_string(groups));
-  int64_t oy = (s[2] + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
-  int64_t ox = (s[3] + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
-  if (oy <= 0 || ox <= 0)
+  // Checked before dividing: C++ division truncates toward zero, so a too-large kernel with
+  // stride > 1 would otherwise still yield one output row.
+  const int64_t extent = static_cast<int64_t>(dilation) * (kernel - 1) + 1;
+  if (s[2] + 2 * pad < extent || s[3] + 2 * pad < extent)
     throw core::Error("conv '" + name + "': kernel " + std::to_string(kernel) +
                       " does not fit input " + shape_str(s));
+  int64_t oy = (s[2] + 2 * pad - extent) / stride + 1;
+  int64_t ox = (s[3] + 2 * pad - extent) / stride + 1;
   LoopNest n;
   n[Dim::kB] = s[0];
   n[Dim::kG] = groups;
@@ -180,7 +183,7 @@ int Builder::matmul(const std::string& name, int a, int b, bool b_transposed) {
 }
 
 int Builder::batchnorm(const std::string& name, int x) {
-  const Shape& s = shape(x);
+  Shape s = shape(x);  // a copy: param() may reallocate the tensor table
   if (s.size() < 2) throw core::Error("batchnorm '" + name + "': input needs a channel dim");
   int g = param(name + ".weight", {s[1]});
   int b = param(name + ".bias", {s[1]});
@@ -188,7 +191,7 @@ int Builder::batchnorm(const std::string& name, int x) {
 }
 
 int Builder::layernorm(const std::string& name, int x) {
-  const Shape& s = shape(x);
+  Shape s = shape(x);  // a copy: param() may reallocate the tensor table
   int g = param(name + ".weight", {s.back()});
   int b = param(name + ".bias", {s.back()});
   return element_op(name, OpKind::kLayerNorm, {x, g, b}, s, elements_of(s));
@@ -222,9 +225,11 @@ Shape pooled(const std::string& name, const Shape& s, int kernel, int stride, in
   if (s.size() != 4) throw core::Error("pool '" + name + "': input must be [B, C, H, W]");
   if (kernel <= 0 || stride <= 0 || pad < 0)
     throw core::Error("pool '" + name + "': kernel and stride must be > 0");
+  if (s[2] + 2 * pad < kernel || s[3] + 2 * pad < kernel)
+    throw core::Error("pool '" + name + "': window " + std::to_string(kernel) +
+                      " larger than input " + shape_str(s));
   int64_t oy = (s[2] + 2 * pad - kernel) / stride + 1;
   int64_t ox = (s[3] + 2 * pad - kernel) / stride + 1;
-  if (oy <= 0 || ox <= 0) throw core::Error("pool '" + name + "': window larger than input");
   return {s[0], s[1], oy, ox};
 }
 }  // namespace
@@ -293,7 +298,7 @@ int Builder::concat(const std::string& name, const std::vector<int>& xs, int axi
 
 int Builder::embedding(const std::string& name, int ids, int64_t vocab, int64_t dim,
                        int64_t positions) {
-  const Shape& s = shape(ids);
+  Shape s = shape(ids);  // a copy: param() may reallocate the tensor table
   if (s.size() != 2) throw core::Error("embedding '" + name + "': ids must be [B, T]");
   if (positions && s[1] > positions)
     throw core::Error("embedding '" + name + "': sequence " + std::to_string(s[1]) +

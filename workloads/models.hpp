@@ -54,6 +54,7 @@ struct ModelParams {
   int64_t batch = 1;
   int64_t seq = 0;  // 0: the model's default (GPT-2 only)
   int elem_bits = 32;
+  bool batch_set = false;  // workload files: `batch` replaces the file's batch only when set
 };
 struct ModelInfo {
   std::string name;

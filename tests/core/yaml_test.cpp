@@ -27,3 +27,11 @@ TEST_CASE("YAML syntax errors carry the line") {
   CHECK_THROWS_WITH(parse_yaml("a: [1, 2\nb: 3\n", "bad.yaml"),
                     Catch::StartsWith("bad.yaml:") && Catch::Contains("YAML syntax error"));
 }
+
+TEST_CASE("type queries on a missing key are false, not a crash") {
+  auto root = parse_yaml("a: 1\n", "x.yaml");
+  CHECK_FALSE(root["missing"].is_map());
+  CHECK_FALSE(root["missing"].is_scalar());
+  CHECK_FALSE(root["missing"]["deeper"].defined());
+  CHECK_THROWS_AS(root["missing"].as_int(), ConfigError);
+}
