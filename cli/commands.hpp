@@ -8,5 +8,8 @@ namespace monet::cli {
 
 void add_list_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
+void add_checkpoint_front_command(CLI::App& app);
 
 }  // namespace monet::cli

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "monet-sim 0.1.0");
   monet::cli::add_list_command(app);
   monet::cli::add_describe_command(app);
+  monet::cli::add_run_command(app);
+  monet::cli::add_validate_command(app);
+  monet::cli::add_checkpoint_front_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

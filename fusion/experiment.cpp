@@ -1,0 +1,198 @@
+#include "fusion/experiment.hpp"
+
+#include <filesystem>
+
+#include "accelerators/loader.hpp"
+#include "core/error.hpp"
+#include "workloads/yaml_workload.hpp"
+
+namespace monet::fusion {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string resolve(const std::string& path, const std::string& experiment_file) {
+  if (path.empty() || fs::path(path).is_absolute() || experiment_file.empty()) return path;
+  fs::path rel = fs::path(experiment_file).parent_path() / path;
+  if (fs::exists(rel)) return rel.string();
+  return path;  // relative to the working directory
+}
+
+WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
+  WorkloadSpec w;
+  w.where = n.loc();
+  if (n.is_scalar()) {
+    w.model = n.as_string();
+    return w;
+  }
+  if (!n.is_map()) n.fail("must be a built-in model name or a map with model, file or onnx");
+  n.reject_unknown_keys({"model", "file", "onnx", "batch", "seq"});
+  int sources = n.has("model") + n.has("file") + n.has("onnx");
+  if (sources != 1) n.fail("give exactly one of model, file, onnx");
+  if (n.has("model")) {
+    w.model = n["model"].as_string();
+    if (!workloads::is_builtin_model(w.model)) {
+      std::string known;
+      for (auto& m : workloads::builtin_models()) known += (known.empty() ? "" : ", ") + m.name;
+      n["model"].fail("unknown built-in model (known: " + known + ")");
+    }
+  }
+  if (n.has("file")) w.file = resolve(n["file"].as_string(), file);
+  if (n.has("onnx")) w.onnx = resolve(n["onnx"].as_string(), file);
+  if (n.has("batch")) {
+    w.params.batch = n["batch"].as_int(1, 1 << 20);
+    w.params.batch_set = true;
+  }
+  if (n.has("seq")) {
+    if (w.model.rfind("gpt2", 0) != 0) n["seq"].fail("seq applies to GPT-2 models only");
+    w.params.seq = n["seq"].as_int(1, 1 << 20);
+  }
+  return w;
+}
+
+PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Location& tiles_at) {
+  PlanSpec p;
+  plan_name = "layer-by-layer";
+  if (!f.defined()) return p;
+  if (f.is_scalar()) {
+    plan_name = f.as_string();
+  } else {
+    f.reject_unknown_keys({"stacks", "ops_per_stack", "tiles"});
+    if (f.has("stacks")) plan_name = f["stacks"].as_string();
+    if (f.has("ops_per_stack")) p.ops_per_stack = static_cast<int>(f["ops_per_stack"].as_int(1, 1 << 20));
+    if (f.has("tiles")) {
+      p.tiles = static_cast<int>(f["tiles"].as_int(1, 1 << 20));
+      tiles_at = f["tiles"].loc();
+    }
+  }
+  if (plan_name == "layer-by-layer") p.rule = StackRule::kLayerByLayer;
+  else if (plan_name == "blocks") p.rule = StackRule::kBlocks;
+  else if (plan_name == "fixed") p.rule = StackRule::kFixed;
+  else
+    (f.is_scalar() ? f : f["stacks"]).fail("must be one of: layer-by-layer, blocks, fixed");
+  if (p.rule == StackRule::kLayerByLayer && p.tiles != 1)
+    f["tiles"].fail("layer-by-layer runs every op as one tile; use stacks: blocks or fixed to tile");
+  return p;
+}
+
+std::vector<AllocationRule> parse_allocation(const core::YamlNode& a) {
+  std::vector<AllocationRule> rules;
+  if (!a.defined()) return rules;
+  if (!a.is_seq()) a.fail("must be a list of rules {ops, kind, pass, cores}");
+  for (size_t i = 0; i < a.size(); ++i) {
+    core::YamlNode r = a.at(i);
+    if (!r.is_map()) r.fail("must be a map {ops, kind, pass, cores}");
+    r.reject_unknown_keys({"ops", "kind", "pass", "cores"});
+    AllocationRule rule;
+    rule.file = r.file();
+    rule.line = r.loc().line;
+    rule.name_pattern = r.get_string("ops", "");
+    rule.kind = r.get_string("kind", "");
+    if (!rule.kind.empty() && !workloads::op_kind_from_name(rule.kind))
+      r["kind"].fail("unknown op kind");
+    rule.pass = r.get_string("pass", "");
+    static const char* passes[] = {"", "forward", "loss", "backward", "backward-data",
+                                   "backward-weight", "optimizer", "recompute"};
+    bool ok = false;
+    for (auto* p : passes) ok = ok || rule.pass == p;
+    if (!ok)
+      r["pass"].fail("must be one of: forward, loss, backward, backward-data, backward-weight, "
+                     "optimizer, recompute");
+    rule.cores = r.required("cores").as_string_list();
+    if (rule.cores.empty()) r["cores"].fail("must list at least one core");
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+}  // namespace
+
+Experiment parse_experiment(const core::YamlNode& root) {
+  if (!root.is_map()) root.fail("an experiment file must be a map");
+  root.reject_unknown_keys({"name", "description", "workload", "mode", "training", "accelerator",
+                            "fusion", "allocation", "cost", "outputs", "search"});
+  Experiment e;
+  e.file = root.file();
+  e.root = root;
+  e.name = root.get_string("name", e.file.empty() ? "experiment" : fs::path(e.file).stem().string());
+  e.workload = parse_workload(root.required("workload"), e.file);
+  std::string mode = root.get_string("mode", "training");
+  if (mode != "training" && mode != "inference") root["mode"].fail("must be training or inference");
+  e.training = mode == "training";
+  if (root.has("training")) {
+    if (!e.training) root["training"].fail("training options given but mode is inference");
+    e.training_options = training::training_options_from_yaml(root["training"]);
+  }
+  core::YamlNode acc = root.required("accelerator");
+  e.accelerator = acc.as_string();
+  std::string resolved = resolve(e.accelerator, e.file);
+  if (fs::exists(resolved)) {
+    e.accelerator = resolved;
+  } else {
+    bool known = false;
+    std::string list;
+    for (auto& p : accelerators::preset_names()) {
+      known = known || p == e.accelerator;
+      list += (list.empty() ? "" : ", ") + p;
+    }
+    if (!known) acc.fail("neither an accelerator file nor a preset (presets: " + list + ")");
+  }
+  e.plan = parse_plan(root["fusion"], e.plan_name, e.tiles_where);
+  e.plan.allocation = parse_allocation(root["allocation"]);
+  if (root.has("cost")) {
+    core::YamlNode c = root["cost"];
+    c.reject_unknown_keys({"objective", "cim_written_fraction"});
+    std::string obj = c.get_string("objective", "latency");
+    if (obj == "latency") e.cost.objective = mapping::Objective::kLatency;
+    else if (obj == "energy") e.cost.objective = mapping::Objective::kEnergy;
+    else if (obj == "edp") e.cost.objective = mapping::Objective::kEdp;
+    else c["objective"].fail("must be latency, energy or edp");
+    if (c.has("cim_written_fraction")) {
+      double f = c["cim_written_fraction"].as_double();
+      if (!(f > 0 && f <= 1)) c["cim_written_fraction"].fail("must be in (0, 1]");
+      e.cost.written_fraction = f;
+    }
+  }
+  if (root.has("outputs")) {
+    root["outputs"].reject_unknown_keys({"dir"});
+    e.output_dir = resolve(root["outputs"].get_string("dir", ""), "");
+  }
+  return e;
+}
+
+Experiment load_experiment(const std::string& path) {
+  return parse_experiment(core::load_yaml_file(path));
+}
+
+Experiment parse_experiment_yaml(const std::string& text, const std::string& name) {
+  return parse_experiment(core::parse_yaml(text, name));
+}
+
+workloads::Graph build_forward(const WorkloadSpec& w) {
+  if (!w.file.empty()) return workloads::load_workload_file(w.file, w.params);
+  if (!w.onnx.empty())
+    throw core::ConfigError(w.where, "workload.onnx", w.onnx, "ONNX import is not built in");
+  return workloads::build_model(w.model, w.params);
+}
+
+Prepared prepare(const Experiment& e) {
+  workloads::Graph forward = build_forward(e.workload);
+  Prepared out;
+  out.forward_op_count = static_cast<int>(forward.ops().size());
+  int64_t max_rows = 1;
+  for (const auto& op : forward.ops()) max_rows = std::max(max_rows, split_rows(forward, op));
+  if (e.plan.tiles > max_rows)
+    throw core::ConfigError(e.tiles_where, "fusion.tiles", std::to_string(e.plan.tiles),
+                            "larger than the longest split axis of the workload (" +
+                                std::to_string(max_rows) + " rows/tokens)");
+  workloads::Graph graph = std::move(forward);
+  if (e.training) {
+    training::TrainingStep step = training::expand(graph, e.training_options);
+    out.training_memory = step.memory;
+    graph = std::move(step.graph);
+  }
+  out.sim = std::make_unique<Simulation>(std::move(graph),
+                                         accelerators::load_accelerator(e.accelerator), e.cost);
+  return out;
+}
+
+}  // namespace monet::fusion

@@ -1,0 +1,59 @@
+// Experiment files: workload + training options + accelerator + fusion plan + outputs, as
+// documented in configs/experiments/README.md. Parsing validates every field (file, line,
+// field, value, rule); `prepare` builds the graph and binds it to the accelerator.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/yaml.hpp"
+#include "fusion/plan.hpp"
+#include "fusion/simulation.hpp"
+#include "training/expand.hpp"
+#include "training/options.hpp"
+#include "workloads/models.hpp"
+
+namespace monet::fusion {
+
+struct WorkloadSpec {
+  std::string model;  // built-in name
+  std::string file;   // workload YAML (resolved against the experiment's folder)
+  std::string onnx;   // ONNX model (resolved likewise)
+  workloads::ModelParams params;
+  core::Location where;
+};
+
+struct Experiment {
+  std::string name;
+  std::string file;  // the experiment file ("" when built in code)
+  WorkloadSpec workload;
+  bool training = true;
+  training::TrainingOptions training_options;
+  std::string accelerator;  // preset name or resolved path
+  std::string plan_name;    // "layer-by-layer", "blocks", "fixed"
+  PlanSpec plan;
+  core::Location tiles_where;
+  mapping::CostOptions cost;
+  std::string output_dir;   // "" = the CLI's -o or "out/<name>"
+  core::YamlNode root;      // the whole document (the search section is read by ga/)
+};
+
+Experiment parse_experiment(const core::YamlNode& root);
+Experiment load_experiment(const std::string& path);
+Experiment parse_experiment_yaml(const std::string& text, const std::string& name);
+
+// The forward graph of the workload (built-in, YAML file or ONNX).
+workloads::Graph build_forward(const WorkloadSpec& w);
+
+struct Prepared {
+  std::unique_ptr<Simulation> sim;
+  std::optional<training::MemoryReport> training_memory;  // training runs only
+  int forward_op_count = 0;
+};
+
+// Builds the (training-step) graph, loads the accelerator and checks the plan against the
+// graph (tile count vs. split axis). Throws ConfigError pointing into the experiment file.
+Prepared prepare(const Experiment& e);
+
+}  // namespace monet::fusion

@@ -1,0 +1,204 @@
+#include "fusion/plan.hpp"
+
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace monet::fusion {
+
+using workloads::Dim;
+using workloads::Graph;
+using workloads::Op;
+using workloads::Pass;
+
+bool glob_match(const std::string& p, const std::string& s) {
+  // Iterative wildcard match with backtracking to the last '*'.
+  size_t i = 0, j = 0, star = std::string::npos, mark = 0;
+  while (j < s.size()) {
+    if (i < p.size() && (p[i] == '?' || p[i] == s[j])) {
+      ++i, ++j;
+    } else if (i < p.size() && p[i] == '*') {
+      star = i++;
+      mark = j;
+    } else if (star != std::string::npos) {
+      i = star + 1;
+      j = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (i < p.size() && p[i] == '*') ++i;
+  return i == p.size();
+}
+
+int64_t split_rows(const Graph& g, const Op& op) {
+  if (op.nest) {
+    const auto& n = *op.nest;
+    if (n[Dim::kOY] > 1) return n[Dim::kOY];
+    return n[Dim::kOX];
+  }
+  if (op.kind == workloads::OpKind::kOptimizer || op.kind == workloads::OpKind::kLoss ||
+      op.outputs.empty())
+    return 1;
+  const auto& shape = g.tensor(op.outputs[0]).shape;
+  if (shape.size() == 4) return shape[2];  // [B, C, H, W] rows; [B, heads, T, T] queries
+  if (shape.size() == 3) return shape[1];  // [B, T, D] tokens
+  return 1;
+}
+
+std::vector<int> forward_origin(const Graph& g) {
+  std::vector<int> origin(g.ops().size(), -1);
+  for (const Op& op : g.ops()) {
+    if (op.pass == Pass::kForward) {
+      origin[op.id] = op.id;
+      continue;
+    }
+    int f = op.forward_op;
+    // Derived ops point at a forward op (possibly via a recompute copy).
+    for (int guard = 0; f >= 0 && g.op(f).pass != Pass::kForward && guard < 8; ++guard)
+      f = g.op(f).forward_op;
+    origin[op.id] = (f >= 0 && g.op(f).pass == Pass::kForward) ? f : -1;
+  }
+  return origin;
+}
+
+std::vector<int> group_forward_ops(const Graph& g, StackRule rule, int ops_per_stack) {
+  std::vector<int> group(g.ops().size(), -1);
+  int current = -1, in_group = 0;
+  std::string block;
+  for (const Op& op : g.ops()) {
+    if (op.pass != Pass::kForward) continue;
+    bool start = current < 0;
+    switch (rule) {
+      case StackRule::kLayerByLayer: start = true; break;
+      case StackRule::kBlocks: start = start || op.block != block; break;
+      case StackRule::kFixed: start = start || in_group >= ops_per_stack; break;
+    }
+    if (start) ++current, in_group = 0;
+    group[op.id] = current;
+    block = op.block;
+    ++in_group;
+  }
+  return group;
+}
+
+namespace {
+char phase_class(Pass p) {
+  switch (p) {
+    case Pass::kForward: return 'F';
+    case Pass::kRecompute: return 'R';
+    case Pass::kBackwardData:
+    case Pass::kBackwardWeight: return 'B';
+    case Pass::kLoss: return 'L';
+    case Pass::kOptimizer: return 'O';
+  }
+  return '?';
+}
+}  // namespace
+
+FusionPlan plan_from_groups(const Graph& g, const std::vector<int>& group_of_op,
+                            const std::vector<int>& tiles_of_group) {
+  FusionPlan plan;
+  plan.stack_of_op.assign(g.ops().size(), -1);
+  plan.core_of_op.assign(g.ops().size(), 0);
+  std::vector<int> origin = forward_origin(g);
+  int prev_group = std::numeric_limits<int>::min();
+  char prev_phase = 0;
+  for (const Op& op : g.ops()) {
+    int f = origin[op.id];
+    int group = f >= 0 ? group_of_op.at(f) : -1;
+    char phase = phase_class(op.pass);
+    if (group != prev_group || phase != prev_phase || plan.stacks.empty()) {
+      Stack s;
+      const char* suffix = phase == 'F' ? " fwd" : phase == 'R' ? " rec" : phase == 'B' ? " bwd"
+                                                                                       : "";
+      s.name = (group >= 0 ? (g.op(f).block.empty() ? g.op(f).name : g.op(f).block)
+                           : std::string(workloads::pass_name(op.pass))) +
+               suffix;
+      s.tiles = group >= 0 && group < static_cast<int>(tiles_of_group.size())
+                    ? std::max(1, tiles_of_group[group])
+                    : 1;
+      plan.stacks.push_back(std::move(s));
+      prev_group = group;
+      prev_phase = phase;
+    }
+    plan.stacks.back().ops.push_back(op.id);
+    plan.stack_of_op[op.id] = static_cast<int>(plan.stacks.size()) - 1;
+  }
+  return plan;
+}
+
+namespace {
+bool pass_matches(const std::string& filter, Pass p) {
+  if (filter.empty()) return true;
+  if (filter == "backward") return p == Pass::kBackwardData || p == Pass::kBackwardWeight;
+  return filter == workloads::pass_name(p);
+}
+}  // namespace
+
+std::vector<int> allocate(const Graph& g, const mapping::CostModel& costs,
+                          const std::vector<AllocationRule>& rules) {
+  const auto& acc = costs.accelerator();
+  std::vector<std::vector<int>> rule_cores(rules.size());
+  core::IssueList issues;
+  for (size_t r = 0; r < rules.size(); ++r)
+    for (const auto& name : rules[r].cores) {
+      int c = acc.find_core(name);
+      if (c < 0) {
+        std::string known;
+        for (auto& core : acc.cores) known += (known.empty() ? "" : ", ") + core.name;
+        issues.add({rules[r].file, rules[r].line}, "allocation.cores", name,
+                   "unknown core (accelerator '" + acc.name + "' has: " + known + ")");
+      }
+      rule_cores[r].push_back(c);
+    }
+  issues.throw_if_any();
+  std::vector<int> all(acc.cores.size());
+  for (size_t c = 0; c < all.size(); ++c) all[c] = static_cast<int>(c);
+
+  std::vector<int> core_of(g.ops().size(), -1);
+  for (const Op& op : g.ops()) {
+    int matched = -1;
+    for (size_t r = 0; r < rules.size() && matched < 0; ++r) {
+      const auto& rule = rules[r];
+      if (!rule.name_pattern.empty() && !glob_match(rule.name_pattern, op.name)) continue;
+      if (!rule.kind.empty() && rule.kind != workloads::op_kind_name(op.kind)) continue;
+      if (!pass_matches(rule.pass, op.pass)) continue;
+      matched = static_cast<int>(r);
+    }
+    const std::vector<int>& allowed = matched >= 0 ? rule_cores[matched] : all;
+    double best = std::numeric_limits<double>::infinity();
+    std::string reasons;
+    for (int c : allowed) {
+      mapping::OpCost cost = costs.evaluate(g, op, c);
+      if (!cost.feasible) {
+        reasons += "\n    " + acc.cores[c].name + ": " + cost.reason;
+        continue;
+      }
+      double seconds = cost.cycles / acc.cores[c].clock_hz;
+      if (seconds < best) best = seconds, core_of[op.id] = c;
+    }
+    if (core_of[op.id] < 0) {
+      std::string what = "op '" + op.name + "' (" + std::string(workloads::op_kind_name(op.kind)) +
+                         ", " + std::string(workloads::pass_name(op.pass)) + ")";
+      if (matched >= 0)
+        throw core::ConfigError({rules[matched].file, rules[matched].line}, "allocation.cores",
+                                "", what + " is allocated by this rule to cores that cannot run it:" +
+                                        reasons);
+      throw core::Error("no core of '" + acc.name + "' can run " + what + ":" + reasons);
+    }
+  }
+  return core_of;
+}
+
+FusionPlan make_plan(const Graph& g, const mapping::CostModel& costs, const PlanSpec& spec) {
+  std::vector<int> groups = group_forward_ops(g, spec.rule, spec.ops_per_stack);
+  int n_groups = 0;
+  for (int x : groups) n_groups = std::max(n_groups, x + 1);
+  std::vector<int> tiles(n_groups, spec.rule == StackRule::kLayerByLayer ? 1 : spec.tiles);
+  FusionPlan plan = plan_from_groups(g, groups, tiles);
+  plan.core_of_op = allocate(g, costs, spec.allocation);
+  return plan;
+}
+
+}  // namespace monet::fusion

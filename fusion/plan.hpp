@@ -1,0 +1,75 @@
+// Fusion plans: which ops form a stack, how many tiles each stack is cut into, and which
+// core runs each op. Backward stacks mirror forward ones unless a plan says otherwise.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mapping/cost.hpp"
+#include "workloads/graph.hpp"
+
+namespace monet::fusion {
+
+struct Stack {
+  std::string name;
+  std::vector<int> ops;  // op ids, in graph (execution) order
+  int tiles = 1;         // requested; each op uses min(tiles, its split rows)
+};
+
+struct FusionPlan {
+  std::vector<Stack> stacks;
+  std::vector<int> stack_of_op;  // per op id
+  std::vector<int> core_of_op;   // per op id
+};
+
+// How forward ops are grouped; backward and recompute ops follow their forward op's group.
+enum class StackRule {
+  kLayerByLayer,  // one op per stack
+  kBlocks,        // one stack per model block ("layer1.0", "h3", ...)
+  kFixed,         // consecutive runs of `ops_per_stack` forward ops
+};
+
+// Allocation rule: ops matching every given filter may run on the listed cores.
+struct AllocationRule {
+  std::string name_pattern;        // glob on the op name ('*' and '?'), empty = any
+  std::string kind;                // op kind name, empty = any
+  std::string pass;                // "forward", "backward", "optimizer", ... empty = any
+  std::vector<std::string> cores;  // allowed cores (the cheapest feasible one is used)
+  int line = 0;                    // source line in the experiment file
+  std::string file;
+};
+
+struct PlanSpec {
+  StackRule rule = StackRule::kLayerByLayer;
+  int ops_per_stack = 4;  // kFixed
+  int tiles = 1;          // tiles for every stack
+  std::vector<AllocationRule> allocation;  // first matching rule wins
+};
+
+// Rows the op can be split into along its fusion axis (conv rows, tokens); 1 = unsplittable.
+int64_t split_rows(const workloads::Graph& g, const workloads::Op& op);
+
+// The group of forward op each op belongs to: forward ops are their own; derived ops take
+// their forward op's (op.forward_op), recursively; ops with no forward origin get -1.
+std::vector<int> forward_origin(const workloads::Graph& g);
+
+// Builds stacks from a per-forward-op group id (contiguous ids in forward order) and a tile
+// count per group; derived ops are mirrored into "<group> bwd" / "<group> rec" stacks.
+FusionPlan plan_from_groups(const workloads::Graph& g, const std::vector<int>& group_of_op,
+                            const std::vector<int>& tiles_of_group);
+
+// Forward-op groups for a rule (index = op id; -1 for non-forward ops).
+std::vector<int> group_forward_ops(const workloads::Graph& g, StackRule rule, int ops_per_stack);
+
+// Resolves allocation: each op goes to the cheapest (latency) core allowed by the first
+// matching rule, or by all cores when none matches. Throws core::ConfigError naming the
+// rule when a rule names an unknown core or no allowed core can run a matched op.
+std::vector<int> allocate(const workloads::Graph& g, const mapping::CostModel& costs,
+                          const std::vector<AllocationRule>& rules);
+
+FusionPlan make_plan(const workloads::Graph& g, const mapping::CostModel& costs,
+                     const PlanSpec& spec);
+
+bool glob_match(const std::string& pattern, const std::string& text);
+
+}  // namespace monet::fusion

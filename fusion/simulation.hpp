@@ -1,0 +1,36 @@
+// A workload bound to an accelerator and its (cached) cost model: evaluates fusion plans.
+// Evaluation is const and thread-safe, so a search can evaluate plans in parallel.
+#pragma once
+
+#include <memory>
+
+#include "accelerators/accelerator.hpp"
+#include "fusion/cn.hpp"
+#include "fusion/plan.hpp"
+#include "fusion/schedule.hpp"
+#include "fusion/scheduler.hpp"
+#include "mapping/cost.hpp"
+#include "workloads/graph.hpp"
+
+namespace monet::fusion {
+
+class Simulation {
+ public:
+  Simulation(workloads::Graph graph, accelerators::Accelerator acc,
+             mapping::CostOptions options = {});
+
+  const workloads::Graph& graph() const { return *graph_; }
+  const accelerators::Accelerator& accelerator() const { return *acc_; }
+  const mapping::CostModel& costs() const { return *costs_; }
+
+  FusionPlan plan(const PlanSpec& spec) const { return make_plan(*graph_, *costs_, spec); }
+  CnGraph cns(const FusionPlan& plan) const { return build_cns(*graph_, plan, *costs_); }
+  Schedule evaluate(const FusionPlan& plan, const ScheduleOptions& options = {}) const;
+
+ private:
+  std::unique_ptr<workloads::Graph> graph_;
+  std::unique_ptr<accelerators::Accelerator> acc_;
+  std::unique_ptr<mapping::CostModel> costs_;
+};
+
+}  // namespace monet::fusion
