@@ -22,10 +22,14 @@ int Accelerator::find_core(const std::string& name) const {
 
 std::string core_kind_name(CoreKind k) {
   switch (k) {
-    case CoreKind::kArray: return "array";
-    case CoreKind::kSimd: return "simd";
-    case CoreKind::kCim: return "cim";
-    case CoreKind::kGpuSm: return "gpu-sm";
+    case CoreKind::kArray:
+      return "array";
+    case CoreKind::kSimd:
+      return "simd";
+    case CoreKind::kCim:
+      return "cim";
+    case CoreKind::kGpuSm:
+      return "gpu-sm";
   }
   return "?";
 }

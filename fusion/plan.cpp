@@ -136,8 +136,8 @@ bool pass_matches(const std::string& filter, Pass p) {
 }
 }  // namespace
 
-std::vector<int> allocate(const Graph& g, const mapping::CostModel& costs,
-                          const std::vector<AllocationRule>& rules) {
+Allocation allocate(const Graph& g, const mapping::CostModel& costs,
+                    const std::vector<AllocationRule>& rules) {
   const auto& acc = costs.accelerator();
   std::vector<std::vector<int>> rule_cores(rules.size());
   core::IssueList issues;
@@ -156,7 +156,11 @@ std::vector<int> allocate(const Graph& g, const mapping::CostModel& costs,
   std::vector<int> all(acc.cores.size());
   for (size_t c = 0; c < all.size(); ++c) all[c] = static_cast<int>(c);
 
-  std::vector<int> core_of(g.ops().size(), -1);
+  Allocation out;
+  std::vector<int>& core_of = out.core;
+  core_of.assign(g.ops().size(), -1);
+  out.choices.resize(g.ops().size());
+  std::vector<double> seconds_on(acc.cores.size());
   for (const Op& op : g.ops()) {
     int matched = -1;
     for (size_t r = 0; r < rules.size() && matched < 0; ++r) {
@@ -176,8 +180,13 @@ std::vector<int> allocate(const Graph& g, const mapping::CostModel& costs,
         continue;
       }
       double seconds = cost.cycles / acc.cores[c].clock_hz;
+      seconds_on[c] = seconds;
       if (seconds < best) best = seconds, core_of[op.id] = c;
     }
+    for (int c : allowed)
+      if (core_of[op.id] >= 0 && seconds_on[c] <= best * (1 + 1e-12) &&
+          costs.evaluate(g, op, c).feasible)
+        out.choices[op.id].push_back(c);
     if (core_of[op.id] < 0) {
       std::string what = "op '" + op.name + "' (" + std::string(workloads::op_kind_name(op.kind)) +
                          ", " + std::string(workloads::pass_name(op.pass)) + ")";
@@ -188,7 +197,7 @@ std::vector<int> allocate(const Graph& g, const mapping::CostModel& costs,
       throw core::Error("no core of '" + acc.name + "' can run " + what + ":" + reasons);
     }
   }
-  return core_of;
+  return out;
 }
 
 FusionPlan make_plan(const Graph& g, const mapping::CostModel& costs, const PlanSpec& spec) {
@@ -197,7 +206,9 @@ FusionPlan make_plan(const Graph& g, const mapping::CostModel& costs, const Plan
   for (int x : groups) n_groups = std::max(n_groups, x + 1);
   std::vector<int> tiles(n_groups, spec.rule == StackRule::kLayerByLayer ? 1 : spec.tiles);
   FusionPlan plan = plan_from_groups(g, groups, tiles);
-  plan.core_of_op = allocate(g, costs, spec.allocation);
+  Allocation a = allocate(g, costs, spec.allocation);
+  plan.core_of_op = std::move(a.core);
+  plan.core_choices = std::move(a.choices);
   return plan;
 }
 

@@ -20,6 +20,9 @@ struct FusionPlan {
   std::vector<Stack> stacks;
   std::vector<int> stack_of_op;  // per op id
   std::vector<int> core_of_op;   // per op id
+  // Per op id: cores that run it equally fast (identical cores, e.g. GPU SMs); each tile
+  // goes to whichever of them is free first. Empty = only core_of_op.
+  std::vector<std::vector<int>> core_choices;
 };
 
 // How forward ops are grouped; backward and recompute ops follow their forward op's group.
@@ -61,11 +64,16 @@ FusionPlan plan_from_groups(const workloads::Graph& g, const std::vector<int>& g
 // Forward-op groups for a rule (index = op id; -1 for non-forward ops).
 std::vector<int> group_forward_ops(const workloads::Graph& g, StackRule rule, int ops_per_stack);
 
+struct Allocation {
+  std::vector<int> core;                  // per op: the fastest allowed core
+  std::vector<std::vector<int>> choices;  // per op: every allowed core as fast as it
+};
+
 // Resolves allocation: each op goes to the cheapest (latency) core allowed by the first
 // matching rule, or by all cores when none matches. Throws core::ConfigError naming the
 // rule when a rule names an unknown core or no allowed core can run a matched op.
-std::vector<int> allocate(const workloads::Graph& g, const mapping::CostModel& costs,
-                          const std::vector<AllocationRule>& rules);
+Allocation allocate(const workloads::Graph& g, const mapping::CostModel& costs,
+                    const std::vector<AllocationRule>& rules);
 
 FusionPlan make_plan(const workloads::Graph& g, const mapping::CostModel& costs,
                      const PlanSpec& spec);

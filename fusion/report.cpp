@@ -113,7 +113,7 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
     row.energy += cn.energy_pj;
     row.macs += cn.macs;
     row.tiles = cn.tiles;
-    row.core = cn.core;
+    row.core = r.core;
     row.stack = cn.stack;
   }
   std::ostringstream out;

@@ -325,14 +325,19 @@ Schedule Scheduler::run() {
     auto [stack, tile, id] = ready.top();
     ready.pop();
     const CN& cn = cns[id];
-    double t0 = core_free[cn.core];
+    // Identical cores share an op's tiles: take the one free first.
+    int core = cn.core;
+    if (cn.op < static_cast<int>(plan_.core_choices.size()))
+      for (int c : plan_.core_choices[cn.op])
+        if (core_free[c] < core_free[core]) core = c;
+    double t0 = core_free[core];
     for (int p : cn.preds) t0 = std::max(t0, end_of[p]);
     for (const auto& r : cn.reads) pieces_[cg_.piece_index(r)].pinned_by = cn.id;
     for (const auto& w : cn.writes) pieces_[cg_.piece_index(w)].pinned_by = cn.id;
     double start = t0;
-    for (const auto& r : cn.reads) start = std::max(start, bring(cg_.piece_index(r), cn.core, t0, cn.id));
+    for (const auto& r : cn.reads) start = std::max(start, bring(cg_.piece_index(r), core, t0, cn.id));
     // Output pieces take space from the start of the CN; too large ones stream to DRAM.
-    const int pool = pool_of_core_[cn.core];
+    const int pool = pool_of_core_[core];
     std::vector<int> reserved;
     for (const auto& w : cn.writes) {
       int piece = cg_.piece_index(w);
@@ -345,7 +350,7 @@ Schedule Scheduler::run() {
     double end = start + cn.duration_s;
     if (cn.refetch_dram_bytes > 0)
       end = std::max(end, dram_transfer(TransferKind::kRefetch, -1, cn.refetch_dram_bytes, start,
-                                        cn.core));
+                                        core));
     for (const auto& w : cn.writes) {
       int piece = cg_.piece_index(w);
       auto& s = pieces_[piece];
@@ -356,7 +361,7 @@ Schedule Scheduler::run() {
         for (auto& r : s.at)
           if (r.pool == pool) r.ready_s = end;
       if (!on_chip || s.final_output) {
-        double e = dram_transfer(TransferKind::kDramWrite, w.tensor, s.bytes, end, cn.core);
+        double e = dram_transfer(TransferKind::kDramWrite, w.tensor, s.bytes, end, core);
         s.in_dram = true;
         s.dram_ready_s = e;
         dram_change(s.bytes, e);
@@ -370,10 +375,10 @@ Schedule Scheduler::run() {
       release(piece, end);
     }
     for (const auto& w : cn.writes) pieces_[cg_.piece_index(w)].pinned_by = -1;
-    core_free[cn.core] = end;
+    core_free[core] = end;
     end_of[id] = end;
     makespan = std::max(makespan, end);
-    out_.summary.core_busy_s[cn.core] += cn.duration_s;
+    out_.summary.core_busy_s[core] += cn.duration_s;
     out_.summary.energy.compute_pj += cn.compute_energy_pj;
     out_.summary.energy.onchip_memory_pj += cn.energy_pj - cn.compute_energy_pj;
     const auto pass = std::string(workloads::pass_name(g_.op(cn.op).pass));
@@ -381,7 +386,7 @@ Schedule Scheduler::run() {
     it->second.busy_s += cn.duration_s;
     it->second.start_s = std::min(it->second.start_s, start);
     it->second.end_s = std::max(it->second.end_s, end);
-    if (opt_.keep_records) out_.cns.push_back({cn.id, cn.op, cn.tile, cn.core, start, end});
+    if (opt_.keep_records) out_.cns.push_back({cn.id, cn.op, cn.tile, core, start, end});
     ++done;
     for (int s : succ[id])
       if (--indegree[s] == 0) ready.push({cns[s].stack, cns[s].tile, s});

@@ -1,0 +1,32 @@
+// Accelerator descriptions from YAML (schema: configs/accelerators/README.md). Every broken
+// rule in a file is collected and thrown together as one core::ConfigError, each issue naming
+// file, line, field, value and rule.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "accelerators/accelerator.hpp"
+#include "core/yaml.hpp"
+
+namespace monet::accelerators {
+
+// Parses and validates an accelerator document; `name` stands in for the file in messages.
+Accelerator parse_accelerator_yaml(const std::string& text, const std::string& name);
+Accelerator load_accelerator_file(const std::string& path);
+Accelerator parse_accelerator(const core::YamlNode& root);
+
+// A path to an existing file, or a preset name (configs/accelerators/<name>.yaml).
+Accelerator load_accelerator(const std::string& name_or_path);
+
+// The configs directory: $MONET_CONFIG_DIR if set, else the source tree's configs/ (compiled
+// in). Throws core::Error when neither exists.
+std::string config_dir();
+// Preset names (file stems in configs/accelerators/), sorted.
+std::vector<std::string> preset_names();
+std::string preset_path(const std::string& name);
+
+// True when a parsed YAML document is an accelerator description (it has `cores`).
+bool is_accelerator_document(const core::YamlNode& root);
+
+}  // namespace monet::accelerators

@@ -1,0 +1,303 @@
+#include "accelerators/parse_core.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "accelerators/op_kinds.hpp"
+#include "accelerators/parse_memory.hpp"
+
+namespace monet::accelerators::detail {
+namespace {
+
+using core::Dimension;
+using core::YamlNode;
+
+std::optional<CoreKind> kind_from(const std::string& s) {
+  for (CoreKind k : {CoreKind::kArray, CoreKind::kSimd, CoreKind::kCim, CoreKind::kGpuSm})
+    if (core_kind_name(k) == s) return k;
+  return std::nullopt;
+}
+
+std::string join(const std::vector<std::string_view>& v) {
+  std::string s;
+  for (auto x : v) s += (s.empty() ? "" : ", ") + std::string(x);
+  return s;
+}
+
+std::vector<ArrayDim> parse_array(Reader& r, const YamlNode& n) {
+  std::vector<ArrayDim> dims;
+  if (!n.is_seq() || n.size() == 0) {
+    r.add(n, "must be a non-empty list of {name, size, unrolls}");
+    return dims;
+  }
+  const auto& loop_dims = loop_dim_names();
+  for (size_t i = 0; i < n.size(); ++i) {
+    YamlNode d = n.at(i);
+    if (!d.is_map()) {
+      r.add(d, "an array dimension must be a map {name, size, unrolls}");
+      continue;
+    }
+    r.unknown_keys(d, {"name", "size", "unrolls"});
+    ArrayDim dim;
+    dim.name = "D" + std::to_string(i + 1);
+    if (auto s = r.read([&] { return d.get_string("name", dim.name); })) dim.name = *s;
+    if (auto sz = r.required(d, "size"))
+      if (auto v = r.read([&] { return sz->as_int(1); })) dim.size = *v;
+    if (auto u = r.required(d, "unrolls")) {
+      if (auto names = r.read([&] { return u->as_string_list(); })) {
+        for (size_t j = 0; j < names->size(); ++j) {
+          if (std::find(loop_dims.begin(), loop_dims.end(), (*names)[j]) == loop_dims.end())
+            r.add(u->is_seq() ? u->at(j) : *u, "not a loop dimension (" + join(loop_dims) + ")");
+          else
+            dim.unrolls.push_back((*names)[j]);
+        }
+        if (names->empty()) r.add(*u, "must name at least one loop dimension");
+      }
+    }
+    for (auto& prev : dims)
+      if (prev.name == dim.name) r.add(d, "duplicate array dimension name '" + dim.name + "'");
+    dims.push_back(std::move(dim));
+  }
+  return dims;
+}
+
+CimSpec parse_cim(Reader& r, const YamlNode& n) {
+  CimSpec c;
+  if (!n.is_map()) {
+    r.add(n, "must be a map (rows, cols, crossbars, ...)");
+    return c;
+  }
+  r.unknown_keys(
+      n, {"rows", "cols", "crossbars", "weight_bits", "cell_bits", "input_bits", "dac_bits",
+          "adc_bits", "cols_per_adc", "adc_energy", "adc_delay", "dac_energy", "cell_read_energy",
+          "cell_write_energy", "write_pulse", "written_fraction"});
+  auto int_field = [&](std::string_view key, auto& out, bool required) {
+    if (!required && !n.has(key)) return;
+    if (auto v = r.required(n, key))
+      if (auto i = r.read([&] { return v->as_int(1, 1 << 20); }))
+        out = static_cast<std::remove_reference_t<decltype(out)>>(*i);
+  };
+  auto quantity = [&](std::string_view key, double& out, Dimension dim, bool required) {
+    if (!required && !n.has(key)) return;
+    if (auto v = r.required(n, key))
+      if (auto q = r.read([&] { return v->as_quantity(dim); })) {
+        if (*q < 0) r.add(*v, "must not be negative");
+        out = *q;
+      }
+  };
+  int_field("rows", c.rows, true);
+  int_field("cols", c.cols, true);
+  int_field("crossbars", c.crossbars, true);
+  int_field("weight_bits", c.weight_bits, true);
+  int_field("cell_bits", c.cell_bits, true);
+  int_field("input_bits", c.input_bits, true);
+  int_field("dac_bits", c.dac_bits, false);
+  int_field("adc_bits", c.adc_bits, true);
+  int_field("cols_per_adc", c.cols_per_adc, true);
+  quantity("adc_energy", c.adc_energy_pj, Dimension::kEnergy, true);
+  quantity("adc_delay", c.adc_delay_s, Dimension::kTime, true);
+  quantity("dac_energy", c.dac_energy_pj, Dimension::kEnergy, true);
+  c.cell_read_energy_pj = 0;
+  quantity("cell_read_energy", c.cell_read_energy_pj, Dimension::kEnergy, false);
+  quantity("cell_write_energy", c.cell_write_energy_pj, Dimension::kEnergy, true);
+  quantity("write_pulse", c.write_pulse_s, Dimension::kTime, true);
+  c.written_fraction = 1.0;
+  if (n.has("written_fraction"))
+    if (auto f = r.read([&] { return n["written_fraction"].as_double(); })) {
+      if (!(*f > 0 && *f <= 1))
+        r.add(n["written_fraction"],
+              "must be in (0, 1]: the share of cells reprogrammed per weight update");
+      c.written_fraction = *f;
+    }
+  if (c.weight_bits % c.cell_bits != 0)
+    r.add(n["cell_bits"],
+          "weight_bits (" + std::to_string(c.weight_bits) + ") must be a multiple of cell_bits");
+  else if (c.cols < c.weight_bits / c.cell_bits || c.cols % (c.weight_bits / c.cell_bits) != 0)
+    r.add(n["cols"], "cols must be a multiple of the cells per weight (weight_bits/cell_bits = " +
+                         std::to_string(c.weight_bits / c.cell_bits) + ")");
+  if (c.input_bits % c.dac_bits != 0)
+    r.add(n.has("dac_bits") ? n["dac_bits"] : n["input_bits"],
+          "input_bits (" + std::to_string(c.input_bits) + ") must be a multiple of dac_bits (" +
+              std::to_string(c.dac_bits) + ")");
+  if (c.cols % c.cols_per_adc != 0)
+    r.add(n["cols_per_adc"],
+          "cols (" + std::to_string(c.cols) + ") must be a multiple of cols_per_adc");
+  return c;
+}
+
+// The crossbars' spatial unrolling: rows reduce over C·FY·FX, weight columns produce K,
+// crossbars side by side take more K or more of the reduction (partial sums added digitally).
+std::vector<ArrayDim> cim_array(const CimSpec& c) {
+  int64_t weight_cols = c.cols / std::max<int64_t>(1, c.weight_bits / c.cell_bits);
+  return {{"D1", c.rows, {"C", "FY", "FX"}},
+          {"D2", std::max<int64_t>(1, weight_cols), {"K"}},
+          {"D3", c.crossbars, {"K", "C", "OX"}}};
+}
+
+std::vector<std::string> parse_op_kinds(Reader& r, const YamlNode& n) {
+  std::set<std::string> seen;
+  auto names = r.read([&] { return n.as_string_list(); });
+  if (!names) return {};
+  std::vector<std::string_view> groups;
+  for (auto& g : op_kind_groups()) groups.push_back(g.name);
+  for (size_t i = 0; i < names->size(); ++i) {
+    auto kinds = expand_op_kind((*names)[i]);
+    if (!kinds) {
+      r.add(n.is_seq() ? n.at(i) : n,
+            "unknown op kind; kinds are " + join(op_kind_names()) + "; groups are " + join(groups));
+      continue;
+    }
+    seen.insert(kinds->begin(), kinds->end());
+  }
+  if (names->empty()) r.add(n, "a core must run at least one op kind");
+  std::vector<std::string> out;  // in workloads::OpKind order
+  for (auto k : op_kind_names())
+    if (seen.count(std::string(k))) out.emplace_back(k);
+  return out;
+}
+
+void check_memories(Reader& r, const YamlNode& list, const Core& core) {
+  const bool simd = core.kind == CoreKind::kSimd;
+  const char* names[] = {"I", "W", "O"};
+  for (int o = 0; o < kMemOperandCount; ++o) {
+    if (simd && o == static_cast<int>(MemOperand::kW)) continue;
+    bool held = std::any_of(core.memories.begin(), core.memories.end(),
+                            [&](auto& m) { return m.holds[o]; });
+    if (!held)
+      r.add(list, std::string("no memory holds operand ") + names[o] + "; " +
+                      core_kind_name(core.kind) + " cores need " +
+                      (simd ? "I and O" : "I, W and O") + " on chip");
+  }
+  bool seen_shared = false;
+  for (size_t i = 0; i < core.memories.size(); ++i) {
+    const auto& m = core.memories[i];
+    if (m.shared_index >= 0)
+      seen_shared = true;
+    else if (seen_shared)
+      r.add(list.at(i), "private level '" + m.name +
+                            "' is listed outside a shared level; shared levels are outermost");
+    for (size_t j = 0; j < i; ++j)
+      if (core.memories[j].name == m.name)
+        r.add(list.at(i), "duplicate memory name '" + m.name + "' in this core");
+  }
+}
+
+}  // namespace
+
+std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
+                                     const std::vector<MemoryLevel>& shared) {
+  if (!n.is_map()) {
+    r.add(n, "a core must be a map (name, kind, clock, ...)");
+    return std::nullopt;
+  }
+  r.unknown_keys(n, {"name", "kind", "clock", "repeat", "array", "mac_energy", "precision",
+                     "vector_ops_per_cycle", "vector_op_energy", "op_kinds", "memories", "cim"});
+  Core core;
+  core.line = n.loc().line;
+  ParsedCore out;
+  out.name_node = n["name"];
+  if (auto v = r.required(n, "name"))
+    if (auto s = r.read([&] { return v->as_string(); })) core.name = *s;
+  bool kind_ok = false;
+  if (auto v = r.required(n, "kind"))
+    if (auto s = r.read([&] { return v->as_string(); })) {
+      if (auto k = kind_from(*s))
+        core.kind = *k, kind_ok = true;
+      else
+        r.add(*v, "core kinds are array, simd, cim and gpu-sm");
+    }
+  bool clock_ok = false;
+  if (auto v = r.required(n, "clock"))
+    if (auto hz = r.read([&] { return v->as_quantity(Dimension::kFrequency); })) {
+      if (*hz > 0)
+        core.clock_hz = *hz, clock_ok = true;
+      else
+        r.add(*v, "clock must be positive");
+    }
+  int64_t repeat = 1;
+  if (auto v = r.read([&] { return n.get_int("repeat", 1, 1); })) repeat = *v;
+  if (n.has("precision"))
+    if (auto b = r.read([&] { return parse_bits(n["precision"]); })) core.precision_bits = *b;
+
+  const bool has_array_kind = core.kind == CoreKind::kArray || core.kind == CoreKind::kGpuSm;
+  const std::string kind = core_kind_name(core.kind);
+  if (kind_ok) {
+    if (has_array_kind) {
+      if (auto a = r.required(n, "array")) core.array = parse_array(r, *a);
+    } else if (n.has("array")) {
+      r.add(n["array"], core.kind == CoreKind::kCim
+                            ? "cim cores derive their array from the cim section; remove array"
+                            : "simd cores have no array; use vector_ops_per_cycle");
+    }
+    if (core.kind == CoreKind::kCim) {
+      if (auto c = r.required(n, "cim")) {
+        core.cim = parse_cim(r, *c);
+        core.array = cim_array(core.cim);
+      }
+    } else if (n.has("cim")) {
+      r.add(n["cim"], "only cim cores have a cim section");
+    }
+  }
+  if ((kind_ok && has_array_kind) || n.has("mac_energy")) {
+    if (auto v = r.required(n, "mac_energy"))
+      if (auto e = r.read([&] { return v->as_quantity(Dimension::kEnergy); })) {
+        if (*e < 0) r.add(*v, "must not be negative");
+        core.mac_energy_pj = *e;
+      }
+  } else {
+    core.mac_energy_pj = 0;
+  }
+  core.vector_ops_per_cycle = 0;
+  if (n.has("vector_ops_per_cycle"))
+    if (auto v = r.read([&] { return n["vector_ops_per_cycle"].as_double(); })) {
+      if (*v < 0) r.add(n["vector_ops_per_cycle"], "must not be negative");
+      core.vector_ops_per_cycle = *v;
+    }
+  if (auto v = r.required(n, "op_kinds")) {
+    core.op_kinds = parse_op_kinds(r, *v);
+    auto element = std::find_if(core.op_kinds.begin(), core.op_kinds.end(),
+                                [](auto& k) { return !is_loop_nest_kind(k); });
+    if (element != core.op_kinds.end()) {
+      if (!(core.vector_ops_per_cycle > 0))
+        r.add(n.has("vector_ops_per_cycle") ? n["vector_ops_per_cycle"] : *v,
+              "the core runs element-streaming ops (" + *element +
+                  ", ...), so vector_ops_per_cycle must be positive");
+      if (!n.has("vector_op_energy"))
+        r.add(*v, "the core runs element-streaming ops (" + *element +
+                      ", ...), so it needs vector_op_energy");
+    }
+  }
+  if (n.has("vector_op_energy"))
+    if (auto e = r.read([&] { return n["vector_op_energy"].as_quantity(Dimension::kEnergy); })) {
+      if (*e < 0) r.add(n["vector_op_energy"], "must not be negative");
+      core.vector_op_energy_pj = *e;
+    }
+
+  if (auto list = r.required(n, "memories")) {
+    if (!list->is_seq() || list->size() == 0) {
+      r.add(*list, "must be a non-empty list of memory levels, innermost first");
+    } else {
+      // A broken clock is already reported; any positive clock lets the rest be checked.
+      CoreContext ctx{kind, clock_ok ? core.clock_hz : 1e9, core.precision_bits, &core.array,
+                      &shared};
+      for (size_t i = 0; i < list->size(); ++i)
+        if (auto m = parse_core_memory(r, list->at(i), ctx)) core.memories.push_back(*m);
+      if (core.memories.size() == list->size() && kind_ok) check_memories(r, *list, core);
+    }
+  }
+
+  core.group = core.name;
+  if (repeat == 1) {
+    out.cores.push_back(std::move(core));
+  } else {
+    for (int64_t i = 0; i < repeat; ++i) {
+      Core c = core;
+      c.name = core.name + std::to_string(i);
+      c.repeat_index = static_cast<int>(i);
+      out.cores.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace monet::accelerators::detail

@@ -1,0 +1,21 @@
+// Internal to the accelerator loader: one entry of `cores:`, expanded by `repeat`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accelerators/accelerator.hpp"
+#include "accelerators/yaml_reader.hpp"
+
+namespace monet::accelerators::detail {
+
+struct ParsedCore {
+  std::vector<Core> cores;  // one per repeat, named group + index when repeated
+  core::YamlNode name_node;
+};
+
+std::optional<ParsedCore> parse_core(Reader& r, const core::YamlNode& n,
+                                     const std::vector<MemoryLevel>& shared);
+
+}  // namespace monet::accelerators::detail

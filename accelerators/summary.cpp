@@ -1,0 +1,96 @@
+#include "accelerators/summary.hpp"
+
+#include <cstdio>
+
+#include "core/units.hpp"
+
+namespace monet::accelerators {
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string holds_text(const MemoryLevel& m) {
+  std::string s;
+  const char* names[] = {"I", "W", "O"};
+  for (int o = 0; o < kMemOperandCount; ++o)
+    if (m.holds[o]) s += names[o];
+  return s;
+}
+
+std::string rate(double bytes_per_s) {
+  return fmt("%.3g GB/s", bytes_per_s / 1e9);
+}
+
+std::string compute_text(const Core& c) {
+  std::string dims;
+  for (auto& d : c.array) dims += (dims.empty() ? "" : "x") + std::to_string(d.size);
+  switch (c.kind) {
+    case CoreKind::kSimd:
+      return "no array";
+    case CoreKind::kCim:
+      return std::to_string(c.macs_per_cycle()) + " MACs per crossbar read (" + dims +
+             " rows x weights x crossbars)";
+    default:
+      return std::to_string(c.macs_per_cycle()) + " MACs/cycle (" + dims + ")";
+  }
+}
+
+}  // namespace
+
+std::string format_hz(double hz) {
+  if (hz >= 1e9) return fmt("%.3g GHz", hz / 1e9);
+  if (hz >= 1e6) return fmt("%.4g MHz", hz / 1e6);
+  return fmt("%.4g kHz", hz / 1e3);
+}
+
+std::string format_level(const MemoryLevel& m) {
+  std::string s = m.name + " " + core::format_bytes(m.size_bytes);
+  if (m.per_pe)
+    s += " per PE";
+  else if (m.instances > 1)
+    s += " x" + std::to_string(m.instances);
+  s += " [" + holds_text(m) + "]";
+  s += " " + fmt("%.6g", m.read_bits_per_cycle) + "/" + fmt("%.6g", m.write_bits_per_cycle) +
+       " bit/cycle";
+  if (m.shared_index >= 0) s += " shared";
+  return s;
+}
+
+std::vector<std::string> summary_lines(const Accelerator& acc) {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < acc.cores.size(); ++i) {
+    const Core& c = acc.cores[i];
+    std::string name = c.name;
+    if (c.repeat_index == 0) {
+      size_t j = i;
+      while (j + 1 < acc.cores.size() && acc.cores[j + 1].group == c.group &&
+             acc.cores[j + 1].repeat_index > 0)
+        ++j;
+      name = c.name + ".." + acc.cores[j].name + " (" + std::to_string(j - i + 1) + "x)";
+      i = j;
+    }
+    std::string line = name + ": " + core_kind_name(c.kind) + ", " + format_hz(c.clock_hz) + ", " +
+                       compute_text(c);
+    if (c.vector_ops_per_cycle > 0)
+      line += ", " + fmt("%g", c.vector_ops_per_cycle) + " vector ops/cycle";
+    line += ", " + std::to_string(c.precision_bits) + "-bit; memories:";
+    for (size_t k = 0; k < c.memories.size(); ++k)
+      line += (k ? ", " : " ") + format_level(c.memories[k]);
+    lines.push_back(line);
+  }
+  const Dram& d = acc.dram;
+  lines.push_back("dram: " + core::format_bytes(d.capacity_bytes) + ", " +
+                  rate(d.bandwidth_bytes_per_s) + ", " + fmt("%g", d.read_energy_pj_per_bit) + "/" +
+                  fmt("%g", d.write_energy_pj_per_bit) + " pJ/bit read/write");
+  for (auto& l : acc.links)
+    lines.push_back("link " + l.name + ": " + l.from + (l.bidirectional ? " <-> " : " -> ") + l.to +
+                    ", " + rate(l.bandwidth_bytes_per_s) + ", " + fmt("%g", l.energy_pj_per_bit) +
+                    " pJ/bit");
+  return lines;
+}
+
+}  // namespace monet::accelerators
