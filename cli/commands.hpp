@@ -9,7 +9,10 @@ namespace monet::cli {
 void add_list_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_search_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_checkpoint_front_command(CLI::App& app);
+void add_cost_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 
 }  // namespace monet::cli

@@ -15,8 +15,11 @@ int main(int argc, char** argv) {
   monet::cli::add_list_command(app);
   monet::cli::add_describe_command(app);
   monet::cli::add_run_command(app);
+  monet::cli::add_search_command(app);
   monet::cli::add_validate_command(app);
   monet::cli::add_checkpoint_front_command(app);
+  monet::cli::add_cost_command(app);
+  monet::cli::add_convert_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -57,21 +57,33 @@ PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Locat
   if (f.is_scalar()) {
     plan_name = f.as_string();
   } else {
-    f.reject_unknown_keys({"stacks", "ops_per_stack", "tiles"});
+    f.reject_unknown_keys({"stacks", "ops_per_stack", "tiles", "starts"});
     if (f.has("stacks")) plan_name = f["stacks"].as_string();
-    if (f.has("ops_per_stack")) p.ops_per_stack = static_cast<int>(f["ops_per_stack"].as_int(1, 1 << 20));
+    if (f.has("ops_per_stack"))
+      p.ops_per_stack = static_cast<int>(f["ops_per_stack"].as_int(1, 1 << 20));
     if (f.has("tiles")) {
-      p.tiles = static_cast<int>(f["tiles"].as_int(1, 1 << 20));
       tiles_at = f["tiles"].loc();
+      if (f["tiles"].is_seq()) {
+        for (int64_t t : f["tiles"].as_int_list(1)) p.stack_tiles.push_back(static_cast<int>(t));
+        for (int t : p.stack_tiles) p.tiles = std::max(p.tiles, t);
+      } else {
+        p.tiles = static_cast<int>(f["tiles"].as_int(1, 1 << 20));
+      }
     }
+    if (f.has("starts")) p.starts = f["starts"].as_string_list();
   }
   if (plan_name == "layer-by-layer") p.rule = StackRule::kLayerByLayer;
   else if (plan_name == "blocks") p.rule = StackRule::kBlocks;
   else if (plan_name == "fixed") p.rule = StackRule::kFixed;
+  else if (plan_name == "explicit") p.rule = StackRule::kExplicit;
   else
-    (f.is_scalar() ? f : f["stacks"]).fail("must be one of: layer-by-layer, blocks, fixed");
+    (f.is_scalar() ? f : f["stacks"]).fail("must be one of: layer-by-layer, blocks, fixed, explicit");
   if (p.rule == StackRule::kLayerByLayer && p.tiles != 1)
     f["tiles"].fail("layer-by-layer runs every op as one tile; use stacks: blocks or fixed to tile");
+  if (p.rule == StackRule::kExplicit && p.starts.empty())
+    f.fail("stacks: explicit needs `starts`, the first forward op of each stack");
+  if (p.rule != StackRule::kExplicit && (!p.starts.empty() || !p.stack_tiles.empty()))
+    f.fail("`starts` and a list of tiles need stacks: explicit");
   return p;
 }
 
@@ -109,7 +121,8 @@ std::vector<AllocationRule> parse_allocation(const core::YamlNode& a) {
 Experiment parse_experiment(const core::YamlNode& root) {
   if (!root.is_map()) root.fail("an experiment file must be a map");
   root.reject_unknown_keys({"name", "description", "workload", "mode", "training", "accelerator",
-                            "fusion", "allocation", "cost", "outputs", "search"});
+                            "fusion", "allocation", "allocation_default", "cost", "outputs",
+                            "search"});
   Experiment e;
   e.file = root.file();
   e.root = root;
@@ -138,6 +151,9 @@ Experiment parse_experiment(const core::YamlNode& root) {
   }
   e.plan = parse_plan(root["fusion"], e.plan_name, e.tiles_where);
   e.plan.allocation = parse_allocation(root["allocation"]);
+  std::string fallback = root.get_string("allocation_default", "fastest");
+  if (fallback == "follow") e.plan.allocation_default = AllocationDefault::kFollow;
+  else if (fallback != "fastest") root["allocation_default"].fail("must be fastest or follow");
   if (root.has("cost")) {
     core::YamlNode c = root["cost"];
     c.reject_unknown_keys({"objective", "cim_written_fraction"});
@@ -184,6 +200,15 @@ Prepared prepare(const Experiment& e) {
     throw core::ConfigError(e.tiles_where, "fusion.tiles", std::to_string(e.plan.tiles),
                             "larger than the longest split axis of the workload (" +
                                 std::to_string(max_rows) + " rows/tokens)");
+  if (e.plan.rule == StackRule::kExplicit) {
+    try {
+      group_forward_ops(forward, e.plan.rule, e.plan.ops_per_stack, e.plan.starts);
+    } catch (const core::ConfigError&) {
+      throw;
+    } catch (const core::Error& err) {
+      throw core::ConfigError(e.tiles_where, "fusion.starts", "", err.what());
+    }
+  }
   workloads::Graph graph = std::move(forward);
   if (e.training) {
     training::TrainingStep step = training::expand(graph, e.training_options);

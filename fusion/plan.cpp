@@ -1,6 +1,7 @@
 #include "fusion/plan.hpp"
 
 #include <limits>
+#include <unordered_map>
 
 #include "core/error.hpp"
 
@@ -62,8 +63,16 @@ std::vector<int> forward_origin(const Graph& g) {
   return origin;
 }
 
-std::vector<int> group_forward_ops(const Graph& g, StackRule rule, int ops_per_stack) {
+std::vector<int> group_forward_ops(const Graph& g, StackRule rule, int ops_per_stack,
+                                   const std::vector<std::string>& starts) {
   std::vector<int> group(g.ops().size(), -1);
+  std::vector<char> starts_here(g.ops().size(), 0);
+  for (const auto& name : starts) {
+    int id = g.find_op(name);
+    if (id < 0 || g.op(id).pass != Pass::kForward)
+      throw core::Error("fusion.starts names '" + name + "', which is not a forward op");
+    starts_here[id] = 1;
+  }
   int current = -1, in_group = 0;
   std::string block;
   for (const Op& op : g.ops()) {
@@ -73,6 +82,7 @@ std::vector<int> group_forward_ops(const Graph& g, StackRule rule, int ops_per_s
       case StackRule::kLayerByLayer: start = true; break;
       case StackRule::kBlocks: start = start || op.block != block; break;
       case StackRule::kFixed: start = start || in_group >= ops_per_stack; break;
+      case StackRule::kExplicit: start = start || starts_here[op.id]; break;
     }
     if (start) ++current, in_group = 0;
     group[op.id] = current;
@@ -137,7 +147,7 @@ bool pass_matches(const std::string& filter, Pass p) {
 }  // namespace
 
 Allocation allocate(const Graph& g, const mapping::CostModel& costs,
-                    const std::vector<AllocationRule>& rules) {
+                    const std::vector<AllocationRule>& rules, AllocationDefault fallback) {
   const auto& acc = costs.accelerator();
   std::vector<std::vector<int>> rule_cores(rules.size());
   core::IssueList issues;
@@ -153,41 +163,65 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
       rule_cores[r].push_back(c);
     }
   issues.throw_if_any();
+  // Rules that name one op exactly (as searches write them) are looked up by name.
+  std::unordered_map<std::string, size_t> exact;
+  std::vector<size_t> general;
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const auto& p = rules[r].name_pattern;
+    bool plain = !p.empty() && p.find_first_of("*?") == std::string::npos &&
+                 rules[r].kind.empty() && rules[r].pass.empty();
+    if (plain) exact.emplace(p, r);
+    else general.push_back(r);
+  }
   std::vector<int> all(acc.cores.size());
   for (size_t c = 0; c < all.size(); ++c) all[c] = static_cast<int>(c);
+  std::vector<int> origin = fallback == AllocationDefault::kFollow ? forward_origin(g)
+                                                                    : std::vector<int>{};
 
   Allocation out;
-  std::vector<int>& core_of = out.core;
-  core_of.assign(g.ops().size(), -1);
+  out.core.assign(g.ops().size(), -1);
   out.choices.resize(g.ops().size());
   std::vector<double> seconds_on(acc.cores.size());
+  int last_forward_nest = -1;
   for (const Op& op : g.ops()) {
     int matched = -1;
-    for (size_t r = 0; r < rules.size() && matched < 0; ++r) {
+    if (auto it = exact.find(op.name); it != exact.end()) matched = static_cast<int>(it->second);
+    for (size_t r : general) {
+      if (matched >= 0 && static_cast<int>(r) > matched) break;
       const auto& rule = rules[r];
       if (!rule.name_pattern.empty() && !glob_match(rule.name_pattern, op.name)) continue;
       if (!rule.kind.empty() && rule.kind != workloads::op_kind_name(op.kind)) continue;
       if (!pass_matches(rule.pass, op.pass)) continue;
       matched = static_cast<int>(r);
+      break;
     }
+    if (matched < 0 && fallback == AllocationDefault::kFollow) {
+      int leader = -1;
+      if (op.pass == Pass::kForward) leader = op.is_compute() ? -1 : last_forward_nest;
+      else if (origin[op.id] >= 0 && origin[op.id] != op.id) leader = origin[op.id];
+      if (leader >= 0 && out.core[leader] >= 0 &&
+          costs.evaluate(g, op, out.core[leader]).feasible) {
+        out.core[op.id] = out.core[leader];
+        out.choices[op.id] = out.choices[leader];
+        if (op.pass == Pass::kForward && op.is_compute()) last_forward_nest = op.id;
+        continue;
+      }
+    }
+    if (op.pass == Pass::kForward && op.is_compute()) last_forward_nest = op.id;
     const std::vector<int>& allowed = matched >= 0 ? rule_cores[matched] : all;
     double best = std::numeric_limits<double>::infinity();
     std::string reasons;
     for (int c : allowed) {
       mapping::OpCost cost = costs.evaluate(g, op, c);
+      seconds_on[c] = std::numeric_limits<double>::infinity();
       if (!cost.feasible) {
         reasons += "\n    " + acc.cores[c].name + ": " + cost.reason;
         continue;
       }
-      double seconds = cost.cycles / acc.cores[c].clock_hz;
-      seconds_on[c] = seconds;
-      if (seconds < best) best = seconds, core_of[op.id] = c;
+      seconds_on[c] = cost.cycles / acc.cores[c].clock_hz;
+      if (seconds_on[c] < best) best = seconds_on[c], out.core[op.id] = c;
     }
-    for (int c : allowed)
-      if (core_of[op.id] >= 0 && seconds_on[c] <= best * (1 + 1e-12) &&
-          costs.evaluate(g, op, c).feasible)
-        out.choices[op.id].push_back(c);
-    if (core_of[op.id] < 0) {
+    if (out.core[op.id] < 0) {
       std::string what = "op '" + op.name + "' (" + std::string(workloads::op_kind_name(op.kind)) +
                          ", " + std::string(workloads::pass_name(op.pass)) + ")";
       if (matched >= 0)
@@ -196,17 +230,25 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
                                         reasons);
       throw core::Error("no core of '" + acc.name + "' can run " + what + ":" + reasons);
     }
+    for (int c : allowed)
+      if (seconds_on[c] <= best * (1 + 1e-12)) out.choices[op.id].push_back(c);
   }
   return out;
 }
 
 FusionPlan make_plan(const Graph& g, const mapping::CostModel& costs, const PlanSpec& spec) {
-  std::vector<int> groups = group_forward_ops(g, spec.rule, spec.ops_per_stack);
+  std::vector<int> groups = group_forward_ops(g, spec.rule, spec.ops_per_stack, spec.starts);
   int n_groups = 0;
   for (int x : groups) n_groups = std::max(n_groups, x + 1);
   std::vector<int> tiles(n_groups, spec.rule == StackRule::kLayerByLayer ? 1 : spec.tiles);
+  if (spec.rule == StackRule::kExplicit && !spec.stack_tiles.empty()) {
+    if (static_cast<int>(spec.stack_tiles.size()) != n_groups)
+      throw core::Error("fusion.tiles lists " + std::to_string(spec.stack_tiles.size()) +
+                        " tile counts for " + std::to_string(n_groups) + " stacks");
+    tiles = spec.stack_tiles;
+  }
   FusionPlan plan = plan_from_groups(g, groups, tiles);
-  Allocation a = allocate(g, costs, spec.allocation);
+  Allocation a = allocate(g, costs, spec.allocation, spec.allocation_default);
   plan.core_of_op = std::move(a.core);
   plan.core_choices = std::move(a.choices);
   return plan;

@@ -30,6 +30,7 @@ enum class StackRule {
   kLayerByLayer,  // one op per stack
   kBlocks,        // one stack per model block ("layer1.0", "h3", ...)
   kFixed,         // consecutive runs of `ops_per_stack` forward ops
+  kExplicit,      // a new stack at each forward op named in PlanSpec::starts
 };
 
 // Allocation rule: ops matching every given filter may run on the listed cores.
@@ -42,11 +43,22 @@ struct AllocationRule {
   std::string file;
 };
 
+// How ops that no allocation rule matches are placed.
+enum class AllocationDefault {
+  kFastest,  // the fastest core that can run the op
+  // Forward element-wise ops go with the latest forward loop-nest op before them, derived
+  // ops (backward, recompute) with their forward op — where that core can run them.
+  kFollow,
+};
+
 struct PlanSpec {
   StackRule rule = StackRule::kLayerByLayer;
   int ops_per_stack = 4;  // kFixed
   int tiles = 1;          // tiles for every stack
+  std::vector<std::string> starts;  // kExplicit: first forward op of each stack
+  std::vector<int> stack_tiles;     // kExplicit: tiles per stack (empty: `tiles` for all)
   std::vector<AllocationRule> allocation;  // first matching rule wins
+  AllocationDefault allocation_default = AllocationDefault::kFastest;
 };
 
 // Rows the op can be split into along its fusion axis (conv rows, tokens); 1 = unsplittable.
@@ -61,8 +73,10 @@ std::vector<int> forward_origin(const workloads::Graph& g);
 FusionPlan plan_from_groups(const workloads::Graph& g, const std::vector<int>& group_of_op,
                             const std::vector<int>& tiles_of_group);
 
-// Forward-op groups for a rule (index = op id; -1 for non-forward ops).
-std::vector<int> group_forward_ops(const workloads::Graph& g, StackRule rule, int ops_per_stack);
+// Forward-op groups for a rule (index = op id; -1 for non-forward ops). kExplicit starts a
+// group at each op named in `starts` (and at the first forward op).
+std::vector<int> group_forward_ops(const workloads::Graph& g, StackRule rule, int ops_per_stack,
+                                   const std::vector<std::string>& starts = {});
 
 struct Allocation {
   std::vector<int> core;                  // per op: the fastest allowed core
@@ -73,7 +87,8 @@ struct Allocation {
 // matching rule, or by all cores when none matches. Throws core::ConfigError naming the
 // rule when a rule names an unknown core or no allowed core can run a matched op.
 Allocation allocate(const workloads::Graph& g, const mapping::CostModel& costs,
-                    const std::vector<AllocationRule>& rules);
+                    const std::vector<AllocationRule>& rules,
+                    AllocationDefault fallback = AllocationDefault::kFastest);
 
 FusionPlan make_plan(const workloads::Graph& g, const mapping::CostModel& costs,
                      const PlanSpec& spec);

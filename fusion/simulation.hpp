@@ -18,6 +18,10 @@ class Simulation {
  public:
   Simulation(workloads::Graph graph, accelerators::Accelerator acc,
              mapping::CostOptions options = {});
+  // Shares an accelerator and its cost cache with other simulations (e.g. the training graphs
+  // of different checkpoint plans on one accelerator): costs depend on op shapes only.
+  Simulation(workloads::Graph graph, std::shared_ptr<const accelerators::Accelerator> acc,
+             std::shared_ptr<const mapping::CostModel> costs);
 
   const workloads::Graph& graph() const { return *graph_; }
   const accelerators::Accelerator& accelerator() const { return *acc_; }
@@ -27,10 +31,13 @@ class Simulation {
   CnGraph cns(const FusionPlan& plan) const { return build_cns(*graph_, plan, *costs_); }
   Schedule evaluate(const FusionPlan& plan, const ScheduleOptions& options = {}) const;
 
+ std::shared_ptr<const accelerators::Accelerator> shared_acc() const { return acc_; }
+  std::shared_ptr<const mapping::CostModel> shared_costs() const { return costs_; }
+
  private:
   std::unique_ptr<workloads::Graph> graph_;
-  std::unique_ptr<accelerators::Accelerator> acc_;
-  std::unique_ptr<mapping::CostModel> costs_;
+  std::shared_ptr<const accelerators::Accelerator> acc_;
+  std::shared_ptr<const mapping::CostModel> costs_;
 };
 
 }  // namespace monet::fusion

@@ -1,0 +1,37 @@
+#include "ga/chain_problem.hpp"
+
+#include "training/checkpoint_dp.hpp"
+
+namespace monet::ga {
+
+ChainCheckpointProblem::ChainCheckpointProblem(training::Chain chain,
+                                               training::Granularity granularity)
+    : chain_(std::move(chain)), granularity_(granularity) {}
+
+std::vector<GeneGroup> ChainCheckpointProblem::genes() const {
+  int n = training::plan_gene_count(chain_, granularity_);
+  return {GeneGroup::uniform("checkpoint", static_cast<size_t>(n), 0, 1,
+                             GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kBitFlip)};
+}
+
+std::vector<std::string> ChainCheckpointProblem::objective_names() const {
+  return {"recompute_" + chain_.cost_unit, "peak_activation_bytes"};
+}
+
+Evaluation ChainCheckpointProblem::evaluate(const Genome& genome) const {
+  auto plan = training::plan_from_genes(chain_, granularity_, genome);
+  auto e = training::evaluate_chain_plan(chain_, plan);
+  return {{static_cast<double>(e.recompute_cost), static_cast<double>(e.peak_bytes)}, 0.0};
+}
+
+std::vector<Genome> ChainCheckpointProblem::seeds() const {
+  return {training::plan_genes(training::store_all_plan(chain_, granularity_)),
+          training::plan_genes(training::sqrt_plan(chain_, granularity_)),
+          training::plan_genes(training::uniform_plan(chain_, granularity_, false))};
+}
+
+std::string ChainCheckpointProblem::describe(const Genome& genome) const {
+  return training::plan_str(chain_, training::plan_from_genes(chain_, granularity_, genome));
+}
+
+}  // namespace monet::ga

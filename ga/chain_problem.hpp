@@ -1,0 +1,31 @@
+// The checkpointing problem on a chain with an additive recompute cost (training/chain.hpp):
+// one keep bit per boundary and per saved tensor (or block), objectives (recompute cost, peak
+// activation bytes). Its exact front comes from training::checkpoint_front, which is what
+// makes it the yardstick for how close the GA gets to optimal.
+#pragma once
+
+#include "ga/genome.hpp"
+#include "training/chain.hpp"
+
+namespace monet::ga {
+
+class ChainCheckpointProblem : public Problem {
+ public:
+  ChainCheckpointProblem(training::Chain chain, training::Granularity granularity);
+
+  std::vector<GeneGroup> genes() const override;
+  std::vector<std::string> objective_names() const override;
+  Evaluation evaluate(const Genome& genome) const override;
+
+  // Store-all, Chen's √n and drop-everything, as genomes.
+  std::vector<Genome> seeds() const;
+  std::string describe(const Genome& genome) const;  // "K|K|DDD|DD"
+  const training::Chain& chain() const { return chain_; }
+  training::Granularity granularity() const { return granularity_; }
+
+ private:
+  training::Chain chain_;
+  training::Granularity granularity_;
+};
+
+}  // namespace monet::ga

@@ -1,0 +1,463 @@
+#include "ga/codesign_problem.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "accelerators/loader.hpp"
+#include "core/error.hpp"
+#include "core/units.hpp"
+#include "fusion/scheduler.hpp"
+#include "training/checkpoint_dp.hpp"
+#include "training/expand.hpp"
+
+namespace monet::ga {
+
+using workloads::Pass;
+
+std::string HardwareKnob::label() const {
+  switch (kind) {
+    case Kind::kArraySize: return core + ".array";
+    case Kind::kMemorySize: return core + "." + memory + ".size";
+    case Kind::kDramBandwidth: return "dram.bandwidth";
+  }
+  return "?";
+}
+
+Objective parse_objective(const std::string& name) {
+  if (name == "latency") return Objective::kLatency;
+  if (name == "energy") return Objective::kEnergy;
+  if (name == "onchip_memory") return Objective::kOnchipMemory;
+  if (name == "dram_memory") return Objective::kDramMemory;
+  if (name == "footprint") return Objective::kFootprint;
+  throw core::Error("unknown objective '" + name +
+                    "' (known: latency, energy, onchip_memory, dram_memory, footprint)");
+}
+
+std::string objective_name(Objective o) {
+  switch (o) {
+    case Objective::kLatency: return "latency_s";
+    case Objective::kEnergy: return "energy_pj";
+    case Objective::kOnchipMemory: return "peak_onchip_bytes";
+    case Objective::kDramMemory: return "peak_dram_bytes";
+    case Objective::kFootprint: return "peak_footprint_bytes";
+  }
+  return "?";
+}
+
+struct CodesignProblem::HwVariant {
+  std::shared_ptr<const accelerators::Accelerator> acc;
+  std::shared_ptr<const mapping::CostModel> costs;
+};
+
+struct CodesignProblem::Variant {
+  std::unique_ptr<fusion::Simulation> sim;
+};
+
+namespace {
+int log2_floor(int v) {
+  int e = 0;
+  while ((2 << e) <= v) ++e;
+  return e;
+}
+}  // namespace
+
+CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignConfig config)
+    : experiment_(experiment),
+      config_(std::move(config)),
+      forward_(fusion::build_forward(experiment.workload)),
+      base_acc_(accelerators::load_accelerator(experiment.accelerator)) {
+  if (config_.checkpoint && !experiment_.training)
+    throw core::Error("search: checkpoint genes need a training experiment (mode: training)");
+  if (config_.objectives.empty()) throw core::Error("search: no objectives");
+  if (config_.hardware && config_.knobs.empty())
+    throw core::Error("search: hardware genes need at least one knob");
+  for (const auto& k : config_.knobs) {
+    if (k.values.empty()) throw core::Error("search: knob " + k.label() + " has no values");
+    if (k.kind != HardwareKnob::Kind::kDramBandwidth) {
+      bool found = false;
+      for (const auto& c : base_acc_.cores) found = found || c.name == k.core || c.group == k.core;
+      if (!found) throw core::Error("search: knob " + k.label() + " names an unknown core");
+    }
+  }
+  for (const auto& op : forward_.ops()) {
+    forward_ops_.push_back(op.id);
+    if (op.is_compute()) compute_ops_.push_back(op.id);
+  }
+  block_of_op_.assign(forward_.ops().size(), 0);
+  for (const auto& op : forward_.ops()) {
+    std::string b = op.block.empty() ? op.name : op.block;
+    if (blocks_.empty() || blocks_.back() != b) blocks_.push_back(b);
+    block_of_op_[op.id] = static_cast<int>(blocks_.size()) - 1;
+  }
+  // Core classes: cores repeated from one description are interchangeable.
+  std::map<std::string, int> class_of_group;
+  for (size_t c = 0; c < base_acc_.cores.size(); ++c) {
+    const std::string& g = base_acc_.cores[c].group.empty() ? base_acc_.cores[c].name
+                                                            : base_acc_.cores[c].group;
+    auto [it, fresh] = class_of_group.emplace(g, static_cast<int>(core_classes_.size()));
+    if (fresh) core_classes_.emplace_back();
+    core_classes_[it->second].push_back(static_cast<int>(c));
+  }
+  if (experiment_.training) chain_ = training::extract_chain(forward_, experiment_.training_options);
+
+  // Allocation genes: one per forward loop nest, over the core classes that can run it.
+  mapping::CostModel base_costs(base_acc_, experiment_.cost);
+  for (int id : compute_ops_) {
+    std::vector<int> ok;
+    for (size_t k = 0; k < core_classes_.size(); ++k)
+      if (base_costs.evaluate(forward_, forward_.op(id), core_classes_[k][0]).feasible)
+        ok.push_back(static_cast<int>(k));
+    if (ok.empty()) throw core::Error("no core can run '" + forward_.op(id).name + "'");
+    classes_of_unit_.push_back(ok);
+  }
+  auto add = [&](GeneGroup g, size_t& offset, size_t& count) {
+    offset = genome_length(groups_);
+    count = g.size();
+    if (count) groups_.push_back(std::move(g));
+  };
+  if (config_.allocation) {
+    GeneGroup g;
+    g.name = "allocation";
+    g.crossover = GeneGroup::Crossover::kTwoPoint;
+    g.mutation = GeneGroup::Mutation::kReset;
+    for (auto& ok : classes_of_unit_) {
+      g.lower.push_back(0);
+      g.upper.push_back(static_cast<int>(ok.size()) - 1);
+    }
+    add(std::move(g), offset_alloc_, n_alloc_);
+  }
+  if (config_.fusion) {
+    add(GeneGroup::uniform("fusion_cuts", forward_ops_.size() - 1, 0, 1,
+                           GeneGroup::Crossover::kTwoPoint, GeneGroup::Mutation::kBitFlip),
+        offset_cuts_, n_cuts_);
+    add(GeneGroup::uniform("tile_exponent", blocks_.size(), 0, config_.max_tile_exponent,
+                           GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kStep),
+        offset_tiles_, n_tiles_);
+  }
+  if (config_.checkpoint)
+    add(GeneGroup::uniform("checkpoint",
+                           static_cast<size_t>(training::plan_gene_count(chain_, config_.granularity)),
+                           0, 1, GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kBitFlip),
+        offset_ckpt_, n_ckpt_);
+  if (config_.hardware) {
+    GeneGroup g;
+    g.name = "hardware";
+    g.crossover = GeneGroup::Crossover::kUniform;
+    g.mutation = GeneGroup::Mutation::kStep;
+    for (auto& k : config_.knobs) {
+      g.lower.push_back(0);
+      g.upper.push_back(static_cast<int>(k.values.size()) - 1);
+    }
+    add(std::move(g), offset_hw_, n_hw_);
+  }
+  if (groups_.empty()) throw core::Error("search: no gene group to search");
+  validate_genes(groups_);
+}
+
+CodesignProblem::~CodesignProblem() = default;
+
+std::vector<GeneGroup> CodesignProblem::genes() const { return groups_; }
+
+std::vector<std::string> CodesignProblem::objective_names() const {
+  std::vector<std::string> out;
+  for (auto o : config_.objectives) out.push_back(objective_name(o));
+  return out;
+}
+
+std::vector<int> CodesignProblem::slice(const Genome& g, size_t offset, size_t n) const {
+  return std::vector<int>(g.begin() + static_cast<long>(offset),
+                          g.begin() + static_cast<long>(offset + n));
+}
+
+accelerators::Accelerator CodesignProblem::accelerator_for(const Genome& genome) const {
+  accelerators::Accelerator acc = base_acc_;
+  if (!n_hw_) return acc;
+  std::vector<int> idx = slice(genome, offset_hw_, n_hw_);
+  for (size_t k = 0; k < config_.knobs.size(); ++k) {
+    const auto& knob = config_.knobs[k];
+    double v = knob.values[static_cast<size_t>(idx[k])];
+    if (knob.kind == HardwareKnob::Kind::kDramBandwidth) {
+      acc.dram.bandwidth_bytes_per_s = v;
+      continue;
+    }
+    for (auto& core : acc.cores) {
+      if (core.name != knob.core && core.group != knob.core) continue;
+      if (knob.kind == HardwareKnob::Kind::kArraySize) {
+        for (auto& d : core.array) d.size = static_cast<int64_t>(v);
+      } else {
+        for (auto& m : core.memories)
+          if (m.name == knob.memory) m.size_bytes = v;
+      }
+    }
+  }
+  return acc;
+}
+
+std::shared_ptr<const CodesignProblem::HwVariant> CodesignProblem::hardware(
+    const Genome& genome) const {
+  std::vector<int> key = n_hw_ ? slice(genome, offset_hw_, n_hw_) : std::vector<int>{};
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = hw_.find(key); it != hw_.end()) return it->second;
+  }
+  auto hw = std::make_shared<HwVariant>();
+  auto acc = std::make_shared<const accelerators::Accelerator>(accelerator_for(genome));
+  hw->costs = std::make_shared<const mapping::CostModel>(*acc, experiment_.cost);
+  hw->acc = std::move(acc);
+  std::lock_guard lock(mutex_);
+  return hw_.emplace(key, std::move(hw)).first->second;  // first writer wins
+}
+
+training::TrainingOptions CodesignProblem::training_options(const Genome& genome) const {
+  training::TrainingOptions o = experiment_.training_options;
+  if (n_ckpt_) {
+    auto plan = training::plan_from_genes(chain_, config_.granularity,
+                                          slice(genome, offset_ckpt_, n_ckpt_));
+    o.checkpoint = training::to_checkpoint_plan(chain_, plan);
+  }
+  return o;
+}
+
+std::shared_ptr<const CodesignProblem::Variant> CodesignProblem::variant(
+    const Genome& genome) const {
+  std::vector<int> key = n_hw_ ? slice(genome, offset_hw_, n_hw_) : std::vector<int>{};
+  if (n_ckpt_) {
+    auto bits = slice(genome, offset_ckpt_, n_ckpt_);
+    key.push_back(-1);
+    key.insert(key.end(), bits.begin(), bits.end());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = variants_.find(key); it != variants_.end()) return it->second;
+  }
+  auto hw = hardware(genome);
+  workloads::Graph graph = experiment_.training
+                               ? training::expand(forward_, training_options(genome)).graph
+                               : forward_;
+  auto v = std::make_shared<Variant>();
+  v->sim = std::make_unique<fusion::Simulation>(std::move(graph), hw->acc, hw->costs);
+  std::lock_guard lock(mutex_);
+  return variants_.emplace(key, std::move(v)).first->second;
+}
+
+fusion::PlanSpec CodesignProblem::plan_spec(const Genome& genome) const {
+  fusion::PlanSpec spec = experiment_.plan;
+  if (n_cuts_) {
+    auto cuts = slice(genome, offset_cuts_, n_cuts_);
+    auto exps = slice(genome, offset_tiles_, n_tiles_);
+    spec.rule = fusion::StackRule::kExplicit;
+    spec.starts.clear();
+    spec.stack_tiles.clear();
+    for (size_t i = 0; i < forward_ops_.size(); ++i) {
+      if (i > 0 && !cuts[i - 1]) continue;
+      int op = forward_ops_[i];
+      spec.starts.push_back(forward_.op(op).name);
+      spec.stack_tiles.push_back(1 << exps[static_cast<size_t>(block_of_op_[op])]);
+    }
+    spec.tiles = *std::max_element(spec.stack_tiles.begin(), spec.stack_tiles.end());
+  }
+  if (n_alloc_) {
+    auto genes = slice(genome, offset_alloc_, n_alloc_);
+    spec.allocation.clear();
+    for (size_t u = 0; u < compute_ops_.size(); ++u) {
+      fusion::AllocationRule rule;
+      rule.name_pattern = forward_.op(compute_ops_[u]).name;
+      for (int c : core_classes_[static_cast<size_t>(classes_of_unit_[u][static_cast<size_t>(genes[u])])])
+        rule.cores.push_back(base_acc_.cores[static_cast<size_t>(c)].name);
+      spec.allocation.push_back(std::move(rule));
+    }
+    spec.allocation_default = fusion::AllocationDefault::kFollow;
+  }
+  return spec;
+}
+
+fusion::Schedule CodesignProblem::simulate(const Genome& genome, bool keep_records) const {
+  auto v = variant(genome);
+  fusion::FusionPlan plan = v->sim->plan(plan_spec(genome));
+  fusion::ScheduleOptions opt;
+  opt.keep_records = keep_records;
+  return v->sim->evaluate(plan, opt);
+}
+
+Evaluation CodesignProblem::evaluate(const Genome& genome) const {
+  fusion::Schedule s = simulate(genome, false);
+  Evaluation e;
+  for (auto o : config_.objectives) {
+    switch (o) {
+      case Objective::kLatency: e.objectives.push_back(s.summary.latency_s); break;
+      case Objective::kEnergy: e.objectives.push_back(s.summary.energy.total_pj()); break;
+      case Objective::kOnchipMemory: e.objectives.push_back(s.summary.peak_onchip_bytes); break;
+      case Objective::kDramMemory: e.objectives.push_back(s.summary.peak_dram_bytes); break;
+      case Objective::kFootprint: e.objectives.push_back(s.summary.peak_footprint_bytes); break;
+    }
+  }
+  e.violation = s.summary.capacity_violation_bytes;
+  return e;
+}
+
+std::vector<Genome> CodesignProblem::seeds() const {
+  // The base: fastest class per op, the experiment's stacks and tiles, store-all, base knobs.
+  Genome base(genome_length(groups_), 0);
+  if (n_alloc_) {
+    mapping::CostModel costs(base_acc_, experiment_.cost);
+    for (size_t u = 0; u < compute_ops_.size(); ++u) {
+      double best = 1e300;
+      for (size_t k = 0; k < classes_of_unit_[u].size(); ++k) {
+        int c = core_classes_[static_cast<size_t>(classes_of_unit_[u][k])][0];
+        auto cost = costs.evaluate(forward_, forward_.op(compute_ops_[u]), c);
+        double s = cost.cycles / base_acc_.cores[static_cast<size_t>(c)].clock_hz;
+        if (s < best) best = s, base[offset_alloc_ + u] = static_cast<int>(k);
+      }
+    }
+  }
+  auto set_fusion = [&](Genome& g, fusion::StackRule rule, int tiles) {
+    if (!n_cuts_) return;
+    auto groups = fusion::group_forward_ops(forward_, rule, experiment_.plan.ops_per_stack,
+                                            experiment_.plan.starts);
+    for (size_t i = 1; i < forward_ops_.size(); ++i)
+      g[offset_cuts_ + i - 1] = groups[forward_ops_[i]] != groups[forward_ops_[i - 1]];
+    int e = std::min(log2_floor(std::max(1, tiles)), config_.max_tile_exponent);
+    for (size_t b = 0; b < n_tiles_; ++b) g[offset_tiles_ + b] = rule == fusion::StackRule::kLayerByLayer ? 0 : e;
+  };
+  auto set_ckpt = [&](Genome& g, const training::ChainPlan& p) {
+    if (!n_ckpt_) return;
+    auto bits = training::plan_genes(p);
+    std::copy(bits.begin(), bits.end(), g.begin() + static_cast<long>(offset_ckpt_));
+  };
+  if (n_hw_)
+    for (size_t k = 0; k < config_.knobs.size(); ++k) {
+      // Start from the knob value nearest the preset's own.
+      const auto& knob = config_.knobs[k];
+      base[offset_hw_ + k] = static_cast<int>(knob.values.size() / 2);
+    }
+  std::vector<Genome> out;
+  Genome own = base;
+  set_fusion(own, experiment_.plan.rule, experiment_.plan.tiles);
+  if (n_ckpt_) set_ckpt(own, training::store_all_plan(chain_, config_.granularity));
+  out.push_back(own);
+  Genome lbl = own;
+  set_fusion(lbl, fusion::StackRule::kLayerByLayer, 1);
+  out.push_back(lbl);
+  for (int e = 1; e <= config_.max_tile_exponent; ++e) {
+    Genome fused = own;
+    set_fusion(fused, fusion::StackRule::kBlocks, 1 << e);
+    out.push_back(fused);
+  }
+  if (n_ckpt_) {
+    Genome sq = own;
+    set_fusion(sq, fusion::StackRule::kBlocks, 1 << std::min(3, config_.max_tile_exponent));
+    set_ckpt(sq, training::sqrt_plan(chain_, config_.granularity));
+    out.push_back(sq);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string CodesignProblem::describe(const Genome& genome) const {
+  std::ostringstream o;
+  fusion::PlanSpec spec = plan_spec(genome);
+  if (n_cuts_) {
+    // Run-length tiles: "stacks 12 tiles 8x4,2x8" = four stacks of 8 tiles, eight of 2.
+    o << "stacks " << spec.starts.size() << " tiles ";
+    for (size_t i = 0; i < spec.stack_tiles.size();) {
+      size_t j = i;
+      while (j < spec.stack_tiles.size() && spec.stack_tiles[j] == spec.stack_tiles[i]) ++j;
+      o << (i ? "," : "") << spec.stack_tiles[i] << "x" << (j - i);
+      i = j;
+    }
+  } else {
+    o << "stacks " << experiment_.plan_name << " tiles " << experiment_.plan.tiles;
+  }
+  if (n_alloc_) {
+    std::map<std::string, int> count;
+    for (auto& r : spec.allocation) ++count[r.cores.size() == 1 ? r.cores[0] : r.cores[0] + "+"];
+    o << " | cores";
+    for (auto& [c, n] : count) o << " " << c << ":" << n;
+  }
+  if (n_ckpt_)
+    o << " | checkpoint "
+      << training::plan_str(chain_, training::plan_from_genes(chain_, config_.granularity,
+                                                              slice(genome, offset_ckpt_, n_ckpt_)));
+  if (n_hw_) {
+    o << " | hw";
+    for (size_t k = 0; k < config_.knobs.size(); ++k)
+      o << " " << config_.knobs[k].label() << "="
+        << config_.knobs[k].values[static_cast<size_t>(genome[offset_hw_ + k])];
+  }
+  return o.str();
+}
+
+namespace {
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+}  // namespace
+
+std::string CodesignProblem::experiment_yaml(const Genome& genome, const std::string& name,
+                                             const std::string& accelerator_file) const {
+  std::ostringstream o;
+  const auto& w = experiment_.workload;
+  o << "# Replays one member of a monet-sim search front (" << describe(genome) << ").\n";
+  o << "name: " << quote(name) << "\nworkload:\n";
+  if (!w.model.empty()) o << "  model: " << w.model << "\n";
+  if (!w.file.empty()) o << "  file: " << quote(w.file) << "\n";
+  if (!w.onnx.empty()) o << "  onnx: " << quote(w.onnx) << "\n";
+  if (w.params.batch_set || !w.model.empty()) o << "  batch: " << w.params.batch << "\n";
+  if (w.params.seq) o << "  seq: " << w.params.seq << "\n";
+  o << "mode: " << (experiment_.training ? "training" : "inference") << "\n";
+  if (experiment_.training) {
+    training::TrainingOptions t = training_options(genome);
+    o << "training:\n  optimizer: " << training::optimizer_name(t.optimizer)
+      << "\n  loss: " << training::loss_name(t.loss) << "\n  activation_bits: " << t.activation_bits
+      << "\n  weight_bits: " << t.weight_bits << "\n  gradient_bits: " << t.gradient_bits
+      << "\n  optimizer_state_bits: " << t.optimizer_state_bits << "\n";
+    if (t.checkpoint.kind == training::CheckpointKind::kExplicit) {
+      o << "  checkpoint: [";
+      for (size_t i = 0; i < t.checkpoint.names.size(); ++i)
+        o << (i ? ", " : "") << quote(t.checkpoint.names[i]);
+      o << "]\n";
+    } else {
+      o << "  checkpoint: " << quote(t.checkpoint.str()) << "\n";
+    }
+  }
+  o << "accelerator: " << quote(n_hw_ ? accelerator_file : experiment_.accelerator) << "\n";
+  fusion::PlanSpec spec = plan_spec(genome);
+  if (spec.rule == fusion::StackRule::kExplicit) {
+    o << "fusion:\n  stacks: explicit\n  starts: [";
+    for (size_t i = 0; i < spec.starts.size(); ++i) o << (i ? ", " : "") << quote(spec.starts[i]);
+    o << "]\n  tiles: [";
+    for (size_t i = 0; i < spec.stack_tiles.size(); ++i) o << (i ? ", " : "") << spec.stack_tiles[i];
+    o << "]\n";
+  } else {
+    o << "fusion: {stacks: " << experiment_.plan_name << ", ops_per_stack: " << spec.ops_per_stack
+      << ", tiles: " << spec.tiles << "}\n";
+  }
+  if (!spec.allocation.empty()) {
+    o << "allocation:\n";
+    for (const auto& r : spec.allocation) {
+      o << "  - {";
+      bool first = true;
+      auto field = [&](const char* k, const std::string& v) {
+        if (v.empty()) return;
+        o << (first ? "" : ", ") << k << ": " << quote(v);
+        first = false;
+      };
+      field("ops", r.name_pattern);
+      field("kind", r.kind);
+      field("pass", r.pass);
+      o << (first ? "" : ", ") << "cores: [";
+      for (size_t i = 0; i < r.cores.size(); ++i) o << (i ? ", " : "") << r.cores[i];
+      o << "]}\n";
+    }
+  }
+  o << "allocation_default: "
+    << (spec.allocation_default == fusion::AllocationDefault::kFollow ? "follow" : "fastest")
+    << "\n";
+  return o.str();
+}
+
+}  // namespace monet::ga

@@ -1,0 +1,98 @@
+// The co-design problem of a training step: which core runs each layer, which layers are
+// fused and how finely, which activations are kept or recomputed, and (optionally) hardware
+// knobs — scored by simulating the schedule. Gene groups not searched stay as the
+// experiment file sets them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fusion/experiment.hpp"
+#include "fusion/schedule.hpp"
+#include "ga/genome.hpp"
+#include "training/chain.hpp"
+
+namespace monet::ga {
+
+struct HardwareKnob {
+  enum class Kind { kArraySize, kMemorySize, kDramBandwidth };
+  Kind kind = Kind::kArraySize;
+  std::string core;    // core name or repeat-group name (array, memory knobs)
+  std::string memory;  // memory level name (memory knob)
+  std::vector<double> values;  // array: PEs per dim; memory: bytes; DRAM: bytes/s
+  std::string label() const;
+};
+
+enum class Objective { kLatency, kEnergy, kOnchipMemory, kDramMemory, kFootprint };
+Objective parse_objective(const std::string& name);  // throws core::Error listing the names
+std::string objective_name(Objective o);             // with unit: "latency_s", "energy_pj", ...
+
+struct CodesignConfig {
+  bool allocation = true;
+  bool fusion = true;
+  bool checkpoint = false;
+  bool hardware = false;
+  int max_tile_exponent = 4;  // tiles per stack 1, 2, 4, ... 2^max
+  training::Granularity granularity = training::Granularity::kBlock;
+  std::vector<Objective> objectives = {Objective::kLatency, Objective::kEnergy,
+                                       Objective::kFootprint};
+  std::vector<HardwareKnob> knobs;
+};
+
+class CodesignProblem : public Problem {
+ public:
+  // The experiment must be a training run (checkpoint genes) or any run (the others).
+  CodesignProblem(const fusion::Experiment& experiment, CodesignConfig config);
+  ~CodesignProblem() override;
+
+  std::vector<GeneGroup> genes() const override;
+  std::vector<std::string> objective_names() const override;
+  Evaluation evaluate(const Genome& genome) const override;
+
+  // Known plans: the experiment's own, layer-by-layer store-all, per-block fusion with 2^k
+  // tiles, √n checkpointing; all on the fastest-core allocation.
+  std::vector<Genome> seeds() const;
+  // Full simulation of a genome, with records (for reports and replay).
+  fusion::Schedule simulate(const Genome& genome, bool keep_records) const;
+  // "stacks 12 (tiles 8,8,4,...) | cores sa_ws:14 cim:7 | checkpoint K|K|DD | hw sa_ws.array=32"
+  std::string describe(const Genome& genome) const;
+  // A replayable experiment document (YAML text) equal to the genome's plan. Hardware knobs
+  // other than the experiment's write `accelerator_file` next to it (path given).
+  std::string experiment_yaml(const Genome& genome, const std::string& name,
+                              const std::string& accelerator_file) const;
+  // The accelerator with the genome's knobs applied.
+  accelerators::Accelerator accelerator_for(const Genome& genome) const;
+
+ private:
+  struct HwVariant;  // accelerator with knobs applied + its cost cache
+  struct Variant;    // a training graph (one checkpoint plan) on one HwVariant
+  std::shared_ptr<const HwVariant> hardware(const Genome& genome) const;
+  std::shared_ptr<const Variant> variant(const Genome& genome) const;
+  fusion::PlanSpec plan_spec(const Genome& genome) const;
+  training::TrainingOptions training_options(const Genome& genome) const;
+  std::vector<int> slice(const Genome& g, size_t offset, size_t n) const;
+
+  fusion::Experiment experiment_;
+  CodesignConfig config_;
+  workloads::Graph forward_;
+  accelerators::Accelerator base_acc_;
+  training::Chain chain_;
+  std::vector<int> forward_ops_;     // forward op ids in order
+  std::vector<int> compute_ops_;     // forward loop-nest op ids (allocation genes)
+  std::vector<std::string> blocks_;  // forward blocks in order (tile genes)
+  std::vector<int> block_of_op_;     // forward op id -> index into blocks_
+  std::vector<std::vector<int>> core_classes_;     // identical cores (GPU SMs) form one class
+  std::vector<std::vector<int>> classes_of_unit_;  // per allocation gene: classes that can run it
+  std::vector<GeneGroup> groups_;
+  size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_ckpt_ = 0, n_hw_ = 0;
+  size_t offset_alloc_ = 0, offset_cuts_ = 0, offset_tiles_ = 0, offset_ckpt_ = 0, offset_hw_ = 0;
+
+  mutable std::mutex mutex_;
+  mutable std::map<std::vector<int>, std::shared_ptr<const HwVariant>> hw_;
+  mutable std::map<std::vector<int>, std::shared_ptr<const Variant>> variants_;
+};
+
+}  // namespace monet::ga

@@ -1,0 +1,60 @@
+// `monet-sim search`: the `search:` section of an experiment file, running it, and writing
+// the front (pareto.json/.csv, one replayable experiment per member, history.csv).
+// Schema and fields: configs/experiments/README.md ("Search").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fusion/experiment.hpp"
+#include "ga/codesign_problem.hpp"
+#include "ga/nsga2.hpp"
+#include "ga/progress.hpp"
+#include "ga/result.hpp"
+
+namespace monet::ga {
+
+struct SearchSpec {
+  enum class Kind {
+    kCodesign,         // allocation / fusion / checkpoint / hardware genes, simulated
+    kCheckpointChain,  // the additive chain model of training/chain.hpp, with its exact front
+  };
+  Kind kind = Kind::kCodesign;
+  CodesignConfig codesign;
+  Nsga2Options nsga;
+};
+
+// Parses and validates `experiment.root["search"]` (every error names file, line, field,
+// value and rule): empty gene list, unknown gene or objective, population < 4, no budget.
+SearchSpec parse_search(const fusion::Experiment& experiment);
+
+struct FrontMember {
+  Genome genome;
+  Evaluation evaluation;
+  std::string plan;  // readable
+};
+
+struct SearchOutcome {
+  Result result;
+  std::vector<std::string> objective_names;
+  std::vector<FrontMember> front;  // feasible members first, by objectives
+  double hypervolume = 0;          // of the feasible front w.r.t. result.reference_point
+  // checkpoint-chain only: the exact front and the GA's share of its hypervolume, both
+  // measured against the same reference point.
+  std::optional<double> exact_hypervolume;
+  size_t exact_front_size = 0;
+};
+
+// Runs the search. When `checkpoint_path` is set, state is written there after every
+// generation, and `resume` continues from it.
+SearchOutcome run_search(const fusion::Experiment& experiment, const SearchSpec& spec,
+                         const std::string& checkpoint_path, bool resume,
+                         const ProgressCallback& progress = {});
+
+// pareto.json (deterministic: no timings), pareto.csv, history.csv, front/NNN.yaml and
+// search.json (timings, stop reason). All written atomically.
+void write_search_outputs(const fusion::Experiment& experiment, const SearchSpec& spec,
+                          const SearchOutcome& outcome, const std::string& dir);
+
+}  // namespace monet::ga
