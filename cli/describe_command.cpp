@@ -3,9 +3,11 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/training_report.hpp"
 #include "cli/workload_source.hpp"
 #include "core/units.hpp"
 #include "workloads/describe.hpp"
+#include "workloads/onnx_import.hpp"
 
 namespace monet::cli {
 
@@ -15,7 +17,20 @@ struct DescribeArgs {
   int64_t batch = 1;
   int64_t seq = 0;
   bool json = false;
+  bool skip_unsupported = false;
+  TrainingArgs training;
 };
+
+// ONNX models with --skip-unsupported need the importer's option; everything else goes
+// through load_workload.
+workloads::Graph load_model_arg(const DescribeArgs& a, bool batch_set) {
+  if (!a.skip_unsupported || !workloads::is_onnx_file_name(a.model))
+    return load_workload(a.model, {.batch = a.batch, .seq = a.seq, .batch_set = batch_set});
+  auto r =
+      workloads::import_onnx(a.model, {.batch = batch_set ? a.batch : 0, .skip_unsupported = true});
+  for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+  return std::move(r.graph);
+}
 
 void print_table(const workloads::Graph& g) {
   auto rows = workloads::describe_ops(g);
@@ -44,15 +59,25 @@ void add_describe_command(CLI::App& app) {
   auto args = std::make_shared<DescribeArgs>();
   auto* cmd = app.add_subcommand(
       "describe", "Print one row per op (kind, output shape, parameters, MACs, activation bytes)");
-  cmd->add_option("model", args->model, "Built-in model name (see `list`) or a workload YAML file")
+  cmd->add_option("model", args->model,
+                  "Built-in model name (see `list`), a workload YAML file or an ONNX model")
       ->required();
-  cmd->add_option("--batch", args->batch, "Batch size")->check(CLI::PositiveNumber);
+  auto* batch_opt =
+      cmd->add_option("--batch", args->batch, "Batch size (replaces a workload file's batch)")
+          ->check(CLI::PositiveNumber);
   cmd->add_option("--seq", args->seq, "Sequence length (GPT-2 only)")->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "Print the monet.describe/1 JSON document instead");
-  cmd->callback([args] {
-    workloads::Graph g = load_workload(args->model, {.batch = args->batch, .seq = args->seq});
-    if (args->json) std::cout << workloads::describe_json(g).dump(2) << "\n";
-    else print_table(g);
+  cmd->add_flag("--skip-unsupported", args->skip_unsupported,
+                "ONNX models: pass unsupported nodes through at no cost (with a warning)");
+  add_training_options(cmd, args->training);
+  cmd->callback([args, batch_opt] {
+    workloads::Graph g = load_model_arg(*args, batch_opt->count() > 0);
+    if (args->training.training)
+      print_training_report(g, args->training, args->json);
+    else if (args->json)
+      std::cout << workloads::describe_json(g).dump(2) << "\n";
+    else
+      print_table(g);
   });
 }
 

@@ -26,7 +26,7 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
     return w;
   }
   if (!n.is_map()) n.fail("must be a built-in model name or a map with model, file or onnx");
-  n.reject_unknown_keys({"model", "file", "onnx", "batch", "seq"});
+  n.reject_unknown_keys({"model", "file", "onnx", "batch", "seq", "element_bits"});
   int sources = n.has("model") + n.has("file") + n.has("onnx");
   if (sources != 1) n.fail("give exactly one of model, file, onnx");
   if (n.has("model")) {
@@ -42,6 +42,10 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
   if (n.has("batch")) {
     w.params.batch = n["batch"].as_int(1, 1 << 20);
     w.params.batch_set = true;
+  }
+  if (n.has("element_bits")) {
+    if (!w.file.empty()) n["element_bits"].fail("a workload file sets its own element_bits");
+    w.params.elem_bits = static_cast<int>(n["element_bits"].as_int(1, 64));
   }
   if (n.has("seq")) {
     if (w.model.rfind("gpt2", 0) != 0) n["seq"].fail("seq applies to GPT-2 models only");

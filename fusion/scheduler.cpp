@@ -24,7 +24,13 @@ struct PieceState {
   bool in_dram = false;
   double dram_ready_s = 0;
   bool persistent = false;  // model state that lives in DRAM for the whole step
+  // Space reserved in DRAM for the whole step even before the data exists: parameter
+  // gradient buffers (frameworks keep .grad allocated across steps).
+  bool dram_home = false;
   bool final_output = false;
+  // An optimizer's updated parameter or state: written back over the old copy in DRAM, so it
+  // moves bytes but takes no new space.
+  bool in_place = false;
   bool alive = true;
   int remaining_reads = 0;
   double last_use_s = 0;
@@ -133,8 +139,11 @@ void Scheduler::setup() {
       s.bytes = cg_.piece_bytes[cg_.piece_offset[t.id] + p];
       s.persistent = t.producer < 0;
       s.final_output = t.producer >= 0 && t.consumers.empty();
-      if (s.persistent) {
-        s.in_dram = true;
+      s.in_place = s.final_output && (t.kind == workloads::TensorKind::kParameter ||
+                                      t.kind == workloads::TensorKind::kOptimizerState);
+      s.dram_home = s.persistent || t.kind == workloads::TensorKind::kParamGradient;
+      s.in_dram = s.persistent;
+      if (s.dram_home) {
         dram_used_ += s.bytes;
         live_ += s.bytes;
       }
@@ -243,7 +252,7 @@ double Scheduler::make_room(int pool, double bytes, double t, int cn) {
       double end = dram_transfer(TransferKind::kDramWrite, tensor, v.bytes, ready, -1);
       v.in_dram = true;
       v.dram_ready_s = end;
-      dram_change(v.bytes, end);
+      if (!v.dram_home) dram_change(v.bytes, end);
       available = std::max(available, end);
     }
     remove_from_pool(victim, pool, available);
@@ -281,7 +290,7 @@ double Scheduler::bring(int piece, int core, double t, int cn) {
       double end = dram_transfer(TransferKind::kDramWrite, tensor, s.bytes, ready, -1);
       s.in_dram = true;
       s.dram_ready_s = end;
-      dram_change(s.bytes, end);
+      if (!s.dram_home) dram_change(s.bytes, end);
     }
     arrival = dram_transfer(TransferKind::kDramRead, tensor, s.bytes,
                             std::max(earliest, s.dram_ready_s), core);
@@ -294,7 +303,7 @@ void Scheduler::release(int piece, double t) {
   auto& s = pieces_[piece];
   if (--s.remaining_reads > 0 || s.final_output) return;
   while (!s.at.empty()) remove_from_pool(piece, s.at.back().pool, t);
-  if (s.persistent) return;
+  if (s.dram_home) return;
   if (s.in_dram) dram_change(-s.bytes, t);
   live_change(-s.bytes);
   s.alive = false;
@@ -354,7 +363,7 @@ Schedule Scheduler::run() {
     for (const auto& w : cn.writes) {
       int piece = cg_.piece_index(w);
       auto& s = pieces_[piece];
-      live_change(s.bytes);
+      if (!s.in_place && !s.dram_home) live_change(s.bytes);
       s.last_use_s = end;
       bool on_chip = std::find(reserved.begin(), reserved.end(), piece) != reserved.end();
       if (on_chip)
@@ -364,7 +373,7 @@ Schedule Scheduler::run() {
         double e = dram_transfer(TransferKind::kDramWrite, w.tensor, s.bytes, end, core);
         s.in_dram = true;
         s.dram_ready_s = e;
-        dram_change(s.bytes, e);
+        if (!s.in_place && !s.dram_home) dram_change(s.bytes, e);
         makespan = std::max(makespan, e);
       }
     }

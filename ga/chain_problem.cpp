@@ -1,5 +1,7 @@
 #include "ga/chain_problem.hpp"
 
+#include <algorithm>
+
 #include "training/checkpoint_dp.hpp"
 
 namespace monet::ga {
@@ -18,8 +20,23 @@ std::vector<std::string> ChainCheckpointProblem::objective_names() const {
   return {"recompute_" + chain_.cost_unit, "peak_activation_bytes"};
 }
 
+training::ChainPlan canonical_chain_plan(const training::Chain& chain, training::ChainPlan plan) {
+  const int n = chain.size();
+  for (int i = 0; i < n; ++i) {
+    auto& bits = plan.keep_saved[static_cast<size_t>(i)];
+    bool output_dropped = i < n - 1 && !plan.keep_boundary[static_cast<size_t>(i)];
+    bool any_dropped = std::find(bits.begin(), bits.end(), 0) != bits.end();
+    if (output_dropped || any_dropped) std::fill(bits.begin(), bits.end(), 0);
+  }
+  return plan;
+}
+
+training::ChainPlan ChainCheckpointProblem::decode(const Genome& genome) const {
+  return canonical_chain_plan(chain_, training::plan_from_genes(chain_, granularity_, genome));
+}
+
 Evaluation ChainCheckpointProblem::evaluate(const Genome& genome) const {
-  auto plan = training::plan_from_genes(chain_, granularity_, genome);
+  auto plan = decode(genome);
   auto e = training::evaluate_chain_plan(chain_, plan);
   return {{static_cast<double>(e.recompute_cost), static_cast<double>(e.peak_bytes)}, 0.0};
 }
@@ -31,7 +48,7 @@ std::vector<Genome> ChainCheckpointProblem::seeds() const {
 }
 
 std::string ChainCheckpointProblem::describe(const Genome& genome) const {
-  return training::plan_str(chain_, training::plan_from_genes(chain_, granularity_, genome));
+  return training::plan_str(chain_, decode(genome));
 }
 
 }  // namespace monet::ga

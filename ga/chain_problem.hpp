@@ -9,6 +9,12 @@
 
 namespace monet::ga {
 
+// A block that is recomputed anyway (its output boundary or one of its saved tensors is
+// dropped) regenerates all its saved tensors, so keeping some of them only costs memory: this
+// drops them all. Every plan it changes is weakly dominated by the result
+// (training/checkpoint_dp.hpp), so decoding genomes through it leaves the front unchanged.
+training::ChainPlan canonical_chain_plan(const training::Chain& chain, training::ChainPlan plan);
+
 class ChainCheckpointProblem : public Problem {
  public:
   ChainCheckpointProblem(training::Chain chain, training::Granularity granularity);
@@ -24,6 +30,9 @@ class ChainCheckpointProblem : public Problem {
   training::Granularity granularity() const { return granularity_; }
 
  private:
+  // Genome → canonical plan.
+  training::ChainPlan decode(const Genome& genome) const;
+
   training::Chain chain_;
   training::Granularity granularity_;
 };

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "fusion/scheduler.hpp"
+#include "ga/chain_problem.hpp"
 #include "training/checkpoint_dp.hpp"
 #include "training/expand.hpp"
 
@@ -212,8 +213,9 @@ std::shared_ptr<const CodesignProblem::HwVariant> CodesignProblem::hardware(
 training::TrainingOptions CodesignProblem::training_options(const Genome& genome) const {
   training::TrainingOptions o = experiment_.training_options;
   if (n_ckpt_) {
-    auto plan = training::plan_from_genes(chain_, config_.granularity,
-                                          slice(genome, offset_ckpt_, n_ckpt_));
+    auto plan = canonical_chain_plan(
+        chain_, training::plan_from_genes(chain_, config_.granularity,
+                                          slice(genome, offset_ckpt_, n_ckpt_)));
     o.checkpoint = training::to_checkpoint_plan(chain_, plan);
   }
   return o;
@@ -378,8 +380,10 @@ std::string CodesignProblem::describe(const Genome& genome) const {
   }
   if (n_ckpt_)
     o << " | checkpoint "
-      << training::plan_str(chain_, training::plan_from_genes(chain_, config_.granularity,
-                                                              slice(genome, offset_ckpt_, n_ckpt_)));
+      << training::plan_str(chain_, canonical_chain_plan(
+                                        chain_, training::plan_from_genes(
+                                                    chain_, config_.granularity,
+                                                    slice(genome, offset_ckpt_, n_ckpt_))));
   if (n_hw_) {
     o << " | hw";
     for (size_t k = 0; k < config_.knobs.size(); ++k)

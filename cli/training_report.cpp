@@ -1,0 +1,122 @@
+#include "cli/training_report.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/units.hpp"
+#include "training/expand.hpp"
+#include "training/report.hpp"
+
+namespace monet::cli {
+
+namespace {
+bool is_yaml_path(const std::string& s) {
+  auto ends = [&](const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends(".yaml") || ends(".yml");
+}
+
+training::TrainingOptions to_options(const TrainingArgs& a) {
+  training::TrainingOptions o;
+  o.optimizer = training::parse_optimizer(a.optimizer);
+  o.loss = training::parse_loss(a.loss);
+  o.activation_bits = a.activation_bits;
+  o.weight_bits = a.weight_bits;
+  o.gradient_bits = a.gradient_bits;
+  o.optimizer_state_bits = a.optimizer_state_bits;
+  o.checkpoint = is_yaml_path(a.checkpoint) ? training::load_checkpoint_plan(a.checkpoint)
+                                            : training::parse_checkpoint_plan(a.checkpoint);
+  return o;
+}
+
+std::string count(double v) {
+  return core::format_count(v);
+}
+std::string bytes(int64_t b) {
+  return core::format_count(static_cast<double>(b)) + " (" +
+         core::format_bytes(static_cast<double>(b)) + ")";
+}
+}  // namespace
+
+void add_training_options(CLI::App* cmd, TrainingArgs& a) {
+  auto* t = cmd->add_flag("--training", a.training,
+                          "Describe a training step: forward, loss, backward, optimizer");
+  auto bits = CLI::Range(1, 64);
+  cmd->add_option("--optimizer", a.optimizer, "sgd, momentum, adam or adamw")->needs(t);
+  cmd->add_option("--loss", a.loss, "auto, cross-entropy, next-token-cross-entropy or mse")
+      ->needs(t);
+  cmd->add_option("--checkpoint", a.checkpoint,
+                  "Activations not kept for backward: none, all-but-inputs-of-blocks, sqrt, "
+                  "every:K, drop:NAME[,NAME...] or a YAML file")
+      ->needs(t);
+  cmd->add_option("--activation-bits", a.activation_bits, "Bits per activation element")
+      ->check(bits)
+      ->needs(t);
+  cmd->add_option("--weight-bits", a.weight_bits, "Bits per (master) weight element")
+      ->check(bits)
+      ->needs(t);
+  cmd->add_option("--gradient-bits", a.gradient_bits, "Bits per gradient element")
+      ->check(bits)
+      ->needs(t);
+  cmd->add_option("--optimizer-state-bits", a.optimizer_state_bits,
+                  "Bits per optimizer state element")
+      ->check(bits)
+      ->needs(t);
+}
+
+void print_training_report(const workloads::Graph& forward, const TrainingArgs& a, bool json) {
+  training::TrainingOptions o = to_options(a);
+  training::TrainingStep step = training::expand(forward, o);
+  const bool planned = o.checkpoint.kind != training::CheckpointKind::kNone;
+  training::MemoryReport baseline;
+  if (planned) {
+    training::TrainingOptions none = o;
+    none.checkpoint = {};
+    baseline = training::expand(forward, none).memory;
+  }
+  if (json) {
+    std::cout << training::training_json(step, o, planned ? &baseline : nullptr).dump(2) << "\n";
+    return;
+  }
+  std::printf("%s training step: optimizer %s, loss %s, checkpoint %s\n", forward.name().c_str(),
+              std::string(training::optimizer_name(o.optimizer)).c_str(),
+              std::string(training::loss_name(step.loss)).c_str(), o.checkpoint.str().c_str());
+  std::printf("element sizes: activations %d bit, weights %d, gradients %d, optimizer state %d\n\n",
+              o.activation_bits, o.weight_bits, o.gradient_bits, o.optimizer_state_bits);
+  static const char* labels[] = {"forward",     "loss",      "backward dX",
+                                 "backward dW", "optimizer", "recompute"};
+  std::printf("%-14s %8s %26s %26s\n", "phase", "ops", "MACs", "element ops");
+  int64_t ops = 0, macs = 0;
+  double elems = 0;
+  for (const auto& p : training::phase_totals(step.graph)) {
+    std::printf("%-14s %8lld %26s %26s\n", labels[static_cast<int>(p.pass)],
+                static_cast<long long>(p.ops), count(static_cast<double>(p.macs)).c_str(),
+                count(p.element_ops).c_str());
+    ops += p.ops;
+    macs += p.macs;
+    elems += p.element_ops;
+  }
+  std::printf("%-14s %8lld %26s %26s\n\n", "total", static_cast<long long>(ops),
+              count(static_cast<double>(macs)).c_str(), count(elems).c_str());
+  const auto& m = step.memory;
+  std::printf("%-19s %32s", "memory (bytes)", ("checkpoint " + o.checkpoint.str()).c_str());
+  std::printf(planned ? " %32s\n" : "\n", "no checkpoint");
+  auto row = [&](const char* name, int64_t v, int64_t base) {
+    std::printf("%-19s %32s", name, bytes(v).c_str());
+    if (planned) std::printf(" %32s", bytes(base).c_str());
+    std::printf("\n");
+  };
+  row("parameters", m.parameter_bytes, baseline.parameter_bytes);
+  row("gradients", m.gradient_bytes, baseline.gradient_bytes);
+  row("optimizer state", m.optimizer_state_bytes, baseline.optimizer_state_bytes);
+  row("saved activations", m.saved_activation_bytes, baseline.saved_activation_bytes);
+  row("sequential peak", m.sequential_peak_bytes, baseline.sequential_peak_bytes);
+  if (m.peak_op >= 0)
+    std::printf("(peak while running %s; %zu saved tensors)\n",
+                step.graph.op(m.peak_op).name.c_str(), step.saved_tensors.size());
+}
+
+}  // namespace monet::cli

@@ -1,0 +1,123 @@
+// The searches: GA vs the exact checkpointing front, determinism, resume, replay.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "fusion/experiment.hpp"
+#include "ga/search.hpp"
+
+using namespace monet;
+
+namespace {
+fusion::Experiment experiment(const std::string& yaml) {
+  return fusion::parse_experiment_yaml(yaml, "test.yaml");
+}
+
+double ga_share_of_exact(const std::string& workload, const std::string& granularity) {
+  auto e = experiment("workload: " + workload +
+                      "\ntraining: {optimizer: adam, activation_bits: 16}\n"
+                      "accelerator: edge-hetero\n"
+                      "search: {problem: checkpoint-chain, granularity: " + granularity +
+                      ", population: 64, evaluations: 20000, seed: 7, threads: 2}\n");
+  auto spec = ga::parse_search(e);
+  auto out = ga::run_search(e, spec, "", false);
+  REQUIRE(out.exact_hypervolume);
+  REQUIRE(*out.exact_hypervolume > 0);
+  CHECK(out.result.evaluations <= 20000 + 64);
+  return out.hypervolume / *out.exact_hypervolume;
+}
+}  // namespace
+
+TEST_CASE("the GA front reaches 99% of the exact checkpointing front's hypervolume") {
+  // The exact front comes from the DP (training/checkpoint_dp), which tests/training checks
+  // against brute force; both are scored on the same reference point.
+  CHECK(ga_share_of_exact("{model: resnet18}", "block") >= 0.99);
+  CHECK(ga_share_of_exact("{model: resnet18}", "activation") >= 0.99);
+  CHECK(ga_share_of_exact("{model: gpt2-small, seq: 128}", "block") >= 0.99);
+}
+
+namespace {
+const char* kCodesign = R"(
+name: tiny-codesign
+workload: {model: resnet18}
+training: {optimizer: momentum, activation_bits: 16, weight_bits: 16, gradient_bits: 16,
+           optimizer_state_bits: 16}
+accelerator: edge-hetero
+search:
+  genes: [allocation, fusion, checkpoint]
+  objectives: [latency, energy, footprint]
+  population: 8
+  generations: 3
+  seed: 3
+  threads: 2
+)";
+}  // namespace
+
+TEST_CASE("same seed and threads give the same front; stop + resume equals one run") {
+  auto e = experiment(kCodesign);
+  auto spec = ga::parse_search(e);
+  auto a = ga::run_search(e, spec, "", false);
+  auto b = ga::run_search(e, spec, "", false);
+  REQUIRE(a.front.size() == b.front.size());
+  for (size_t i = 0; i < a.front.size(); ++i) {
+    CHECK(a.front[i].genome == b.front[i].genome);
+    CHECK(a.front[i].evaluation == b.front[i].evaluation);
+  }
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("monet-resume-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string ckpt = (dir / "state.json").string();
+  auto first = spec;
+  first.nsga.max_generations = 1;
+  ga::run_search(e, first, ckpt, false);
+  auto resumed = ga::run_search(e, spec, ckpt, true);
+  REQUIRE(resumed.front.size() == a.front.size());
+  for (size_t i = 0; i < a.front.size(); ++i) {
+    CHECK(resumed.front[i].genome == a.front[i].genome);
+    CHECK(resumed.front[i].evaluation == a.front[i].evaluation);
+  }
+  CHECK(resumed.result.history == a.result.history);
+  // Outputs: pareto.json is identical between the two runs, and every member replays.
+  ga::write_search_outputs(e, spec, a, (dir / "a").string());
+  ga::write_search_outputs(e, spec, resumed, (dir / "b").string());
+  CHECK(core::read_file((dir / "a" / "pareto.json").string()) ==
+        core::read_file((dir / "b" / "pareto.json").string()));
+  ga::CodesignProblem problem(e, spec.codesign);
+  for (size_t i = 0; i < a.front.size(); ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "front/%03zu.yaml", i);
+    auto replay = fusion::load_experiment((dir / "a" / name).string());
+    auto prepared = fusion::prepare(replay);
+    auto plan = prepared.sim->plan(replay.plan);
+    auto s = prepared.sim->evaluate(plan);
+    const auto& obj = a.front[i].evaluation.objectives;
+    CHECK(s.summary.latency_s == Approx(obj[0]).epsilon(1e-12));
+    CHECK(s.summary.energy.total_pj() == Approx(obj[1]).epsilon(1e-12));
+    CHECK(s.summary.peak_footprint_bytes == Approx(obj[2]).epsilon(1e-12));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("bad search sections are rejected with their line") {
+  auto bad = [](const std::string& search) {
+    auto e = experiment("workload: resnet18\naccelerator: edge-hetero\nsearch:\n" + search);
+    try {
+      ga::parse_search(e);
+    } catch (const core::ConfigError& err) {
+      return std::string(err.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(bad("  genes: []\n  generations: 2\n"),
+             Catch::Contains("test.yaml:4") && Catch::Contains("search.genes") &&
+                 Catch::Contains("at least one gene group"));
+  CHECK_THAT(bad("  objectives: [latency, speed]\n  generations: 2\n"),
+             Catch::Contains("test.yaml:4") && Catch::Contains("speed") &&
+                 Catch::Contains("unknown objective"));
+  CHECK_THAT(bad("  population: 2\n  generations: 2\n"),
+             Catch::Contains("search.population") && Catch::Contains("at least 4"));
+  CHECK_THAT(bad("  population: 8\n"), Catch::Contains("budget is 0"));
+  CHECK_THAT(bad("  genes: [hardware]\n  generations: 2\n"), Catch::Contains("knobs"));
+}

@@ -1,0 +1,71 @@
+// Training options: names, YAML, losses.
+#include <catch2/catch.hpp>
+
+#include "core/yaml.hpp"
+#include "training/expand.hpp"
+#include "workloads/models.hpp"
+
+using namespace monet;
+using training::Loss;
+using training::Optimizer;
+
+TEST_CASE("Optimizer and loss names parse, unknown names list the valid ones") {
+  CHECK(training::parse_optimizer("adamw") == Optimizer::kAdamW);
+  CHECK(training::parse_optimizer("momentum") == Optimizer::kMomentum);
+  CHECK(training::parse_loss("mse") == Loss::kMse);
+  CHECK_THROWS_WITH(
+      training::parse_optimizer("lion"),
+      Catch::Contains("unknown optimizer 'lion'") && Catch::Contains("sgd, momentum, adam, adamw"));
+  CHECK_THROWS_WITH(training::parse_loss("hinge"),
+                    Catch::Contains("unknown loss 'hinge'") && Catch::Contains("cross-entropy"));
+}
+
+TEST_CASE("Training options from YAML, with located errors") {
+  auto ok = core::parse_yaml(
+      "training:\n  optimizer: adam\n  activation_bits: 16\n  checkpoint: [a, b]\n", "t.yaml");
+  auto o = training::training_options_from_yaml(ok["training"]);
+  CHECK(o.optimizer == Optimizer::kAdam);
+  CHECK(o.activation_bits == 16);
+  CHECK(o.weight_bits == 32);
+  CHECK(o.checkpoint.names == std::vector<std::string>{"a", "b"});
+
+  auto bad =
+      core::parse_yaml("training:\n  optimizer: adamx\n  weight_bits: 0\n  lr: 1\n", "t.yaml");
+  CHECK_THROWS_WITH(training::training_options_from_yaml(bad["training"]),
+                    Catch::Contains("t.yaml:4") && Catch::Contains("unknown field"));
+  auto bad2 = core::parse_yaml("training:\n  optimizer: adamx\n  weight_bits: 0\n", "t.yaml");
+  CHECK_THROWS_WITH(training::training_options_from_yaml(bad2["training"]),
+                    Catch::Contains("t.yaml:2") && Catch::Contains("unknown optimizer 'adamx'") &&
+                        Catch::Contains("t.yaml:3") && Catch::Contains("at least 1"));
+}
+
+TEST_CASE("Losses: labels and element counts follow the output") {
+  auto resnet = training::expand(workloads::resnet18(), {});
+  CHECK(resnet.loss == Loss::kCrossEntropy);
+  const auto& loss = resnet.graph.op(resnet.loss_op);
+  CHECK(loss.kind == workloads::OpKind::kLoss);
+  CHECK(resnet.graph.tensor(loss.inputs[1]).shape == workloads::Shape{1});  // one class id
+  CHECK(loss.elements == 1000);
+
+  workloads::Gpt2Options g;
+  g.layers = 1;
+  g.seq = 16;
+  auto lm = training::expand(workloads::gpt2(g), {});
+  CHECK(lm.loss == Loss::kNextTokenCrossEntropy);
+  const auto& lm_loss = lm.graph.op(lm.loss_op);
+  CHECK(lm.graph.tensor(lm_loss.inputs[1]).shape == workloads::Shape{1, 16});
+  CHECK(lm_loss.elements == 15 * 50257);  // the last position predicts nothing
+
+  training::TrainingOptions mse;
+  mse.loss = Loss::kMse;
+  mse.activation_bits = 16;
+  auto reg = training::expand(workloads::resnet12(), mse);
+  const auto& reg_loss = reg.graph.op(reg.loss_op);
+  CHECK(reg.graph.tensor(reg_loss.inputs[1]).shape == workloads::Shape{1, 640});
+  CHECK(reg.graph.tensor(reg_loss.inputs[1]).bytes() == 640 * 2);
+
+  training::TrainingOptions next;
+  next.loss = Loss::kNextTokenCrossEntropy;
+  CHECK_THROWS_WITH(training::expand(workloads::resnet18(), next),
+                    Catch::Contains("needs [B, T, vocab]"));
+}

@@ -1,0 +1,43 @@
+// Forward graph → training-step graph: forward (with the tensors autograd saves), loss,
+// backward (dX and dW loop nests, element-wise backward ops, gradient sums at forks),
+// recompute ops for a checkpoint plan, and one optimizer update per parameter tensor.
+#pragma once
+
+#include <vector>
+
+#include "training/memory.hpp"
+#include "training/options.hpp"
+#include "workloads/graph.hpp"
+
+namespace monet::training {
+
+struct TrainingStep {
+  // Ops in execution order: forward (ids equal to the forward graph's), loss, backward in
+  // reverse with recompute ops right before their first backward reader, optimizer updates.
+  // Tensor ids [0, forward tensor count) are the forward graph's tensors.
+  workloads::Graph graph;
+  std::vector<int> saved_tensors;  // forward activations kept for backward (ids in graph)
+  MemoryReport memory;
+  // Per tensor id: the final gradient of a forward activation or parameter, -1 if none.
+  std::vector<int> gradient_of;
+  int loss_op = -1;
+  Loss loss = Loss::kAuto;  // the loss used (kAuto resolved)
+  int forward_op_count = 0;
+};
+
+// Throws core::Error for graphs that cannot be trained (no single output, no parameters,
+// ops that are already training ops) and for impossible checkpoint plans.
+TrainingStep expand(const workloads::Graph& forward, const TrainingOptions& options);
+
+// What the backward of a forward op reads from the forward pass (autograd's saved tensors):
+// conv/linear: input (and the other operand for activation·activation products); ReLU and
+// sigmoid: output; BatchNorm/LayerNorm: input and statistics; softmax: output; GELU, SiLU,
+// LeakyReLU: input; dropout: mask; max-pool: indices; embedding: the ids. `step` must come
+// from expand (statistics, masks and indices are extra outputs of the forward ops there).
+std::vector<int> saved_by(const TrainingStep& step, int forward_op);
+
+// Forward activations a checkpoint plan may drop to save memory: those kept for backward
+// when nothing is dropped, minus graph outputs. Names usable in a kExplicit plan.
+std::vector<int> checkpoint_candidates(const TrainingStep& no_plan_step);
+
+}  // namespace monet::training

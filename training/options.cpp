@@ -1,0 +1,130 @@
+#include "training/options.hpp"
+
+#include <utility>
+
+#include "core/error.hpp"
+
+namespace monet::training {
+
+namespace {
+constexpr std::pair<Loss, std::string_view> kLossNames[] = {
+    {Loss::kAuto, "auto"},
+    {Loss::kCrossEntropy, "cross-entropy"},
+    {Loss::kNextTokenCrossEntropy, "next-token-cross-entropy"},
+    {Loss::kMse, "mse"},
+};
+constexpr std::pair<Optimizer, std::string_view> kOptimizerNames[] = {
+    {Optimizer::kSgd, "sgd"},
+    {Optimizer::kMomentum, "momentum"},
+    {Optimizer::kAdam, "adam"},
+    {Optimizer::kAdamW, "adamw"},
+};
+
+template <typename E, size_t N>
+std::string valid_names(const std::pair<E, std::string_view> (&table)[N]) {
+  std::string out;
+  for (auto& [e, n] : table) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+}  // namespace
+
+std::string_view loss_name(Loss l) {
+  for (auto& [e, n] : kLossNames)
+    if (e == l) return n;
+  return "?";
+}
+
+std::string_view optimizer_name(Optimizer o) {
+  for (auto& [e, n] : kOptimizerNames)
+    if (e == o) return n;
+  return "?";
+}
+
+Loss parse_loss(std::string_view name) {
+  for (auto& [e, n] : kLossNames)
+    if (n == name) return e;
+  if (name == "next-token") return Loss::kNextTokenCrossEntropy;
+  throw core::Error("unknown loss '" + std::string(name) + "' (valid: " + valid_names(kLossNames) +
+                    ")");
+}
+
+Optimizer parse_optimizer(std::string_view name) {
+  for (auto& [e, n] : kOptimizerNames)
+    if (n == name) return e;
+  if (name == "sgd-momentum") return Optimizer::kMomentum;
+  throw core::Error("unknown optimizer '" + std::string(name) +
+                    "' (valid: " + valid_names(kOptimizerNames) + ")");
+}
+
+int optimizer_state_count(Optimizer o) {
+  switch (o) {
+    case Optimizer::kSgd:
+      return 0;
+    case Optimizer::kMomentum:
+      return 1;
+    case Optimizer::kAdam:
+    case Optimizer::kAdamW:
+      return 2;
+  }
+  return 0;
+}
+
+double optimizer_ops_per_element(Optimizer o) {
+  switch (o) {
+    case Optimizer::kSgd:
+      return 2;  // w -= lr·g
+    case Optimizer::kMomentum:
+      return 4;  // v = μ·v + g; w -= lr·v
+    // m = β1·m + (1-β1)·g (3); v = β2·v + (1-β2)·g² (4); w -= lr·m̂ / (sqrt(v̂) + ε) (5)
+    case Optimizer::kAdam:
+      return 12;
+    case Optimizer::kAdamW:
+      return 14;  // + decoupled weight decay w -= lr·λ·w
+  }
+  return 0;
+}
+
+TrainingOptions training_options_from_yaml(const core::YamlNode& node) {
+  if (!node.is_map()) node.fail("must be a map of training options");
+  node.reject_unknown_keys({"loss", "optimizer", "activation_bits", "weight_bits", "gradient_bits",
+                            "optimizer_state_bits", "checkpoint"});
+  TrainingOptions o;
+  core::IssueList issues;
+  auto guarded = [&](auto&& f) {
+    try {
+      f();
+    } catch (const core::ConfigError& e) {
+      issues.append(e);
+    }
+  };
+  auto name_field = [&](const char* key, auto parse, auto& out) {
+    core::YamlNode n = node[key];
+    if (!n.defined()) return;
+    guarded([&] {
+      std::string text = n.as_string();
+      try {
+        out = parse(text);
+      } catch (const core::ConfigError&) {
+        throw;
+      } catch (const core::Error& e) {
+        n.fail(e.what());
+      }
+    });
+  };
+  name_field("loss", parse_loss, o.loss);
+  name_field("optimizer", parse_optimizer, o.optimizer);
+  auto bits = [&](const char* key, int& out) {
+    core::YamlNode n = node[key];
+    if (n.defined()) guarded([&] { out = static_cast<int>(n.as_int(1, 64)); });
+  };
+  bits("activation_bits", o.activation_bits);
+  bits("weight_bits", o.weight_bits);
+  bits("gradient_bits", o.gradient_bits);
+  bits("optimizer_state_bits", o.optimizer_state_bits);
+  if (node["checkpoint"].defined())
+    guarded([&] { o.checkpoint = checkpoint_plan_from_yaml(node["checkpoint"]); });
+  issues.throw_if_any();
+  return o;
+}
+
+}  // namespace monet::training

@@ -1,0 +1,48 @@
+// Options of the forward → training-step expansion.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/yaml.hpp"
+#include "training/checkpoint.hpp"
+
+namespace monet::training {
+
+enum class Loss {
+  kAuto,                   // next-token cross-entropy for [B, T, V] outputs, else cross-entropy
+  kCrossEntropy,           // class ids over the last dim
+  kNextTokenCrossEntropy,  // language modelling: T-1 shifted targets per sequence
+  kMse,                    // targets shaped like the output
+};
+
+enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
+
+struct TrainingOptions {
+  Loss loss = Loss::kAuto;
+  Optimizer optimizer = Optimizer::kSgd;
+  // Element sizes. Activations cover forward outputs (graph inputs keep their own size);
+  // gradients cover activation and parameter gradients; weights are the (master) parameters.
+  int activation_bits = 32;
+  int weight_bits = 32;
+  int gradient_bits = 32;
+  int optimizer_state_bits = 32;
+  CheckpointPlan checkpoint;
+};
+
+std::string_view loss_name(Loss l);
+std::string_view optimizer_name(Optimizer o);
+// Accept the names above ("sgd", "momentum", "adam", "adamw"; "auto", "cross-entropy",
+// "next-token-cross-entropy", "mse"); throw core::Error listing the valid names.
+Loss parse_loss(std::string_view name);
+Optimizer parse_optimizer(std::string_view name);
+
+// State tensors per parameter tensor (momentum 1, Adam 2) and arithmetic per element.
+int optimizer_state_count(Optimizer o);
+double optimizer_ops_per_element(Optimizer o);
+
+// A `training:` map: loss, optimizer, activation_bits, weight_bits, gradient_bits,
+// optimizer_state_bits, checkpoint. Unknown keys and bad values are ConfigErrors.
+TrainingOptions training_options_from_yaml(const core::YamlNode& node);
+
+}  // namespace monet::training

@@ -1,0 +1,61 @@
+#include "training/report.hpp"
+
+#include "workloads/describe.hpp"
+
+namespace monet::training {
+
+std::array<PhaseTotals, kPassCount> phase_totals(const workloads::Graph& g) {
+  std::array<PhaseTotals, kPassCount> out;
+  for (int i = 0; i < kPassCount; ++i) out[i].pass = static_cast<workloads::Pass>(i);
+  for (const auto& op : g.ops()) {
+    auto& p = out[static_cast<int>(op.pass)];
+    ++p.ops;
+    p.macs += op.macs();
+    p.element_ops += op.element_ops();
+  }
+  return out;
+}
+
+nlohmann::json memory_json(const MemoryReport& m) {
+  return {{"parameter_bytes", m.parameter_bytes},
+          {"gradient_bytes", m.gradient_bytes},
+          {"optimizer_state_bytes", m.optimizer_state_bytes},
+          {"saved_activation_bytes", m.saved_activation_bytes},
+          {"sequential_peak_bytes", m.sequential_peak_bytes}};
+}
+
+nlohmann::json training_json(const TrainingStep& step, const TrainingOptions& o,
+                             const MemoryReport* baseline) {
+  using nlohmann::json;
+  const auto& g = step.graph;
+  json phases = json::object();
+  int64_t macs = 0;
+  double element_ops = 0;
+  for (const auto& p : phase_totals(g)) {
+    phases[std::string(workloads::pass_name(p.pass))] = {
+        {"ops", p.ops}, {"macs", p.macs}, {"element_ops", p.element_ops}};
+    macs += p.macs;
+    element_ops += p.element_ops;
+  }
+  json memory = memory_json(step.memory);
+  memory["peak_op"] = step.memory.peak_op >= 0 ? g.op(step.memory.peak_op).name : "";
+  json doc = {{"schema", kTrainingSchema},
+              {"model", g.name()},
+              {"options",
+               {{"loss", loss_name(step.loss)},
+                {"optimizer", optimizer_name(o.optimizer)},
+                {"checkpoint", o.checkpoint.str()},
+                {"activation_bits", o.activation_bits},
+                {"weight_bits", o.weight_bits},
+                {"gradient_bits", o.gradient_bits},
+                {"optimizer_state_bits", o.optimizer_state_bits}}},
+              {"phases", phases},
+              {"totals", {{"macs", macs}, {"element_ops", element_ops}, {"ops", g.ops().size()}}},
+              {"memory", memory},
+              {"saved_tensors", step.saved_tensors.size()},
+              {"ops", workloads::describe_json(g)["ops"]}};
+  if (baseline) doc["memory_without_checkpoint"] = memory_json(*baseline);
+  return doc;
+}
+
+}  // namespace monet::training
