@@ -386,9 +386,14 @@ std::string CodesignProblem::describe(const Genome& genome) const {
                                                     slice(genome, offset_ckpt_, n_ckpt_))));
   if (n_hw_) {
     o << " | hw";
-    for (size_t k = 0; k < config_.knobs.size(); ++k)
-      o << " " << config_.knobs[k].label() << "="
-        << config_.knobs[k].values[static_cast<size_t>(genome[offset_hw_ + k])];
+    for (size_t k = 0; k < config_.knobs.size(); ++k) {
+      const auto& knob = config_.knobs[k];
+      double v = knob.values[static_cast<size_t>(genome[offset_hw_ + k])];
+      o << " " << knob.label() << "=";
+      if (knob.kind == HardwareKnob::Kind::kMemorySize) o << core::format_bytes(v);
+      else if (knob.kind == HardwareKnob::Kind::kDramBandwidth) o << v / 1e9 << " GB/s";
+      else o << v << "x" << v;
+    }
   }
   return o.str();
 }

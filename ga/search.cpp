@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "accelerators/accelerator_writer.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "core/units.hpp"
@@ -241,7 +242,10 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
       std::string acc_file;
       if (spec.codesign.hardware) {
         acc_file = fs::absolute(dir + "/front/" + idx.str() + ".accelerator.yaml").string();
-        throw core::Error("writing hardware variants needs accelerators/accelerator_writer (pending)");
+        core::write_file_atomic(
+            acc_file, accelerators::write_accelerator_yaml(
+                          problem->accelerator_for(m.genome),
+                          "Hardware variant of a monet-sim search front member: " + m.plan));
       }
       core::write_file_atomic(dir + "/" + replay,
                               problem->experiment_yaml(m.genome, e.name + "-front-" + idx.str(),
