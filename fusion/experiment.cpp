@@ -4,6 +4,7 @@
 
 #include "accelerators/loader.hpp"
 #include "core/error.hpp"
+#include "workloads/onnx_import.hpp"
 #include "workloads/yaml_workload.hpp"
 
 namespace monet::fusion {
@@ -189,8 +190,17 @@ Experiment parse_experiment_yaml(const std::string& text, const std::string& nam
 
 workloads::Graph build_forward(const WorkloadSpec& w) {
   if (!w.file.empty()) return workloads::load_workload_file(w.file, w.params);
-  if (!w.onnx.empty())
-    throw core::ConfigError(w.where, "workload.onnx", w.onnx, "ONNX import is not built in");
+  if (!w.onnx.empty()) {
+    workloads::OnnxOptions o;
+    if (w.params.batch_set) o.batch = w.params.batch;
+    try {
+      return workloads::import_onnx(w.onnx, o).graph;
+    } catch (const core::ConfigError&) {
+      throw;
+    } catch (const core::Error& e) {
+      throw core::ConfigError(w.where, "workload.onnx", w.onnx, e.what());
+    }
+  }
   return workloads::build_model(w.model, w.params);
 }
 

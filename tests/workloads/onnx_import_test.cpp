@@ -1,0 +1,230 @@
+// ONNX import against the built-in models and hand-derived loop nests. The models under
+// tests/data/ come from tests/data/make_onnx.py (exported without weights).
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "core/error.hpp"
+#include "workloads/models.hpp"
+#include "workloads/onnx_import.hpp"
+
+using namespace monet::workloads;
+
+namespace {
+
+std::string data(const std::string& file) {
+  return std::string(MONET_SOURCE_DIR) + "/tests/data/" + file;
+}
+
+const Op& op_named(const Graph& g, const std::string& name) {
+  INFO("op " << name);
+  int id = g.find_op(name);
+  REQUIRE(id >= 0);
+  return g.op(id);
+}
+
+std::vector<const Op*> ops_of(const Graph& g, OpKind kind) {
+  std::vector<const Op*> out;
+  for (const auto& op : g.ops())
+    if (op.kind == kind) out.push_back(&op);
+  return out;
+}
+
+// B G K C OY OX FY FX of an op's loop nest.
+std::array<int64_t, kDimCount> nest_of(const Op& op) {
+  REQUIRE(op.nest.has_value());
+  return op.nest->size;
+}
+
+std::string error_of(const std::string& file, const OnnxOptions& o = {}) {
+  try {
+    import_onnx(data(file), o);
+  } catch (const monet::core::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("onnx: ResNet-18 export equals the built-in ResNet-18") {
+  OnnxImport r = import_onnx(data("resnet18.onnx"));
+  const Graph ref = resnet18();
+  const GraphTotals t = r.graph.totals(), rt = ref.totals();
+  // Published torchvision figures (../shared/reference/workloads.md).
+  CHECK(t.parameters == 11'689'512);
+  CHECK(t.macs == 1'814'073'344);
+  CHECK(t.parameters == rt.parameters);
+  CHECK(t.macs == rt.macs);
+  CHECK(t.element_ops == rt.element_ops);
+  CHECK(t.compute_op_count == rt.compute_op_count);
+  CHECK(ops_of(r.graph, OpKind::kConv).size() == 20);
+  CHECK(ops_of(r.graph, OpKind::kConv).size() == ops_of(ref, OpKind::kConv).size());
+  CHECK(ops_of(r.graph, OpKind::kMatmul).size() == ops_of(ref, OpKind::kMatmul).size());
+  // The only extra op is the Flatten between the pool and the classifier.
+  CHECK(t.op_count == rt.op_count + 1);
+
+  // Every conv/linear has the built-in's nest, stride and pad, in the same order.
+  std::vector<const Op*> got, want;
+  for (const auto& op : r.graph.ops())
+    if (op.is_compute()) got.push_back(&op);
+  for (const auto& op : ref.ops())
+    if (op.is_compute()) want.push_back(&op);
+  REQUIRE(got.size() == want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    INFO(got[i]->name << " vs " << want[i]->name);
+    CHECK(got[i]->nest->str() == want[i]->nest->str());
+  }
+
+  // Weights were graph inputs; BN running statistics are not parameters.
+  int w = r.graph.find_tensor("conv1.weight");
+  REQUIRE(w >= 0);
+  CHECK(r.graph.tensor(w).kind == TensorKind::kParameter);
+  CHECK(r.graph.tensor(w).shape == Shape{64, 3, 7, 7});
+  CHECK(r.graph.find_tensor("bn1.running_mean") < 0);
+  CHECK(op_named(r.graph, "/layer2/layer2.0/conv1/Conv").block == "layer2.0");
+
+  // The export has a symbolic batch: 1 with a warning, or the batch asked for.
+  REQUIRE(r.warnings.size() == 1);
+  CHECK_THAT(r.warnings[0], Catch::Contains("symbolic batch 'batch_size'"));
+  OnnxImport b4 = import_onnx(data("resnet18.onnx"), {.batch = 4});
+  CHECK(b4.warnings.empty());
+  CHECK(b4.graph.totals().macs == 4 * 1'814'073'344LL);
+  CHECK(b4.graph.tensor(b4.graph.find_tensor("input")).shape == Shape{4, 3, 224, 224});
+}
+
+TEST_CASE("onnx: a GPT-2 block imports with the right matmul shapes") {
+  const int64_t d = 768, t = 1024, h = 12, hd = 64, v = 50257, p = 1024;
+  OnnxImport r = import_onnx(data("gpt2_1layer.onnx"));
+  const Graph& g = r.graph;
+  const std::string b = "/transformer/h.0/";
+  using A = std::array<int64_t, kDimCount>;
+  // B G K C OY OX FY FX: linear layers are [tokens, in] x [in, out] (B = batch, OX = tokens).
+  CHECK(nest_of(op_named(g, b + "attn/c_attn/MatMul")) == A{1, 1, 3 * d, d, 1, t, 1, 1});
+  CHECK(nest_of(op_named(g, b + "attn/MatMul")) == A{1, h, t, hd, 1, t, 1, 1});    // Q·Kᵀ
+  CHECK(nest_of(op_named(g, b + "attn/MatMul_1")) == A{1, h, hd, t, 1, t, 1, 1});  // A·V
+  CHECK(nest_of(op_named(g, b + "attn/c_proj/MatMul")) == A{1, 1, d, d, 1, t, 1, 1});
+  CHECK(nest_of(op_named(g, b + "mlp/c_fc/MatMul")) == A{1, 1, 4 * d, d, 1, t, 1, 1});
+  CHECK(nest_of(op_named(g, b + "mlp/c_proj/MatMul")) == A{1, 1, d, 4 * d, 1, t, 1, 1});
+  CHECK(nest_of(op_named(g, "/lm_head/MatMul")) == A{1, 1, v, d, 1, t, 1, 1});
+
+  // The Add after each MatMul is its bias; the LM head reads the token table (tied).
+  const Op& c_attn = op_named(g, b + "attn/c_attn/MatMul");
+  REQUIRE(c_attn.inputs.size() == 3);
+  CHECK(g.tensor(c_attn.inputs[2]).shape == Shape{3 * d});
+  CHECK(g.tensor(c_attn.outputs[0]).shape == Shape{1, t, 3 * d});
+  const Op& emb = op_named(g, "/transformer/Embedding");
+  CHECK(emb.kind == OpKind::kEmbedding);
+  REQUIRE(emb.inputs.size() == 3);
+  CHECK(op_named(g, "/lm_head/MatMul").operand_tensor[1] == emb.inputs[1]);
+
+  // Decomposed LayerNorms, the tanh GELU and the embedding sum each became one op.
+  CHECK(ops_of(g, OpKind::kLayerNorm).size() == 3);
+  CHECK(ops_of(g, OpKind::kGelu).size() == 1);
+  CHECK(ops_of(g, OpKind::kSoftmax).size() == 1);
+
+  // Hand count: embeddings, one block (12d² + 13d), ln_f; the LM head is tied.
+  const GraphTotals tot = g.totals();
+  CHECK(tot.parameters == v * d + p * d + 12 * d * d + 13 * d + 2 * d);
+  CHECK(tot.parameters == 46'473'216);
+  // Per block 12·T·d² + 2·T²·d, plus the LM head T·d·V.
+  CHECK(tot.macs == 12 * t * d * d + 2 * t * t * d + t * d * v);
+  // Same totals as the built-in GPT-2 builder with one layer.
+  Gpt2Options o;
+  o.layers = 1;
+  const GraphTotals ref = gpt2(o).totals();
+  CHECK(tot.parameters == ref.parameters);
+  CHECK(tot.macs == ref.macs);
+  CHECK(tot.element_ops == ref.element_ops);
+  CHECK(tot.compute_op_count == ref.compute_op_count);
+}
+
+TEST_CASE("onnx: op zoo maps every op to the intended kind and nest") {
+  OnnxImport r = import_onnx(data("ops_zoo.onnx"));
+  const Graph& g = r.graph;
+  CHECK(r.warnings.empty());
+  using A = std::array<int64_t, kDimCount>;
+  // Depthwise 3x3/2 on 2x8x16x16, pad 1: 8x8 outputs, one channel per group.
+  const Op& dw = op_named(g, "/dw/Conv");
+  CHECK(nest_of(dw) == A{2, 8, 1, 1, 8, 8, 3, 3});
+  CHECK(dw.macs() == 2 * 8 * 8 * 8 * 9);
+  CHECK(dw.nest->stride_y == 2);
+  CHECK(op_named(g, "/pw/Conv").inputs.size() == 3);  // with bias
+  // Grouped (2) dilated (2) 3x3, pad 2: size kept at 8x8.
+  const Op& dil = op_named(g, "/dil/Conv");
+  CHECK(nest_of(dil) == A{2, 2, 8, 8, 8, 8, 3, 3});
+  CHECK((dil.nest->dilation_y == 2 && dil.nest->pad_y == 2));
+  // Pads 0 before, 1 after, 3x3/2 on 4x4: (4 + 1 - 3) / 2 + 1 = 2 outputs, i.e. pad 1.
+  const Op& asym = op_named(g, "/asym/Conv");
+  CHECK(nest_of(asym) == A{2, 1, 8, 32, 2, 2, 3, 3});
+  CHECK(asym.nest->pad_y == 1);
+
+  CHECK(op_named(g, "/hs/HardSwish").kind == OpKind::kSilu);
+  CHECK(op_named(g, "/act/Silu").kind == OpKind::kSilu);  // Mul(x, Sigmoid(x))
+  CHECK(g.find_op("/act/Sigmoid") < 0);
+  CHECK(op_named(g, "/lrelu/LeakyRelu").kind == OpKind::kLeakyRelu);
+  CHECK(op_named(g, "/tanh/Tanh").kind == OpKind::kSigmoid);
+  const Op& se = op_named(g, "/se/ReduceMean");
+  CHECK(se.kind == OpKind::kGlobalAvgPool);
+  CHECK((se.elements == 2 * 16 * 8 * 8 && se.window == 64));
+  const Op& scale = op_named(g, "/se/Mul");  // broadcast: [2,16,8,8] · [2,16,1,1]
+  CHECK(scale.kind == OpKind::kMul);
+  CHECK(g.tensor(scale.inputs[1]).shape == Shape{2, 16, 1, 1});
+  const Op& avg = op_named(g, "/pool/AveragePool");
+  CHECK((avg.kind == OpKind::kAvgPool && avg.window == 4));
+  CHECK(g.tensor(avg.outputs[0]).shape == Shape{2, 16, 4, 4});
+  CHECK(g.tensor(op_named(g, "/mp/MaxPool").outputs[0]).shape == Shape{2, 8, 2, 2});
+  CHECK(g.tensor(op_named(g, "/cat/Concat").outputs[0]).shape == Shape{2, 32, 4, 4});
+  CHECK(g.tensor(op_named(g, "/Reshape").outputs[0]).shape == Shape{2, 4, 8});  // [-1, 4, 8]
+  CHECK(op_named(g, "/ln/LayerNormalization").kind == OpKind::kLayerNorm);
+  CHECK(nest_of(op_named(g, "/q/MatMul")) == A{2, 1, 8, 8, 1, 4, 1, 1});
+  CHECK(nest_of(op_named(g, "/qk/MatMul")) == A{1, 2, 4, 8, 1, 4, 1, 1});
+  CHECK(nest_of(op_named(g, "/av/MatMul")) == A{1, 2, 8, 4, 1, 4, 1, 1});
+  // nn.GELU's erf form, including the trailing · 0.5, is one op read by the Sub.
+  const Op& gelu = op_named(g, "/gelu/Gelu");
+  CHECK(gelu.kind == OpKind::kGelu);
+  CHECK(g.tensor(op_named(g, "/res/Sub").inputs[0]).producer == gelu.id);
+  CHECK(op_named(g, "/res/Sub").kind == OpKind::kAdd);
+  CHECK(op_named(g, "/res/Div").kind == OpKind::kMul);
+  CHECK(g.tensor(op_named(g, "/sl/Slice").outputs[0]).shape == Shape{2, 2, 8});
+  CHECK(g.tensor(op_named(g, "/cls/Squeeze").outputs[0]).shape == Shape{2, 8});
+  CHECK(nest_of(op_named(g, "/head/Gemm")) == A{2, 1, 10, 8, 1, 1, 1, 1});
+  // dw 72 + pw 128+16 + dil 1152 + asym 2304 + ln 16 + q, k 64 each + head 80+10.
+  CHECK(g.totals().parameters == 72 + 144 + 1152 + 2304 + 16 + 128 + 90);
+
+  // A fixed batch replaced: the Reshape target [-1, 4, 8] follows it.
+  CHECK(import_onnx(data("ops_zoo.onnx"), {.batch = 3}).graph.totals().macs * 2 ==
+        g.totals().macs * 3);
+}
+
+TEST_CASE("onnx: bad models are rejected with a clear message") {
+  CHECK_THAT(error_of("truncated.onnx"), Catch::Contains("truncated.onnx: not a valid ONNX model"));
+  CHECK_THAT(error_of("absent.onnx"), Catch::Contains("cannot open"));
+  // Every unsupported op type, each with its nodes, in one message.
+  std::string e = error_of("unsupported.onnx");
+  CHECK_THAT(e, Catch::Contains("NonMaxSuppression (node '/nms/NonMaxSuppression')"));
+  CHECK_THAT(e, Catch::Contains("Round (node '/round/Round')"));
+  CHECK_THAT(e, Catch::Contains("--skip-unsupported"));
+  e = error_of("missing_shape.onnx");
+  CHECK_THAT(e, Catch::Contains("node '/reshape/Reshape' (Reshape)"));
+  CHECK_THAT(e, Catch::Contains("shape inference could not determine it"));
+  CHECK_THAT(e, Catch::Contains("'target_shape' is not a constant"));
+}
+
+TEST_CASE("onnx: skip_unsupported passes unsupported nodes through at no cost") {
+  OnnxImport r = import_onnx(data("unsupported.onnx"), {.skip_unsupported = true});
+  REQUIRE(r.warnings.size() == 2);
+  CHECK_THAT(r.warnings[0], Catch::Contains("'/round/Round'"));
+  CHECK_THAT(r.warnings[1], Catch::Contains("'/nms/NonMaxSuppression'"));
+  // The ReLU reads the conv output directly: Round added nothing.
+  const Graph& g = r.graph;
+  REQUIRE(g.ops().size() == 2);
+  CHECK(g.tensor(op_named(g, "/relu/Relu").inputs[0]).producer == op_named(g, "/conv/Conv").id);
+  CHECK(g.totals().macs == 1 * 4 * 3 * 8 * 8 * 9);
+}
+
+TEST_CASE("onnx: file name detection") {
+  CHECK(is_onnx_file_name("models/net.onnx"));
+  CHECK(is_onnx_file_name("NET.ONNX"));
+  CHECK_FALSE(is_onnx_file_name("net.yaml"));
+  CHECK_FALSE(is_onnx_file_name("resnet18"));
+}

@@ -1,0 +1,126 @@
+// import_onnx: read the model, fix the batch, infer shapes, find roles and fused patterns,
+// reject unsupported op types (all at once), convert node by node, validate.
+#include "workloads/onnx_import.hpp"
+
+#include <onnx/shape_inference/implementation.h>
+
+#include <filesystem>
+#include <map>
+
+#include "core/error.hpp"
+#include "workloads/onnx_importer.hpp"
+
+namespace monet::workloads {
+
+namespace od = onnx_detail;
+
+namespace {
+
+// Sets dim 0 of every data input to the batch (a symbolic batch without a request becomes
+// 1); other dims must be numbers. Returns true when a dim changed, so that shapes the
+// exporter recorded for the old batch are dropped before inference.
+bool set_batch(onnx::GraphProto& g, const od::NodeIndex& idx, const od::Roles& roles, int64_t batch,
+               const std::string& path, std::vector<std::string>& warnings) {
+  bool changed = false;
+  for (auto& in : *g.mutable_input()) {
+    if (!idx.graph_inputs.count(in.name()) || roles.of(in.name()) != od::Role::kActivation ||
+        !in.type().has_tensor_type() || !in.type().tensor_type().has_shape())
+      continue;
+    auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (int d = 1; d < shape->dim_size(); ++d)
+      if (!shape->dim(d).has_dim_value())
+        throw core::Error(path + ": graph input '" + in.name() + "' has a symbolic dimension " +
+                          std::to_string(d) + " ('" + shape->dim(d).dim_param() +
+                          "'): only the batch (dimension 0) may be symbolic; export the model "
+                          "with fixed sizes");
+    if (shape->dim_size() == 0) continue;
+    auto* d0 = shape->mutable_dim(0);
+    if (batch > 0 && (!d0->has_dim_value() || d0->dim_value() != batch)) {
+      d0->set_dim_value(batch);
+      changed = true;
+    } else if (batch == 0 && !d0->has_dim_value()) {
+      warnings.push_back("graph input '" + in.name() + "' has a symbolic batch '" +
+                         d0->dim_param() + "'; using batch 1");
+      d0->set_dim_value(1);
+      changed = true;
+    }
+  }
+  if (changed) {
+    g.clear_value_info();
+    for (auto& out : *g.mutable_output())
+      if (out.type().has_tensor_type()) out.mutable_type()->mutable_tensor_type()->clear_shape();
+  }
+  return changed;
+}
+
+void infer_shapes(onnx::ModelProto& model, const std::string& path) {
+  try {
+    // Lenient mode: nodes inference does not know keep unknown output shapes, which the
+    // importer reports only if it needs them. Data propagation resolves Shape→Reshape chains.
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                       onnx::ShapeInferenceOptions(false, 0, true));
+  } catch (const std::exception& e) {
+    throw core::Error(path + ": shape inference failed: " + e.what());
+  }
+}
+
+void reject_unsupported(const od::NodeIndex& idx, const od::Roles& roles,
+                        const od::Patterns& patterns, const std::string& path) {
+  std::map<std::string, std::vector<std::string>> by_type;
+  for (int i = 0; i < idx.graph.node_size(); ++i) {
+    const auto& n = idx.node(i);
+    if (patterns.claimed[i] || od::converters().count(n.op_type())) continue;
+    bool computes = false;
+    for (const auto& o : n.output())
+      computes = computes || (!o.empty() && !roles.is(o, od::Role::kConstant) &&
+                              !roles.is(o, od::Role::kWeight));
+    if (computes) by_type[n.op_type()].push_back(od::node_label(idx, i));
+  }
+  if (by_type.empty()) return;
+  std::string list;
+  for (const auto& [type, nodes] : by_type) {
+    list += (list.empty() ? "" : ", ") + type + " (node" + (nodes.size() > 1 ? "s" : "") + " ";
+    for (size_t k = 0; k < nodes.size() && k < 5; ++k) list += (k ? ", '" : "'") + nodes[k] + "'";
+    if (nodes.size() > 5) list += " and " + std::to_string(nodes.size() - 5) + " more";
+    list += ")";
+  }
+  throw core::Error(path + ": unsupported ONNX op types: " + list +
+                    " (pass them through at no cost with --skip-unsupported)");
+}
+
+}  // namespace
+
+bool is_onnx_file_name(const std::string& spec) {
+  auto ext = std::filesystem::path(spec).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".onnx";
+}
+
+OnnxImport import_onnx(const std::string& path, const OnnxOptions& options) {
+  if (options.batch < 0)
+    throw core::Error(path + ": batch must be >= 1 (or 0 for the model's own), got " +
+                      std::to_string(options.batch));
+  onnx::ModelProto model = od::read_model(path);
+  onnx::GraphProto& g = *model.mutable_graph();
+  const od::NodeIndex idx(g);
+  std::vector<std::string> warnings;
+  const od::Roles roles = od::analyse_roles(idx, od::TypeTable(g));
+  set_batch(g, idx, roles, options.batch, path, warnings);
+  infer_shapes(model, path);
+  const od::TypeTable types(g);
+  od::ConstEval consts(idx, [&types](const std::string& v) { return types.shape(v); });
+  const od::Patterns patterns = od::find_patterns(idx, roles, types, consts);
+  if (!options.skip_unsupported) reject_unsupported(idx, roles, patterns, path);
+
+  const od::ModelView view{model, idx, roles, types, patterns, consts};
+  od::Importer importer(view, options, path, Graph(std::filesystem::path(path).stem().string()));
+  OnnxImport result = importer.run(std::move(warnings));
+  try {
+    result.graph.validate();
+  } catch (const core::Error& e) {
+    throw core::Error(path + ": " + e.what());
+  }
+  return result;
+}
+
+}  // namespace monet::workloads

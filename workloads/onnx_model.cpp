@@ -1,0 +1,203 @@
+#include "workloads/onnx_model.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace monet::workloads::onnx_detail {
+
+onnx::ModelProto read_model(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::Error(path + ": cannot open the ONNX file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  const std::string bytes = buf.str();
+  onnx::ModelProto model;
+  if (bytes.empty()) throw core::Error(path + ": the ONNX file is empty");
+  if (!model.ParseFromString(bytes))
+    throw core::Error(path + ": not a valid ONNX model: the protobuf data does not parse (" +
+                      std::to_string(bytes.size()) + " bytes; truncated or not an ONNX file)");
+  // A truncation that happens to end on a field boundary still parses; what is left then
+  // lacks the graph or the version that every exporter writes first.
+  if (model.ir_version() <= 0 || !model.has_graph() || model.graph().node_size() == 0)
+    throw core::Error(path + ": not a valid ONNX model: " +
+                      (model.ir_version() <= 0 ? std::string("no ir_version")
+                                               : std::string("the graph has no nodes")) +
+                      " (truncated or not an ONNX file)");
+  return model;
+}
+
+int64_t default_opset(const onnx::ModelProto& model) {
+  for (const auto& o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
+  return 0;
+}
+
+int bits_of(int32_t t) {
+  switch (t) {
+    case onnx::TensorProto::DOUBLE:
+    case onnx::TensorProto::INT64:
+    case onnx::TensorProto::UINT64:
+      return 64;
+    case onnx::TensorProto::FLOAT16:
+    case onnx::TensorProto::BFLOAT16:
+    case onnx::TensorProto::INT16:
+    case onnx::TensorProto::UINT16:
+      return 16;
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::BOOL:
+      return 8;
+    default:
+      return 32;
+  }
+}
+
+TypeTable::TypeTable(const onnx::GraphProto& g) {
+  for (const auto& v : g.input()) add(v.name(), v.type());
+  for (const auto& v : g.value_info()) add(v.name(), v.type());
+  for (const auto& v : g.output()) add(v.name(), v.type());
+  auto add_tensor = [&](const std::string& name, const onnx::TensorProto& t) {
+    ValueType vt;
+    vt.has_type = true;
+    vt.elem_bits = bits_of(t.data_type());
+    vt.shape = Shape(t.dims().begin(), t.dims().end());
+    for (int64_t d : *vt.shape)
+      if (d <= 0) vt.shape.reset();
+    types_[name] = vt;
+  };
+  for (const auto& t : g.initializer()) add_tensor(t.name(), t);
+  for (const auto& n : g.node())
+    if (n.op_type() == "Constant" && n.output_size() == 1)
+      if (const auto* a = find_attr(n, "value"); a && a->has_t()) add_tensor(n.output(0), a->t());
+}
+
+void TypeTable::add(const std::string& name, const onnx::TypeProto& type) {
+  if (!type.has_tensor_type()) return;
+  const auto& tt = type.tensor_type();
+  ValueType vt;
+  vt.has_type = true;
+  vt.elem_bits = bits_of(tt.elem_type());
+  if (tt.has_shape()) {
+    Shape s;
+    bool all_known = true;
+    for (const auto& d : tt.shape().dim()) {
+      all_known = all_known && d.has_dim_value() && d.dim_value() > 0;
+      if (all_known) s.push_back(d.dim_value());
+    }
+    if (all_known) vt.shape = s;
+  }
+  // A later source (value_info after input) only refines: keep a known shape.
+  auto it = types_.find(name);
+  if (it != types_.end() && it->second.shape && !vt.shape) vt.shape = it->second.shape;
+  types_[name] = vt;
+}
+
+const ValueType* TypeTable::find(const std::string& value) const {
+  auto it = types_.find(value);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+std::optional<Shape> TypeTable::shape(const std::string& value) const {
+  const ValueType* t = find(value);
+  return t ? t->shape : std::nullopt;
+}
+
+int TypeTable::elem_bits(const std::string& value) const {
+  const ValueType* t = find(value);
+  return t ? t->elem_bits : 32;
+}
+
+const onnx::AttributeProto* find_attr(const onnx::NodeProto& n, const std::string& name) {
+  for (const auto& a : n.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
+
+int64_t attr_int(const onnx::NodeProto& n, const std::string& name, int64_t fallback) {
+  const auto* a = find_attr(n, name);
+  return a ? a->i() : fallback;
+}
+
+std::vector<int64_t> attr_ints(const onnx::NodeProto& n, const std::string& name,
+                               std::vector<int64_t> fallback) {
+  const auto* a = find_attr(n, name);
+  if (!a) return fallback;
+  return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+std::string attr_string(const onnx::NodeProto& n, const std::string& name,
+                        const std::string& fallback) {
+  const auto* a = find_attr(n, name);
+  return a ? a->s() : fallback;
+}
+
+int64_t tensor_elements(const onnx::TensorProto& t) {
+  int64_t n = 1;
+  for (int64_t d : t.dims()) n *= d;
+  return n;
+}
+
+namespace {
+template <typename T>
+std::vector<int64_t> from_raw(const std::string& raw) {
+  std::vector<int64_t> out(raw.size() / sizeof(T));
+  for (size_t i = 0; i < out.size(); ++i) {
+    T v;
+    std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));  // ONNX raw data is little-endian
+    out[i] = static_cast<int64_t>(v);
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<std::vector<int64_t>> tensor_ints(const onnx::TensorProto& t) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) return std::nullopt;
+  const int64_t n = tensor_elements(t);
+  std::vector<int64_t> v;
+  switch (t.data_type()) {
+    case onnx::TensorProto::INT64:
+      v = t.has_raw_data() ? from_raw<int64_t>(t.raw_data())
+                           : std::vector<int64_t>(t.int64_data().begin(), t.int64_data().end());
+      break;
+    case onnx::TensorProto::INT32:
+      v = t.has_raw_data() ? from_raw<int32_t>(t.raw_data())
+                           : std::vector<int64_t>(t.int32_data().begin(), t.int32_data().end());
+      break;
+    case onnx::TensorProto::INT8:
+      v = t.has_raw_data() ? from_raw<int8_t>(t.raw_data())
+                           : std::vector<int64_t>(t.int32_data().begin(), t.int32_data().end());
+      break;
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::BOOL:
+      v = t.has_raw_data() ? from_raw<uint8_t>(t.raw_data())
+                           : std::vector<int64_t>(t.int32_data().begin(), t.int32_data().end());
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (static_cast<int64_t>(v.size()) != n) return std::nullopt;
+  return v;
+}
+
+std::string shape_str(const Shape& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+int64_t elements_of(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+std::optional<int64_t> norm_axis(int64_t axis, size_t rank) {
+  const auto r = static_cast<int64_t>(rank);
+  if (axis < -r || axis >= r) return std::nullopt;
+  return axis < 0 ? axis + r : axis;
+}
+
+}  // namespace monet::workloads::onnx_detail

@@ -1,0 +1,247 @@
+// Layout nodes (they move data, they do not compute: 0 ops per element) and lookups.
+// Flatten, Reshape, Transpose, Squeeze, Unsqueeze and Split keep the element count and become
+// reshape ops; Concat, Slice and Gather of an activation copy a part of their input and
+// become concat ops (whose backward scatters the gradient back, as a slice's does); Gather
+// of a weight by computed indices is an embedding lookup.
+#include "workloads/builder.hpp"
+#include "workloads/onnx_importer.hpp"
+
+namespace monet::workloads::onnx_detail {
+
+namespace {
+
+void layout(Importer& im, OpKind kind, const Shape& os) {
+  const int x = im.act_input(0);
+  int out = im.output(im.node().output(0), os);
+  im.add_element(kind, {x}, {out}, elements_of(os), default_ops_per_element(kind));
+}
+
+void reshape_to(Importer& im, const Shape& os) {
+  const Shape s = im.shape(im.node().input(0));
+  if (elements_of(os) != elements_of(s))
+    im.fail("target shape " + shape_str(os) + " does not fit input " + shape_str(s) +
+            " (a target that fixes the batch cannot follow a --batch change; re-export with a "
+            "dynamic batch)");
+  layout(im, OpKind::kReshape, os);
+}
+
+// Shape from the model (inference) when the node's integer operands are not constants.
+void reshape_from_model(Importer& im, const std::string& what) {
+  const auto& n = im.node();
+  auto s = im.model_shape(n.output(0));
+  if (!s)
+    im.fail("the shape of output '" + n.output(0) +
+            "' is unknown: shape inference could not determine it and " + what);
+  reshape_to(im, *s);
+}
+
+// Integer operand: attribute (older opsets) or constant input (newer ones).
+std::optional<std::vector<int64_t>> int_operand(Importer& im, const std::string& attr, int input) {
+  if (find_attr(im.node(), attr)) return attr_ints(im.node(), attr);
+  if (input >= 0 && im.present(input)) return im.ints(im.node().input(input));
+  return std::vector<int64_t>{};
+}
+
+void flatten(Importer& im) {
+  const Shape s = im.shape(im.node().input(0));
+  auto axis = norm_axis(attr_int(im.node(), "axis", 1), s.size() + 1);
+  if (!axis) im.fail("axis out of range for " + shape_str(s));
+  int64_t outer = 1, inner = 1;
+  for (size_t i = 0; i < s.size(); ++i) (static_cast<int64_t>(i) < *axis ? outer : inner) *= s[i];
+  reshape_to(im, {outer, inner});
+}
+
+void reshape(Importer& im) {
+  const auto& n = im.node();
+  const Shape s = im.shape(n.input(0));
+  auto target = im.ints(n.input(1));
+  if (!target)
+    return reshape_from_model(im, "the target shape '" + n.input(1) + "' is not a constant");
+  const bool allowzero = attr_int(n, "allowzero", 0);
+  Shape os;
+  int infer = -1;
+  for (size_t i = 0; i < target->size(); ++i) {
+    int64_t d = (*target)[i];
+    if (d == 0 && !allowzero) {
+      if (i >= s.size()) im.fail("target dim " + std::to_string(i) + " copies a missing input dim");
+      d = s[i];
+    }
+    if (d == -1) {
+      if (infer >= 0) im.fail("target shape has more than one -1");
+      infer = static_cast<int>(i);
+      d = 1;
+    }
+    os.push_back(d);
+  }
+  if (infer >= 0) {
+    const int64_t known = elements_of(os);
+    if (known <= 0 || elements_of(s) % known)
+      im.fail("target shape does not fit input " + shape_str(s));
+    os[infer] = elements_of(s) / known;
+  }
+  reshape_to(im, os);
+}
+
+void transpose(Importer& im) {
+  const Shape s = im.shape(im.node().input(0));
+  auto perm = attr_ints(im.node(), "perm");
+  if (perm.empty())
+    for (size_t i = s.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  if (perm.size() != s.size()) im.fail("perm does not match input " + shape_str(s));
+  Shape os;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(s.size())) im.fail("perm entry out of range");
+    os.push_back(s[p]);
+  }
+  reshape_to(im, os);
+}
+
+void squeeze(Importer& im, bool un) {
+  const Shape s = im.shape(im.node().input(0));
+  auto axes = int_operand(im, "axes", 1);
+  if (!axes) return reshape_from_model(im, "the axes are not constant");
+  const size_t rank = un ? s.size() + axes->size() : s.size();
+  std::vector<bool> marked(rank, false);
+  for (int64_t a : *axes) {
+    auto ax = norm_axis(a, rank);
+    if (!ax) im.fail("axis " + std::to_string(a) + " out of range");
+    marked[*ax] = true;
+  }
+  Shape os;
+  for (size_t i = 0, j = 0; i < rank; ++i) {
+    if (un) {
+      os.push_back(marked[i] ? 1 : s[j++]);
+    } else if (!(axes->empty() ? s[i] == 1 : marked[i])) {
+      os.push_back(s[i]);
+    }
+  }
+  reshape_to(im, os);
+}
+
+void concat(Importer& im) {
+  const auto& n = im.node();
+  std::vector<int> inputs;
+  Shape os;
+  for (const auto& in : n.input()) {
+    if (in.empty()) continue;
+    inputs.push_back(im.act(in));
+    const Shape s = im.shape(in);
+    if (os.empty()) {
+      os = s;
+      continue;
+    }
+    auto axis = norm_axis(attr_int(n, "axis", 0), os.size());
+    if (!axis || s.size() != os.size()) im.fail("inputs do not concatenate: " + shape_str(s));
+    for (size_t d = 0; d < s.size(); ++d)
+      if (static_cast<int64_t>(d) != *axis && s[d] != os[d])
+        im.fail("input " + shape_str(s) + " does not match " + shape_str(os));
+    os[*axis] += s[*axis];
+  }
+  int out = im.output(n.output(0), os);
+  im.add_element(OpKind::kConcat, inputs, {out}, elements_of(os),
+                 default_ops_per_element(OpKind::kConcat));
+}
+
+void split(Importer& im) {
+  const auto& n = im.node();
+  const int x = im.act_input(0);
+  const Shape s = im.shape(n.input(0));
+  auto axis = norm_axis(attr_int(n, "axis", 0), s.size());
+  if (!axis) im.fail("axis out of range for " + shape_str(s));
+  auto sizes = int_operand(im, "split", 1);
+  const int parts = n.output_size();
+  if (sizes && sizes->empty()) {
+    if (s[*axis] % parts) im.fail("cannot split " + shape_str(s) + " into equal parts");
+    sizes = std::vector<int64_t>(parts, s[*axis] / parts);
+  }
+  std::vector<int> outs;
+  for (int i = 0; i < parts; ++i) {
+    if (n.output(i).empty()) continue;
+    Shape os = s;
+    if (sizes && static_cast<int>(sizes->size()) == parts) {
+      os[*axis] = (*sizes)[i];
+    } else if (auto m = im.model_shape(n.output(i))) {
+      os = *m;
+    } else {
+      im.fail("the split sizes are not constant and output '" + n.output(i) +
+              "' has no inferred shape");
+    }
+    outs.push_back(im.output(n.output(i), os));
+  }
+  im.add_element(OpKind::kReshape, {x}, outs, elements_of(s),
+                 default_ops_per_element(OpKind::kReshape));
+}
+
+void slice(Importer& im) {
+  const auto& n = im.node();
+  const Shape s = im.shape(n.input(0));
+  const bool attrs = find_attr(n, "starts") != nullptr;  // opset < 10
+  auto starts = attrs ? attr_ints(n, "starts") : im.ints(n.input(1));
+  auto ends = attrs ? attr_ints(n, "ends") : im.ints(n.input(2));
+  auto axes = attrs ? std::optional(attr_ints(n, "axes")) : int_operand(im, "", 3);
+  auto steps = attrs ? std::optional(std::vector<int64_t>{}) : int_operand(im, "", 4);
+  if (!starts || !ends || !axes || !steps || starts->size() != ends->size()) {
+    auto m = im.model_shape(n.output(0));
+    if (!m) im.fail("the slice bounds are not constant and the output shape is unknown");
+    return layout(im, OpKind::kConcat, *m);
+  }
+  Shape os = s;
+  for (size_t i = 0; i < starts->size(); ++i) {
+    auto ax = norm_axis(axes->empty() ? static_cast<int64_t>(i) : (*axes)[i], s.size());
+    const int64_t step = steps->empty() ? 1 : (*steps)[i];
+    if (!ax || step == 0) im.fail("slice axis or step out of range");
+    const int64_t dim = s[*ax];
+    auto clampi = [&](int64_t v, int64_t lo, int64_t hi) {
+      if (v < 0) v += dim;
+      return std::clamp(v, lo, hi);
+    };
+    int64_t b = (*starts)[i], e = (*ends)[i];
+    b = step > 0 ? clampi(b, 0, dim) : clampi(b, -1, dim - 1);
+    e = step > 0 ? clampi(e, 0, dim) : clampi(e, -1, dim - 1);
+    const int64_t len = step > 0 ? (e - b + step - 1) / step : (b - e - step - 1) / -step;
+    os[*ax] = std::max<int64_t>(len, 0);
+  }
+  layout(im, OpKind::kConcat, os);
+}
+
+void gather(Importer& im) {
+  const auto& n = im.node();
+  const std::string &data = n.input(0), &indices = n.input(1);
+  const Shape ds = im.shape(data), is = im.shape(indices);
+  auto axis = norm_axis(attr_int(n, "axis", 0), ds.size());
+  if (!axis) im.fail("axis out of range for " + shape_str(ds));
+  Shape os(ds.begin(), ds.begin() + *axis);
+  os.insert(os.end(), is.begin(), is.end());
+  os.insert(os.end(), ds.begin() + *axis + 1, ds.end());
+  if (im.role(data) == Role::kWeight && im.role(indices) == Role::kActivation) {
+    if (*axis != 0) im.unsupported("an embedding lookup along axis " + std::to_string(*axis));
+    const int ids = im.act(indices), table = im.weight(data);
+    int out = im.output(n.output(0), os);
+    im.add_element(OpKind::kEmbedding, {ids, table}, {out}, elements_of(os),
+                   default_ops_per_element(OpKind::kEmbedding));
+  } else if (im.role(data) == Role::kActivation && im.role(indices) == Role::kConstant) {
+    layout(im, OpKind::kConcat, os);
+  } else if (im.role(data) == Role::kWeight) {
+    im.unsupported(
+        "looks up parameters at constant positions (a position embedding that is "
+        "not added to a token embedding)");
+  } else {
+    im.unsupported("gathers an activation at computed indices");
+  }
+}
+
+}  // namespace
+
+void register_layout_ops(ConverterTable& t) {
+  t["Flatten"] = flatten;
+  t["Reshape"] = reshape;
+  t["Transpose"] = transpose;
+  t["Squeeze"] = [](Importer& im) { squeeze(im, false); };
+  t["Unsqueeze"] = [](Importer& im) { squeeze(im, true); };
+  t["Concat"] = concat;
+  t["Split"] = split;
+  t["Slice"] = slice;
+  t["Gather"] = gather;
+}
+
+}  // namespace monet::workloads::onnx_detail
