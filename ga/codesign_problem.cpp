@@ -83,7 +83,6 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
   }
   for (const auto& op : forward_.ops()) {
     forward_ops_.push_back(op.id);
-    if (op.is_compute()) compute_ops_.push_back(op.id);
   }
   block_of_op_.assign(forward_.ops().size(), 0);
   for (const auto& op : forward_.ops()) {
@@ -102,14 +101,15 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
   }
   if (experiment_.training) chain_ = training::extract_chain(forward_, experiment_.training_options);
 
-  // Allocation genes: one per forward loop nest, over the core classes that can run it.
+  // Allocation: every forward op, over the core classes that can run it.
   mapping::CostModel base_costs(base_acc_, experiment_.cost);
-  for (int id : compute_ops_) {
+  for (const auto& op : forward_.ops()) {
     std::vector<int> ok;
     for (size_t k = 0; k < core_classes_.size(); ++k)
-      if (base_costs.evaluate(forward_, forward_.op(id), core_classes_[k][0]).feasible)
+      if (base_costs.evaluate(forward_, op, core_classes_[k][0]).feasible)
         ok.push_back(static_cast<int>(k));
-    if (ok.empty()) throw core::Error("no core can run '" + forward_.op(id).name + "'");
+    if (ok.empty()) throw core::Error("no core can run '" + op.name + "'");
+    alloc_ops_.push_back(op.id);
     classes_of_unit_.push_back(ok);
   }
   auto add = [&](GeneGroup g, size_t& offset, size_t& count) {
@@ -123,6 +123,8 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     g.crossover = GeneGroup::Crossover::kTwoPoint;
     g.mutation = GeneGroup::Mutation::kReset;
     for (auto& ok : classes_of_unit_) {
+      gene_of_alloc_op_.push_back(ok.size() > 1 ? static_cast<int>(g.lower.size()) : -1);
+      if (ok.size() < 2) continue;
       g.lower.push_back(0);
       g.upper.push_back(static_cast<int>(ok.size()) - 1);
     }
@@ -262,10 +264,12 @@ fusion::PlanSpec CodesignProblem::plan_spec(const Genome& genome) const {
   if (n_alloc_) {
     auto genes = slice(genome, offset_alloc_, n_alloc_);
     spec.allocation.clear();
-    for (size_t u = 0; u < compute_ops_.size(); ++u) {
+    for (size_t u = 0; u < alloc_ops_.size(); ++u) {
       fusion::AllocationRule rule;
-      rule.name_pattern = forward_.op(compute_ops_[u]).name;
-      for (int c : core_classes_[static_cast<size_t>(classes_of_unit_[u][static_cast<size_t>(genes[u])])])
+      rule.name_pattern = forward_.op(alloc_ops_[u]).name;
+      int gene = gene_of_alloc_op_[u];
+      size_t k = gene < 0 ? 0 : static_cast<size_t>(genes[static_cast<size_t>(gene)]);
+      for (int c : core_classes_[static_cast<size_t>(classes_of_unit_[u][k])])
         rule.cores.push_back(base_acc_.cores[static_cast<size_t>(c)].name);
       spec.allocation.push_back(std::move(rule));
     }
@@ -303,13 +307,15 @@ std::vector<Genome> CodesignProblem::seeds() const {
   Genome base(genome_length(groups_), 0);
   if (n_alloc_) {
     mapping::CostModel costs(base_acc_, experiment_.cost);
-    for (size_t u = 0; u < compute_ops_.size(); ++u) {
+    for (size_t u = 0; u < alloc_ops_.size(); ++u) {
+      int gene = gene_of_alloc_op_[u];
+      if (gene < 0) continue;
       double best = 1e300;
       for (size_t k = 0; k < classes_of_unit_[u].size(); ++k) {
         int c = core_classes_[static_cast<size_t>(classes_of_unit_[u][k])][0];
-        auto cost = costs.evaluate(forward_, forward_.op(compute_ops_[u]), c);
+        auto cost = costs.evaluate(forward_, forward_.op(alloc_ops_[u]), c);
         double s = cost.cycles / base_acc_.cores[static_cast<size_t>(c)].clock_hz;
-        if (s < best) best = s, base[offset_alloc_ + u] = static_cast<int>(k);
+        if (s < best) best = s, base[offset_alloc_ + static_cast<size_t>(gene)] = static_cast<int>(k);
       }
     }
   }

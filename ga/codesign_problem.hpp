@@ -81,11 +81,14 @@ class CodesignProblem : public Problem {
   accelerators::Accelerator base_acc_;
   training::Chain chain_;
   std::vector<int> forward_ops_;     // forward op ids in order
-  std::vector<int> compute_ops_;     // forward loop-nest op ids (allocation genes)
+  // Forward ops placed by the genome: one allocation gene per op that more than one core
+  // class can run; the others are pinned to their only class. Derived ops follow.
+  std::vector<int> alloc_ops_;
+  std::vector<int> gene_of_alloc_op_;  // index into the allocation genes, -1 when pinned
   std::vector<std::string> blocks_;  // forward blocks in order (tile genes)
   std::vector<int> block_of_op_;     // forward op id -> index into blocks_
   std::vector<std::vector<int>> core_classes_;     // identical cores (GPU SMs) form one class
-  std::vector<std::vector<int>> classes_of_unit_;  // per allocation gene: classes that can run it
+  std::vector<std::vector<int>> classes_of_unit_;  // per alloc op: classes that can run it
   std::vector<GeneGroup> groups_;
   size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_ckpt_ = 0, n_hw_ = 0;
   size_t offset_alloc_ = 0, offset_cuts_ = 0, offset_tiles_ = 0, offset_ckpt_ = 0, offset_hw_ = 0;

@@ -16,7 +16,11 @@
 
 namespace monet::mapping {
 
-enum class Objective { kEnergy, kLatency, kEdp };
+// What the temporal search minimises. kDram minimises off-chip traffic first (then latency,
+// then energy): under it a larger memory never adds DRAM traffic (under the others a larger
+// memory may buy a cheaper on-chip mapping with more DRAM traffic); also a sensible choice
+// when cores share the DRAM bandwidth.
+enum class Objective { kEnergy, kLatency, kEdp, kDram };
 
 struct CostOptions {
   Objective objective = Objective::kLatency;
@@ -36,26 +40,41 @@ struct OpShape {
   int64_t elements = 0;                     // element-streaming ops
   double ops_per_element = 0;
   int window = 1;
-  int64_t read_elements = 0;   // element ops: elements read from all inputs
-  int64_t write_elements = 0;  // element ops: elements written
+  int64_t read_elements = 0;                    // element ops: elements read from all inputs
+  int64_t write_elements = 0;                   // element ops: elements written
   std::array<int, 3> operand_bits{16, 16, 16};  // I, W, O (element ops: in, -, out)
   bool weight_is_parameter = true;  // false for attention products (both operands activations)
 
-  bool operator==(const OpShape&) const = default;
+  bool operator==(const OpShape& o) const;  // field by field (LoopNest has no operator==)
+  int64_t macs() const { return nest ? nest->macs() : 0; }
 };
 
 OpShape shape_of(const workloads::Graph& g, const workloads::Op& op);
+size_t hash_value(const OpShape& s);
+
+// Objective names as used on the command line: "energy", "latency", "edp", "dram".
+std::string objective_name(Objective o);
+std::optional<Objective> objective_from_name(const std::string& name);
+
+// Peak MACs per core cycle: the array size (GPU SM: its tensor cores; SIMD: its lanes); for a
+// CIM core the crossbar MVM rate at the ADC-limited cycle time with bit-serial inputs.
+double peak_macs_per_cycle(const accelerators::Core& core);
+// Operand width to build workloads with for this accelerator: the smallest precision of
+// the cores that run loop nests (16 when none does).
+int default_operand_bits(const accelerators::Accelerator& acc);
+// The off-chip bandwidth seen by one core, in bits per core cycle (0 = unlimited).
+double dram_bits_per_cycle(const accelerators::Accelerator& acc, const accelerators::Core& core);
 
 struct LevelTraffic {
-  std::string memory;                     // level name, or "dram"
-  std::array<double, 3> read_bits{};      // per operand I, W, O
+  std::string memory;                 // level name, or "dram"
+  std::array<double, 3> read_bits{};  // per operand I, W, O
   std::array<double, 3> write_bits{};
 };
 
 struct EnergyBreakdown {
-  double mac_pj = 0;       // array MACs (or tensor-core MACs)
-  double vector_pj = 0;    // element-streaming ops
-  double memory_pj = 0;    // all on-chip levels (per level in `levels`)
+  double mac_pj = 0;     // array MACs (or tensor-core MACs)
+  double vector_pj = 0;  // element-streaming ops
+  double memory_pj = 0;  // all on-chip levels (per level in `levels`)
   double dram_pj = 0;
   double cim_adc_pj = 0;
   double cim_dac_pj = 0;
@@ -68,18 +87,20 @@ struct EnergyBreakdown {
 
 struct OpCost {
   bool feasible = true;
-  std::string reason;         // why not, when infeasible
-  double cycles = 0;          // standalone: compute + stalls incl. DRAM bandwidth
-  double onchip_cycles = 0;   // with DRAM transfers accounted for elsewhere
-  double compute_cycles = 0;  // ideal cycles at the achieved spatial utilisation
-  double energy_pj = 0;       // standalone total (includes DRAM)
+  std::string reason;           // why not, when infeasible
+  double cycles = 0;            // standalone: compute + stalls incl. DRAM bandwidth
+  double onchip_cycles = 0;     // with DRAM transfers accounted for elsewhere
+  double compute_cycles = 0;    // ideal cycles at the achieved spatial utilisation
+  double energy_pj = 0;         // standalone total (includes DRAM)
   double onchip_energy_pj = 0;  // total minus DRAM
   EnergyBreakdown energy;
-  double spatial_utilization = 0;  // used PEs / PEs (0..1)
-  std::array<double, 3> dram_read_bytes{};   // per operand, standalone mapping
+  double spatial_utilization = 0;           // used PEs / PEs (0..1)
+  std::array<double, 3> dram_read_bytes{};  // per operand, standalone mapping
   std::array<double, 3> dram_write_bytes{};
   std::vector<LevelTraffic> traffic;
   std::string mapping;  // readable spatial + temporal mapping
+
+  double dram_bytes() const;  // reads + writes, all operands
 };
 
 class CostModel {
@@ -99,6 +120,11 @@ class CostModel {
   }
   // Bypasses the cache (for benchmarks and tests).
   OpCost evaluate_uncached(const OpShape& shape, int core) const;
+  // CIM: writing a weight update of `weights` weights into the crossbars of `core`, where
+  // only the written fraction (options, else the core's) of the cells is reprogrammed
+  // (threshold-based updates). For the scheduler, when an optimizer op elsewhere updates
+  // weights that live in a CIM core. Zero cost on other cores (weights sit in memory).
+  OpCost weight_update(int core, int64_t weights) const;
   size_t cache_size() const;
 
  private:

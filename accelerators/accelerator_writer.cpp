@@ -1,0 +1,302 @@
+#include "accelerators/accelerator_writer.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cstdio>
+#include <initializer_list>
+#include <sstream>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/units.hpp"
+
+namespace monet::accelerators {
+namespace {
+
+using core::Dimension;
+using Units = std::initializer_list<std::pair<const char*, double>>;
+
+// Shortest decimal text that reads back as exactly `v`.
+std::string num(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+// `v` (base units) in whichever unit gives the shortest text that parses back to exactly `v`;
+// whole numbers win ties, so a clock reads "700 MHz" rather than "0.7 GHz".
+std::string quantity(double v, Dimension dim, Units units, const std::string& suffix = "") {
+  std::string best;
+  int best_score = 1 << 30;
+  for (auto [unit, factor] : units) {
+    std::string text = num(v / factor) + " " + unit;
+    double back = 0;
+    try {
+      back = core::parse_quantity(text, dim);
+    } catch (const core::Error&) {
+      continue;
+    }
+    if (back != v) continue;
+    int score = static_cast<int>(text.size()) + (text.find('.') != std::string::npos ? 1 : 0) +
+                (text.find('e') != std::string::npos ? 3 : 0);
+    if (score < best_score) best = text, best_score = score;
+  }
+  // Unreachable for the unit lists below (their base unit always round-trips).
+  if (best.empty()) throw core::Error("cannot write quantity " + num(v));
+  return best + suffix;
+}
+
+std::string bytes(double b) {
+  if (b == static_cast<double>(static_cast<int64_t>(b)))
+    return quantity(b, Dimension::kBytes,
+                    {{"B", 1},
+                     {"KiB", 1024.0},
+                     {"MiB", 1048576.0},
+                     {"GiB", 1073741824.0},
+                     {"KB", 1e3},
+                     {"MB", 1e6}});
+  return quantity(b, Dimension::kBytes, {{"bit", 1.0 / 8}});
+}
+std::string rate(double bytes_per_s) {
+  return quantity(bytes_per_s, Dimension::kBandwidth,
+                  {{"B/s", 1}, {"KB/s", 1e3}, {"MB/s", 1e6}, {"GB/s", 1e9}, {"TB/s", 1e12}});
+}
+std::string energy(double pj, const std::string& suffix = "") {
+  return quantity(pj, Dimension::kEnergy, {{"pJ", 1}}, suffix);
+}
+
+// Read and write energies per bit, or — when that reads better and is exact — per access of
+// `access_bits` (e.g. 100 pJ per 384-bit access rather than 0.2604166666666667 pJ/bit).
+void put_energies(YAML::Node& n, double read_pj_per_bit, double write_pj_per_bit,
+                  std::vector<double> widths) {
+  auto short_text = [](const std::string& s) { return s.size() <= 8; };
+  if (short_text(num(read_pj_per_bit)) && short_text(num(write_pj_per_bit))) {
+    n["read_energy"] = energy(read_pj_per_bit, "/bit");
+    n["write_energy"] = energy(write_pj_per_bit, "/bit");
+    return;
+  }
+  for (double w : {8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048, 4096})
+    widths.push_back(w);
+  for (double w : widths) {
+    if (!(w >= 1) || w != static_cast<double>(static_cast<int64_t>(w))) continue;
+    auto per_access = [&](double per_bit) -> std::string {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", per_bit * w);
+      double back = core::parse_quantity(std::string(buf) + " pJ", Dimension::kEnergy) / w;
+      return back == per_bit ? std::string(buf) : "";
+    };
+    std::string rd = per_access(read_pj_per_bit), wr = per_access(write_pj_per_bit);
+    if (rd.empty() || wr.empty()) continue;
+    n["access_bits"] = static_cast<int64_t>(w);
+    n["read_energy"] = rd + " pJ";
+    n["write_energy"] = wr + " pJ";
+    return;
+  }
+  n["read_energy"] = energy(read_pj_per_bit, "/bit");
+  n["write_energy"] = energy(write_pj_per_bit, "/bit");
+}
+std::string frequency(double hz) {
+  return quantity(hz, Dimension::kFrequency, {{"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}});
+}
+std::string seconds(double s) {
+  return quantity(s, Dimension::kTime,
+                  {{"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}});
+}
+
+YAML::Node flow(const std::vector<std::string>& items) {
+  YAML::Node n(YAML::NodeType::Sequence);
+  for (auto& s : items) n.push_back(s);
+  n.SetStyle(YAML::EmitterStyle::Flow);
+  return n;
+}
+
+// A per-cycle figure when it reproduces the stored rate exactly (then the loader derives the
+// same bytes/s from the clock), else the rate per second it was given as.
+std::string level_bandwidth(double bits_per_cycle, double bytes_per_s, double clock_hz) {
+  if (bits_per_cycle > 0 && bits_per_cycle * clock_hz / 8 == bytes_per_s)
+    return num(bits_per_cycle) + " bit/cycle";
+  return rate(bytes_per_s);
+}
+
+void put_level_fields(YAML::Node& n, const MemoryLevel& m, double clock_hz) {
+  n["name"] = m.name;
+  n["size"] = bytes(m.size_bytes);
+  std::string rd = clock_hz > 0
+                       ? level_bandwidth(m.read_bits_per_cycle, m.read_bytes_per_s, clock_hz)
+                       : rate(m.read_bytes_per_s);
+  std::string wr = clock_hz > 0
+                       ? level_bandwidth(m.write_bits_per_cycle, m.write_bytes_per_s, clock_hz)
+                       : rate(m.write_bytes_per_s);
+  if (rd == wr) {
+    n["bandwidth"] = rd;
+  } else {
+    n["read_bandwidth"] = rd;
+    n["write_bandwidth"] = wr;
+  }
+  if (m.read_ports == m.write_ports) {
+    if (m.read_ports != 1) n["ports"] = m.read_ports;
+  } else {
+    if (m.read_ports != 1) n["read_ports"] = m.read_ports;
+    if (m.write_ports != 1) n["write_ports"] = m.write_ports;
+  }
+  put_energies(n, m.read_energy_pj_per_bit, m.write_energy_pj_per_bit,
+               {m.read_bits_per_cycle, m.write_bits_per_cycle});
+  std::vector<std::string> holds;
+  const char* names[] = {"I", "W", "O"};
+  for (int o = 0; o < kMemOperandCount; ++o)
+    if (m.holds[o]) holds.push_back(names[o]);
+  n["holds"] = flow(holds);
+}
+
+YAML::Node memory_node(const MemoryLevel& m, const Accelerator& acc, double clock_hz) {
+  YAML::Node n(YAML::NodeType::Map);
+  if (m.shared_index >= 0) {
+    n["shared"] = acc.shared_memories.at(static_cast<size_t>(m.shared_index)).name;
+    return n;
+  }
+  put_level_fields(n, m, clock_hz);
+  if (m.per_pe)
+    n["serves"] = flow({});
+  else if (!m.served_dims.empty())
+    n["serves"] = flow(m.served_dims);
+  return n;
+}
+
+YAML::Node cim_node(const CimSpec& c) {
+  YAML::Node n(YAML::NodeType::Map);
+  n["rows"] = c.rows;
+  n["cols"] = c.cols;
+  n["crossbars"] = c.crossbars;
+  n["weight_bits"] = c.weight_bits;
+  n["cell_bits"] = c.cell_bits;
+  n["input_bits"] = c.input_bits;
+  n["dac_bits"] = c.dac_bits;
+  n["adc_bits"] = c.adc_bits;
+  n["cols_per_adc"] = c.cols_per_adc;
+  n["adc_energy"] = energy(c.adc_energy_pj);
+  n["adc_delay"] = seconds(c.adc_delay_s);
+  n["dac_energy"] = energy(c.dac_energy_pj);
+  n["cell_read_energy"] = energy(c.cell_read_energy_pj);
+  n["cell_write_energy"] = energy(c.cell_write_energy_pj);
+  n["write_pulse"] = seconds(c.write_pulse_s);
+  n["written_fraction"] = num(c.written_fraction);
+  return n;
+}
+
+// Everything of a core but its name (so repeated cores can be compared for sameness).
+YAML::Node core_body(const Core& c, const Accelerator& acc) {
+  YAML::Node n(YAML::NodeType::Map);
+  n["kind"] = core_kind_name(c.kind);
+  n["clock"] = frequency(c.clock_hz);
+  n["precision"] = std::to_string(c.precision_bits) + " bit";
+  const bool array_kind = c.kind == CoreKind::kArray || c.kind == CoreKind::kGpuSm;
+  if (array_kind) {
+    YAML::Node dims(YAML::NodeType::Sequence);
+    for (auto& d : c.array) {
+      YAML::Node dn(YAML::NodeType::Map);
+      dn["name"] = d.name;
+      dn["size"] = d.size;
+      dn["unrolls"] = flow(d.unrolls);
+      dn.SetStyle(YAML::EmitterStyle::Flow);
+      dims.push_back(dn);
+    }
+    n["array"] = dims;
+  }
+  if (array_kind || c.mac_energy_pj != 0) n["mac_energy"] = energy(c.mac_energy_pj);
+  if (c.vector_ops_per_cycle > 0) n["vector_ops_per_cycle"] = num(c.vector_ops_per_cycle);
+  if (c.vector_ops_per_cycle > 0 || c.vector_op_energy_pj != 0)
+    n["vector_op_energy"] = energy(c.vector_op_energy_pj);
+  n["op_kinds"] = flow(c.op_kinds);
+  YAML::Node mems(YAML::NodeType::Sequence);
+  for (auto& m : c.memories) mems.push_back(memory_node(m, acc, c.clock_hz));
+  n["memories"] = mems;
+  if (c.kind == CoreKind::kCim) n["cim"] = cim_node(c.cim);
+  return n;
+}
+
+std::string dump(const YAML::Node& n) {
+  YAML::Emitter e;
+  e << n;
+  return e.c_str();
+}
+
+// Members of a `repeat: N` group sit together, indexed 0..N-1; returns N when the cores
+// from `i` on form such a group with identical bodies, else 1 (written one by one).
+size_t group_size(const Accelerator& acc, size_t i) {
+  const Core& first = acc.cores[i];
+  if (first.repeat_index != 0) return 1;
+  std::string body = dump(core_body(first, acc));
+  size_t n = 1;
+  while (i + n < acc.cores.size()) {
+    const Core& c = acc.cores[i + n];
+    if (c.group != first.group || c.repeat_index != static_cast<int>(n) ||
+        c.name != first.group + std::to_string(n) || dump(core_body(c, acc)) != body)
+      break;
+    ++n;
+  }
+  return n > 1 && first.name == first.group + "0" ? n : 1;
+}
+
+YAML::Node dram_node(const Dram& d) {
+  YAML::Node n(YAML::NodeType::Map);
+  n["capacity"] = bytes(d.capacity_bytes);
+  n["bandwidth"] = rate(d.bandwidth_bytes_per_s);
+  put_energies(n, d.read_energy_pj_per_bit, d.write_energy_pj_per_bit, {});
+  return n;
+}
+
+YAML::Node link_node(const Link& l) {
+  YAML::Node n(YAML::NodeType::Map);
+  n["name"] = l.name;
+  n["from"] = l.from;
+  n["to"] = l.to;
+  n["bandwidth"] = rate(l.bandwidth_bytes_per_s);
+  n["energy"] = energy(l.energy_pj_per_bit, "/bit");
+  if (!l.bidirectional) n["bidirectional"] = false;
+  return n;
+}
+
+}  // namespace
+
+std::string write_accelerator_yaml(const Accelerator& acc, const std::string& header) {
+  YAML::Node root(YAML::NodeType::Map);
+  root["name"] = acc.name;
+  if (!acc.description.empty()) root["description"] = acc.description;
+  if (!acc.shared_memories.empty()) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (auto& m : acc.shared_memories) {
+      YAML::Node n(YAML::NodeType::Map);
+      put_level_fields(n, m, 0);
+      list.push_back(n);
+    }
+    root["shared_memories"] = list;
+  }
+  YAML::Node cores(YAML::NodeType::Sequence);
+  for (size_t i = 0; i < acc.cores.size();) {
+    const Core& c = acc.cores[i];
+    size_t n = group_size(acc, i);
+    YAML::Node cn(YAML::NodeType::Map);
+    cn["name"] = n > 1 ? c.group : c.name;
+    if (n > 1) cn["repeat"] = n;
+    for (auto it : core_body(c, acc)) cn[it.first] = it.second;
+    cores.push_back(cn);
+    i += n;
+  }
+  root["cores"] = cores;
+  if (!acc.links.empty()) {
+    YAML::Node links(YAML::NodeType::Sequence);
+    for (auto& l : acc.links) links.push_back(link_node(l));
+    root["links"] = links;
+  }
+  root["dram"] = dram_node(acc.dram);
+
+  std::ostringstream out;
+  std::istringstream lines(header);
+  for (std::string line; std::getline(lines, line);)
+    out << (line.empty() ? "#" : "# " + line) << "\n";
+  out << dump(root) << "\n";
+  return out.str();
+}
+
+}  // namespace monet::accelerators

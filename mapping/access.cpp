@@ -1,0 +1,172 @@
+// Access counts of a temporal mapping (ZigZag-style): between a level and the next level out
+// that holds the same operand, the inner tile moves once per iteration of the loops outside
+// the inner scope, except for the run of loops just outside it that do not index the operand
+// (the tile stays put). Outputs also travel back in as partial sums on every revisit.
+#include <algorithm>
+#include <cmath>
+
+#include "mapping/temporal.hpp"
+
+namespace monet::mapping::detail {
+
+using workloads::Dim;
+using workloads::kDimCount;
+using workloads::LoopNest;
+using workloads::Operand;
+
+namespace {
+constexpr int kB = 0, kG = 1, kK = 2, kC = 3, kOY = 4, kOX = 5, kFY = 6, kFX = 7;
+
+bool relevant(int x, int d) {
+  return LoopNest::relevant(static_cast<Operand>(x), static_cast<Dim>(d));
+}
+}  // namespace
+
+Problem::Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<int, 3> b,
+                 const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o)
+    : nest(&n), in_h(ih), in_w(iw), bits(b), h(&hier), s(&sm), mac_pj(mac_energy_pj), objective(o) {
+  for (auto& l : hier.levels) served.push_back(sm.served(l.serves));
+}
+
+double distinct_tiles(const Problem& p, int x, const Extents& tile) {
+  double distinct = 1;
+  for (int d = 0; d < kDimCount; ++d)
+    if (relevant(x, d)) distinct *= static_cast<double>(p.s->temporal[d] / tile[d]);
+  return distinct;
+}
+
+void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
+                  double refills, Evaluation& ev, LevelBits& dram_side_read,
+                  LevelBits& dram_side_write) {
+  const Hierarchy& h = *p.h;
+  const double bits = p.bits[x];
+  const double at_parent =
+      p.footprint(x, tile, p.served[parent]) * h.levels[parent].instances * bits;
+  const double at_child =
+      child < 0 ? 0 : p.footprint(x, tile, p.served[child]) * h.levels[child].instances * bits;
+  const bool to_dram = parent == h.dram() && child >= 0;
+  if (x == p.output()) {
+    // Every eviction writes the tile back; every revisit after the first reads it back in.
+    double back = std::max(0.0, refills - distinct_tiles(p, x, tile));
+    ev.write_bits[parent][x] += at_parent * refills;
+    ev.read_bits[parent][x] += at_parent * back;
+    if (child < 0) return;
+    ev.read_bits[child][x] += at_child * refills;
+    ev.write_bits[child][x] += at_child * back;
+    if (to_dram) {
+      dram_side_read[child] += at_child * refills;
+      dram_side_write[child] += at_child * back;
+    }
+  } else {
+    ev.read_bits[parent][x] += at_parent * refills;
+    if (child < 0) return;
+    ev.write_bits[child][x] += at_child * refills;
+    if (to_dram) dram_side_write[child] += at_child * refills;
+  }
+}
+
+Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m) {
+  const Hierarchy& h = *p.h;
+  Evaluation ev;
+  LevelBits dram_side_read{}, dram_side_write{};
+  const double total = p.s->compute_cycles;
+  ev.compute_cycles = total;
+  const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
+  for (int x = 0; x < 3; ++x) {
+    int child = -1;  // -1: the PEs themselves (no storage, so no temporal reuse)
+    for (int parent : h.chain[x]) {
+      const Extents& tile = child < 0 ? ones : m.tile[child];
+      double refills = total;
+      if (child >= 0) {
+        double inner = 1, run = 1;
+        for (int d = 0; d < kDimCount; ++d) inner *= static_cast<double>(tile[d]);
+        for (int j = m.scope_end[child]; j < m.loops && m.order[j].group == x; ++j)
+          run *= static_cast<double>(m.order[j].factor);
+        refills = total / inner / run;
+      }
+      add_boundary(p, x, child, parent, tile, refills, ev, dram_side_read, dram_side_write);
+      child = parent;
+    }
+  }
+  finish_evaluation(h, ev, dram_side_read, dram_side_write, p.mac_pj);
+  return ev;
+}
+
+void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
+                       const LevelBits& dram_side_write, double compute_pj) {
+  const int dram = h.dram();
+  ev.cycles = ev.onchip_cycles = ev.compute_cycles;
+  ev.energy_pj = compute_pj;
+  for (int l = 0; l <= dram; ++l) {
+    const Level& lv = h.levels[l];
+    double rd = 0, wr = 0;
+    for (int x = 0; x < 3; ++x) {
+      rd += ev.read_bits[l][x];
+      wr += ev.write_bits[l][x];
+    }
+    double pj = rd * lv.read_pj_per_bit + wr * lv.write_pj_per_bit;
+    ev.energy_pj += pj;
+    if (l == dram) {
+      // Reads and writes share the off-chip bandwidth.
+      ev.dram_pj = pj;
+      ev.dram_bits = rd + wr;
+      if (lv.read_bits_per_cycle > 0) ev.level_cycles[l] = (rd + wr) / lv.read_bits_per_cycle;
+      ev.cycles = std::max(ev.cycles, ev.level_cycles[l]);
+      continue;
+    }
+    ev.level_pj[l] = pj;
+    auto busy = [&](double r, double w) {
+      double c = 0;
+      if (lv.read_bits_per_cycle > 0) c = std::max(c, r / lv.instances / lv.read_bits_per_cycle);
+      if (lv.write_bits_per_cycle > 0) c = std::max(c, w / lv.instances / lv.write_bits_per_cycle);
+      return c;
+    };
+    ev.level_cycles[l] = busy(rd, wr);
+    ev.cycles = std::max(ev.cycles, ev.level_cycles[l]);
+    ev.onchip_cycles =
+        std::max(ev.onchip_cycles, busy(rd - dram_side_read[l], wr - dram_side_write[l]));
+  }
+}
+
+bool better(const Evaluation& a, const Evaluation& b, Objective o) {
+  auto close = [](double u, double v) { return std::abs(u - v) <= 1e-9 * std::max(u, v); };
+  switch (o) {
+    case Objective::kLatency:
+      if (!close(a.cycles, b.cycles)) return a.cycles < b.cycles;
+      return a.energy_pj < b.energy_pj && !close(a.energy_pj, b.energy_pj);
+    case Objective::kEnergy:
+      if (!close(a.energy_pj, b.energy_pj)) return a.energy_pj < b.energy_pj;
+      return a.cycles < b.cycles && !close(a.cycles, b.cycles);
+    case Objective::kDram:
+      if (!close(a.dram_bits, b.dram_bits)) return a.dram_bits < b.dram_bits;
+      if (!close(a.cycles, b.cycles)) return a.cycles < b.cycles;
+      return a.energy_pj < b.energy_pj && !close(a.energy_pj, b.energy_pj);
+    case Objective::kEdp: {
+      double ea = a.cycles * a.energy_pj, eb = b.cycles * b.energy_pj;
+      if (!close(ea, eb)) return ea < eb;
+      return a.energy_pj < b.energy_pj && !close(a.energy_pj, b.energy_pj);
+    }
+  }
+  return false;
+}
+
+std::string TemporalMapping::str(const Hierarchy& h) const {
+  std::string out;
+  int j = 0;
+  const int n = loops;
+  for (int l = 0; l < static_cast<int>(h.levels.size()); ++l) {
+    int end = l == h.dram() ? n : scope_end[l];
+    out += (out.empty() ? "[" : " [") + h.levels[l].name + "]";
+    if (j == end) out += " -";
+    while (j < end) {
+      // Adjacent factors of one dim in one level read better as their product.
+      int d = order[j].dim;
+      int64_t f = 1;
+      while (j < end && order[j].dim == d) f *= order[j++].factor;
+      out += " " + std::string(workloads::dim_name(static_cast<Dim>(d))) + std::to_string(f);
+    }
+  }
+  return out;
+}
+
+}  // namespace monet::mapping::detail

@@ -1,0 +1,182 @@
+// CostModel: feasibility and dispatch to the pricing path of the core kind; the dataflow
+// array path (spatial unrolling candidates x temporal search).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.hpp"
+#include "mapping/detail.hpp"
+
+namespace monet::mapping {
+
+using accelerators::CoreKind;
+
+OpCost CostModel::evaluate_uncached(const OpShape& s, int core_index) const {
+  if (core_index < 0 || core_index >= static_cast<int>(acc_.cores.size()))
+    throw core::Error("accelerator '" + acc_.name + "' has no core #" + std::to_string(core_index) +
+                      " (it has " + std::to_string(acc_.cores.size()) + ")");
+  const accelerators::Core& c = acc_.cores[core_index];
+  std::string kind(workloads::op_kind_name(s.kind));
+  if (!c.supports(kind)) {
+    std::string runs;
+    for (auto& k : c.op_kinds) runs += (runs.empty() ? "" : ", ") + k;
+    return detail::infeasible("core '" + c.name + "' does not run " + kind +
+                              " ops (it runs: " + (runs.empty() ? "nothing" : runs) + ")");
+  }
+  if (s.nest) {
+    for (int64_t v : s.nest->size)
+      if (v <= 0) throw core::Error("op shape has a non-positive loop size: " + s.nest->str());
+    if (c.kind == CoreKind::kCim) return detail::cim_cost(s, acc_, c, options_);
+    return detail::array_cost(s, acc_, c, options_);
+  }
+  return detail::element_cost(s, acc_, c, options_);
+}
+
+OpCost CostModel::weight_update(int core_index, int64_t weights) const {
+  if (core_index < 0 || core_index >= static_cast<int>(acc_.cores.size()))
+    throw core::Error("accelerator '" + acc_.name + "' has no core #" + std::to_string(core_index));
+  const accelerators::Core& c = acc_.cores[core_index];
+  OpCost cost;
+  cost.spatial_utilization = 1;
+  if (c.kind != CoreKind::kCim) {
+    cost.mapping = "weights live in memory: the optimizer op writes them";
+    return cost;
+  }
+  double f = options_.written_fraction >= 0 ? options_.written_fraction : c.cim.written_fraction;
+  detail::CimWrite w = detail::cim_write(c, static_cast<double>(weights), f);
+  cost.cycles = cost.onchip_cycles = cost.compute_cycles = w.cycles;
+  cost.energy.cim_write_pj = w.energy_pj;
+  cost.energy_pj = cost.onchip_energy_pj = cost.energy.total();
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "cim weight update: %.0f cells of %lld weights reprogrammed (written fraction %g)",
+                w.cells_written, static_cast<long long>(weights), f);
+  cost.mapping = text;
+  return cost;
+}
+
+int default_operand_bits(const accelerators::Accelerator& acc) {
+  int bits = 0;
+  for (auto& c : acc.cores)
+    if (c.supports("conv") || c.supports("matmul"))
+      bits = bits == 0 ? c.precision_bits : std::min(bits, c.precision_bits);
+  return bits > 0 ? bits : 16;
+}
+
+double peak_macs_per_cycle(const accelerators::Core& core) {
+  if (core.kind == CoreKind::kCim) return detail::cim_peak_macs_per_cycle(core);
+  double pes = 1;
+  for (auto& d : detail::effective_array(core)) pes *= static_cast<double>(d.size);
+  return pes;
+}
+
+namespace detail {
+
+OpCost infeasible(std::string reason) {
+  OpCost c;
+  c.feasible = false;
+  c.reason = std::move(reason);
+  return c;
+}
+
+void fill_cost(OpCost& c, const Hierarchy& h, const Evaluation& ev, double mac_pj,
+               double vector_pj) {
+  c.cycles = ev.cycles;
+  c.onchip_cycles = ev.onchip_cycles;
+  c.compute_cycles = ev.compute_cycles;
+  c.energy.mac_pj += mac_pj;
+  c.energy.vector_pj += vector_pj;
+  c.energy.dram_pj = ev.dram_pj;
+  c.energy.memory_pj = 0;
+  c.energy.levels.clear();
+  c.traffic.clear();
+  for (int l = 0; l <= h.dram(); ++l) {
+    LevelTraffic t{h.levels[l].name, ev.read_bits[l], ev.write_bits[l]};
+    c.traffic.push_back(std::move(t));
+    if (l == h.dram()) continue;
+    c.energy.levels.emplace_back(h.levels[l].name, ev.level_pj[l]);
+    c.energy.memory_pj += ev.level_pj[l];
+  }
+  for (int x = 0; x < 3; ++x) {
+    c.dram_read_bytes[x] = ev.read_bits[h.dram()][x] / 8;
+    c.dram_write_bytes[x] = ev.write_bits[h.dram()][x] / 8;
+  }
+  c.energy_pj = c.energy.total();
+  c.onchip_energy_pj = c.energy_pj - c.energy.dram_pj;
+}
+
+namespace {
+constexpr int kSpatialCandidates = 6;
+constexpr double kSpatialSlack = 1.5;
+
+// Which level (or the compute) sets the latency, for the mapping text.
+std::string bound_by(const Hierarchy& h, const Evaluation& ev) {
+  std::string who = "compute";
+  double worst = ev.compute_cycles;
+  for (int l = 0; l <= h.dram(); ++l)
+    if (ev.level_cycles[l] > worst * (1 + 1e-9)) {
+      worst = ev.level_cycles[l];
+      who = h.levels[l].name + " bandwidth";
+    }
+  return who;
+}
+}  // namespace
+
+OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
+                  const accelerators::Core& core, const CostOptions& o) {
+  const auto& nest = *s.nest;
+  auto array = effective_array(core);
+  Hierarchy h = make_hierarchy(acc, core, array);
+  // Candidates are searched best first; each search is bounded by the best mapping so far,
+  // so candidates that cannot win are cut short.
+  auto spatial = spatial_candidates(nest, array, kSpatialCandidates, kSpatialSlack);
+  double mac_e = core.mac_energy_pj > 0 || core.kind != CoreKind::kSimd ? core.mac_energy_pj
+                                                                        : core.vector_op_energy_pj;
+  double mac_pj = static_cast<double>(nest.macs()) * mac_e;
+
+  std::string overflow;
+  SearchResult best;
+  const SpatialMapping* best_s = nullptr;
+  long searched = 0, nodes = 0;
+  for (auto& sm : spatial) {
+    Problem p(nest, s.in_h, s.in_w, s.operand_bits, h, sm, mac_pj, o.objective);
+    // Every level must hold at least the tile of one step (its share of the array).
+    Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
+    bool fits = true;
+    for (int l = 0; l < h.onchip() && fits; ++l) {
+      double bits = 0;
+      for (int x = 0; x < 3; ++x)
+        if (h.levels[l].holds[x]) bits += p.footprint(x, ones, p.served[l]) * p.bits[x];
+      if (bits > h.levels[l].capacity_bits) {
+        fits = false;
+        overflow = "memory '" + h.levels[l].name + "' (" +
+                   std::to_string(static_cast<long long>(h.levels[l].capacity_bits / 8)) +
+                   " B) cannot hold one step's operands (" +
+                   std::to_string(static_cast<long long>(std::ceil(bits / 8))) + " B)";
+      }
+    }
+    if (!fits) continue;
+    // Earlier unrollings' best mapping bounds the search of the next.
+    SearchResult r = search_temporal(p, best_s ? &best.eval : nullptr);
+    searched += r.mappings_evaluated;
+    nodes += r.nodes;
+    if (r.found && (!best_s || better(r.eval, best.eval, o.objective))) {
+      best = std::move(r);
+      best_s = &sm;
+    }
+  }
+  if (!best_s)
+    return infeasible(overflow.empty()
+                          ? "no spatial unrolling of " + nest.str() + " on core '" + core.name + "'"
+                          : overflow);
+  OpCost c;
+  fill_cost(c, h, best.eval, mac_pj, 0);
+  c.spatial_utilization = best_s->utilization;
+  c.mapping = "spatial " + best_s->str(array) + " | temporal " + best.mapping.str(h) +
+              " | bound by " + bound_by(h, best.eval) + " | " + std::to_string(searched) +
+              " mappings priced, " + std::to_string(nodes) + " search nodes";
+  return c;
+}
+
+}  // namespace detail
+}  // namespace monet::mapping

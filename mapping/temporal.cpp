@@ -1,0 +1,369 @@
+// The temporal search. The temporal extent of every loop dim is split into prime factors
+// (small ones merged when there are too many); the factors are placed innermost first and
+// each level of the hierarchy takes a block of consecutive loops (its scope is everything
+// placed so far). A loop joins the open level when the tiles of that level and of every level
+// above (whose scopes contain it) still fit and the level holds an operand the loop indexes
+// (a loop indexing none of them costs the level nothing inside or just outside its scope).
+// A loop that cannot join closes the open level and enters the lowest level above that can
+// take it (LOMA-style greedy allocation over all loop orders); a loop that fits nowhere makes
+// it and every loop left DRAM-level loops. Within a block only the loops at its start matter
+// (they form the run that keeps the operand of a level just closed in place), so each block
+// is visited in one canonical order: led by the group its first loop keeps put, then by loop
+// id; DRAM-level loops only in their possible leading groups. Branch and bound: a partial
+// mapping whose lower bound (closed levels at their fewest possible refills, open levels
+// receiving each element once) cannot beat the best mapping so far is not extended; joining
+// the open level is tried first, which finds a good mapping early. Every complete mapping
+// is priced with the full model (access.cpp).
+#include <algorithm>
+
+#include "mapping/temporal.hpp"
+
+namespace monet::mapping::detail {
+
+using workloads::Dim;
+using workloads::kDimCount;
+using workloads::LoopNest;
+using workloads::Operand;
+
+namespace {
+constexpr int kDefaultLoops = 10;
+constexpr long kMaxMappings = 20000;  // safety cap; layers need tens to a few thousand
+
+int group_of(int d) {
+  for (int x = 0; x < 3; ++x)
+    if (!LoopNest::relevant(static_cast<Operand>(x), static_cast<Dim>(d))) return x;
+  return 3;
+}
+
+std::vector<int64_t> prime_factors(int64_t n) {
+  std::vector<int64_t> f;
+  for (int64_t q = 2; q * q <= n; ++q)
+    while (n % q == 0) {
+      f.push_back(q);
+      n /= q;
+    }
+  if (n > 1) f.push_back(n);
+  return f;
+}
+
+// Prime factors of every temporal extent; while there are too many, the two smallest
+// factors of the dim with the most factors merge.
+std::vector<LoopItem> loop_items(const Extents& temporal, int max_loops) {
+  std::array<std::vector<int64_t>, kDimCount> f;
+  int count = 0;
+  for (int d = 0; d < kDimCount; ++d) {
+    if (temporal[d] > 1) f[d] = prime_factors(temporal[d]);
+    count += static_cast<int>(f[d].size());
+  }
+  while (count > max_loops) {
+    int dmax = 0;
+    for (int d = 1; d < kDimCount; ++d)
+      if (f[d].size() > f[dmax].size()) dmax = d;
+    auto& v = f[dmax];
+    std::sort(v.begin(), v.end());
+    v[1] *= v[0];
+    v.erase(v.begin());
+    --count;
+  }
+  std::vector<LoopItem> items;
+  for (int d = 0; d < kDimCount; ++d) {
+    std::sort(f[d].begin(), f[d].end());
+    for (int64_t x : f[d]) items.push_back({d, x, group_of(d)});
+  }
+  return items;
+}
+
+class Search {
+ public:
+  Search(const Problem& p, const Evaluation* incumbent)
+      : p_(p),
+        incumbent_(incumbent),
+        items_(loop_items(p.s->temporal, kDefaultLoops)),
+        n_(static_cast<int>(items_.size())),
+        onchip_(p.h->onchip()) {
+    cur_.fill(1);
+    for (int l = 0; l < onchip_; ++l)
+      for (int g = 0; g < 4; ++g) {
+        const auto& holds = p.h->levels[l].holds;
+        indexes_[l][g] = (holds[0] && g != 0) || (holds[1] && g != 1) || (holds[2] && g != 2);
+      }
+    // The PE-side traffic is fixed by the spatial unrolling.
+    const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
+    for (int x = 0; x < 3; ++x)
+      add_boundary(p, x, -1, p.h->chain[x][0], ones, p.s->compute_cycles, pe_, pe_dsr_, pe_dsw_);
+  }
+
+  SearchResult run() {
+    if (onchip_ == 0) {
+      // No on-chip memory: the PEs read DRAM every cycle, whatever the loop order.
+      for (int i = 0; i < n_; ++i) m_.order[m_.loops++] = items_[i];
+      leaf();
+    } else {
+      dfs();
+    }
+    best_.nodes = nodes_;
+    best_.found = found_;
+    return std::move(best_);
+  }
+
+ private:
+  bool fits(int level, const Extents& e) const {
+    const Level& lv = p_.h->levels[level];
+    double bits = 0;
+    for (int x = 0; x < 3; ++x)
+      if (lv.holds[x]) bits += p_.footprint(x, e, p_.served[level]) * p_.bits[x];
+    return bits <= lv.capacity_bits;
+  }
+
+  // Bits each open level holds with the loops placed so far, per operand.
+  void snapshot_occupancy() {
+    for (int l = block_; l < onchip_; ++l)
+      for (int x = 0; x < 3; ++x)
+        occupancy_[l][x] =
+            p_.h->levels[l].holds[x] ? p_.footprint(x, cur_, p_.served[l]) * p_.bits[x] : 0;
+  }
+
+  // The lowest level, from the open one up, that can take loop i; onchip_ means DRAM. Only
+  // the tiles of operands the loop indexes grow.
+  int target(int i) const {
+    Extents e = cur_;
+    const int d = items_[i].dim, g = items_[i].group;
+    e[d] *= items_[i].factor;
+    int t = block_;
+    for (int l = block_; l < onchip_; ++l) {
+      const Level& lv = p_.h->levels[l];
+      double bits = 0;
+      for (int x = 0; x < 3; ++x)
+        if (lv.holds[x])
+          bits += x == g ? occupancy_[l][x] : p_.footprint(x, e, p_.served[l]) * p_.bits[x];
+      if (bits > lv.capacity_bits) t = l + 1;
+    }
+    while (t < onchip_ && !indexes_[t][g]) ++t;
+    return t;
+  }
+
+  // Canonical position of loop i in a block led by `lead` (3: no lead, loop id order).
+  int key(int i, int lead) const { return (lead != 3 && items_[i].group == lead ? 0 : 64) + i; }
+
+  // Operands a run of loops placed next would keep put: those held by a level closed now
+  // (levels [block_, to)) or earlier, when every loop since its scope ended skips them.
+  std::array<bool, 4> exposed(int to) const {
+    std::array<bool, 4> e{};
+    const int p = m_.loops;
+    for (int l = 0; l < to; ++l) {
+      int end = l >= block_ ? p : m_.scope_end[l];
+      for (int x = 0; x < 3; ++x) {
+        if (!p_.h->levels[l].holds[x] || e[x]) continue;
+        bool run = true;
+        for (int j = end; j < p && run; ++j) run = m_.order[j].group == x;
+        e[x] = run;
+      }
+    }
+    return e;
+  }
+
+  void close(int upto) {
+    for (int l = block_; l < upto; ++l) {
+      m_.scope_end[l] = m_.loops;
+      m_.tile[l] = cur_;
+    }
+  }
+
+  // True when no completion of the current partial mapping can beat the best one. Bound:
+  // a closed level is refilled at least once per iteration of the loops outside it, except
+  // for a run of loops that skip its operand (known once a loop indexing the operand
+  // follows; otherwise as long as every unplaced loop skipping the operand could make it);
+  // an open level receives every element of its operands at least once.
+  bool hopeless() const {
+    const Evaluation* bar = found_ ? &best_.eval : incumbent_;
+    if (!bar) return false;
+    Evaluation e = pe_;
+    LevelBits dsr = pe_dsr_, dsw = pe_dsw_;
+    const Extents& full = p_.s->temporal;
+    const double total = p_.s->compute_cycles;
+    for (int x = 0; x < 3; ++x) {
+      const auto& chain = p_.h->chain[x];
+      double unplaced_skip = 1;  // product of unplaced loops that skip x
+      for (int j = 0; j < n_; ++j)
+        if (!used(j) && items_[j].group == x)
+          unplaced_skip *= static_cast<double>(items_[j].factor);
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        int c = chain[k];
+        if (c >= block_) {
+          add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw);
+          continue;
+        }
+        const Extents& tile = m_.tile[c];
+        double inner = 1, run = 1;
+        for (int d = 0; d < kDimCount; ++d) inner *= static_cast<double>(tile[d]);
+        int j = m_.scope_end[c];
+        for (; j < m_.loops && m_.order[j].group == x; ++j)
+          run *= static_cast<double>(m_.order[j].factor);
+        if (j == m_.loops) run *= unplaced_skip;
+        add_boundary(p_, x, c, chain[k + 1], tile, total / inner / run, e, dsr, dsw);
+      }
+    }
+    e.compute_cycles = total;
+    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj);
+    return !better(e, *bar, p_.objective);
+  }
+
+  void leaf() {
+    ++best_.mappings_evaluated;
+    Evaluation ev = evaluate_mapping(p_, m_);
+    const Evaluation* bar = found_ ? &best_.eval : incumbent_;
+    if (!bar || better(ev, *bar, p_.objective)) {
+      found_ = true;
+      best_.eval = ev;
+      best_.mapping = m_;
+    }
+  }
+
+  bool used(int i) const { return used_ >> i & 1; }
+  bool identical_unused_before(int i) const {
+    return i > 0 && !used(i - 1) && items_[i - 1].dim == items_[i].dim &&
+           items_[i - 1].factor == items_[i].factor;
+  }
+
+  struct Saved {
+    Extents cur;
+    int block, lead, last_key;
+    bool empty;
+  };
+  Saved save() const { return {cur_, block_, lead_, last_key_, block_empty_}; }
+  void restore(const Saved& s) {
+    cur_ = s.cur;
+    block_ = s.block;
+    lead_ = s.lead;
+    last_key_ = s.last_key;
+    block_empty_ = s.empty;
+  }
+
+  void dfs() {
+    ++nodes_;
+    if (best_.mappings_evaluated >= kMaxMappings || hopeless()) return;
+    if (m_.loops == n_) {
+      Saved s = save();
+      close(onchip_);
+      leaf();
+      restore(s);
+      return;
+    }
+    if (take_rest_here()) return;
+    std::array<int, kMaxLoops> t{};
+    snapshot_occupancy();
+    for (int i = 0; i < n_; ++i) t[i] = used(i) || identical_unused_before(i) ? -1 : target(i);
+    // Joining the open level first finds a good mapping early, which sharpens the bound.
+    for (int i = 0; i < n_; ++i)
+      if (t[i] == block_ && (block_empty_ || key(i, lead_) > last_key_)) descend(i, block_);
+    std::array<bool, 4> dram_lead_done{};
+    for (int i = 0; i < n_; ++i) {
+      if (t[i] <= block_) continue;
+      if (t[i] < onchip_) {
+        descend(i, t[i]);
+        continue;
+      }
+      int g = items_[i].group;
+      int lead = g < 3 && exposed(onchip_)[g] ? g : 3;
+      if (dram_lead_done[lead]) continue;
+      dram_lead_done[lead] = true;
+      rest_to_dram(lead);
+    }
+  }
+
+  void descend(int i, int level) {
+    Saved s = save();
+    if (level > block_) {
+      // Loop i opens the level. It leads the block when the levels it closes (or a run
+      // continuing from below) hold the operand it skips; otherwise the order is immaterial.
+      int g = items_[i].group;
+      lead_ = g < 3 && exposed(level)[g] ? g : 3;
+      close(level);
+      block_ = level;
+    } else if (block_empty_) {
+      lead_ = 3;  // the innermost block: nothing below it keeps data
+    }
+    last_key_ = key(i, lead_);
+    block_empty_ = false;
+    used_ |= 1u << i;
+    m_.order[m_.loops++] = items_[i];
+    cur_[items_[i].dim] *= items_[i].factor;
+    dfs();
+    --m_.loops;
+    used_ &= ~(1u << i);
+    restore(s);
+  }
+
+  std::vector<int> rest_sorted(int lead) const {
+    std::vector<int> rest;
+    for (int j = 0; j < n_; ++j)
+      if (!used(j)) rest.push_back(j);
+    std::sort(rest.begin(), rest.end(), [&](int a, int b) { return key(a, lead) < key(b, lead); });
+    return rest;
+  }
+
+  // When every loop left can join the open level and all fit there together, no loop can
+  // ever close it: the level takes them all, in canonical order. False when the search
+  // branches.
+  bool take_rest_here() {
+    Extents all = cur_;
+    for (int j = 0; j < n_; ++j)
+      if (!used(j)) {
+        if (!indexes_[block_][items_[j].group]) return false;
+        all[items_[j].dim] *= items_[j].factor;
+      }
+    for (int l = block_; l < onchip_; ++l)
+      if (!fits(l, all)) return false;
+    const int lead = block_empty_ ? 3 : lead_;
+    auto rest = rest_sorted(lead);
+    // A loop that would have to precede those already in the block: visited elsewhere.
+    if (!block_empty_ && key(rest.front(), lead) <= last_key_) return true;
+    Saved s = save();
+    const int loops = m_.loops;
+    for (int j : rest) m_.order[m_.loops++] = items_[j];
+    cur_ = all;
+    close(onchip_);
+    leaf();
+    m_.loops = loops;
+    restore(s);
+    return true;
+  }
+
+  // The loops left are DRAM-level loops; only which group leads them matters.
+  void rest_to_dram(int lead) {
+    Saved s = save();
+    close(onchip_);
+    const int loops = m_.loops;
+    for (int k : rest_sorted(lead)) m_.order[m_.loops++] = items_[k];
+    leaf();
+    m_.loops = loops;
+    restore(s);
+  }
+
+  const Problem& p_;
+  const Evaluation* incumbent_;
+  std::vector<LoopItem> items_;
+  int n_;
+  int onchip_;
+  std::array<std::array<bool, 4>, kMaxLevels> indexes_{};  // level holds an operand g indexes
+  std::array<std::array<double, 3>, kMaxLevels> occupancy_{};
+  Extents cur_;        // temporal extents of the loops placed so far
+  uint32_t used_ = 0;  // loops placed
+  TemporalMapping m_;  // the mapping being built (scope ends of closed levels)
+  int block_ = 0;      // the open level
+  bool block_empty_ = true;
+  int lead_ = 3;
+  int last_key_ = -1;
+  Evaluation pe_;  // traffic between the PEs and their innermost levels
+  LevelBits pe_dsr_{}, pe_dsw_{};
+  bool found_ = false;
+  SearchResult best_;
+  long nodes_ = 0;
+};
+}  // namespace
+
+SearchResult search_temporal(const Problem& p, const Evaluation* incumbent) {
+  return Search(p, incumbent).run();
+}
+
+}  // namespace monet::mapping::detail

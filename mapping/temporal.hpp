@@ -1,0 +1,120 @@
+// Temporal mapping of a loop nest over a core's memory hierarchy: the loop order (innermost
+// first) and where each level's scope ends, its access counts, energy and latency, and the
+// search that picks the best one. Internal to mapping/.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+#include "mapping/cost.hpp"
+#include "mapping/hierarchy.hpp"
+#include "mapping/spatial.hpp"
+
+namespace monet::mapping::detail {
+
+// One temporal loop: a factor of one loop dim. `group` is the operand the dim does not
+// index (I: K; W: B, OY, OX; O: C, FY, FX), 3 when it indexes all three (G).
+struct LoopItem {
+  int dim = 0;
+  int64_t factor = 1;
+  int group = 3;
+};
+
+// One loop nest on one core with one spatial unrolling.
+struct Problem {
+  const workloads::LoopNest* nest = nullptr;
+  int64_t in_h = 1, in_w = 1;
+  std::array<int, 3> bits{16, 16, 16};
+  const Hierarchy* h = nullptr;
+  const SpatialMapping* s = nullptr;
+  std::vector<Extents> served;  // per level: the unroll factors its instance spans
+  double mac_pj = 0;            // energy of all MACs
+  Objective objective = Objective::kLatency;
+
+  Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<int, 3> b,
+          const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
+  int output() const { return static_cast<int>(nest->output); }
+  // Elements of operand x touched by a tile with these temporal and spatial extents.
+  double footprint(int x, const Extents& temporal, const Extents& spatial) const {
+    const auto& n = nest->size;
+    auto e = [&](int d) { return std::min(temporal[d] * spatial[d], n[d]); };
+    switch (x) {
+      case 1:  // W: G K C FY FX
+        return static_cast<double>(e(1) * e(2) * e(3) * e(6) * e(7));
+      case 2:  // O: B G K OY OX
+        return static_cast<double>(e(0) * e(1) * e(2) * e(4) * e(5));
+      default:  // I: B G C and the input window rows x cols
+        return static_cast<double>(e(0) * e(1) * e(3)) *
+               static_cast<double>(touched(e(4), e(6), nest->stride_y, nest->dilation_y, in_h)) *
+               static_cast<double>(touched(e(5), e(7), nest->stride_x, nest->dilation_x, in_w));
+    }
+  }
+
+  // Distinct input rows touched by `eo` output rows and `ef` filter rows: the window span,
+  // but never more than one row per (output, filter) pair (strided 1x1 convs skip rows).
+  static int64_t touched(int64_t eo, int64_t ef, int stride, int dilation, int64_t limit) {
+    int64_t span = (eo - 1) * stride + (ef - 1) * dilation + 1;
+    return std::min({span, eo * ef, limit});
+  }
+};
+
+// Per level (DRAM last) and operand I, W, O: bits read and written.
+struct Evaluation {
+  std::array<std::array<double, 3>, kMaxLevels> read_bits{};
+  std::array<std::array<double, 3>, kMaxLevels> write_bits{};
+  std::array<double, kMaxLevels> level_pj{};
+  std::array<double, kMaxLevels> level_cycles{};
+  double compute_cycles = 0;
+  double cycles = 0;         // standalone, DRAM included
+  double onchip_cycles = 0;  // DRAM-side transfers left to the scheduler
+  double dram_pj = 0;
+  double dram_bits = 0;  // read + written
+  double energy_pj = 0;
+};
+
+inline constexpr int kMaxLoops = 12;  // temporal loops after merging small factors
+
+struct TemporalMapping {
+  std::array<LoopItem, kMaxLoops> order{};  // innermost first
+  int loops = 0;
+  std::array<int, kMaxLevels> scope_end{};  // per on-chip level: loops [0, end) inside it
+  std::array<Extents, kMaxLevels> tile{};   // per on-chip level: temporal extents inside
+  std::string str(const Hierarchy& h) const;
+};
+
+// Access counts, energy and latency of one complete mapping.
+Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m);
+
+using LevelBits = std::array<double, kMaxLevels>;
+// Distinct tiles of operand x outside a scope with these temporal extents.
+double distinct_tiles(const Problem& p, int x, const Extents& tile);
+// Adds the traffic between `child` (-1: the PEs) and `parent` for operand x whose tile at the
+// child is `tile`, moved `refills` times.
+void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
+                  double refills, Evaluation& ev, LevelBits& dram_side_read,
+                  LevelBits& dram_side_write);
+// From the bits moved per level: energy (plus `compute_pj`) and latency, which is the
+// compute cycles or the busiest level's transfer time if longer (stalls); `dram_side_*` are
+// the bits each on-chip level exchanges with DRAM, left out of `onchip_cycles`.
+void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
+                       const LevelBits& dram_side_write, double compute_pj);
+
+// True when `a` is strictly better than `b` for the objective.
+bool better(const Evaluation& a, const Evaluation& b, Objective o);
+
+struct SearchResult {
+  TemporalMapping mapping;
+  Evaluation eval;
+  long mappings_evaluated = 0;
+  long nodes = 0;  // search tree nodes visited
+  bool found = false;
+};
+
+// Searches loop orders and per-level tiles (see temporal.cpp) and keeps the best mapping.
+// With `incumbent`, only mappings better than it are of interest: the search prunes against
+// it and returns no mapping (mappings_evaluated may still be > 0) when none is better.
+SearchResult search_temporal(const Problem& p, const Evaluation* incumbent = nullptr);
+
+}  // namespace monet::mapping::detail

@@ -1,0 +1,89 @@
+// `monet-sim cost`: per-op costs and layer-by-layer totals, text and JSON.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#ifdef MONET_CLI
+namespace {
+struct Run {
+  int code = -1;
+  std::string out;
+};
+
+Run run(const std::string& args) {
+  auto out = std::filesystem::temp_directory_path() /
+             ("monet_cost_" + std::to_string(std::rand()) + ".txt");
+  std::string cmd = std::string(MONET_CLI) + " cost " + args + " > " + out.string() + " 2>&1";
+  int status = std::system(cmd.c_str());
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.out = ss.str();
+  std::filesystem::remove(out);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("monet-sim cost prices every op and adds them up") {
+  Run r = run("resnet18 --accelerator tpu-like --json");
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["schema"] == "monet.cost/1");
+  CHECK(j["operand_bits"] == 8);
+  // ResNet-18: 20 convs + fc, 20 BN, 17 ReLU, 8 adds, max-pool, global pool = 68 ops.
+  REQUIRE(j["ops"].size() == 68);
+  double energy = 0, seconds = 0;
+  for (auto& op : j["ops"]) {
+    REQUIRE(op["feasible"] == true);
+    CHECK(op["core"] == "tpu");
+    energy += op["cost"]["energy_pj"].get<double>();
+    seconds += op["seconds"].get<double>();
+  }
+  CHECK(j["totals"]["energy"]["total_pj"].get<double>() == Approx(energy));
+  CHECK(j["totals"]["seconds"].get<double>() == Approx(seconds));
+  // conv1 7x7/2, 3 -> 64: K 64/32 = 2 and C 3 (of 32 rows) per step, 112 x 112 x 7 x 7.
+  CHECK(j["ops"][0]["name"] == "conv1");
+  CHECK(j["ops"][0]["cost"]["compute_cycles"].get<double>() == 2.0 * 112 * 112 * 49);
+  CHECK(j["ops"][0]["seconds"].get<double>() >= 2.0 * 112 * 112 * 49 / 700e6);
+}
+
+TEST_CASE("monet-sim cost --training sends dW away from the CIM tiles") {
+  Run r = run("resnet18 --accelerator cim-reram --training --json");
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  int dw = 0, forward_convs = 0;
+  for (auto& op : j["ops"]) {
+    REQUIRE(op["feasible"] == true);
+    bool nest = op["kind"] == "conv" || op["kind"] == "matmul";
+    if (op["pass"] == "backward-weight" && nest) {
+      ++dw;
+      CHECK(op["core"] == "digital");
+    }
+    if (op["pass"] == "forward" && op["kind"] == "conv") ++forward_convs;
+  }
+  CHECK(dw == 21);  // 20 convs + fc (BN's dγ/dβ are element ops)
+  CHECK(forward_convs == 20);
+}
+
+TEST_CASE("monet-sim cost text output and errors") {
+  Run r = run("gpt2-small --seq 128 --accelerator jetson-orin-nano --core sm");
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("objective latency, 16-bit operands"));
+  CHECK_THAT(r.out, Catch::Contains("lm_head"));
+  CHECK_THAT(r.out, Catch::Contains("total, layer by layer"));
+
+  Run bad = run("resnet18 --accelerator tpu-like --core nope");
+  CHECK(bad.code == 2);
+  CHECK_THAT(bad.out, Catch::Contains("no core 'nope'") && Catch::Contains("tpu"));
+
+  Run missing = run("resnet18 --accelerator no-such-preset");
+  CHECK(missing.code == 2);
+}
+#endif

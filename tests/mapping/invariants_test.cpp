@@ -1,0 +1,168 @@
+// Invariants on every layer of ResNet-18 and GPT-2 (seq 128) for every accelerator preset
+// (one core per repeated group) and for a few code-built accelerators.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "accelerators/loader.hpp"
+#include "fixtures.hpp"
+#include "workloads/models.hpp"
+
+using namespace monet;
+using namespace monet::mapping;
+using workloads::Dim;
+
+namespace {
+// Input rows a conv actually uses: all of them when the window is at least as tall as the
+// stride, one row per output row and filter row otherwise (a strided 1x1 conv skips rows).
+int64_t used_rows(int64_t out, int64_t filter, int stride, int dilation, int64_t in) {
+  return std::min({(out - 1) * stride + (filter - 1) * dilation + 1, out * filter, in});
+}
+
+// Bits that must cross DRAM at least once in a standalone run.
+double unavoidable_dram_bits(const OpShape& s, const accelerators::Core& core) {
+  // Layout changes are views: nothing moves.
+  if (s.kind == workloads::OpKind::kReshape || s.kind == workloads::OpKind::kConcat) return 0;
+  if (!s.nest)
+    return static_cast<double>(s.read_elements) * s.operand_bits[0] +
+           static_cast<double>(s.write_elements) * s.operand_bits[2];
+  const auto& n = *s.nest;
+  double in =
+      static_cast<double>(n[Dim::kB] * n[Dim::kG] * n[Dim::kC]) *
+      static_cast<double>(used_rows(n[Dim::kOY], n[Dim::kFY], n.stride_y, n.dilation_y, s.in_h)) *
+      static_cast<double>(used_rows(n[Dim::kOX], n[Dim::kFX], n.stride_x, n.dilation_x, s.in_w));
+  double w = static_cast<double>(n.operand_elements(workloads::Operand::kW, 1, 1));
+  double o = static_cast<double>(n.operand_elements(workloads::Operand::kO, 1, 1));
+  // A CIM core with resident weights would not read W; these models program them.
+  (void)core;
+  return in * s.operand_bits[0] + w * s.operand_bits[1] + o * s.operand_bits[2];
+}
+
+accelerators::Accelerator scaled(accelerators::Accelerator a, double bandwidth, double size) {
+  auto scale = [&](accelerators::MemoryLevel& m) {
+    m.read_bits_per_cycle *= bandwidth;
+    m.write_bits_per_cycle *= bandwidth;
+    m.read_bytes_per_s *= bandwidth;
+    m.write_bytes_per_s *= bandwidth;
+    m.size_bytes *= size;
+  };
+  for (auto& c : a.cores)
+    for (auto& m : c.memories) scale(m);
+  for (auto& m : a.shared_memories) scale(m);
+  a.dram.bandwidth_bytes_per_s *= bandwidth;
+  return a;
+}
+
+struct Counts {
+  int feasible = 0, checked = 0;
+};
+
+// Checks every op of `g` on every distinct core of `acc`.
+Counts check_graph(const accelerators::Accelerator& acc, const workloads::Graph& g) {
+  const auto faster = scaled(acc, 2, 1);
+  const auto larger = scaled(acc, 1, 2);
+  CostModel base(acc), fast(faster);
+  // Under the latency or energy objective a larger memory may buy a cheaper on-chip mapping
+  // with a little more DRAM traffic; the DRAM objective is where the invariant must hold.
+  CostModel dram_small(acc, {.objective = Objective::kDram});
+  CostModel dram_big(larger, {.objective = Objective::kDram});
+  Counts n;
+  for (int ci = 0; ci < static_cast<int>(acc.cores.size()); ++ci) {
+    const auto& core = acc.cores[ci];
+    if (core.repeat_index > 0) continue;  // identical to the group's first core
+    const double peak = peak_macs_per_cycle(core);
+    const double dram_bw = dram_bits_per_cycle(acc, core);
+    for (const auto& op : g.ops()) {
+      OpShape s = shape_of(g, op);
+      OpCost c = base.evaluate(s, ci);
+      ++n.checked;
+      INFO(acc.name << " core " << core.name << " op " << op.name << " "
+                    << (op.nest ? op.nest->str() : "") << "\n  " << c.mapping);
+      if (!c.feasible) {
+        CHECK_FALSE(c.reason.empty());
+        continue;
+      }
+      ++n.feasible;
+      // Latency is at least the MACs at the peak rate and the unavoidable DRAM bits at the
+      // DRAM rate; compute and on-chip cycles never exceed it.
+      if (s.nest) CHECK(c.cycles >= static_cast<double>(s.macs()) / peak * (1 - 1e-9));
+      if (dram_bw > 0) CHECK(c.cycles >= unavoidable_dram_bits(s, core) / dram_bw * (1 - 1e-9));
+      CHECK(c.cycles >= c.onchip_cycles * (1 - 1e-12));
+      CHECK(c.cycles >= c.compute_cycles * (1 - 1e-12));
+      CHECK(c.spatial_utilization > 0);
+      CHECK(c.spatial_utilization <= 1 + 1e-12);
+      // Energy is the sum of its parts.
+      double levels = 0;
+      for (auto& [name, pj] : c.energy.levels) levels += pj;
+      CHECK(c.energy.memory_pj == Approx(levels));
+      CHECK(c.energy_pj ==
+            Approx(c.energy.mac_pj + c.energy.vector_pj + c.energy.memory_pj + c.energy.dram_pj +
+                   c.energy.cim_adc_pj + c.energy.cim_dac_pj + c.energy.cim_write_pj));
+      CHECK(c.onchip_energy_pj == Approx(c.energy_pj - c.energy.dram_pj));
+      // More bandwidth never makes an op slower; a larger memory never adds DRAM traffic.
+      OpCost f = fast.evaluate(s, ci);
+      REQUIRE(f.feasible);
+      CHECK(f.cycles <= c.cycles * (1 + 1e-9));
+      OpCost small = dram_small.evaluate(s, ci);
+      OpCost b = dram_big.evaluate(s, ci);
+      REQUIRE(b.feasible);
+      CHECK(b.dram_bytes() <= small.dram_bytes() * (1 + 1e-9));
+      CHECK(small.dram_bytes() <= c.dram_bytes() * (1 + 1e-9));
+    }
+  }
+  return n;
+}
+
+const std::vector<workloads::Graph>& graphs_at(int bits) {
+  static std::map<int, std::vector<workloads::Graph>> cache;
+  auto& v = cache[bits];
+  if (v.empty()) {
+    v.push_back(workloads::build_model("resnet18", {.batch = 1, .elem_bits = bits}));
+    v.push_back(workloads::build_model("gpt2-small", {.batch = 1, .seq = 128, .elem_bits = bits}));
+  }
+  return v;
+}
+}  // namespace
+
+TEST_CASE("Invariants on ResNet-18 and GPT-2 for every preset") {
+  auto presets = accelerators::preset_names();
+  REQUIRE(presets.size() >= 6);
+  for (const auto& name : presets) {
+    SECTION(name) {
+      auto acc = accelerators::load_accelerator(name);
+      int bits = default_operand_bits(acc);
+      for (const auto& g : graphs_at(bits)) {
+        Counts n = check_graph(acc, g);
+        INFO(name << " on " << g.name());
+        // Every layer runs on at least one core of every preset.
+        CHECK(n.feasible > 0);
+        for (const auto& op : g.ops()) {
+          if (!op.nest) continue;
+          CostModel cm(acc);
+          bool somewhere = false;
+          for (int ci = 0; ci < static_cast<int>(acc.cores.size()) && !somewhere; ++ci)
+            somewhere = cm.evaluate(g, op, ci).feasible;
+          CHECK(somewhere);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("Invariants on code-built accelerators") {
+  using mapping::test::memory;
+  // A two-level array and a CIM core (DRAM 16 GB/s and 256 GB/s at 1 GHz).
+  auto array =
+      mapping::test::one_core({16, 16},
+                              {memory("rf_o", 64, 64, 0.02, 0.02, {false, false, true}),
+                               memory("sram", 512 * 1024, 1024, 0.2, 0.25, {true, true, true})},
+                              16e9, 8, 8, 0.3);
+  array.cores[0].memories[0].per_pe = true;
+  auto cim = mapping::test::cim_core(64);
+  for (auto* acc : {&array, &cim}) {
+    for (const auto& g : graphs_at(8)) {
+      Counts n = check_graph(*acc, g);
+      CHECK(n.feasible > 0);
+    }
+  }
+}
