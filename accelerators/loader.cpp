@@ -1,5 +1,7 @@
 #include "accelerators/loader.hpp"
 
+#include "accelerators/zigzag_import.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -15,7 +17,13 @@ Accelerator parse_accelerator_yaml(const std::string& text, const std::string& n
 }
 
 Accelerator load_accelerator_file(const std::string& path) {
-  return parse_accelerator(core::load_yaml_file(path));
+  core::YamlNode root = core::load_yaml_file(path);
+  // ZigZag and Stream descriptions are accepted wherever ours are.
+  switch (detect_accelerator_format(root)) {
+    case AcceleratorFormat::kZigzag: return import_zigzag(root);
+    case AcceleratorFormat::kStream: return import_stream_file(path);
+    default: return parse_accelerator(root);
+  }
 }
 
 std::string config_dir() {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "accelerators/loader.hpp"
+#include "accelerators/zigzag_import.hpp"
 #include "accelerators/summary.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -23,6 +24,16 @@ void validate(const std::string& target) {
     path = accelerators::preset_path(target);
   }
   core::YamlNode root = core::load_yaml_file(path);
+  auto format = accelerators::detect_accelerator_format(root);
+  if (format == accelerators::AcceleratorFormat::kZigzag ||
+      format == accelerators::AcceleratorFormat::kStream) {
+    accelerators::Accelerator acc = accelerators::load_accelerator_any(path);
+    std::cout << path << ": " << accelerators::format_name(format) << " accelerator '" << acc.name
+              << "' is valid (" << acc.cores.size() << (acc.cores.size() == 1 ? " core" : " cores")
+              << "; `monet-sim convert` writes it in monet-sim's format)\n";
+    for (const auto& line : accelerators::summary_lines(acc)) std::cout << "  " << line << "\n";
+    return;
+  }
   if (!accelerators::is_accelerator_document(root))
     throw core::ConfigError(root.loc(), "", "",
                             "not a config kind `validate` knows: accelerator descriptions have "

@@ -49,6 +49,11 @@ void Nsga2::save_checkpoint(const std::string& path) const {
     population.push_back({{"genome", ind.genome},
                           {"objectives", ind.evaluation.objectives},
                           {"violation", ind.evaluation.violation}});
+  json archive = json::array();
+  for (const auto& ind : archive_)
+    archive.push_back({{"genome", ind.genome},
+                       {"objectives", ind.evaluation.objectives},
+                       {"violation", ind.evaluation.violation}});
   json history = json::array();
   for (const auto& h : history_)
     history.push_back({{"generation", h.generation},
@@ -63,6 +68,7 @@ void Nsga2::save_checkpoint(const std::string& path) const {
                     {"objectives", objectives_},
                     {"reference_point", reference_},
                     {"population", population},
+                    {"archive", archive},
                     {"history", history}};
   core::write_file_atomic(path, doc.dump(1) + "\n");
 }
@@ -103,6 +109,16 @@ void Nsga2::load_checkpoint(const std::string& path) {
     if (population.empty() || population.size() > options_.population)
       throw Error("ga: checkpoint '" + path + "' holds " + std::to_string(population.size()) +
                   " individuals for a population of " + std::to_string(options_.population));
+    std::vector<Individual> archive;
+    for (const auto& item : doc.at("archive")) {
+      Individual ind;
+      ind.genome = item.at("genome").get<Genome>();
+      ind.evaluation.objectives = item.at("objectives").get<std::vector<double>>();
+      ind.evaluation.violation = item.at("violation").get<double>();
+      validate_genome(genes_, ind.genome, "checkpoint '" + path + "' archive member");
+      validate_evaluation(ind.evaluation, objectives, "checkpoint '" + path + "' archive member");
+      archive.push_back(std::move(ind));
+    }
     std::vector<HistoryEntry> history;
     for (const auto& item : doc.at("history")) {
       HistoryEntry h;
@@ -117,6 +133,7 @@ void Nsga2::load_checkpoint(const std::string& path) {
     objectives_ = objectives;
     reference_ = doc.at("reference_point").get<std::vector<double>>();
     population_ = std::move(population);
+    archive_ = std::move(archive);
     history_ = std::move(history);
   } catch (const json::exception& e) {
     throw Error("ga: checkpoint '" + path + "' is malformed: " + e.what());

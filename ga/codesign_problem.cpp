@@ -101,12 +101,17 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
   }
   if (experiment_.training) chain_ = training::extract_chain(forward_, experiment_.training_options);
 
-  // Allocation: every forward op, over the core classes that can run it.
+  // Allocation: every forward op, over the core classes that can run it — judged on the
+  // graph the search simulates (training element sizes), where forward ops keep their ids.
   mapping::CostModel base_costs(base_acc_, experiment_.cost);
-  for (const auto& op : forward_.ops()) {
+  const workloads::Graph sized =
+      experiment_.training ? training::expand(forward_, experiment_.training_options).graph
+                           : forward_;
+  for (const auto& fop : forward_.ops()) {
+    const auto& op = sized.op(fop.id);
     std::vector<int> ok;
     for (size_t k = 0; k < core_classes_.size(); ++k)
-      if (base_costs.evaluate(forward_, op, core_classes_[k][0]).feasible)
+      if (base_costs.evaluate(sized, op, core_classes_[k][0]).feasible)
         ok.push_back(static_cast<int>(k));
     if (ok.empty()) throw core::Error("no core can run '" + op.name + "'");
     alloc_ops_.push_back(op.id);
@@ -125,8 +130,10 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     for (auto& ok : classes_of_unit_) {
       gene_of_alloc_op_.push_back(ok.size() > 1 ? static_cast<int>(g.lower.size()) : -1);
       if (ok.size() < 2) continue;
+      // Values 0..k-1 pin the op to one core class; k leaves it to the fastest of them, with
+      // equally fast cores sharing its tiles (what `allocation_default: fastest` does).
       g.lower.push_back(0);
-      g.upper.push_back(static_cast<int>(ok.size()) - 1);
+      g.upper.push_back(static_cast<int>(ok.size()));
     }
     add(std::move(g), offset_alloc_, n_alloc_);
   }
@@ -269,8 +276,11 @@ fusion::PlanSpec CodesignProblem::plan_spec(const Genome& genome) const {
       rule.name_pattern = forward_.op(alloc_ops_[u]).name;
       int gene = gene_of_alloc_op_[u];
       size_t k = gene < 0 ? 0 : static_cast<size_t>(genes[static_cast<size_t>(gene)]);
-      for (int c : core_classes_[static_cast<size_t>(classes_of_unit_[u][k])])
-        rule.cores.push_back(base_acc_.cores[static_cast<size_t>(c)].name);
+      const auto& ok = classes_of_unit_[u];
+      for (size_t j = 0; j < ok.size(); ++j)
+        if (j == k || k == ok.size())
+          for (int c : core_classes_[static_cast<size_t>(ok[j])])
+            rule.cores.push_back(base_acc_.cores[static_cast<size_t>(c)].name);
       spec.allocation.push_back(std::move(rule));
     }
     spec.allocation_default = fusion::AllocationDefault::kFollow;
@@ -305,20 +315,11 @@ Evaluation CodesignProblem::evaluate(const Genome& genome) const {
 std::vector<Genome> CodesignProblem::seeds() const {
   // The base: fastest class per op, the experiment's stacks and tiles, store-all, base knobs.
   Genome base(genome_length(groups_), 0);
-  if (n_alloc_) {
-    mapping::CostModel costs(base_acc_, experiment_.cost);
-    for (size_t u = 0; u < alloc_ops_.size(); ++u) {
-      int gene = gene_of_alloc_op_[u];
-      if (gene < 0) continue;
-      double best = 1e300;
-      for (size_t k = 0; k < classes_of_unit_[u].size(); ++k) {
-        int c = core_classes_[static_cast<size_t>(classes_of_unit_[u][k])][0];
-        auto cost = costs.evaluate(forward_, forward_.op(alloc_ops_[u]), c);
-        double s = cost.cycles / base_acc_.cores[static_cast<size_t>(c)].clock_hz;
-        if (s < best) best = s, base[offset_alloc_ + static_cast<size_t>(gene)] = static_cast<int>(k);
-      }
-    }
-  }
+  if (n_alloc_)
+    for (size_t u = 0; u < alloc_ops_.size(); ++u)
+      if (gene_of_alloc_op_[u] >= 0)
+        base[offset_alloc_ + static_cast<size_t>(gene_of_alloc_op_[u])] =
+            static_cast<int>(classes_of_unit_[u].size());  // fastest
   auto set_fusion = [&](Genome& g, fusion::StackRule rule, int tiles) {
     if (!n_cuts_) return;
     auto groups = fusion::group_forward_ops(forward_, rule, experiment_.plan.ops_per_stack,
@@ -381,6 +382,7 @@ std::string CodesignProblem::describe(const Genome& genome) const {
   if (n_alloc_) {
     std::map<std::string, int> count;
     for (auto& r : spec.allocation) ++count[r.cores.size() == 1 ? r.cores[0] : r.cores[0] + "+"];
+    // "sa_ws+" counts ops left to the fastest of several cores starting with sa_ws.
     o << " | cores";
     for (auto& [c, n] : count) o << " " << c << ":" << n;
   }

@@ -172,6 +172,7 @@ void Nsga2::tell(const std::vector<Evaluation>& evaluations) {
   pending_.clear();
   asked_ = false;
   evaluations_ += batch.size();
+  update_archive(batch);
   if (!started_) {
     population_ = std::move(batch);
     rank_population();
@@ -184,6 +185,28 @@ void Nsga2::tell(const std::vector<Evaluation>& evaluations) {
   }
   update_reference();
   record_history();
+}
+
+void Nsga2::update_archive(const std::vector<Individual>& batch) {
+  // In batch order, so the archive depends on the seed only, not on thread timing.
+  for (const auto& ind : batch) {
+    bool covered = false;
+    for (const auto& a : archive_)
+      if (constrained_dominates(a.evaluation, ind.evaluation) ||
+          (a.evaluation.objectives == ind.evaluation.objectives &&
+           a.evaluation.violation <= ind.evaluation.violation)) {
+        covered = true;
+        break;
+      }
+    if (covered) continue;
+    archive_.erase(std::remove_if(archive_.begin(), archive_.end(),
+                                  [&](const Individual& a) {
+                                    return constrained_dominates(ind.evaluation, a.evaluation) ||
+                                           (a.evaluation.objectives == ind.evaluation.objectives);
+                                  }),
+                   archive_.end());
+    archive_.push_back(ind);
+  }
 }
 
 void Nsga2::survive(std::vector<Individual> combined) {
@@ -281,6 +304,12 @@ Result Nsga2::result() const {
     if (a.evaluation.violation != b.evaluation.violation)
       return a.evaluation.violation < b.evaluation.violation;
     return a.genome < b.genome;
+  });
+  r.archive = archive_;
+  std::sort(r.archive.begin(), r.archive.end(), [](const Individual& a, const Individual& b) {
+    if (a.evaluation.objectives != b.evaluation.objectives)
+      return a.evaluation.objectives < b.evaluation.objectives;
+    return a.evaluation.violation < b.evaluation.violation;
   });
   r.history = history_;
   r.reference_point = reference_;

@@ -84,6 +84,7 @@ class Nsga2 {
   const std::vector<Individual>& population() const { return population_; }
   const std::vector<std::size_t>& ranks() const { return rank_; }
   const std::vector<HistoryEntry>& history() const { return history_; }
+  const std::vector<Individual>& archive() const { return archive_; }
   const std::vector<double>& reference_point() const { return reference_; }
 
  private:
@@ -94,6 +95,7 @@ class Nsga2 {
   void rank_population();
   void update_reference();
   void record_history();
+  void update_archive(const std::vector<Individual>& batch);
 
   std::vector<GeneGroup> genes_;
   Nsga2Options options_;
@@ -109,6 +111,7 @@ class Nsga2 {
   std::vector<double> crowding_;
   std::vector<double> reference_;
   std::vector<HistoryEntry> history_;
+  std::vector<Individual> archive_;
   std::vector<Genome> pending_;  // asked, not yet told
   bool asked_ = false;
 };

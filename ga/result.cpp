@@ -9,6 +9,11 @@ nlohmann::json to_json(const Result& result) {
                      {"objectives", ind.evaluation.objectives},
                      {"violation", ind.evaluation.violation}});
   }
+  nlohmann::json archive = nlohmann::json::array();
+  for (const auto& ind : result.archive)
+    archive.push_back({{"genome", ind.genome},
+                       {"objectives", ind.evaluation.objectives},
+                       {"violation", ind.evaluation.violation}});
   nlohmann::json history = nlohmann::json::array();
   for (const auto& h : result.history) {
     history.push_back({{"generation", h.generation},
@@ -25,6 +30,7 @@ nlohmann::json to_json(const Result& result) {
           {"seconds", result.seconds},
           {"stop_reason", result.stop_reason},
           {"front", front},
+          {"archive", archive},
           {"history", history}};
 }
 

@@ -29,6 +29,10 @@ struct Result {
   // The first front of the final population, sorted by objectives. When no genome is feasible it
   // holds the least-violating ones.
   std::vector<Individual> front;
+  // Non-dominated set over every evaluation of the run (constraint domination; one genome per
+  // objective vector, the first evaluated). Populations forget members that crowding drops;
+  // the archive does not, so it is the front a search reports.
+  std::vector<Individual> archive;
   std::vector<HistoryEntry> history;
   std::vector<double> reference_point;  // empty while no feasible genome has been seen
   std::size_t generations = 0;          // completed generations after the initial population

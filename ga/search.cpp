@@ -149,7 +149,9 @@ SearchSpec parse_search(const fusion::Experiment& e) {
 namespace {
 std::vector<FrontMember> members(const Result& r, const std::function<std::string(const Genome&)>& describe) {
   std::vector<FrontMember> out;
-  for (const auto& ind : r.front) out.push_back({ind.genome, ind.evaluation, describe(ind.genome)});
+  // The archive: everything non-dominated the run ever evaluated, not only the survivors.
+  const auto& source = r.archive.empty() ? r.front : r.archive;
+  for (const auto& ind : source) out.push_back({ind.genome, ind.evaluation, describe(ind.genome)});
   std::stable_sort(out.begin(), out.end(), [](const FrontMember& a, const FrontMember& b) {
     if (a.evaluation.feasible() != b.evaluation.feasible()) return a.evaluation.feasible();
     return a.evaluation.objectives < b.evaluation.objectives;

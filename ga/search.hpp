@@ -38,7 +38,7 @@ struct FrontMember {
 struct SearchOutcome {
   Result result;
   std::vector<std::string> objective_names;
-  std::vector<FrontMember> front;  // feasible members first, by objectives
+  std::vector<FrontMember> front;  // the run's archive: feasible first, by objectives
   double hypervolume = 0;          // of the feasible front w.r.t. result.reference_point
   // checkpoint-chain only: the exact front and the GA's share of its hypervolume, both
   // measured against the same reference point.

@@ -138,7 +138,7 @@ TEST_CASE("every workload file in configs/workloads loads") {
   CHECK(files >= 3);
 }
 
-TEST_CASE("--batch replaces the file's batch only when given") {
+TEST_CASE("the --batch option replaces the file's batch only when given") {
   std::string text =
       "batch: 2\n" + kHead + "  - {name: c, type: conv, out_channels: 8, kernel: 3}\n";
   const int64_t per_sample = 32 * 32 * conv_params(3, 8, 3);
