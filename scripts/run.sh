@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Main job on the built-in default: set up, build, then describe ResNet-18.
+# The main job on its built-in default: set up, build, then simulate one training step of
+# ResNet-18 on the heterogeneous edge accelerator (fused per block, 8 tiles) and print the
+# summary. Extra arguments go to `monet-sim run` (e.g. `-o DIR`); outputs land in out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
-exec build/cli/monet-sim describe resnet18 "$@"
+exec build/cli/monet-sim run configs/experiments/resnet18-train-edge-hetero.yaml "$@"

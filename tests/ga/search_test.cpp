@@ -121,3 +121,22 @@ TEST_CASE("bad search sections are rejected with their line") {
   CHECK_THAT(bad("  population: 8\n"), Catch::Contains("budget is 0"));
   CHECK_THAT(bad("  genes: [hardware]\n  generations: 2\n"), Catch::Contains("knobs"));
 }
+
+TEST_CASE("every shipped search experiment parses and builds its problem") {
+  namespace fs = std::filesystem;
+  size_t n = 0;
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(MONET_SOURCE_DIR) / "configs/experiments/search")) {
+    INFO(entry.path().string());
+    auto e = fusion::load_experiment(entry.path().string());
+    auto spec = ga::parse_search(e);
+    if (spec.kind == ga::SearchSpec::Kind::kCodesign) {
+      ga::CodesignProblem problem(e, spec.codesign);
+      auto seeds = problem.seeds();
+      REQUIRE(!seeds.empty());
+      CHECK(problem.evaluate(seeds[0]).objectives.size() == spec.codesign.objectives.size());
+    }
+    ++n;
+  }
+  CHECK(n >= 3);
+}
