@@ -20,9 +20,12 @@ Accelerator load_accelerator_file(const std::string& path) {
   core::YamlNode root = core::load_yaml_file(path);
   // ZigZag and Stream descriptions are accepted wherever ours are.
   switch (detect_accelerator_format(root)) {
-    case AcceleratorFormat::kZigzag: return import_zigzag(root);
-    case AcceleratorFormat::kStream: return import_stream_file(path);
-    default: return parse_accelerator(root);
+    case AcceleratorFormat::kZigzag:
+      return import_zigzag(root);
+    case AcceleratorFormat::kStream:
+      return import_stream_file(path);
+    default:
+      return parse_accelerator(root);
   }
 }
 

@@ -61,8 +61,9 @@ void bench(const std::string& model, int64_t seq, const std::string& preset, int
 }  // namespace
 
 int main() {
-  std::printf("| workload | ops | CNs | CN build (ms) | evaluate (ms) | evaluate + records (ms) | "
-              "first, uncached (ms) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "| workload | ops | CNs | CN build (ms) | evaluate (ms) | evaluate + records (ms) | "
+      "first, uncached (ms) |\n|---|---:|---:|---:|---:|---:|---:|\n");
   bench("resnet18", 0, "edge-hetero", 8, 51);
   bench("resnet18", 0, "jetson-orin-nano", 8, 51);
   bench("mobilevit-xxs", 0, "edge-hetero", 8, 21);

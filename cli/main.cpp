@@ -8,8 +8,9 @@
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"monet-sim: training and inference of neural networks on heterogeneous "
-               "dataflow accelerators"};
+  CLI::App app{
+      "monet-sim: training and inference of neural networks on heterogeneous "
+      "dataflow accelerators"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "monet-sim 0.1.0");
   monet::cli::add_list_command(app);

@@ -29,23 +29,24 @@ void run(const RunArgs& a) {
   const auto totals = sim.graph().totals();
   std::cout << "monet-sim run: " << e.name << "\n"
             << "  workload         " << sim.graph().name() << " ("
-            << (e.training ? "training step" : "inference") << ", batch "
-            << e.workload.params.batch << "), " << sim.graph().ops().size() << " ops, "
+            << (e.training ? "training step" : "inference") << ", batch " << e.workload.params.batch
+            << "), " << sim.graph().ops().size() << " ops, "
             << core::format_count(static_cast<double>(totals.macs)) << " MACs\n"
-            << "  accelerator      " << sim.accelerator().name << " (" << sim.accelerator().cores.size()
-            << " cores)\n"
-            << "  plan             " << e.plan_name << ", " << plan.stacks.size() << " stacks, tiles "
-            << e.plan.tiles << "\n"
+            << "  accelerator      " << sim.accelerator().name << " ("
+            << sim.accelerator().cores.size() << " cores)\n"
+            << "  plan             " << e.plan_name << ", " << plan.stacks.size()
+            << " stacks, tiles " << e.plan.tiles << "\n"
             << fusion::summary_text(s.summary, sim.accelerator());
   if (a.no_files) return;
-  std::string dir = !a.out_dir.empty() ? a.out_dir
+  std::string dir = !a.out_dir.empty()      ? a.out_dir
                     : !e.output_dir.empty() ? e.output_dir
                                             : "out/" + e.name;
   nlohmann::json summary = fusion::summary_json(s.summary, sim.accelerator());
   summary["experiment"] = e.name;
   summary["workload"] = sim.graph().name();
   summary["mode"] = e.training ? "training" : "inference";
-  summary["plan"] = {{"stacks", e.plan_name}, {"stack_count", plan.stacks.size()}, {"tiles", e.plan.tiles}};
+  summary["plan"] = {
+      {"stacks", e.plan_name}, {"stack_count", plan.stacks.size()}, {"tiles", e.plan.tiles}};
   summary["counts"]["ops"] = sim.graph().ops().size();
   summary["counts"]["macs"] = totals.macs;
   if (p.training_memory) {
@@ -60,7 +61,8 @@ void run(const RunArgs& a) {
   core::write_file_atomic(dir + "/schedule.trace.json",
                           fusion::trace_json(s, sim.graph(), sim.accelerator()).dump() + "\n");
   core::write_file_atomic(dir + "/memory.csv", fusion::memory_csv(s.summary));
-  core::write_file_atomic(dir + "/ops.csv", fusion::ops_csv(s, sim.graph(), cns, sim.accelerator()));
+  core::write_file_atomic(dir + "/ops.csv",
+                          fusion::ops_csv(s, sim.graph(), cns, sim.accelerator()));
   std::cout << "  wrote            " << dir
             << "/{summary.json, schedule.trace.json, memory.csv, ops.csv}\n";
 }

@@ -24,7 +24,7 @@ void search(const SearchArgs& a) {
   fusion::Experiment e = fusion::load_experiment(a.experiment);
   ga::SearchSpec spec = ga::parse_search(e);
   if (a.threads > 0) spec.nsga.threads = static_cast<size_t>(a.threads);
-  std::string dir = !a.out_dir.empty() ? a.out_dir
+  std::string dir = !a.out_dir.empty()      ? a.out_dir
                     : !e.output_dir.empty() ? e.output_dir
                                             : "out/" + e.name + "-search";
   std::filesystem::create_directories(dir);
@@ -41,7 +41,9 @@ void search(const SearchArgs& a) {
   std::cout << "monet-sim search: " << e.name << "\n"
             << "  evaluations      " << out.result.evaluations << " in "
             << core::format_seconds(out.result.seconds) << " ("
-            << (out.result.seconds > 0 ? static_cast<long>(out.result.evaluations / out.result.seconds) : 0)
+            << (out.result.seconds > 0
+                    ? static_cast<long>(out.result.evaluations / out.result.seconds)
+                    : 0)
             << " eval/s, " << spec.nsga.threads << " threads), " << out.result.generations
             << " generations, stopped by " << out.result.stop_reason << "\n"
             << "  front            " << out.front.size() << " members, hypervolume "
@@ -70,10 +72,12 @@ void search(const SearchArgs& a) {
 void add_search_command(CLI::App& app) {
   auto args = std::make_shared<SearchArgs>();
   auto* cmd = app.add_subcommand(
-      "search", "Multi-objective search (NSGA-II) over allocation, fusion, checkpointing, hardware");
+      "search",
+      "Multi-objective search (NSGA-II) over allocation, fusion, checkpointing, hardware");
   cmd->add_option("experiment", args->experiment, "Experiment YAML with a search: section")
       ->required();
-  cmd->add_option("-o,--out", args->out_dir, "Output folder (default: outputs.dir or out/NAME-search)");
+  cmd->add_option("-o,--out", args->out_dir,
+                  "Output folder (default: outputs.dir or out/NAME-search)");
   cmd->add_flag("--resume", args->resume, "Continue from OUT/search.checkpoint.json");
   cmd->add_option("--threads", args->threads, "Evaluation threads (overrides search.threads)")
       ->check(CLI::PositiveNumber);

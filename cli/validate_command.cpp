@@ -4,8 +4,8 @@
 #include <string>
 
 #include "accelerators/loader.hpp"
-#include "accelerators/zigzag_import.hpp"
 #include "accelerators/summary.hpp"
+#include "accelerators/zigzag_import.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/yaml.hpp"

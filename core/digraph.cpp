@@ -1,8 +1,8 @@
 #include "core/digraph.hpp"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/topological_sort.hpp>
-#include <algorithm>
 #include <iterator>
 
 #include "core/error.hpp"
@@ -34,8 +34,12 @@ void Digraph::add_edge(size_t from, size_t to) {
   ++edges_;
 }
 
-size_t Digraph::vertex_count() const { return succ_.size(); }
-size_t Digraph::edge_count() const { return edges_; }
+size_t Digraph::vertex_count() const {
+  return succ_.size();
+}
+size_t Digraph::edge_count() const {
+  return edges_;
+}
 
 bool Digraph::is_acyclic() const {
   try {

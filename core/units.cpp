@@ -37,24 +37,30 @@ const UnitTable& units_for(Dimension dim) {
     for (auto [u, f] : bytes) t.emplace_back(u, f * 8);
     return t;
   }();
-  static const UnitTable bandwidth = {{"B/s", 1},          {"KB/s", 1e3},   {"MB/s", 1e6},
-                                      {"GB/s", 1e9},       {"TB/s", 1e12},  {"KiB/s", 1024.0},
-                                      {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0},
-                                      {"bit/s", 1.0 / 8},  {"b/s", 1.0 / 8}, {"Kb/s", 1e3 / 8},
-                                      {"Mb/s", 1e6 / 8},   {"Gb/s", 1e9 / 8}};
-  static const UnitTable energy = {{"fJ", 1e-3}, {"pJ", 1}, {"nJ", 1e3}, {"uJ", 1e6},
+  static const UnitTable bandwidth = {
+      {"B/s", 1},         {"KB/s", 1e3},     {"MB/s", 1e6},        {"GB/s", 1e9},
+      {"TB/s", 1e12},     {"KiB/s", 1024.0}, {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0},
+      {"bit/s", 1.0 / 8}, {"b/s", 1.0 / 8},  {"Kb/s", 1e3 / 8},    {"Mb/s", 1e6 / 8},
+      {"Gb/s", 1e9 / 8}};
+  static const UnitTable energy = {{"fJ", 1e-3}, {"pJ", 1},   {"nJ", 1e3}, {"uJ", 1e6},
                                    {"µJ", 1e6},  {"mJ", 1e9}, {"J", 1e12}};
-  static const UnitTable frequency = {{"Hz", 1}, {"kHz", 1e3}, {"KHz", 1e3}, {"MHz", 1e6},
-                                      {"GHz", 1e9}};
-  static const UnitTable time = {{"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6}, {"µs", 1e-6},
-                                 {"ms", 1e-3},  {"s", 1}};
+  static const UnitTable frequency = {
+      {"Hz", 1}, {"kHz", 1e3}, {"KHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}};
+  static const UnitTable time = {{"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6},
+                                 {"µs", 1e-6},  {"ms", 1e-3}, {"s", 1}};
   switch (dim) {
-    case Dimension::kBytes: return bytes;
-    case Dimension::kBits: return bits;
-    case Dimension::kBandwidth: return bandwidth;
-    case Dimension::kEnergy: return energy;
-    case Dimension::kFrequency: return frequency;
-    case Dimension::kTime: return time;
+    case Dimension::kBytes:
+      return bytes;
+    case Dimension::kBits:
+      return bits;
+    case Dimension::kBandwidth:
+      return bandwidth;
+    case Dimension::kEnergy:
+      return energy;
+    case Dimension::kFrequency:
+      return frequency;
+    case Dimension::kTime:
+      return time;
   }
   return bytes;
 }
@@ -136,13 +142,19 @@ std::string format_energy_pj(double pj) {
 
 std::string format_seconds(double s) {
   char buf[64];
-  if (s >= 1) std::snprintf(buf, sizeof buf, "%.3f s", s);
-  else if (s >= 1e-3) std::snprintf(buf, sizeof buf, "%.3f ms", s * 1e3);
-  else if (s >= 1e-6) std::snprintf(buf, sizeof buf, "%.3f us", s * 1e6);
-  else std::snprintf(buf, sizeof buf, "%.1f ns", s * 1e9);
+  if (s >= 1)
+    std::snprintf(buf, sizeof buf, "%.3f s", s);
+  else if (s >= 1e-3)
+    std::snprintf(buf, sizeof buf, "%.3f ms", s * 1e3);
+  else if (s >= 1e-6)
+    std::snprintf(buf, sizeof buf, "%.3f us", s * 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f ns", s * 1e9);
   return buf;
 }
 
-std::string format_count(double n) { return with_commas(static_cast<long long>(std::llround(n))); }
+std::string format_count(double n) {
+  return with_commas(static_cast<long long>(std::llround(n)));
+}
 
 }  // namespace monet::core

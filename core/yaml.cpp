@@ -6,7 +6,9 @@
 namespace monet::core {
 
 YamlNode::YamlNode(YAML::Node node, std::string file, std::string path, int fallback_line)
-    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)),
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      path_(std::move(path)),
       fallback_line_(fallback_line) {}
 
 Location YamlNode::loc() const {
@@ -23,8 +25,7 @@ bool YamlNode::has(std::string_view key) const {
 YamlNode YamlNode::operator[](std::string_view key) const {
   std::string k(key);
   std::string child = path_.empty() ? k : path_ + "." + k;
-  if (!is_map()) return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child,
-                                      loc().line);
+  if (!is_map()) return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child, loc().line);
   const YAML::Node& cn = node_;
   return YamlNode(cn[k], file_, child, loc().line);
 }
@@ -42,7 +43,9 @@ YamlNode YamlNode::at(size_t i) const {
   return YamlNode(cn[i], file_, path_ + "[" + std::to_string(i) + "]", loc().line);
 }
 
-size_t YamlNode::size() const { return node_.IsDefined() ? node_.size() : 0; }
+size_t YamlNode::size() const {
+  return node_.IsDefined() ? node_.size() : 0;
+}
 
 std::vector<std::string> YamlNode::keys() const {
   std::vector<std::string> out;
@@ -59,9 +62,13 @@ std::string YamlNode::text() const {
   return "";
 }
 
-ConfigIssue YamlNode::issue(const std::string& rule) const { return {loc(), path_, text(), rule}; }
+ConfigIssue YamlNode::issue(const std::string& rule) const {
+  return {loc(), path_, text(), rule};
+}
 
-void YamlNode::fail(const std::string& rule) const { throw ConfigError({issue(rule)}); }
+void YamlNode::fail(const std::string& rule) const {
+  throw ConfigError({issue(rule)});
+}
 
 std::string YamlNode::as_string() const {
   if (!is_scalar()) fail("must be a text value");
@@ -153,8 +160,8 @@ void YamlNode::reject_unknown_keys(std::initializer_list<std::string_view> allow
     for (auto a : allowed) ok = ok || a == k;
     if (!ok) {
       Location l{file_, it->first.Mark().line + 1};
-      issues.push_back({l, path_.empty() ? k : path_ + "." + k, "",
-                        "unknown field; allowed here: " + list});
+      issues.push_back(
+          {l, path_.empty() ? k : path_ + "." + k, "", "unknown field; allowed here: " + list});
     }
   }
   if (!issues.empty()) throw ConfigError(std::move(issues));
@@ -164,8 +171,7 @@ YamlNode parse_yaml(const std::string& text, const std::string& name) {
   try {
     return YamlNode(YAML::Load(text), name, "");
   } catch (const YAML::Exception& e) {
-    throw ConfigError(Location{name, e.mark.line + 1}, "", "",
-                      "YAML syntax error: " + e.msg);
+    throw ConfigError(Location{name, e.mark.line + 1}, "", "", "YAML syntax error: " + e.msg);
   }
 }
 

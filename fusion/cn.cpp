@@ -43,8 +43,8 @@ mapping::OpShape tile_shape(const Graph& g, const Op& op, int64_t rows) {
 
 namespace {
 // Fraction [lo, hi) of tensor x's rows that tile rows [a, b) of consumer op c need.
-std::pair<double, double> needed_fraction(const Graph& g, const Op& c, int x, int64_t a,
-                                          int64_t b, int64_t rows_c) {
+std::pair<double, double> needed_fraction(const Graph& g, const Op& c, int x, int64_t a, int64_t b,
+                                          int64_t rows_c) {
   double fa = static_cast<double>(a) / rows_c, fb = static_cast<double>(b) / rows_c;
   if (!c.nest) return {fa, fb};
   const auto& n = *c.nest;
@@ -142,8 +142,8 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
       mapping::OpShape shape = tile_shape(g, op, cn.row_end - cn.row_begin);
       mapping::OpCost cost = costs.evaluate(shape, core);
       if (!cost.feasible)
-        throw core::Error("op '" + op.name + "' cannot run on core '" +
-                          acc.cores[core].name + "': " + cost.reason);
+        throw core::Error("op '" + op.name + "' cannot run on core '" + acc.cores[core].name +
+                          "': " + cost.reason);
       cn.duration_s = cost.onchip_cycles / clock;
       cn.energy_pj = cost.onchip_energy_pj;
       cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +

@@ -38,10 +38,10 @@ struct CnGraph {
   std::vector<CN> cns;
   std::vector<int> first_cn_of_op;  // per op id; an op's CNs are contiguous
   std::vector<int> tiles_of_op;
-  std::vector<int> piece_offset;          // per tensor: index of its piece 0 in piece_bytes
-  std::vector<int> pieces_of_tensor;      // per tensor
-  std::vector<double> piece_bytes;        // flattened
-  std::vector<int> piece_tensor;          // flattened: the tensor each piece belongs to
+  std::vector<int> piece_offset;      // per tensor: index of its piece 0 in piece_bytes
+  std::vector<int> pieces_of_tensor;  // per tensor
+  std::vector<double> piece_bytes;    // flattened
+  std::vector<int> piece_tensor;      // flattened: the tensor each piece belongs to
   int piece_index(PieceRef r) const { return piece_offset[r.tensor] + r.piece; }
 };
 

@@ -77,14 +77,20 @@ PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Locat
     }
     if (f.has("starts")) p.starts = f["starts"].as_string_list();
   }
-  if (plan_name == "layer-by-layer") p.rule = StackRule::kLayerByLayer;
-  else if (plan_name == "blocks") p.rule = StackRule::kBlocks;
-  else if (plan_name == "fixed") p.rule = StackRule::kFixed;
-  else if (plan_name == "explicit") p.rule = StackRule::kExplicit;
+  if (plan_name == "layer-by-layer")
+    p.rule = StackRule::kLayerByLayer;
+  else if (plan_name == "blocks")
+    p.rule = StackRule::kBlocks;
+  else if (plan_name == "fixed")
+    p.rule = StackRule::kFixed;
+  else if (plan_name == "explicit")
+    p.rule = StackRule::kExplicit;
   else
-    (f.is_scalar() ? f : f["stacks"]).fail("must be one of: layer-by-layer, blocks, fixed, explicit");
+    (f.is_scalar() ? f : f["stacks"])
+        .fail("must be one of: layer-by-layer, blocks, fixed, explicit");
   if (p.rule == StackRule::kLayerByLayer && p.tiles != 1)
-    f["tiles"].fail("layer-by-layer runs every op as one tile; use stacks: blocks or fixed to tile");
+    f["tiles"].fail(
+        "layer-by-layer runs every op as one tile; use stacks: blocks or fixed to tile");
   if (p.rule == StackRule::kExplicit && p.starts.empty())
     f.fail("stacks: explicit needs `starts`, the first forward op of each stack");
   if (p.rule != StackRule::kExplicit && (!p.starts.empty() || !p.stack_tiles.empty()))
@@ -108,13 +114,15 @@ std::vector<AllocationRule> parse_allocation(const core::YamlNode& a) {
     if (!rule.kind.empty() && !workloads::op_kind_from_name(rule.kind))
       r["kind"].fail("unknown op kind");
     rule.pass = r.get_string("pass", "");
-    static const char* passes[] = {"", "forward", "loss", "backward", "backward-data",
-                                   "backward-weight", "optimizer", "recompute"};
+    static const char* passes[] = {"",          "forward",       "loss",
+                                   "backward",  "backward-data", "backward-weight",
+                                   "optimizer", "recompute"};
     bool ok = false;
     for (auto* p : passes) ok = ok || rule.pass == p;
     if (!ok)
-      r["pass"].fail("must be one of: forward, loss, backward, backward-data, backward-weight, "
-                     "optimizer, recompute");
+      r["pass"].fail(
+          "must be one of: forward, loss, backward, backward-data, backward-weight, "
+          "optimizer, recompute");
     rule.cores = r.required("cores").as_string_list();
     if (rule.cores.empty()) r["cores"].fail("must list at least one core");
     rules.push_back(std::move(rule));
@@ -131,7 +139,8 @@ Experiment parse_experiment(const core::YamlNode& root) {
   Experiment e;
   e.file = root.file();
   e.root = root;
-  e.name = root.get_string("name", e.file.empty() ? "experiment" : fs::path(e.file).stem().string());
+  e.name =
+      root.get_string("name", e.file.empty() ? "experiment" : fs::path(e.file).stem().string());
   e.workload = parse_workload(root.required("workload"), e.file);
   std::string mode = root.get_string("mode", "training");
   if (mode != "training" && mode != "inference") root["mode"].fail("must be training or inference");
@@ -157,16 +166,22 @@ Experiment parse_experiment(const core::YamlNode& root) {
   e.plan = parse_plan(root["fusion"], e.plan_name, e.tiles_where);
   e.plan.allocation = parse_allocation(root["allocation"]);
   std::string fallback = root.get_string("allocation_default", "fastest");
-  if (fallback == "follow") e.plan.allocation_default = AllocationDefault::kFollow;
-  else if (fallback != "fastest") root["allocation_default"].fail("must be fastest or follow");
+  if (fallback == "follow")
+    e.plan.allocation_default = AllocationDefault::kFollow;
+  else if (fallback != "fastest")
+    root["allocation_default"].fail("must be fastest or follow");
   if (root.has("cost")) {
     core::YamlNode c = root["cost"];
     c.reject_unknown_keys({"objective", "cim_written_fraction"});
     std::string obj = c.get_string("objective", "latency");
-    if (obj == "latency") e.cost.objective = mapping::Objective::kLatency;
-    else if (obj == "energy") e.cost.objective = mapping::Objective::kEnergy;
-    else if (obj == "edp") e.cost.objective = mapping::Objective::kEdp;
-    else c["objective"].fail("must be latency, energy or edp");
+    if (obj == "latency")
+      e.cost.objective = mapping::Objective::kLatency;
+    else if (obj == "energy")
+      e.cost.objective = mapping::Objective::kEnergy;
+    else if (obj == "edp")
+      e.cost.objective = mapping::Objective::kEdp;
+    else
+      c["objective"].fail("must be latency, energy or edp");
     if (c.has("cim_written_fraction")) {
       double f = c["cim_written_fraction"].as_double();
       if (!(f > 0 && f <= 1)) c["cim_written_fraction"].fail("must be in (0, 1]");

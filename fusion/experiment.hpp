@@ -35,8 +35,8 @@ struct Experiment {
   PlanSpec plan;
   core::Location tiles_where;
   mapping::CostOptions cost;
-  std::string output_dir;   // "" = the CLI's -o or "out/<name>"
-  core::YamlNode root;      // the whole document (the search section is read by ga/)
+  std::string output_dir;  // "" = the CLI's -o or "out/<name>"
+  core::YamlNode root;     // the whole document (the search section is read by ga/)
 };
 
 Experiment parse_experiment(const core::YamlNode& root);

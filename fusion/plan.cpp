@@ -79,10 +79,18 @@ std::vector<int> group_forward_ops(const Graph& g, StackRule rule, int ops_per_s
     if (op.pass != Pass::kForward) continue;
     bool start = current < 0;
     switch (rule) {
-      case StackRule::kLayerByLayer: start = true; break;
-      case StackRule::kBlocks: start = start || op.block != block; break;
-      case StackRule::kFixed: start = start || in_group >= ops_per_stack; break;
-      case StackRule::kExplicit: start = start || starts_here[op.id]; break;
+      case StackRule::kLayerByLayer:
+        start = true;
+        break;
+      case StackRule::kBlocks:
+        start = start || op.block != block;
+        break;
+      case StackRule::kFixed:
+        start = start || in_group >= ops_per_stack;
+        break;
+      case StackRule::kExplicit:
+        start = start || starts_here[op.id];
+        break;
     }
     if (start) ++current, in_group = 0;
     group[op.id] = current;
@@ -95,12 +103,17 @@ std::vector<int> group_forward_ops(const Graph& g, StackRule rule, int ops_per_s
 namespace {
 char phase_class(Pass p) {
   switch (p) {
-    case Pass::kForward: return 'F';
-    case Pass::kRecompute: return 'R';
+    case Pass::kForward:
+      return 'F';
+    case Pass::kRecompute:
+      return 'R';
     case Pass::kBackwardData:
-    case Pass::kBackwardWeight: return 'B';
-    case Pass::kLoss: return 'L';
-    case Pass::kOptimizer: return 'O';
+    case Pass::kBackwardWeight:
+      return 'B';
+    case Pass::kLoss:
+      return 'L';
+    case Pass::kOptimizer:
+      return 'O';
   }
   return '?';
 }
@@ -120,8 +133,10 @@ FusionPlan plan_from_groups(const Graph& g, const std::vector<int>& group_of_op,
     char phase = phase_class(op.pass);
     if (group != prev_group || phase != prev_phase || plan.stacks.empty()) {
       Stack s;
-      const char* suffix = phase == 'F' ? " fwd" : phase == 'R' ? " rec" : phase == 'B' ? " bwd"
-                                                                                       : "";
+      const char* suffix = phase == 'F'   ? " fwd"
+                           : phase == 'R' ? " rec"
+                           : phase == 'B' ? " bwd"
+                                          : "";
       s.name = (group >= 0 ? (g.op(f).block.empty() ? g.op(f).name : g.op(f).block)
                            : std::string(workloads::pass_name(op.pass))) +
                suffix;
@@ -170,13 +185,15 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
     const auto& p = rules[r].name_pattern;
     bool plain = !p.empty() && p.find_first_of("*?") == std::string::npos &&
                  rules[r].kind.empty() && rules[r].pass.empty();
-    if (plain) exact.emplace(p, r);
-    else general.push_back(r);
+    if (plain)
+      exact.emplace(p, r);
+    else
+      general.push_back(r);
   }
   std::vector<int> all(acc.cores.size());
   for (size_t c = 0; c < all.size(); ++c) all[c] = static_cast<int>(c);
-  std::vector<int> origin = fallback == AllocationDefault::kFollow ? forward_origin(g)
-                                                                    : std::vector<int>{};
+  std::vector<int> origin =
+      fallback == AllocationDefault::kFollow ? forward_origin(g) : std::vector<int>{};
 
   Allocation out;
   out.core.assign(g.ops().size(), -1);
@@ -197,8 +214,10 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
     }
     if (matched < 0 && fallback == AllocationDefault::kFollow) {
       int leader = -1;
-      if (op.pass == Pass::kForward) leader = op.is_compute() ? -1 : last_forward_nest;
-      else if (origin[op.id] >= 0 && origin[op.id] != op.id) leader = origin[op.id];
+      if (op.pass == Pass::kForward)
+        leader = op.is_compute() ? -1 : last_forward_nest;
+      else if (origin[op.id] >= 0 && origin[op.id] != op.id)
+        leader = origin[op.id];
       if (leader >= 0 && out.core[leader] >= 0 &&
           costs.evaluate(g, op, out.core[leader]).feasible) {
         out.core[op.id] = out.core[leader];
@@ -225,9 +244,9 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
       std::string what = "op '" + op.name + "' (" + std::string(workloads::op_kind_name(op.kind)) +
                          ", " + std::string(workloads::pass_name(op.pass)) + ")";
       if (matched >= 0)
-        throw core::ConfigError({rules[matched].file, rules[matched].line}, "allocation.cores",
-                                "", what + " is allocated by this rule to cores that cannot run it:" +
-                                        reasons);
+        throw core::ConfigError(
+            {rules[matched].file, rules[matched].line}, "allocation.cores", "",
+            what + " is allocated by this rule to cores that cannot run it:" + reasons);
       throw core::Error("no core of '" + acc.name + "' can run " + what + ":" + reasons);
     }
     for (int c : allowed)

@@ -53,10 +53,10 @@ enum class AllocationDefault {
 
 struct PlanSpec {
   StackRule rule = StackRule::kLayerByLayer;
-  int ops_per_stack = 4;  // kFixed
-  int tiles = 1;          // tiles for every stack
-  std::vector<std::string> starts;  // kExplicit: first forward op of each stack
-  std::vector<int> stack_tiles;     // kExplicit: tiles per stack (empty: `tiles` for all)
+  int ops_per_stack = 4;                   // kFixed
+  int tiles = 1;                           // tiles for every stack
+  std::vector<std::string> starts;         // kExplicit: first forward op of each stack
+  std::vector<int> stack_tiles;            // kExplicit: tiles per stack (empty: `tiles` for all)
   std::vector<AllocationRule> allocation;  // first matching rule wins
   AllocationDefault allocation_default = AllocationDefault::kFastest;
 };

@@ -55,12 +55,16 @@ json trace_json(const Schedule& s, const workloads::Graph& g,
                 const accelerators::Accelerator& acc) {
   json events = json::array();
   auto meta = [&](int pid, int tid, const std::string& name) {
-    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", tid},
+    events.push_back({{"name", "thread_name"},
+                      {"ph", "M"},
+                      {"pid", pid},
+                      {"tid", tid},
                       {"args", {{"name", name}}}});
   };
-  events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "cores"}}}});
-  events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 2},
-                    {"args", {{"name", "links and DRAM"}}}});
+  events.push_back(
+      {{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "cores"}}}});
+  events.push_back(
+      {{"name", "process_name"}, {"ph", "M"}, {"pid", 2}, {"args", {{"name", "links and DRAM"}}}});
   for (size_t c = 0; c < acc.cores.size(); ++c) meta(1, static_cast<int>(c), acc.cores[c].name);
   meta(2, 0, "dram");
   for (size_t l = 0; l < acc.links.size(); ++l)
@@ -133,19 +137,20 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
   std::ostringstream o;
   char buf[256];
   std::snprintf(buf, sizeof buf, "  latency          %s (%s cycles at %.0f MHz)\n",
-                core::format_seconds(s.latency_s).c_str(), core::format_count(s.latency_cycles).c_str(),
-                s.reference_clock_hz / 1e6);
+                core::format_seconds(s.latency_s).c_str(),
+                core::format_count(s.latency_cycles).c_str(), s.reference_clock_hz / 1e6);
   o << buf;
   o << "  energy           " << core::format_energy_pj(s.energy.total_pj()) << "  (compute "
     << core::format_energy_pj(s.energy.compute_pj) << ", on-chip memory "
     << core::format_energy_pj(s.energy.onchip_memory_pj) << ", links "
-    << core::format_energy_pj(s.energy.link_pj) << ", DRAM " << core::format_energy_pj(s.energy.dram_pj)
-    << ")\n";
+    << core::format_energy_pj(s.energy.link_pj) << ", DRAM "
+    << core::format_energy_pj(s.energy.dram_pj) << ")\n";
   o << "  DRAM traffic     read " << core::format_bytes(s.dram_read_bytes) << ", write "
-    << core::format_bytes(s.dram_write_bytes) << "; links " << core::format_bytes(s.link_bytes) << "\n";
-  o << "  memory peaks     footprint " << core::format_bytes(s.peak_footprint_bytes) << ", DRAM "
-    << core::format_bytes(s.peak_dram_bytes) << " of " << core::format_bytes(acc.dram.capacity_bytes)
+    << core::format_bytes(s.dram_write_bytes) << "; links " << core::format_bytes(s.link_bytes)
     << "\n";
+  o << "  memory peaks     footprint " << core::format_bytes(s.peak_footprint_bytes) << ", DRAM "
+    << core::format_bytes(s.peak_dram_bytes) << " of "
+    << core::format_bytes(acc.dram.capacity_bytes) << "\n";
   for (const auto& m : s.memories)
     if (m.name != "dram")
       o << "                   " << m.name << ": " << core::format_bytes(m.peak_bytes) << " of "

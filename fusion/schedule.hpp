@@ -43,10 +43,10 @@ struct MemoryTimeline {
 };
 
 struct EnergySummary {
-  double compute_pj = 0;         // MAC, vector and CIM periphery (ADC/DAC/cell writes)
-  double onchip_memory_pj = 0;   // every on-chip memory level
-  double link_pj = 0;            // core-to-core links
-  double dram_pj = 0;            // off-chip transfers
+  double compute_pj = 0;        // MAC, vector and CIM periphery (ADC/DAC/cell writes)
+  double onchip_memory_pj = 0;  // every on-chip memory level
+  double link_pj = 0;           // core-to-core links
+  double dram_pj = 0;           // off-chip transfers
   double total_pj() const { return compute_pj + onchip_memory_pj + link_pj + dram_pj; }
 };
 
@@ -58,7 +58,7 @@ struct PhaseTime {
 
 struct Summary {
   double latency_s = 0;
-  double latency_cycles = 0;    // at the reference clock (fastest core)
+  double latency_cycles = 0;  // at the reference clock (fastest core)
   double reference_clock_hz = 0;
   EnergySummary energy;
   std::vector<MemoryTimeline> memories;  // peaks live here too (samples dropped in summaries)
@@ -68,10 +68,10 @@ struct Summary {
   double dram_read_bytes = 0;
   double dram_write_bytes = 0;
   double link_bytes = 0;
-  std::vector<double> core_busy_s;        // per core
-  std::vector<double> core_utilization;   // busy / latency
+  std::vector<double> core_busy_s;          // per core
+  std::vector<double> core_utilization;     // busy / latency
   std::map<std::string, PhaseTime> phases;  // by pass name
-  double capacity_violation_bytes = 0;  // DRAM capacity overflow (0 = fits)
+  double capacity_violation_bytes = 0;      // DRAM capacity overflow (0 = fits)
   size_t cn_count = 0;
   size_t transfer_count = 0;
 };

@@ -344,7 +344,8 @@ Schedule Scheduler::run() {
     for (const auto& r : cn.reads) pieces_[cg_.piece_index(r)].pinned_by = cn.id;
     for (const auto& w : cn.writes) pieces_[cg_.piece_index(w)].pinned_by = cn.id;
     double start = t0;
-    for (const auto& r : cn.reads) start = std::max(start, bring(cg_.piece_index(r), core, t0, cn.id));
+    for (const auto& r : cn.reads)
+      start = std::max(start, bring(cg_.piece_index(r), core, t0, cn.id));
     // Output pieces take space from the start of the CN; too large ones stream to DRAM.
     const int pool = pool_of_core_[core];
     std::vector<int> reserved;
@@ -358,8 +359,8 @@ Schedule Scheduler::run() {
     }
     double end = start + cn.duration_s;
     if (cn.refetch_dram_bytes > 0)
-      end = std::max(end, dram_transfer(TransferKind::kRefetch, -1, cn.refetch_dram_bytes, start,
-                                        core));
+      end = std::max(end,
+                     dram_transfer(TransferKind::kRefetch, -1, cn.refetch_dram_bytes, start, core));
     for (const auto& w : cn.writes) {
       int piece = cg_.piece_index(w);
       auto& s = pieces_[piece];

@@ -8,8 +8,7 @@ Simulation::Simulation(workloads::Graph graph, accelerators::Accelerator acc,
       acc_(std::make_shared<const accelerators::Accelerator>(std::move(acc))),
       costs_(std::make_shared<const mapping::CostModel>(*acc_, options)) {}
 
-Simulation::Simulation(workloads::Graph graph,
-                       std::shared_ptr<const accelerators::Accelerator> acc,
+Simulation::Simulation(workloads::Graph graph, std::shared_ptr<const accelerators::Accelerator> acc,
                        std::shared_ptr<const mapping::CostModel> costs)
     : graph_(std::make_unique<workloads::Graph>(std::move(graph))),
       acc_(std::move(acc)),

@@ -31,7 +31,7 @@ class Simulation {
   CnGraph cns(const FusionPlan& plan) const { return build_cns(*graph_, plan, *costs_); }
   Schedule evaluate(const FusionPlan& plan, const ScheduleOptions& options = {}) const;
 
- std::shared_ptr<const accelerators::Accelerator> shared_acc() const { return acc_; }
+  std::shared_ptr<const accelerators::Accelerator> shared_acc() const { return acc_; }
   std::shared_ptr<const mapping::CostModel> shared_costs() const { return costs_; }
 
  private:

@@ -18,9 +18,12 @@ using workloads::Pass;
 
 std::string HardwareKnob::label() const {
   switch (kind) {
-    case Kind::kArraySize: return core + ".array";
-    case Kind::kMemorySize: return core + "." + memory + ".size";
-    case Kind::kDramBandwidth: return "dram.bandwidth";
+    case Kind::kArraySize:
+      return core + ".array";
+    case Kind::kMemorySize:
+      return core + "." + memory + ".size";
+    case Kind::kDramBandwidth:
+      return "dram.bandwidth";
   }
   return "?";
 }
@@ -37,11 +40,16 @@ Objective parse_objective(const std::string& name) {
 
 std::string objective_name(Objective o) {
   switch (o) {
-    case Objective::kLatency: return "latency_s";
-    case Objective::kEnergy: return "energy_pj";
-    case Objective::kOnchipMemory: return "peak_onchip_bytes";
-    case Objective::kDramMemory: return "peak_dram_bytes";
-    case Objective::kFootprint: return "peak_footprint_bytes";
+    case Objective::kLatency:
+      return "latency_s";
+    case Objective::kEnergy:
+      return "energy_pj";
+    case Objective::kOnchipMemory:
+      return "peak_onchip_bytes";
+    case Objective::kDramMemory:
+      return "peak_dram_bytes";
+    case Objective::kFootprint:
+      return "peak_footprint_bytes";
   }
   return "?";
 }
@@ -93,13 +101,14 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
   // Core classes: cores repeated from one description are interchangeable.
   std::map<std::string, int> class_of_group;
   for (size_t c = 0; c < base_acc_.cores.size(); ++c) {
-    const std::string& g = base_acc_.cores[c].group.empty() ? base_acc_.cores[c].name
-                                                            : base_acc_.cores[c].group;
+    const std::string& g =
+        base_acc_.cores[c].group.empty() ? base_acc_.cores[c].name : base_acc_.cores[c].group;
     auto [it, fresh] = class_of_group.emplace(g, static_cast<int>(core_classes_.size()));
     if (fresh) core_classes_.emplace_back();
     core_classes_[it->second].push_back(static_cast<int>(c));
   }
-  if (experiment_.training) chain_ = training::extract_chain(forward_, experiment_.training_options);
+  if (experiment_.training)
+    chain_ = training::extract_chain(forward_, experiment_.training_options);
 
   // Allocation: every forward op, over the core classes that can run it — judged on the
   // graph the search simulates (training element sizes), where forward ops keep their ids.
@@ -146,9 +155,10 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
         offset_tiles_, n_tiles_);
   }
   if (config_.checkpoint)
-    add(GeneGroup::uniform("checkpoint",
-                           static_cast<size_t>(training::plan_gene_count(chain_, config_.granularity)),
-                           0, 1, GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kBitFlip),
+    add(GeneGroup::uniform(
+            "checkpoint",
+            static_cast<size_t>(training::plan_gene_count(chain_, config_.granularity)), 0, 1,
+            GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kBitFlip),
         offset_ckpt_, n_ckpt_);
   if (config_.hardware) {
     GeneGroup g;
@@ -167,7 +177,9 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
 
 CodesignProblem::~CodesignProblem() = default;
 
-std::vector<GeneGroup> CodesignProblem::genes() const { return groups_; }
+std::vector<GeneGroup> CodesignProblem::genes() const {
+  return groups_;
+}
 
 std::vector<std::string> CodesignProblem::objective_names() const {
   std::vector<std::string> out;
@@ -243,9 +255,8 @@ std::shared_ptr<const CodesignProblem::Variant> CodesignProblem::variant(
     if (auto it = variants_.find(key); it != variants_.end()) return it->second;
   }
   auto hw = hardware(genome);
-  workloads::Graph graph = experiment_.training
-                               ? training::expand(forward_, training_options(genome)).graph
-                               : forward_;
+  workloads::Graph graph =
+      experiment_.training ? training::expand(forward_, training_options(genome)).graph : forward_;
   auto v = std::make_shared<Variant>();
   v->sim = std::make_unique<fusion::Simulation>(std::move(graph), hw->acc, hw->costs);
   std::lock_guard lock(mutex_);
@@ -301,11 +312,21 @@ Evaluation CodesignProblem::evaluate(const Genome& genome) const {
   Evaluation e;
   for (auto o : config_.objectives) {
     switch (o) {
-      case Objective::kLatency: e.objectives.push_back(s.summary.latency_s); break;
-      case Objective::kEnergy: e.objectives.push_back(s.summary.energy.total_pj()); break;
-      case Objective::kOnchipMemory: e.objectives.push_back(s.summary.peak_onchip_bytes); break;
-      case Objective::kDramMemory: e.objectives.push_back(s.summary.peak_dram_bytes); break;
-      case Objective::kFootprint: e.objectives.push_back(s.summary.peak_footprint_bytes); break;
+      case Objective::kLatency:
+        e.objectives.push_back(s.summary.latency_s);
+        break;
+      case Objective::kEnergy:
+        e.objectives.push_back(s.summary.energy.total_pj());
+        break;
+      case Objective::kOnchipMemory:
+        e.objectives.push_back(s.summary.peak_onchip_bytes);
+        break;
+      case Objective::kDramMemory:
+        e.objectives.push_back(s.summary.peak_dram_bytes);
+        break;
+      case Objective::kFootprint:
+        e.objectives.push_back(s.summary.peak_footprint_bytes);
+        break;
     }
   }
   e.violation = s.summary.capacity_violation_bytes;
@@ -327,7 +348,8 @@ std::vector<Genome> CodesignProblem::seeds() const {
     for (size_t i = 1; i < forward_ops_.size(); ++i)
       g[offset_cuts_ + i - 1] = groups[forward_ops_[i]] != groups[forward_ops_[i - 1]];
     int e = std::min(log2_floor(std::max(1, tiles)), config_.max_tile_exponent);
-    for (size_t b = 0; b < n_tiles_; ++b) g[offset_tiles_ + b] = rule == fusion::StackRule::kLayerByLayer ? 0 : e;
+    for (size_t b = 0; b < n_tiles_; ++b)
+      g[offset_tiles_ + b] = rule == fusion::StackRule::kLayerByLayer ? 0 : e;
   };
   auto set_ckpt = [&](Genome& g, const training::ChainPlan& p) {
     if (!n_ckpt_) return;
@@ -388,19 +410,22 @@ std::string CodesignProblem::describe(const Genome& genome) const {
   }
   if (n_ckpt_)
     o << " | checkpoint "
-      << training::plan_str(chain_, canonical_chain_plan(
-                                        chain_, training::plan_from_genes(
-                                                    chain_, config_.granularity,
-                                                    slice(genome, offset_ckpt_, n_ckpt_))));
+      << training::plan_str(
+             chain_, canonical_chain_plan(
+                         chain_, training::plan_from_genes(chain_, config_.granularity,
+                                                           slice(genome, offset_ckpt_, n_ckpt_))));
   if (n_hw_) {
     o << " | hw";
     for (size_t k = 0; k < config_.knobs.size(); ++k) {
       const auto& knob = config_.knobs[k];
       double v = knob.values[static_cast<size_t>(genome[offset_hw_ + k])];
       o << " " << knob.label() << "=";
-      if (knob.kind == HardwareKnob::Kind::kMemorySize) o << core::format_bytes(v);
-      else if (knob.kind == HardwareKnob::Kind::kDramBandwidth) o << v / 1e9 << " GB/s";
-      else o << v << "x" << v;
+      if (knob.kind == HardwareKnob::Kind::kMemorySize)
+        o << core::format_bytes(v);
+      else if (knob.kind == HardwareKnob::Kind::kDramBandwidth)
+        o << v / 1e9 << " GB/s";
+      else
+        o << v << "x" << v;
     }
   }
   return o.str();
@@ -447,7 +472,8 @@ std::string CodesignProblem::experiment_yaml(const Genome& genome, const std::st
     o << "fusion:\n  stacks: explicit\n  starts: [";
     for (size_t i = 0; i < spec.starts.size(); ++i) o << (i ? ", " : "") << quote(spec.starts[i]);
     o << "]\n  tiles: [";
-    for (size_t i = 0; i < spec.stack_tiles.size(); ++i) o << (i ? ", " : "") << spec.stack_tiles[i];
+    for (size_t i = 0; i < spec.stack_tiles.size(); ++i)
+      o << (i ? ", " : "") << spec.stack_tiles[i];
     o << "]\n";
   } else {
     o << "fusion: {stacks: " << experiment_.plan_name << ", ops_per_stack: " << spec.ops_per_stack

@@ -20,8 +20,8 @@ namespace monet::ga {
 struct HardwareKnob {
   enum class Kind { kArraySize, kMemorySize, kDramBandwidth };
   Kind kind = Kind::kArraySize;
-  std::string core;    // core name or repeat-group name (array, memory knobs)
-  std::string memory;  // memory level name (memory knob)
+  std::string core;            // core name or repeat-group name (array, memory knobs)
+  std::string memory;          // memory level name (memory knob)
   std::vector<double> values;  // array: PEs per dim; memory: bytes; DRAM: bytes/s
   std::string label() const;
 };
@@ -80,14 +80,14 @@ class CodesignProblem : public Problem {
   workloads::Graph forward_;
   accelerators::Accelerator base_acc_;
   training::Chain chain_;
-  std::vector<int> forward_ops_;     // forward op ids in order
+  std::vector<int> forward_ops_;  // forward op ids in order
   // Forward ops placed by the genome: one allocation gene per op that more than one core
   // class can run; the others are pinned to their only class. Derived ops follow.
   std::vector<int> alloc_ops_;
-  std::vector<int> gene_of_alloc_op_;  // index into the allocation genes, -1 when pinned
-  std::vector<std::string> blocks_;  // forward blocks in order (tile genes)
-  std::vector<int> block_of_op_;     // forward op id -> index into blocks_
-  std::vector<std::vector<int>> core_classes_;     // identical cores (GPU SMs) form one class
+  std::vector<int> gene_of_alloc_op_;           // index into the allocation genes, -1 when pinned
+  std::vector<std::string> blocks_;             // forward blocks in order (tile genes)
+  std::vector<int> block_of_op_;                // forward op id -> index into blocks_
+  std::vector<std::vector<int>> core_classes_;  // identical cores (GPU SMs) form one class
   std::vector<std::vector<int>> classes_of_unit_;  // per alloc op: classes that can run it
   std::vector<GeneGroup> groups_;
   size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_ckpt_ = 0, n_hw_ = 0;

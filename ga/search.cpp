@@ -65,8 +65,10 @@ SearchSpec parse_search(const fusion::Experiment& e) {
                          "granularity", "knobs", "crossover_prob", "mutation_prob"});
   SearchSpec spec;
   std::string problem = s.get_string("problem", "codesign");
-  if (problem == "checkpoint-chain") spec.kind = SearchSpec::Kind::kCheckpointChain;
-  else if (problem != "codesign") s["problem"].fail("must be codesign or checkpoint-chain");
+  if (problem == "checkpoint-chain")
+    spec.kind = SearchSpec::Kind::kCheckpointChain;
+  else if (problem != "codesign")
+    s["problem"].fail("must be codesign or checkpoint-chain");
   if (spec.kind == SearchSpec::Kind::kCheckpointChain && !e.training)
     s["problem"].fail("checkpoint-chain needs a training experiment");
 
@@ -74,17 +76,25 @@ SearchSpec parse_search(const fusion::Experiment& e) {
   if (s.has("genes")) {
     core::YamlNode g = s["genes"];
     std::vector<std::string> genes = g.as_string_list();
-    if (genes.empty()) g.fail("must name at least one gene group (allocation, fusion, checkpoint, hardware)");
+    if (genes.empty())
+      g.fail("must name at least one gene group (allocation, fusion, checkpoint, hardware)");
     c.allocation = c.fusion = c.checkpoint = c.hardware = false;
     for (size_t i = 0; i < genes.size(); ++i) {
       const auto& name = genes[i];
-      if (name == "allocation") c.allocation = true;
-      else if (name == "fusion") c.fusion = true;
-      else if (name == "checkpoint") c.checkpoint = true;
-      else if (name == "hardware") c.hardware = true;
-      else (g.is_seq() ? g.at(i) : g).fail("unknown gene group (allocation, fusion, checkpoint, hardware)");
+      if (name == "allocation")
+        c.allocation = true;
+      else if (name == "fusion")
+        c.fusion = true;
+      else if (name == "checkpoint")
+        c.checkpoint = true;
+      else if (name == "hardware")
+        c.hardware = true;
+      else
+        (g.is_seq() ? g.at(i) : g)
+            .fail("unknown gene group (allocation, fusion, checkpoint, hardware)");
     }
-    if (spec.kind == SearchSpec::Kind::kCheckpointChain && genes != std::vector<std::string>{"checkpoint"})
+    if (spec.kind == SearchSpec::Kind::kCheckpointChain &&
+        genes != std::vector<std::string>{"checkpoint"})
       g.fail("checkpoint-chain searches the checkpoint genes only");
     if (c.checkpoint && !e.training) g.fail("checkpoint genes need mode: training");
   }
@@ -120,9 +130,12 @@ SearchSpec parse_search(const fusion::Experiment& e) {
     c.max_tile_exponent = static_cast<int>(s["max_tile_exponent"].as_int(0, 10));
   if (s.has("granularity")) {
     std::string g = s["granularity"].as_string();
-    if (g == "block") c.granularity = training::Granularity::kBlock;
-    else if (g == "activation") c.granularity = training::Granularity::kActivation;
-    else s["granularity"].fail("must be block or activation");
+    if (g == "block")
+      c.granularity = training::Granularity::kBlock;
+    else if (g == "activation")
+      c.granularity = training::Granularity::kActivation;
+    else
+      s["granularity"].fail("must be block or activation");
   }
   auto& n = spec.nsga;
   n.population = static_cast<size_t>(s.get_int("population", 64, 4));
@@ -147,7 +160,8 @@ SearchSpec parse_search(const fusion::Experiment& e) {
 }
 
 namespace {
-std::vector<FrontMember> members(const Result& r, const std::function<std::string(const Genome&)>& describe) {
+std::vector<FrontMember> members(const Result& r,
+                                 const std::function<std::string(const Genome&)>& describe) {
   std::vector<FrontMember> out;
   // The archive: everything non-dominated the run ever evaluated, not only the survivors.
   const auto& source = r.archive.empty() ? r.front : r.archive;
@@ -187,8 +201,7 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
       max_cost = std::max(max_cost, pts.back()[0]);
       max_mem = std::max(max_mem, pts.back()[1]);
     }
-    if (opt.reference_point.empty())
-      opt.reference_point = {max_cost * 1.1 + 1, max_mem * 1.1 + 1};
+    if (opt.reference_point.empty()) opt.reference_point = {max_cost * 1.1 + 1, max_mem * 1.1 + 1};
     out.result = optimize(problem, opt, problem.seeds(), progress);
     out.objective_names = problem.objective_names();
     out.front = members(out.result, [&](const Genome& g) { return problem.describe(g); });
@@ -249,9 +262,9 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
                           problem->accelerator_for(m.genome),
                           "Hardware variant of a monet-sim search front member: " + m.plan));
       }
-      core::write_file_atomic(dir + "/" + replay,
-                              problem->experiment_yaml(m.genome, e.name + "-front-" + idx.str(),
-                                                       acc_file));
+      core::write_file_atomic(
+          dir + "/" + replay,
+          problem->experiment_yaml(m.genome, e.name + "-front-" + idx.str(), acc_file));
     }
     json obj = json::object();
     for (size_t k = 0; k < outcome.objective_names.size(); ++k)
@@ -266,17 +279,18 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
     csv << ',' << num(m.evaluation.violation) << ',' << csv_field(m.plan) << ',' << replay << ','
         << genome_text(m.genome) << '\n';
   }
-  json pareto = {{"schema", "monet.pareto/1"},
-                 {"experiment", e.name},
-                 {"problem", spec.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain"},
-                 {"objectives", outcome.objective_names},
-                 {"reference_point", outcome.result.reference_point},
-                 {"hypervolume", outcome.hypervolume},
-                 {"generations", outcome.result.generations},
-                 {"evaluations", outcome.result.evaluations},
-                 {"seed", spec.nsga.seed},
-                 {"population", spec.nsga.population},
-                 {"members", members}};
+  json pareto = {
+      {"schema", "monet.pareto/1"},
+      {"experiment", e.name},
+      {"problem", spec.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain"},
+      {"objectives", outcome.objective_names},
+      {"reference_point", outcome.result.reference_point},
+      {"hypervolume", outcome.hypervolume},
+      {"generations", outcome.result.generations},
+      {"evaluations", outcome.result.evaluations},
+      {"seed", spec.nsga.seed},
+      {"population", spec.nsga.population},
+      {"members", members}};
   if (outcome.exact_hypervolume) {
     pareto["exact"] = {{"front_size", outcome.exact_front_size},
                        {"hypervolume", *outcome.exact_hypervolume},
@@ -287,16 +301,17 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
   std::ostringstream hist;
   hist << "generation,evaluations,hypervolume,front_size\n";
   for (const auto& h : outcome.result.history)
-    hist << h.generation << ',' << h.evaluations << ',' << num(h.hypervolume) << ','
-         << h.front_size << '\n';
+    hist << h.generation << ',' << h.evaluations << ',' << num(h.hypervolume) << ',' << h.front_size
+         << '\n';
   core::write_file_atomic(dir + "/history.csv", hist.str());
-  json info = {{"schema", "monet.search_run/1"},
-               {"seconds", outcome.result.seconds},
-               {"evaluations", outcome.result.evaluations},
-               {"evaluations_per_second",
-                outcome.result.seconds > 0 ? outcome.result.evaluations / outcome.result.seconds : 0},
-               {"stop_reason", outcome.result.stop_reason},
-               {"threads", spec.nsga.threads}};
+  json info = {
+      {"schema", "monet.search_run/1"},
+      {"seconds", outcome.result.seconds},
+      {"evaluations", outcome.result.evaluations},
+      {"evaluations_per_second",
+       outcome.result.seconds > 0 ? outcome.result.evaluations / outcome.result.seconds : 0},
+      {"stop_reason", outcome.result.stop_reason},
+      {"threads", spec.nsga.threads}};
   core::write_file_atomic(dir + "/search.json", info.dump(2) + "\n");
 }
 

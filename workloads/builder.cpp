@@ -15,26 +15,42 @@ int64_t product(const Shape& s, size_t from, size_t to) {
   for (size_t i = from; i < to; ++i) n *= s[i];
   return n;
 }
-int64_t elements_of(const Shape& s) { return product(s, 0, s.size()); }
+int64_t elements_of(const Shape& s) {
+  return product(s, 0, s.size());
+}
 }  // namespace
 
 double default_ops_per_element(OpKind kind) {
   switch (kind) {
-    case OpKind::kRelu: return 1;
-    case OpKind::kLeakyRelu: return 2;
-    case OpKind::kSigmoid: return 4;
-    case OpKind::kSilu: return 5;
-    case OpKind::kGelu: return 9;  // tanh approximation
-    case OpKind::kSoftmax: return 5;
-    case OpKind::kDropout: return 2;
+    case OpKind::kRelu:
+      return 1;
+    case OpKind::kLeakyRelu:
+      return 2;
+    case OpKind::kSigmoid:
+      return 4;
+    case OpKind::kSilu:
+      return 5;
+    case OpKind::kGelu:
+      return 9;  // tanh approximation
+    case OpKind::kSoftmax:
+      return 5;
+    case OpKind::kDropout:
+      return 2;
     case OpKind::kAdd:
-    case OpKind::kMul: return 1;
-    case OpKind::kBatchNorm: return 6;  // mean, variance, normalise, scale, shift
-    case OpKind::kLayerNorm: return 7;
-    case OpKind::kEmbedding: return 1;  // position add
-    case OpKind::kGlobalAvgPool: return 1;
-    case OpKind::kLoss: return 6;
-    default: return 0;
+    case OpKind::kMul:
+      return 1;
+    case OpKind::kBatchNorm:
+      return 6;  // mean, variance, normalise, scale, shift
+    case OpKind::kLayerNorm:
+      return 7;
+    case OpKind::kEmbedding:
+      return 1;  // position add
+    case OpKind::kGlobalAvgPool:
+      return 1;
+    case OpKind::kLoss:
+      return 6;
+    default:
+      return 0;
   }
 }
 
@@ -71,8 +87,8 @@ int Builder::element_op(const std::string& name, OpKind kind, std::vector<int> i
   return out;
 }
 
-int Builder::add_compute(const std::string& name, OpKind kind, const LoopNest& nest, int in,
-                         int w, Shape out_shape, std::vector<int> extra_inputs) {
+int Builder::add_compute(const std::string& name, OpKind kind, const LoopNest& nest, int in, int w,
+                         Shape out_shape, std::vector<int> extra_inputs) {
   int out = new_activation(name, std::move(out_shape));
   Op op;
   op.name = name;
@@ -94,7 +110,8 @@ int Builder::conv(const std::string& name, int x, int64_t out_channels, int kern
   if (s.size() != 4)
     throw core::Error("conv '" + name + "': input must be [B, C, H, W], got " + shape_str(s));
   if (kernel <= 0 || stride <= 0 || groups <= 0 || dilation <= 0 || out_channels <= 0)
-    throw core::Error("conv '" + name + "': kernel, stride, groups, dilation, channels must be > 0");
+    throw core::Error("conv '" + name +
+                      "': kernel, stride, groups, dilation, channels must be > 0");
   if (pad < 0) pad = (kernel / 2) * dilation;
   int64_t c = s[1];
   if (c % groups || out_channels % groups)
@@ -127,8 +144,7 @@ int Builder::conv(const std::string& name, int x, int64_t out_channels, int kern
   return add_compute(name, OpKind::kConv, n, x, w, {s[0], out_channels, oy, ox}, extra);
 }
 
-int Builder::linear(const std::string& name, int x, int64_t out_features, bool bias,
-                    int weight) {
+int Builder::linear(const std::string& name, int x, int64_t out_features, bool bias, int weight) {
   Shape s = shape(x);
   if (s.size() < 2)
     throw core::Error("linear '" + name + "': input must be [B, ..., features], got " +
@@ -137,9 +153,8 @@ int Builder::linear(const std::string& name, int x, int64_t out_features, bool b
   if (weight >= 0) {
     const Shape& ws = shape(weight);
     if (ws.size() != 2 || ws[0] != out_features || ws[1] != in)
-      throw core::Error("linear '" + name + "': shared weight " + shape_str(ws) +
-                        " is not [" + std::to_string(out_features) + ", " + std::to_string(in) +
-                        "]");
+      throw core::Error("linear '" + name + "': shared weight " + shape_str(ws) + " is not [" +
+                        std::to_string(out_features) + ", " + std::to_string(in) + "]");
   } else {
     weight = param(name + ".weight", {out_features, in});
   }
@@ -159,8 +174,8 @@ int Builder::matmul(const std::string& name, int a, int b, bool b_transposed) {
   const Shape& sa = shape(a);
   const Shape& sb = shape(b);
   if (sa.size() < 2 || sb.size() != sa.size())
-    throw core::Error("matmul '" + name + "': operands " + shape_str(sa) + " and " +
-                      shape_str(sb) + " must have the same rank >= 2");
+    throw core::Error("matmul '" + name + "': operands " + shape_str(sa) + " and " + shape_str(sb) +
+                      " must have the same rank >= 2");
   size_t r = sa.size();
   for (size_t i = 0; i + 2 < r; ++i)
     if (sa[i] != sb[i])
@@ -170,8 +185,8 @@ int Builder::matmul(const std::string& name, int a, int b, bool b_transposed) {
   int64_t red_b = b_transposed ? sb[r - 1] : sb[r - 2];
   int64_t nn = b_transposed ? sb[r - 2] : sb[r - 1];
   if (red != red_b)
-    throw core::Error("matmul '" + name + "': reduction sizes differ: " + shape_str(sa) +
-                      " · " + shape_str(sb) + (b_transposed ? "ᵀ" : ""));
+    throw core::Error("matmul '" + name + "': reduction sizes differ: " + shape_str(sa) + " · " +
+                      shape_str(sb) + (b_transposed ? "ᵀ" : ""));
   LoopNest n;
   n[Dim::kG] = product(sa, 0, r - 2);
   n[Dim::kOX] = m;
@@ -202,7 +217,9 @@ int Builder::unary(const std::string& name, int x, OpKind kind) {
   return element_op(name, kind, {x}, s, elements_of(s));
 }
 
-int Builder::softmax(const std::string& name, int x) { return unary(name, x, OpKind::kSoftmax); }
+int Builder::softmax(const std::string& name, int x) {
+  return unary(name, x, OpKind::kSoftmax);
+}
 
 int Builder::add(const std::string& name, int a, int b) {
   if (shape(a) != shape(b))
@@ -253,13 +270,12 @@ int Builder::global_avgpool(const std::string& name, int x) {
 
 int Builder::reshape(const std::string& name, int x, Shape out) {
   if (elements_of(out) != elements_of(shape(x)))
-    throw core::Error("reshape '" + name + "': " + shape_str(shape(x)) + " -> " +
-                      shape_str(out) + " changes the element count");
+    throw core::Error("reshape '" + name + "': " + shape_str(shape(x)) + " -> " + shape_str(out) +
+                      " changes the element count");
   return element_op(name, OpKind::kReshape, {x}, out, elements_of(out));
 }
 
-std::vector<int> Builder::split(const std::string& name, int x,
-                                const std::vector<Shape>& shapes) {
+std::vector<int> Builder::split(const std::string& name, int x, const std::vector<Shape>& shapes) {
   int64_t total = 0;
   for (auto& s : shapes) total += elements_of(s);
   if (total != elements_of(shape(x)))
@@ -285,8 +301,7 @@ int Builder::concat(const std::string& name, const std::vector<int>& xs, int axi
     throw core::Error("concat '" + name + "': axis out of range");
   for (size_t i = 1; i < xs.size(); ++i) {
     const Shape& s = shape(xs[i]);
-    if (s.size() != out.size())
-      throw core::Error("concat '" + name + "': ranks differ");
+    if (s.size() != out.size()) throw core::Error("concat '" + name + "': ranks differ");
     for (size_t d = 0; d < s.size(); ++d)
       if (static_cast<int>(d) != axis && s[d] != out[d])
         throw core::Error("concat '" + name + "': " + shape_str(s) + " does not match " +
@@ -301,8 +316,8 @@ int Builder::embedding(const std::string& name, int ids, int64_t vocab, int64_t 
   Shape s = shape(ids);  // a copy: param() may reallocate the tensor table
   if (s.size() != 2) throw core::Error("embedding '" + name + "': ids must be [B, T]");
   if (positions && s[1] > positions)
-    throw core::Error("embedding '" + name + "': sequence " + std::to_string(s[1]) +
-                      " exceeds " + std::to_string(positions) + " positions");
+    throw core::Error("embedding '" + name + "': sequence " + std::to_string(s[1]) + " exceeds " +
+                      std::to_string(positions) + " positions");
   std::vector<int> in = {ids, param(name + ".weight", {vocab, dim})};
   if (positions) in.push_back(param(name + ".position", {positions, dim}));
   Shape out = {s[0], s[1], dim};

@@ -33,8 +33,8 @@ class Builder {
   // with b_transposed, b is [g..., N, R] (as for Q·Kᵀ).
   int matmul(const std::string& name, int a, int b, bool b_transposed = false);
 
-  int batchnorm(const std::string& name, int x);  // γ, β per channel (dim 1)
-  int layernorm(const std::string& name, int x);  // γ, β over the last dim
+  int batchnorm(const std::string& name, int x);           // γ, β per channel (dim 1)
+  int layernorm(const std::string& name, int x);           // γ, β over the last dim
   int unary(const std::string& name, int x, OpKind kind);  // relu, gelu, silu, dropout, ...
   int softmax(const std::string& name, int x);             // over the last dim
   int add(const std::string& name, int a, int b);

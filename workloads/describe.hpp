@@ -14,8 +14,8 @@ struct OpRow {
   std::string kind;
   std::string pass;
   std::string block;
-  Shape output_shape;        // first output
-  int64_t parameters = 0;    // parameter elements first read by this op (tied weights once)
+  Shape output_shape;      // first output
+  int64_t parameters = 0;  // parameter elements first read by this op (tied weights once)
   int64_t macs = 0;
   double element_ops = 0;
   int64_t activation_bytes = 0;  // bytes of all outputs

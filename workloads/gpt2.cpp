@@ -19,8 +19,7 @@ Gpt2Options gpt2_preset(const std::string& preset) {
 }
 
 Graph gpt2(const Gpt2Options& o) {
-  if (o.batch <= 0 || o.seq <= 0 || o.layers <= 0 || o.heads <= 0 || o.d_model <= 0 ||
-      o.vocab <= 0)
+  if (o.batch <= 0 || o.seq <= 0 || o.layers <= 0 || o.heads <= 0 || o.d_model <= 0 || o.vocab <= 0)
     throw core::Error("gpt2: batch, seq, layers, heads, d_model and vocab must be > 0");
   if (o.d_model % o.heads)
     throw core::Error("gpt2: d_model " + std::to_string(o.d_model) + " is not divisible by " +

@@ -34,8 +34,8 @@ bool same_shape_kind(OpKind k) {
 int Graph::add_tensor(std::string name, Shape shape, int elem_bits, TensorKind kind) {
   if (tensor_by_name_.count(name)) throw core::Error("duplicate tensor name '" + name + "'");
   for (int64_t d : shape)
-    if (d <= 0) throw core::Error("tensor '" + name + "' has a non-positive dimension " +
-                                  shape_str(shape));
+    if (d <= 0)
+      throw core::Error("tensor '" + name + "' has a non-positive dimension " + shape_str(shape));
   if (elem_bits <= 0) throw core::Error("tensor '" + name + "' has element size <= 0 bits");
   Tensor t;
   t.id = static_cast<int>(tensors_.size());
@@ -146,8 +146,8 @@ void Graph::validate() const {
       }
       const Tensor& O = tensors_[to];
       if (O.elements() != n.operand_elements(Operand::kO, 1, 1))
-        bad(op, "O tensor '" + O.name + "' " + shape_str(O.shape) + " does not match nest " +
-                    n.str());
+        bad(op,
+            "O tensor '" + O.name + "' " + shape_str(O.shape) + " does not match nest " + n.str());
       if (tw >= 0 && tensors_[tw].elements() != n.operand_elements(Operand::kW, 1, 1))
         bad(op, "W tensor '" + tensors_[tw].name + "' " + shape_str(tensors_[tw].shape) +
                     " does not match nest " + n.str());
@@ -167,8 +167,8 @@ void Graph::validate() const {
                       std::to_string(ox) + ", nest says " + n.str());
       }
       if (I.elements() != n.operand_elements(Operand::kI, h, w))
-        bad(op, "I tensor '" + I.name + "' " + shape_str(I.shape) + " does not match nest " +
-                    n.str());
+        bad(op,
+            "I tensor '" + I.name + "' " + shape_str(I.shape) + " does not match nest " + n.str());
     } else {
       if (op.elements <= 0) bad(op, "element-streaming op with no elements");
       if (op.outputs.empty() || op.inputs.empty()) continue;

@@ -12,7 +12,7 @@
 namespace monet::workloads {
 
 struct GraphTotals {
-  int64_t parameters = 0;        // elements of parameter tensors
+  int64_t parameters = 0;  // elements of parameter tensors
   int64_t parameter_bytes = 0;
   int64_t macs = 0;              // loop-nest ops
   double element_ops = 0;        // element-streaming ops

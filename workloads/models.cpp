@@ -24,10 +24,9 @@ bool is_builtin_model(const std::string& name) {
 }
 
 Graph build_model(const std::string& name, const ModelParams& p) {
-  if (p.batch <= 0) throw core::Error("batch must be a positive integer, got " +
-                                      std::to_string(p.batch));
-  if (p.seq < 0) throw core::Error("seq must be a positive integer, got " +
-                                   std::to_string(p.seq));
+  if (p.batch <= 0)
+    throw core::Error("batch must be a positive integer, got " + std::to_string(p.batch));
+  if (p.seq < 0) throw core::Error("seq must be a positive integer, got " + std::to_string(p.seq));
   if (p.seq && name.rfind("gpt2", 0) != 0)
     throw core::Error("--seq applies to GPT-2 models only, not '" + name + "'");
   if (name == "resnet18") return resnet18({.batch = p.batch, .elem_bits = p.elem_bits});

@@ -113,12 +113,18 @@ std::optional<OpKind> op_kind_from_name(std::string_view name) {
 
 std::string_view pass_name(Pass p) {
   switch (p) {
-    case Pass::kForward: return "forward";
-    case Pass::kLoss: return "loss";
-    case Pass::kBackwardData: return "backward-data";
-    case Pass::kBackwardWeight: return "backward-weight";
-    case Pass::kOptimizer: return "optimizer";
-    case Pass::kRecompute: return "recompute";
+    case Pass::kForward:
+      return "forward";
+    case Pass::kLoss:
+      return "loss";
+    case Pass::kBackwardData:
+      return "backward-data";
+    case Pass::kBackwardWeight:
+      return "backward-weight";
+    case Pass::kOptimizer:
+      return "optimizer";
+    case Pass::kRecompute:
+      return "recompute";
   }
   return "?";
 }

@@ -122,7 +122,9 @@ struct Op {
 
   bool is_compute() const { return nest.has_value(); }
   int64_t macs() const { return nest ? nest->macs() : 0; }
-  double element_ops() const { return nest ? 0.0 : static_cast<double>(elements) * ops_per_element; }
+  double element_ops() const {
+    return nest ? 0.0 : static_cast<double>(elements) * ops_per_element;
+  }
 };
 
 }  // namespace monet::workloads

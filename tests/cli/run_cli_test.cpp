@@ -30,7 +30,8 @@ TEST_CASE("run writes the four documented files atomically") {
   CHECK(e["total"].get<double>() ==
         Approx(e["compute"].get<double>() + e["onchip_memory"].get<double>() +
                e["link"].get<double>() + e["dram"].get<double>()));
-  auto trace = nlohmann::json::parse(monet::core::read_file(dir.path() + "/out/schedule.trace.json"));
+  auto trace =
+      nlohmann::json::parse(monet::core::read_file(dir.path() + "/out/schedule.trace.json"));
   CHECK(trace["traceEvents"].size() > 100);
   // No temporary files are left behind.
   for (const auto& entry : std::filesystem::directory_iterator(dir.path() + "/out"))
@@ -79,12 +80,14 @@ TEST_CASE("search writes a front whose members replay") {
   auto pareto = nlohmann::json::parse(monet::core::read_file(dir.path() + "/s/pareto.json"));
   REQUIRE(pareto["members"].size() >= 1);
   const auto& m = pareto["members"][0];
-  auto replay = run_cli("run " + shell_quote(dir.path() + "/s/" + m["experiment"].get<std::string>()) +
-                        " -o " + shell_quote(dir.path() + "/replay"));
+  auto replay =
+      run_cli("run " + shell_quote(dir.path() + "/s/" + m["experiment"].get<std::string>()) +
+              " -o " + shell_quote(dir.path() + "/replay"));
   REQUIRE(replay.exit_code == 0);
   auto s = nlohmann::json::parse(monet::core::read_file(dir.path() + "/replay/summary.json"));
   CHECK(s["latency_s"].get<double>() == Approx(m["objectives"]["latency_s"].get<double>()));
-  CHECK(s["energy_pj"]["total"].get<double>() == Approx(m["objectives"]["energy_pj"].get<double>()));
+  CHECK(s["energy_pj"]["total"].get<double>() ==
+        Approx(m["objectives"]["energy_pj"].get<double>()));
   for (auto f : {"pareto.csv", "history.csv", "search.json"})
     CHECK(std::filesystem::exists(dir.path() + "/s/" + f));
 }

@@ -21,8 +21,7 @@ TEST_CASE("quantities convert to base units") {
 
 TEST_CASE("quantities without or with a wrong unit are rejected") {
   CHECK_THROWS_WITH(parse_quantity("256", Dimension::kBytes), Catch::Contains("has no unit"));
-  CHECK_THROWS_WITH(parse_quantity("68 GB", Dimension::kBandwidth),
-                    Catch::Contains("not one of"));
+  CHECK_THROWS_WITH(parse_quantity("68 GB", Dimension::kBandwidth), Catch::Contains("not one of"));
   CHECK_THROWS_AS(parse_quantity("abc KiB", Dimension::kBytes), monet::core::Error);
   CHECK_THROWS_AS(parse_quantity("", Dimension::kEnergy), monet::core::Error);
 }

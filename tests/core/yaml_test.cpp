@@ -17,8 +17,8 @@ TEST_CASE("YAML errors name file, line, field, value and rule") {
   }
   CHECK_THROWS_WITH(root["b"]["bw"].as_quantity(monet::core::Dimension::kBandwidth),
                     Catch::Contains("x.yaml:4") && Catch::Contains("b.bw"));
-  CHECK_THROWS_WITH(root.required("c"), Catch::Contains("field 'c'") &&
-                                            Catch::Contains("required field is missing"));
+  CHECK_THROWS_WITH(root.required("c"),
+                    Catch::Contains("field 'c'") && Catch::Contains("required field is missing"));
   CHECK_THROWS_WITH(root.reject_unknown_keys({"a"}),
                     Catch::Contains("x.yaml:2") && Catch::Contains("unknown field"));
 }

@@ -10,7 +10,8 @@ using namespace monet;
 TEST_CASE("every shipped experiment file runs") {
   namespace fs = std::filesystem;
   size_t n = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(MONET_SOURCE_DIR) / "configs/experiments")) {
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(MONET_SOURCE_DIR) / "configs/experiments")) {
     if (entry.path().extension() != ".yaml") continue;
     INFO(entry.path().string());
     auto e = fusion::load_experiment(entry.path().string());

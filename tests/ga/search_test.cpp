@@ -19,8 +19,8 @@ double ga_share_of_exact(const std::string& workload, const std::string& granula
   auto e = experiment("workload: " + workload +
                       "\ntraining: {optimizer: adam, activation_bits: 16}\n"
                       "accelerator: edge-hetero\n"
-                      "search: {problem: checkpoint-chain, granularity: " + granularity +
-                      ", population: 64, evaluations: 20000, seed: 7, threads: 2}\n");
+                      "search: {problem: checkpoint-chain, granularity: " +
+                      granularity + ", population: 64, evaluations: 20000, seed: 7, threads: 2}\n");
   auto spec = ga::parse_search(e);
   auto out = ga::run_search(e, spec, "", false);
   REQUIRE(out.exact_hypervolume);
