@@ -54,7 +54,7 @@ TEST_CASE("uniform_int covers the inclusive range evenly") {
   CHECK(rng.uniform_int(5, 5) == 5);
 }
 
-TEST_CASE("uniform_real lies in [0, 1) with mean 1/2") {
+TEST_CASE("uniform_real lies in the half-open unit interval with mean 1/2") {
   Rng rng(11);
   double sum = 0;
   const int n = 100000;

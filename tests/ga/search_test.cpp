@@ -55,7 +55,7 @@ search:
 )";
 }  // namespace
 
-TEST_CASE("same seed and threads give the same front; stop + resume equals one run") {
+TEST_CASE("same seed and threads give the same front, and stop + resume equals one run") {
   auto e = experiment(kCodesign);
   auto spec = ga::parse_search(e);
   auto a = ga::run_search(e, spec, "", false);

@@ -39,7 +39,7 @@ TEST_CASE("Shapes: equal ops hash and compare equal, different ones do not") {
   CHECK(hash_value(a) != hash_value(d));
 }
 
-TEST_CASE("Cached costs equal uncached ones; repeated shapes share an entry") {
+TEST_CASE("Cached costs equal uncached ones and repeated shapes share an entry") {
   auto acc = accelerators::load_accelerator("tpu-like");
   auto g = workloads::build_model("resnet18", {.elem_bits = 8});
   CostModel cm(acc);

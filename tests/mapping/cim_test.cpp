@@ -66,7 +66,7 @@ TEST_CASE("CIM: weights larger than the crossbars run in passes with partial sum
   CHECK(c.dram_write_bytes[2] == 640);
 }
 
-TEST_CASE("CIM dX is a transposed read; dW is rejected") {
+TEST_CASE("CIM dX is a transposed read and dW is rejected") {
   auto acc = cim_core(4);
   CostModel cm(acc);
   OpShape s = gemm(10, 32, 128, 8);

@@ -61,9 +61,8 @@ def test_constraint_violation_ranks_infeasible_last():
 
 
 def test_bad_gene_groups_raise():
-    with pytest.raises(monet.MonetError):
-        monet.ga.GeneGroup("g", [0, 0], [1], "uniform", "reset")  # lower/upper lengths differ
-        monet.ga.Nsga2([monet.ga.GeneGroup("g", [0, 0], [1], "uniform", "reset")],
-                       monet.ga.Nsga2Options())
+    group = monet.ga.GeneGroup("g", [0, 0], [1], "uniform", "reset")  # bounds of 2 and 1 genes
+    with pytest.raises(monet.MonetError, match="g"):
+        monet.ga.Nsga2([group], monet.ga.Nsga2Options())
     with pytest.raises(monet.MonetError, match="mutation"):
         monet.ga.GeneGroup.uniform("g", 3, 0, 1, "uniform", "teleport")
