@@ -2,6 +2,8 @@
 // and every error for a bad one.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -44,7 +46,7 @@ TEST_CASE("monet-sim validate summarises a good accelerator file") {
 }
 
 TEST_CASE("monet-sim validate prints every error and exits 2") {
-  auto path = std::filesystem::temp_directory_path() / "monet_validate_bad.yaml";
+  auto path = std::filesystem::temp_directory_path() / ("monet_validate_bad_" + std::to_string(::getpid()) + ".yaml");
   {
     std::ofstream f(path);
     f << "name: bad\n"
@@ -71,7 +73,7 @@ TEST_CASE("monet-sim validate prints every error and exits 2") {
 }
 
 TEST_CASE("monet-sim validate names what it does not recognise") {
-  auto path = std::filesystem::temp_directory_path() / "monet_validate_other.yaml";
+  auto path = std::filesystem::temp_directory_path() / ("monet_validate_other_" + std::to_string(::getpid()) + ".yaml");
   { std::ofstream(path) << "layers: []\n"; }
   Run r = run(path.string());
   std::filesystem::remove(path);
