@@ -120,7 +120,7 @@ char phase_class(Pass p) {
 }  // namespace
 
 FusionPlan plan_from_groups(const Graph& g, const std::vector<int>& group_of_op,
-                            const std::vector<int>& tiles_of_group) {
+                            const std::vector<int>& tiles_of_group, bool mirror_backward) {
   FusionPlan plan;
   plan.stack_of_op.assign(g.ops().size(), -1);
   plan.core_of_op.assign(g.ops().size(), 0);
@@ -131,7 +131,8 @@ FusionPlan plan_from_groups(const Graph& g, const std::vector<int>& group_of_op,
     int f = origin[op.id];
     int group = f >= 0 ? group_of_op.at(f) : -1;
     char phase = phase_class(op.pass);
-    if (group != prev_group || phase != prev_phase || plan.stacks.empty()) {
+    const bool alone = !mirror_backward && (phase == 'B' || phase == 'R');
+    if (group != prev_group || phase != prev_phase || plan.stacks.empty() || alone) {
       Stack s;
       const char* suffix = phase == 'F'   ? " fwd"
                            : phase == 'R' ? " rec"
@@ -140,7 +141,7 @@ FusionPlan plan_from_groups(const Graph& g, const std::vector<int>& group_of_op,
       s.name = (group >= 0 ? (g.op(f).block.empty() ? g.op(f).name : g.op(f).block)
                            : std::string(workloads::pass_name(op.pass))) +
                suffix;
-      s.tiles = group >= 0 && group < static_cast<int>(tiles_of_group.size())
+      s.tiles = group >= 0 && group < static_cast<int>(tiles_of_group.size()) && !alone
                     ? std::max(1, tiles_of_group[group])
                     : 1;
       plan.stacks.push_back(std::move(s));
@@ -266,7 +267,7 @@ FusionPlan make_plan(const Graph& g, const mapping::CostModel& costs, const Plan
                         " tile counts for " + std::to_string(n_groups) + " stacks");
     tiles = spec.stack_tiles;
   }
-  FusionPlan plan = plan_from_groups(g, groups, tiles);
+  FusionPlan plan = plan_from_groups(g, groups, tiles, spec.mirror_backward);
   Allocation a = allocate(g, costs, spec.allocation, spec.allocation_default);
   plan.core_of_op = std::move(a.core);
   plan.core_choices = std::move(a.choices);

@@ -57,6 +57,7 @@ struct PlanSpec {
   int tiles = 1;                           // tiles for every stack
   std::vector<std::string> starts;         // kExplicit: first forward op of each stack
   std::vector<int> stack_tiles;            // kExplicit: tiles per stack (empty: `tiles` for all)
+  bool mirror_backward = true;  // false: backward/recompute ops layer by layer
   std::vector<AllocationRule> allocation;  // first matching rule wins
   AllocationDefault allocation_default = AllocationDefault::kFastest;
 };
@@ -70,8 +71,10 @@ std::vector<int> forward_origin(const workloads::Graph& g);
 
 // Builds stacks from a per-forward-op group id (contiguous ids in forward order) and a tile
 // count per group; derived ops are mirrored into "<group> bwd" / "<group> rec" stacks.
+// With mirror_backward false, backward and recompute ops run layer by layer (one op per
+// stack, one tile) whatever the forward stacks are.
 FusionPlan plan_from_groups(const workloads::Graph& g, const std::vector<int>& group_of_op,
-                            const std::vector<int>& tiles_of_group);
+                            const std::vector<int>& tiles_of_group, bool mirror_backward = true);
 
 // Forward-op groups for a rule (index = op id; -1 for non-forward ops). kExplicit starts a
 // group at each op named in `starts` (and at the first forward op).

@@ -153,6 +153,11 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     add(GeneGroup::uniform("tile_exponent", blocks_.size(), 0, config_.max_tile_exponent,
                            GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kStep),
         offset_tiles_, n_tiles_);
+    // 1: backward stacks mirror the forward ones; 0: backward runs layer by layer.
+    if (experiment_.training)
+      add(GeneGroup::uniform("backward_fusion", 1, 0, 1, GeneGroup::Crossover::kUniform,
+                             GeneGroup::Mutation::kBitFlip),
+          offset_mirror_, n_mirror_);
   }
   if (config_.checkpoint)
     add(GeneGroup::uniform(
@@ -278,6 +283,7 @@ fusion::PlanSpec CodesignProblem::plan_spec(const Genome& genome) const {
       spec.stack_tiles.push_back(1 << exps[static_cast<size_t>(block_of_op_[op])]);
     }
     spec.tiles = *std::max_element(spec.stack_tiles.begin(), spec.stack_tiles.end());
+    if (n_mirror_) spec.mirror_backward = genome[offset_mirror_] == 1;
   }
   if (n_alloc_) {
     auto genes = slice(genome, offset_alloc_, n_alloc_);
@@ -350,6 +356,7 @@ std::vector<Genome> CodesignProblem::seeds() const {
     int e = std::min(log2_floor(std::max(1, tiles)), config_.max_tile_exponent);
     for (size_t b = 0; b < n_tiles_; ++b)
       g[offset_tiles_ + b] = rule == fusion::StackRule::kLayerByLayer ? 0 : e;
+    if (n_mirror_) g[offset_mirror_] = experiment_.plan.mirror_backward ? 1 : 0;
   };
   auto set_ckpt = [&](Genome& g, const training::ChainPlan& p) {
     if (!n_ckpt_) return;
@@ -374,6 +381,10 @@ std::vector<Genome> CodesignProblem::seeds() const {
     Genome fused = own;
     set_fusion(fused, fusion::StackRule::kBlocks, 1 << e);
     out.push_back(fused);
+    if (n_mirror_) {
+      fused[offset_mirror_] = 1 - fused[offset_mirror_];
+      out.push_back(fused);
+    }
   }
   if (n_ckpt_) {
     Genome sq = own;
@@ -381,9 +392,11 @@ std::vector<Genome> CodesignProblem::seeds() const {
     set_ckpt(sq, training::sqrt_plan(chain_, config_.granularity));
     out.push_back(sq);
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  // Most important first (a small population keeps only the first ones); no duplicates.
+  std::vector<Genome> unique;
+  for (auto& g : out)
+    if (std::find(unique.begin(), unique.end(), g) == unique.end()) unique.push_back(std::move(g));
+  return unique;
 }
 
 std::string CodesignProblem::describe(const Genome& genome) const {
@@ -475,9 +488,18 @@ std::string CodesignProblem::experiment_yaml(const Genome& genome, const std::st
     for (size_t i = 0; i < spec.stack_tiles.size(); ++i)
       o << (i ? ", " : "") << spec.stack_tiles[i];
     o << "]\n";
+    if (!spec.mirror_backward) o << "  backward: layer-by-layer\n";
   } else {
     o << "fusion: {stacks: " << experiment_.plan_name << ", ops_per_stack: " << spec.ops_per_stack
-      << ", tiles: " << spec.tiles << "}\n";
+      << ", tiles: " << spec.tiles
+      << (spec.mirror_backward ? "" : ", backward: layer-by-layer") << "}\n";
+  }
+  if (experiment_.cost.objective != mapping::Objective::kLatency ||
+      experiment_.cost.written_fraction >= 0) {
+    o << "cost: {objective: " << mapping::objective_name(experiment_.cost.objective);
+    if (experiment_.cost.written_fraction >= 0)
+      o << ", cim_written_fraction: " << experiment_.cost.written_fraction;
+    o << "}\n";
   }
   if (!spec.allocation.empty()) {
     o << "allocation:\n";

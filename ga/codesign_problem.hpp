@@ -90,8 +90,9 @@ class CodesignProblem : public Problem {
   std::vector<std::vector<int>> core_classes_;  // identical cores (GPU SMs) form one class
   std::vector<std::vector<int>> classes_of_unit_;  // per alloc op: classes that can run it
   std::vector<GeneGroup> groups_;
-  size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_ckpt_ = 0, n_hw_ = 0;
-  size_t offset_alloc_ = 0, offset_cuts_ = 0, offset_tiles_ = 0, offset_ckpt_ = 0, offset_hw_ = 0;
+  size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_mirror_ = 0, n_ckpt_ = 0, n_hw_ = 0;
+  size_t offset_alloc_ = 0, offset_cuts_ = 0, offset_tiles_ = 0, offset_mirror_ = 0,
+         offset_ckpt_ = 0, offset_hw_ = 0;
 
   mutable std::mutex mutex_;
   mutable std::map<std::vector<int>, std::shared_ptr<const HwVariant>> hw_;

@@ -192,6 +192,8 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     auto forward = fusion::build_forward(e.workload);
     auto chain = training::extract_chain(forward, e.training_options);
     ChainCheckpointProblem problem(chain, spec.codesign.granularity);
+    auto seeds = problem.seeds();
+    if (seeds.size() > opt.population) seeds.resize(opt.population);
     // The exact front fixes the reference point, so GA and DP are measured alike.
     auto exact = training::checkpoint_front(chain, spec.codesign.granularity);
     std::vector<std::vector<double>> pts;
@@ -202,14 +204,16 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
       max_mem = std::max(max_mem, pts.back()[1]);
     }
     if (opt.reference_point.empty()) opt.reference_point = {max_cost * 1.1 + 1, max_mem * 1.1 + 1};
-    out.result = optimize(problem, opt, problem.seeds(), progress);
+    out.result = optimize(problem, opt, seeds, progress);
     out.objective_names = problem.objective_names();
     out.front = members(out.result, [&](const Genome& g) { return problem.describe(g); });
     out.exact_hypervolume = hypervolume(pts, opt.reference_point);
     out.exact_front_size = exact.points.size();
   } else {
     CodesignProblem problem(e, spec.codesign);
-    out.result = optimize(problem, opt, problem.seeds(), progress);
+    auto seeds = problem.seeds();
+    if (seeds.size() > opt.population) seeds.resize(opt.population);
+    out.result = optimize(problem, opt, seeds, progress);
     out.objective_names = problem.objective_names();
     out.front = members(out.result, [&](const Genome& g) { return problem.describe(g); });
   }
