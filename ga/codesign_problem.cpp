@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "accelerators/checked.hpp"
 #include "accelerators/loader.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -198,8 +199,8 @@ std::vector<int> CodesignProblem::slice(const Genome& g, size_t offset, size_t n
 }
 
 accelerators::Accelerator CodesignProblem::accelerator_for(const Genome& genome) const {
+  if (!n_hw_) return base_acc_;
   accelerators::Accelerator acc = base_acc_;
-  if (!n_hw_) return acc;
   std::vector<int> idx = slice(genome, offset_hw_, n_hw_);
   for (size_t k = 0; k < config_.knobs.size(); ++k) {
     const auto& knob = config_.knobs[k];
@@ -218,7 +219,9 @@ accelerators::Accelerator CodesignProblem::accelerator_for(const Genome& genome)
       }
     }
   }
-  return acc;
+  // Per-PE buffer counts follow the array size; the checker re-derives them (and rejects,
+  // with the field named, a memory made smaller than one word).
+  return accelerators::checked_accelerator(acc);
 }
 
 std::shared_ptr<const CodesignProblem::HwVariant> CodesignProblem::hardware(
@@ -411,6 +414,7 @@ std::string CodesignProblem::describe(const Genome& genome) const {
       o << (i ? "," : "") << spec.stack_tiles[i] << "x" << (j - i);
       i = j;
     }
+    if (n_mirror_ && genome[offset_mirror_] == 0) o << " (backward layer by layer)";
   } else {
     o << "stacks " << experiment_.plan_name << " tiles " << experiment_.plan.tiles;
   }

@@ -10,6 +10,8 @@
 #include <string>
 
 #ifdef MONET_CLI
+#include "../cli/run_cli.hpp"
+
 namespace {
 
 struct Run {
@@ -17,19 +19,10 @@ struct Run {
   std::string out;
 };
 
+// Through the shared CLI runner (unique capture per call, safe under parallel CTest).
 Run run(const std::string& args) {
-  auto dir = std::filesystem::temp_directory_path();
-  auto out = dir / ("monet_validate_" + std::to_string(std::rand()) + ".txt");
-  std::string cmd = std::string(MONET_CLI) + " validate " + args + " > " + out.string() + " 2>&1";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(out);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.out = ss.str();
-  std::filesystem::remove(out);
-  return r;
+  auto r = monet::test::run_cli("validate " + args);
+  return {r.exit_code, r.output};
 }
 
 }  // namespace

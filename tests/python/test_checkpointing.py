@@ -99,7 +99,7 @@ def test_codesign_search_members_replay():
     e = monet.load_experiment(monet.accelerators.config_dir() +
                               "/experiments/resnet18-train-edge-hetero.yaml")
     seen = []
-    front = monet.search(e, genes=["fusion"], objectives=["latency", "energy"], population=8,
+    front = monet.search(e, genes=["fusion"], objectives=["latency", "energy"], population=16,
                          generations=2, seed=3, progress=lambda p: seen.append(p["generation"]))
     assert seen == [0, 1, 2]
     assert front.objective_names == ["latency_s", "energy_pj"]

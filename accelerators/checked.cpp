@@ -1,0 +1,161 @@
+#include "accelerators/checked.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace monet::accelerators {
+
+namespace {
+
+class Checker {
+ public:
+  explicit Checker(const Accelerator& a) : where_{"<accelerator '" + a.name + "' edited in code>", 0} {}
+
+  void positive(const std::string& field, double v) {
+    if (!(v > 0) || !std::isfinite(v)) add(field, v, "must be positive");
+  }
+  void non_negative(const std::string& field, double v) {
+    if (!(v >= 0) || !std::isfinite(v)) add(field, v, "must not be negative");
+  }
+  void at_least_one(const std::string& field, int64_t v) {
+    if (v < 1) add(field, static_cast<double>(v), "must be at least 1");
+  }
+  void add(const std::string& field, double v, const std::string& rule) {
+    std::ostringstream s;
+    s << v;
+    issues_.add(where_, field, s.str(), rule);
+  }
+  void add(const std::string& field, const std::string& v, const std::string& rule) {
+    issues_.add(where_, field, v, rule);
+  }
+  void throw_if_any() const { issues_.throw_if_any(); }
+
+ private:
+  core::Location where_;
+  core::IssueList issues_;
+};
+
+// Same rule as the YAML loader (accelerators/parse_core.cpp, cim_array).
+std::vector<ArrayDim> cim_array(const CimSpec& c) {
+  int64_t weight_cols = c.cols / std::max<int64_t>(1, c.weight_bits / c.cell_bits);
+  return {{"D1", c.rows, {"C", "FY", "FX"}},
+          {"D2", std::max<int64_t>(1, weight_cols), {"K"}},
+          {"D3", c.crossbars, {"K", "C", "OX"}}};
+}
+
+void check_cim(Checker& ck, const std::string& at, const CimSpec& c) {
+  ck.at_least_one(at + ".rows", c.rows);
+  ck.at_least_one(at + ".cols", c.cols);
+  ck.at_least_one(at + ".crossbars", c.crossbars);
+  ck.at_least_one(at + ".weight_bits", c.weight_bits);
+  ck.at_least_one(at + ".cell_bits", c.cell_bits);
+  ck.at_least_one(at + ".input_bits", c.input_bits);
+  ck.at_least_one(at + ".dac_bits", c.dac_bits);
+  ck.at_least_one(at + ".cols_per_adc", c.cols_per_adc);
+  if (c.cell_bits >= 1 && c.weight_bits % c.cell_bits != 0)
+    ck.add(at + ".cell_bits", c.cell_bits, "weight_bits must be a multiple of cell_bits");
+  else if (c.cell_bits >= 1 && c.cols % std::max(1, c.weight_bits / c.cell_bits) != 0)
+    ck.add(at + ".cols", static_cast<double>(c.cols),
+           "must be a multiple of the cells per weight (weight_bits / cell_bits)");
+  if (c.dac_bits >= 1 && c.input_bits % c.dac_bits != 0)
+    ck.add(at + ".dac_bits", c.dac_bits, "input_bits must be a multiple of dac_bits");
+  if (c.cols_per_adc >= 1 && c.cols % c.cols_per_adc != 0)
+    ck.add(at + ".cols_per_adc", c.cols_per_adc, "cols must be a multiple of cols_per_adc");
+  if (!(c.written_fraction > 0 && c.written_fraction <= 1))
+    ck.add(at + ".written_fraction", c.written_fraction, "must be in (0, 1]");
+}
+
+void check_level_values(Checker& ck, const std::string& at, const MemoryLevel& m) {
+  ck.positive(at + ".size_bytes", m.size_bytes);
+  ck.at_least_one(at + ".read_ports", m.read_ports);
+  ck.at_least_one(at + ".write_ports", m.write_ports);
+  ck.non_negative(at + ".read_energy_pj_per_bit", m.read_energy_pj_per_bit);
+  ck.non_negative(at + ".write_energy_pj_per_bit", m.write_energy_pj_per_bit);
+  if (!m.holds[0] && !m.holds[1] && !m.holds[2])
+    ck.add(at + ".holds", "[]", "a memory must hold at least one of I, W, O");
+}
+
+void derive_private_level(Checker& ck, const std::string& at, const Core& core, MemoryLevel& m) {
+  check_level_values(ck, at, m);
+  ck.non_negative(at + ".read_bits_per_cycle", m.read_bits_per_cycle);
+  ck.non_negative(at + ".write_bits_per_cycle", m.write_bits_per_cycle);
+  m.read_bytes_per_s = m.read_bits_per_cycle * core.clock_hz / 8;
+  m.write_bytes_per_s = m.write_bits_per_cycle * core.clock_hz / 8;
+  m.instances = 1;
+  for (const auto& d : core.array) {
+    bool served =
+        std::find(m.served_dims.begin(), m.served_dims.end(), d.name) != m.served_dims.end();
+    if (m.per_pe || (!m.served_dims.empty() && !served)) m.instances *= d.size;
+  }
+  for (const auto& s : m.served_dims)
+    if (std::none_of(core.array.begin(), core.array.end(), [&](auto& d) { return d.name == s; }))
+      ck.add(at + ".served_dims", s, "not an array dimension of this core");
+}
+}  // namespace
+
+Accelerator checked_accelerator(const Accelerator& in) {
+  Accelerator a = in;
+  Checker ck(a);
+  if (a.cores.empty()) ck.add("cores", "[]", "an accelerator needs at least one core");
+  for (size_t s = 0; s < a.shared_memories.size(); ++s) {
+    const std::string at = "shared_memories[" + std::to_string(s) + "]";
+    check_level_values(ck, at, a.shared_memories[s]);
+    ck.non_negative(at + ".read_bytes_per_s", a.shared_memories[s].read_bytes_per_s);
+    ck.non_negative(at + ".write_bytes_per_s", a.shared_memories[s].write_bytes_per_s);
+  }
+  for (size_t c = 0; c < a.cores.size(); ++c) {
+    Core& core = a.cores[c];
+    const std::string at = "cores[" + std::to_string(c) + "]";
+    ck.positive(at + ".clock_hz", core.clock_hz);
+    ck.at_least_one(at + ".precision_bits", core.precision_bits);
+    ck.non_negative(at + ".mac_energy_pj", core.mac_energy_pj);
+    ck.non_negative(at + ".vector_ops_per_cycle", core.vector_ops_per_cycle);
+    ck.non_negative(at + ".vector_op_energy_pj", core.vector_op_energy_pj);
+    if (core.kind == CoreKind::kCim) {
+      check_cim(ck, at + ".cim", core.cim);
+      core.array = cim_array(core.cim);
+    }
+    if ((core.kind == CoreKind::kArray || core.kind == CoreKind::kGpuSm) && core.array.empty())
+      ck.add(at + ".array", "[]", "array and gpu-sm cores need at least one array dimension");
+    for (size_t d = 0; d < core.array.size(); ++d)
+      ck.at_least_one(at + ".array[" + std::to_string(d) + "].size", core.array[d].size);
+    if (core.memories.empty()) ck.add(at + ".memories", "[]", "a core needs at least one memory");
+    for (size_t l = 0; l < core.memories.size(); ++l) {
+      MemoryLevel& m = core.memories[l];
+      const std::string lat = at + ".memories[" + std::to_string(l) + "]";
+      if (m.shared_index < 0) {
+        derive_private_level(ck, lat, core, m);
+        continue;
+      }
+      if (m.shared_index >= static_cast<int>(a.shared_memories.size())) {
+        ck.add(lat + ".shared_index", m.shared_index, "no such shared memory");
+        continue;
+      }
+      // Same conversion as the loader (accelerators/parse_memory.cpp).
+      const int index = m.shared_index, line = m.line;
+      m = a.shared_memories[index];
+      m.shared_index = index;
+      m.line = line;
+      if (core.clock_hz > 0) {
+        m.read_bits_per_cycle = m.read_bytes_per_s * 8 / core.clock_hz;
+        m.write_bits_per_cycle = m.write_bytes_per_s * 8 / core.clock_hz;
+      }
+    }
+  }
+  for (size_t l = 0; l < a.links.size(); ++l) {
+    const std::string at = "links[" + std::to_string(l) + "]";
+    ck.non_negative(at + ".bandwidth_bytes_per_s", a.links[l].bandwidth_bytes_per_s);
+    ck.non_negative(at + ".energy_pj_per_bit", a.links[l].energy_pj_per_bit);
+  }
+  ck.positive("dram.capacity_bytes", a.dram.capacity_bytes);
+  ck.non_negative("dram.bandwidth_bytes_per_s", a.dram.bandwidth_bytes_per_s);
+  ck.non_negative("dram.read_energy_pj_per_bit", a.dram.read_energy_pj_per_bit);
+  ck.non_negative("dram.write_energy_pj_per_bit", a.dram.write_energy_pj_per_bit);
+  ck.throw_if_any();
+  return a;
+}
+
+}  // namespace monet::accelerators

@@ -1,0 +1,327 @@
+// Experiments, fusion plans and simulations: load/parse an experiment, build a plan, run the
+// scheduler and expose the result (summary dict, tables, trace, the CLI's output files).
+#include "core/error.hpp"
+#include "fusion/experiment.hpp"
+#include "fusion/report.hpp"
+#include "accelerators/checked.hpp"
+#include "python/bindings.hpp"
+#include "python/run.hpp"
+
+namespace monet::python {
+
+namespace {
+using fusion::AllocationRule;
+using fusion::Experiment;
+using fusion::PlanSpec;
+using fusion::StackRule;
+
+const char* rule_name(StackRule r) {
+  switch (r) {
+    case StackRule::kLayerByLayer:
+      return "layer-by-layer";
+    case StackRule::kBlocks:
+      return "blocks";
+    case StackRule::kFixed:
+      return "fixed";
+    case StackRule::kExplicit:
+      return "explicit";
+  }
+  return "?";
+}
+
+StackRule rule_from(const std::string& s) {
+  for (StackRule r :
+       {StackRule::kLayerByLayer, StackRule::kBlocks, StackRule::kFixed, StackRule::kExplicit})
+    if (s == rule_name(r)) return r;
+  throw core::Error("stacks '" + s + "' is not one of layer-by-layer, blocks, fixed, explicit");
+}
+
+mapping::Objective objective_from(const std::string& s) {
+  auto o = mapping::objective_from_name(s);
+  if (!o) throw core::Error("cost objective '" + s + "' is not one of latency, energy, edp, dram");
+  return *o;
+}
+
+mapping::CostOptions cost_options(const std::string& objective, std::optional<double> fraction) {
+  mapping::CostOptions c;
+  c.objective = objective_from(objective);
+  if (fraction) {
+    if (!(*fraction > 0 && *fraction <= 1))
+      throw core::Error("cim_written_fraction " + std::to_string(*fraction) + " must be in (0, 1]");
+    c.written_fraction = *fraction;
+  }
+  return c;
+}
+
+// The plan rules an experiment file enforces while parsing, for plans built in Python.
+void check_plan(const PlanSpec& p, const workloads::Graph& forward_or_step) {
+  if (p.tiles < 1) throw core::Error("tiles " + std::to_string(p.tiles) + " must be at least 1");
+  if (p.rule == StackRule::kLayerByLayer && p.tiles != 1)
+    throw core::Error("tiles " + std::to_string(p.tiles) +
+                      ": layer-by-layer runs every op as one tile; use stacks blocks or fixed "
+                      "to tile");
+  if (p.rule == StackRule::kExplicit && p.starts.empty())
+    throw core::Error("stacks explicit needs `starts`, the first forward op of each stack");
+  int64_t max_rows = 1;
+  for (const auto& op : forward_or_step.ops())
+    max_rows = std::max(max_rows, fusion::split_rows(forward_or_step, op));
+  if (p.tiles > max_rows)
+    throw core::Error("tiles " + std::to_string(p.tiles) +
+                      " is larger than the longest split axis of the workload (" +
+                      std::to_string(max_rows) + " rows/tokens)");
+}
+
+Run run_experiment(const Experiment& e, const accelerators::Accelerator* acc, bool records) {
+  fusion::Prepared p = fusion::prepare(e);
+  std::shared_ptr<const fusion::Simulation> sim;
+  if (acc)
+    sim = std::make_shared<fusion::Simulation>(workloads::Graph(p.sim->graph()),
+                                               accelerators::checked_accelerator(*acc), e.cost);
+  else
+    sim = std::move(p.sim);
+  Run r = run_plan(std::move(sim), e.plan, records);
+  r.experiment = e.name;
+  r.mode = e.training ? "training" : "inference";
+  r.plan_name = e.plan_name;
+  r.training_memory = p.training_memory;
+  return r;
+}
+
+bool is_training_graph(const workloads::Graph& g) {
+  for (const auto& op : g.ops())
+    if (op.pass != workloads::Pass::kForward) return true;
+  return false;
+}
+
+Run run_on(std::shared_ptr<const fusion::Simulation> sim, const PlanSpec& spec,
+           const std::string& name, const training::TrainingStep* step, bool records) {
+  check_plan(spec, sim->graph());
+  Run r = run_plan(sim, spec, records);
+  r.experiment = name.empty() ? r.sim->graph().name() : name;
+  r.mode = is_training_graph(r.sim->graph()) ? "training" : "inference";
+  r.plan_name = rule_name(spec.rule);
+  if (step) r.training_memory = step->memory;
+  return r;
+}
+}  // namespace
+
+void bind_fusion(py::module_& m) {
+  py::class_<AllocationRule>(m, "AllocationRule",
+                             "Ops matching every filter may run on `cores` (fastest one wins).")
+      .def(py::init([](std::string ops, std::string kind, std::string pass,
+                       std::vector<std::string> cores) {
+             AllocationRule r;
+             r.name_pattern = std::move(ops);
+             r.kind = std::move(kind);
+             r.pass = std::move(pass);
+             r.cores = std::move(cores);
+             return r;
+           }),
+           py::arg("ops") = "", py::arg("kind") = "", py::arg("pass_") = "",
+           py::arg("cores") = std::vector<std::string>{})
+      .def_readwrite("ops", &AllocationRule::name_pattern, "Glob on op names ('*', '?').")
+      .def_readwrite("kind", &AllocationRule::kind)
+      .def_readwrite("pass_", &AllocationRule::pass, "forward, backward, optimizer, ...")
+      .def_readwrite("cores", &AllocationRule::cores)
+      .def("__repr__", [](const AllocationRule& r) {
+        std::string cores;
+        for (const auto& c : r.cores) cores += (cores.empty() ? "" : ",") + c;
+        return "<AllocationRule ops='" + r.name_pattern + "' kind='" + r.kind + "' pass='" +
+               r.pass + "' cores=[" + cores + "]>";
+      });
+
+  py::class_<PlanSpec>(m, "PlanSpec", "How a fusion plan is built: stacks, tiles, allocation.")
+      .def(py::init<>())
+      .def_property(
+          "stacks", [](const PlanSpec& p) { return std::string(rule_name(p.rule)); },
+          [](PlanSpec& p, const std::string& s) { p.rule = rule_from(s); },
+          "layer-by-layer | blocks | fixed | explicit")
+      .def_readwrite("tiles", &PlanSpec::tiles)
+      .def_readwrite("ops_per_stack", &PlanSpec::ops_per_stack)
+      .def_readwrite("starts", &PlanSpec::starts, "explicit: first forward op of each stack")
+      .def_readwrite("stack_tiles", &PlanSpec::stack_tiles, "explicit: tiles per stack")
+      .def_readwrite("allocation", &PlanSpec::allocation)
+      .def_property(
+          "allocation_default",
+          [](const PlanSpec& p) {
+            return p.allocation_default == fusion::AllocationDefault::kFollow ? "follow"
+                                                                              : "fastest";
+          },
+          [](PlanSpec& p, const std::string& s) {
+            if (s == "follow")
+              p.allocation_default = fusion::AllocationDefault::kFollow;
+            else if (s == "fastest")
+              p.allocation_default = fusion::AllocationDefault::kFastest;
+            else
+              throw core::Error("allocation_default '" + s + "' is not fastest or follow");
+          })
+      .def("copy", [](const PlanSpec& p) { return PlanSpec(p); });
+
+  py::class_<fusion::WorkloadSpec>(m, "WorkloadSpec")
+      .def_readwrite("model", &fusion::WorkloadSpec::model, "Built-in model name, or empty.")
+      .def_readwrite("file", &fusion::WorkloadSpec::file, "Workload YAML, or empty.")
+      .def_readwrite("onnx", &fusion::WorkloadSpec::onnx, "ONNX model, or empty.")
+      .def_property(
+          "batch", [](const fusion::WorkloadSpec& w) { return w.params.batch; },
+          [](fusion::WorkloadSpec& w, int64_t b) {
+            w.params.batch = b;
+            w.params.batch_set = true;
+          })
+      .def_property(
+          "seq", [](const fusion::WorkloadSpec& w) { return w.params.seq; },
+          [](fusion::WorkloadSpec& w, int64_t s) { w.params.seq = s; }, "GPT-2 only; 0 = default")
+      .def_property(
+          "elem_bits", [](const fusion::WorkloadSpec& w) { return w.params.elem_bits; },
+          [](fusion::WorkloadSpec& w, int b) { w.params.elem_bits = b; });
+
+  py::class_<Experiment>(m, "Experiment",
+                         "An experiment file (configs/experiments/README.md); fields editable.")
+      .def_readwrite("name", &Experiment::name)
+      .def_readonly("file", &Experiment::file)
+      .def_readwrite("workload", &Experiment::workload)
+      .def_property(
+          "mode", [](const Experiment& e) { return e.training ? "training" : "inference"; },
+          [](Experiment& e, const std::string& s) {
+            if (s != "training" && s != "inference")
+              throw core::Error("mode '" + s + "' is not training or inference");
+            e.training = s == "training";
+          })
+      .def_readwrite("training_options", &Experiment::training_options)
+      .def_readwrite("accelerator", &Experiment::accelerator, "Preset name or file path.")
+      .def_property(
+          "stacks", [](const Experiment& e) { return e.plan_name; },
+          [](Experiment& e, const std::string& s) {
+            e.plan.rule = rule_from(s);
+            e.plan_name = s;
+          })
+      .def_property(
+          "tiles", [](const Experiment& e) { return e.plan.tiles; },
+          [](Experiment& e, int t) {
+            e.plan.tiles = t;
+            e.plan.stack_tiles.clear();
+          })
+      .def_readwrite("plan", &Experiment::plan)
+      .def_property(
+          "objective",
+          [](const Experiment& e) { return mapping::objective_name(e.cost.objective); },
+          [](Experiment& e, const std::string& s) { e.cost.objective = objective_from(s); })
+      .def_property(
+          "cim_written_fraction",
+          [](const Experiment& e) -> std::optional<double> {
+            if (e.cost.written_fraction < 0) return std::nullopt;
+            return e.cost.written_fraction;
+          },
+          [](Experiment& e, std::optional<double> f) {
+            e.cost = cost_options(mapping::objective_name(e.cost.objective), f);
+          })
+      .def_readwrite("output_dir", &Experiment::output_dir)
+      .def("copy", [](const Experiment& e) { return Experiment(e); })
+      .def("__repr__", [](const Experiment& e) {
+        return "<Experiment " + e.name + ": " +
+               (e.workload.model.empty() ? e.workload.file + e.workload.onnx : e.workload.model) +
+               " on " + e.accelerator + ">";
+      });
+
+  py::class_<fusion::Stack>(m, "Stack")
+      .def_readonly("name", &fusion::Stack::name)
+      .def_readonly("ops", &fusion::Stack::ops)
+      .def_readonly("tiles", &fusion::Stack::tiles);
+  py::class_<fusion::FusionPlan>(m, "FusionPlan")
+      .def_readonly("stacks", &fusion::FusionPlan::stacks)
+      .def_readonly("stack_of_op", &fusion::FusionPlan::stack_of_op)
+      .def_readonly("core_of_op", &fusion::FusionPlan::core_of_op);
+
+  py::class_<Run>(m, "Run", "One simulated step (wrapped by monet.Result).")
+      .def("summary", [](const Run& r) { return to_python(run_summary(r)); })
+      .def("summary_text",
+           [](const Run& r) {
+             return fusion::summary_text(r.schedule.summary, r.sim->accelerator());
+           })
+      .def("trace",
+           [](const Run& r) {
+             return to_python(fusion::trace_json(r.schedule, r.sim->graph(), r.sim->accelerator()));
+           })
+      .def("memory_csv", [](const Run& r) { return fusion::memory_csv(r.schedule.summary); })
+      .def("ops_csv",
+           [](const Run& r) {
+             return fusion::ops_csv(r.schedule, r.sim->graph(), r.cns, r.sim->accelerator());
+           })
+      .def("write", &write_run, py::arg("dir"))
+      .def("cn_table", &cn_table)
+      .def("op_table", &op_table)
+      .def("transfer_table", &transfer_table)
+      .def("memory_timelines", &memory_timelines)
+      .def_readonly("plan", &Run::plan)
+      .def_readonly("records", &Run::records)
+      .def_property_readonly(
+          "graph", [](const Run& r) -> const workloads::Graph& { return r.sim->graph(); },
+          py::return_value_policy::reference_internal)
+      .def_property_readonly(
+          "accelerator",
+          [](const Run& r) -> const accelerators::Accelerator& { return r.sim->accelerator(); },
+          py::return_value_policy::reference_internal)
+      .def_property_readonly("core_names", [](const Run& r) {
+        std::vector<std::string> out;
+        for (const auto& c : r.sim->accelerator().cores) out.push_back(c.name);
+        return out;
+      });
+
+  py::class_<fusion::Simulation, std::shared_ptr<fusion::Simulation>>(
+      m, "Simulation", "A graph bound to an accelerator and its cost cache; evaluates plans.")
+      .def(py::init([](const workloads::Graph& g, const accelerators::Accelerator& acc,
+                       const std::string& objective, std::optional<double> fraction) {
+             return std::make_shared<fusion::Simulation>(g, accelerators::checked_accelerator(acc),
+                                                         cost_options(objective, fraction));
+           }),
+           py::arg("graph"), py::arg("accelerator"), py::arg("objective") = "latency",
+           py::arg("cim_written_fraction") = py::none())
+      .def_property_readonly("graph", &fusion::Simulation::graph,
+                             py::return_value_policy::reference_internal)
+      .def_property_readonly("accelerator", &fusion::Simulation::accelerator,
+                             py::return_value_policy::reference_internal)
+      .def("plan", &fusion::Simulation::plan, py::arg("spec"))
+      .def(
+          "run",
+          [](std::shared_ptr<fusion::Simulation> sim, const PlanSpec& spec, const std::string& name,
+             const training::TrainingStep* step, bool records) {
+            py::gil_scoped_release release;
+            return run_on(std::move(sim), spec, name, step, records);
+          },
+          py::arg("spec"), py::arg("name") = "", py::arg("step") = nullptr,
+          py::arg("records") = true,
+          "Plans and schedules `spec`; `step` (the TrainingStep this graph came from) adds "
+          "training_memory to the summary.");
+
+  m.def("load_experiment", &fusion::load_experiment, py::arg("path"),
+        "An experiment file, validated (errors name file, line, field, value and rule).");
+  m.def("parse_experiment_yaml", &fusion::parse_experiment_yaml, py::arg("text"), py::arg("name"),
+        "An experiment from YAML text; `name` stands in for the file in messages and relative "
+        "paths resolve against its folder.");
+  m.def(
+      "build_forward", [](const Experiment& e) { return fusion::build_forward(e.workload); },
+      py::arg("experiment"), "The experiment's forward graph.");
+  m.def(
+      "run_experiment",
+      [](const Experiment& e, const accelerators::Accelerator* acc, bool records) {
+        py::gil_scoped_release release;
+        return run_experiment(e, acc, records);
+      },
+      py::arg("experiment"), py::arg("accelerator") = nullptr, py::arg("records") = true,
+      "Simulates an experiment like `monet-sim run`; `accelerator` replaces its accelerator.");
+  m.def(
+      "run_graph",
+      [](const workloads::Graph& g, const accelerators::Accelerator& acc, const PlanSpec& spec,
+         const std::string& name, const std::string& objective, std::optional<double> fraction,
+         const training::TrainingStep* step, bool records) {
+        py::gil_scoped_release release;
+        auto sim = std::make_shared<const fusion::Simulation>(g, accelerators::checked_accelerator(acc),
+                                                              cost_options(objective, fraction));
+        return run_on(std::move(sim), spec, name, step, records);
+      },
+      py::arg("graph"), py::arg("accelerator"), py::arg("spec"), py::arg("name") = "",
+      py::arg("objective") = "latency", py::arg("cim_written_fraction") = py::none(),
+      py::arg("step") = nullptr, py::arg("records") = true,
+      "Simulates a graph (forward or training step) on an accelerator with a plan.");
+}
+
+}  // namespace monet::python

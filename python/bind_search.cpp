@@ -1,0 +1,275 @@
+// `monet-sim search` from Python: the search section of an experiment (or one built in code),
+// running it with an optional progress callback, the front and the CLI's output files.
+#include <memory>
+
+#include "accelerators/accelerator_writer.hpp"
+#include "core/error.hpp"
+#include "ga/search.hpp"
+#include "python/bindings.hpp"
+
+namespace monet::python {
+
+namespace {
+using namespace monet::ga;
+
+// The names the `search.objectives` list accepts, in Objective order.
+const std::vector<std::pair<Objective, std::string>>& objective_inputs() {
+  static const std::vector<std::pair<Objective, std::string>> names = {
+      {Objective::kLatency, "latency"},
+      {Objective::kEnergy, "energy"},
+      {Objective::kOnchipMemory, "onchip_memory"},
+      {Objective::kDramMemory, "dram_memory"},
+      {Objective::kFootprint, "footprint"}};
+  return names;
+}
+
+std::string objective_input(Objective o) {
+  for (const auto& [k, n] : objective_inputs())
+    if (k == o) return n;
+  return "?";
+}
+
+const char* knob_kind_name(HardwareKnob::Kind k) {
+  switch (k) {
+    case HardwareKnob::Kind::kArraySize:
+      return "array";
+    case HardwareKnob::Kind::kMemorySize:
+      return "memory";
+    case HardwareKnob::Kind::kDramBandwidth:
+      return "dram_bandwidth";
+  }
+  return "?";
+}
+
+std::vector<std::string> gene_names(const CodesignConfig& c) {
+  std::vector<std::string> out;
+  if (c.allocation) out.emplace_back("allocation");
+  if (c.fusion) out.emplace_back("fusion");
+  if (c.checkpoint) out.emplace_back("checkpoint");
+  if (c.hardware) out.emplace_back("hardware");
+  return out;
+}
+
+void set_genes(CodesignConfig& c, const std::vector<std::string>& genes) {
+  if (genes.empty())
+    throw core::Error("genes: name at least one of allocation, fusion, checkpoint, hardware");
+  c.allocation = c.fusion = c.checkpoint = c.hardware = false;
+  for (const auto& g : genes) {
+    if (g == "allocation")
+      c.allocation = true;
+    else if (g == "fusion")
+      c.fusion = true;
+    else if (g == "checkpoint")
+      c.checkpoint = true;
+    else if (g == "hardware")
+      c.hardware = true;
+    else
+      throw core::Error("gene group '" + g +
+                        "' is not one of allocation, fusion, checkpoint, hardware");
+  }
+}
+
+// A finished search with what is needed to replay its members.
+struct SearchRun {
+  fusion::Experiment experiment;
+  SearchSpec spec;
+  SearchOutcome outcome;
+  std::shared_ptr<const CodesignProblem> problem;  // codesign only, built on first replay
+
+  const CodesignProblem& codesign() {
+    if (spec.kind != SearchSpec::Kind::kCodesign)
+      throw core::Error("checkpoint-chain members are chain plans, not experiments");
+    if (!problem) problem = std::make_shared<const CodesignProblem>(experiment, spec.codesign);
+    return *problem;
+  }
+  const FrontMember& member(size_t i) const {
+    if (i >= outcome.front.size())
+      throw core::Error("front member " + std::to_string(i) + " does not exist (front size " +
+                        std::to_string(outcome.front.size()) + ")");
+    return outcome.front[i];
+  }
+};
+
+SearchRun run(const fusion::Experiment& e, const SearchSpec& spec, const std::string& checkpoint,
+              bool resume, const py::object& progress) {
+  SearchRun r{e, spec, {}, nullptr};
+  ProgressCallback cb;
+  std::unique_ptr<py::error_already_set> failure;
+  if (!progress.is_none()) {
+    cb = [&](const Progress& p) {
+      py::gil_scoped_acquire gil;
+      try {
+        py::dict d;
+        d["generation"] = p.generation;
+        d["max_generations"] = p.max_generations;
+        d["evaluations"] = p.evaluations;
+        d["max_evaluations"] = p.max_evaluations;
+        d["elapsed_seconds"] = p.elapsed_seconds;
+        d["max_seconds"] = p.max_seconds;
+        d["evaluations_per_second"] = p.evaluations_per_second;
+        d["front_size"] = p.front_size;
+        d["hypervolume"] = p.hypervolume;
+        d["eta_seconds"] = p.eta_seconds;
+        d["text"] = format_progress(p);
+        py::object keep = progress(d);
+        return keep.is_none() || keep.cast<bool>();
+      } catch (py::error_already_set& err) {
+        failure = std::make_unique<py::error_already_set>(std::move(err));
+        return false;
+      }
+    };
+  }
+  {
+    py::gil_scoped_release release;
+    r.outcome = run_search(e, spec, checkpoint, resume, cb);
+  }
+  if (failure) throw std::move(*failure);
+  return r;
+}
+}  // namespace
+
+void bind_search(py::module_& m) {
+  py::class_<HardwareKnob>(m, "HardwareKnob",
+                           "A hardware gene: array PEs per dim of a core, a memory's size in "
+                           "bytes, or the DRAM bandwidth in bytes/s.")
+      .def(py::init([](const std::string& kind, std::string core, std::string memory,
+                       std::vector<double> values) {
+             HardwareKnob k;
+             if (kind == "array")
+               k.kind = HardwareKnob::Kind::kArraySize;
+             else if (kind == "memory")
+               k.kind = HardwareKnob::Kind::kMemorySize;
+             else if (kind == "dram_bandwidth")
+               k.kind = HardwareKnob::Kind::kDramBandwidth;
+             else
+               throw core::Error("knob kind '" + kind + "' is not array, memory or dram_bandwidth");
+             k.core = std::move(core);
+             k.memory = std::move(memory);
+             k.values = std::move(values);
+             return k;
+           }),
+           py::arg("kind"), py::arg("core") = "", py::arg("memory") = "",
+           py::arg("values") = std::vector<double>{})
+      .def_property_readonly("kind", [](const HardwareKnob& k) { return knob_kind_name(k.kind); })
+      .def_readwrite("core", &HardwareKnob::core)
+      .def_readwrite("memory", &HardwareKnob::memory)
+      .def_readwrite("values", &HardwareKnob::values)
+      .def_property_readonly("label", &HardwareKnob::label);
+
+  py::class_<SearchSpec>(m, "SearchSpec", "What `monet-sim search` searches, and its budget.")
+      .def(py::init<>())
+      .def_property(
+          "problem",
+          [](const SearchSpec& s) {
+            return s.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain";
+          },
+          [](SearchSpec& s, const std::string& p) {
+            if (p == "codesign")
+              s.kind = SearchSpec::Kind::kCodesign;
+            else if (p == "checkpoint-chain")
+              s.kind = SearchSpec::Kind::kCheckpointChain;
+            else
+              throw core::Error("problem '" + p + "' is not codesign or checkpoint-chain");
+          })
+      .def_property(
+          "genes", [](const SearchSpec& s) { return gene_names(s.codesign); },
+          [](SearchSpec& s, const std::vector<std::string>& g) { set_genes(s.codesign, g); },
+          "Subset of allocation, fusion, checkpoint, hardware.")
+      .def_property(
+          "objectives",
+          [](const SearchSpec& s) {
+            std::vector<std::string> out;
+            for (auto o : s.codesign.objectives) out.push_back(objective_input(o));
+            return out;
+          },
+          [](SearchSpec& s, const std::vector<std::string>& names) {
+            s.codesign.objectives.clear();
+            for (const auto& n : names) s.codesign.objectives.push_back(parse_objective(n));
+          },
+          "Subset of latency, energy, onchip_memory, dram_memory, footprint.")
+      .def_property(
+          "knobs", [](const SearchSpec& s) { return s.codesign.knobs; },
+          [](SearchSpec& s, std::vector<HardwareKnob> k) { s.codesign.knobs = std::move(k); })
+      .def_property(
+          "max_tile_exponent", [](const SearchSpec& s) { return s.codesign.max_tile_exponent; },
+          [](SearchSpec& s, int v) { s.codesign.max_tile_exponent = v; })
+      .def_property(
+          "granularity",
+          [](const SearchSpec& s) {
+            return std::string(training::granularity_name(s.codesign.granularity));
+          },
+          [](SearchSpec& s, const std::string& g) {
+            s.codesign.granularity = training::parse_granularity(g);
+          })
+      .def_readwrite("nsga", &SearchSpec::nsga, "Population, seed, threads and limits.")
+      .def("copy", [](const SearchSpec& s) { return SearchSpec(s); });
+
+  py::class_<SearchRun>(m, "SearchRun", "A finished search (wrapped by monet.Front).")
+      .def_property_readonly("objective_names",
+                             [](const SearchRun& r) { return r.outcome.objective_names; })
+      .def_property_readonly("members",
+                             [](const SearchRun& r) {
+                               py::list out;
+                               for (const auto& f : r.outcome.front) {
+                                 py::dict d;
+                                 d["genome"] = f.genome;
+                                 d["objectives"] = f.evaluation.objectives;
+                                 d["violation"] = f.evaluation.violation;
+                                 d["feasible"] = f.evaluation.feasible();
+                                 d["plan"] = f.plan;
+                                 out.append(d);
+                               }
+                               return out;
+                             })
+      .def_property_readonly("hypervolume",
+                             [](const SearchRun& r) { return r.outcome.hypervolume; })
+      .def_property_readonly("exact_hypervolume",
+                             [](const SearchRun& r) { return r.outcome.exact_hypervolume; })
+      .def_property_readonly("exact_front_size",
+                             [](const SearchRun& r) { return r.outcome.exact_front_size; })
+      .def_property_readonly("result", [](const SearchRun& r) { return r.outcome.result; })
+      .def_property_readonly(
+          "problem",
+          [](const SearchRun& r) {
+            return r.spec.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain";
+          })
+      .def_readonly("spec", &SearchRun::spec)
+      .def_readonly("experiment", &SearchRun::experiment)
+      .def(
+          "write",
+          [](const SearchRun& r, const std::string& dir) {
+            write_search_outputs(r.experiment, r.spec, r.outcome, dir);
+          },
+          py::arg("dir"),
+          "pareto.json, pareto.csv, history.csv, front/NNN.yaml, search.json like the CLI.")
+      .def(
+          "member_experiment_yaml",
+          [](SearchRun& r, size_t i, const std::string& name, const std::string& acc_file) {
+            return r.codesign().experiment_yaml(r.member(i).genome, name, acc_file);
+          },
+          py::arg("index"), py::arg("name"), py::arg("accelerator_file") = "",
+          "Codesign: a replayable experiment document for front member `index`.")
+      .def(
+          "member_accelerator",
+          [](SearchRun& r, size_t i) { return r.codesign().accelerator_for(r.member(i).genome); },
+          py::arg("index"), "Codesign: the accelerator with the member's hardware knobs.");
+
+  m.def("parse_search", &parse_search, py::arg("experiment"),
+        "The experiment's `search:` section, validated.");
+  m.def(
+      "has_search", [](const fusion::Experiment& e) { return e.root["search"].defined(); },
+      py::arg("experiment"));
+  m.def("run_search", &run, py::arg("experiment"), py::arg("spec"), py::arg("checkpoint") = "",
+        py::arg("resume") = false, py::arg("progress") = py::none(),
+        "Runs a search; progress(dict) is called after every generation and may return False "
+        "to stop.");
+  m.def(
+      "accelerator_yaml",
+      [](const accelerators::Accelerator& a, const std::string& header) {
+        return accelerators::write_accelerator_yaml(a, header);
+      },
+      py::arg("accelerator"), py::arg("header") = "",
+      "The accelerator as a YAML document of configs/accelerators/README.md.");
+}
+
+}  // namespace monet::python

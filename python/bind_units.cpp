@@ -1,0 +1,37 @@
+// Quantities with units ("68 GB/s", "256 KiB") and the report formatters.
+#include "core/error.hpp"
+#include "core/units.hpp"
+#include "python/bindings.hpp"
+
+namespace monet::python {
+
+namespace {
+core::Dimension dimension_from(const std::string& s) {
+  if (s == "bytes") return core::Dimension::kBytes;
+  if (s == "bandwidth") return core::Dimension::kBandwidth;
+  if (s == "energy") return core::Dimension::kEnergy;
+  if (s == "frequency") return core::Dimension::kFrequency;
+  if (s == "time") return core::Dimension::kTime;
+  if (s == "bits") return core::Dimension::kBits;
+  throw core::Error("dimension '" + s +
+                    "' is not one of bytes, bandwidth, energy, frequency, time, bits");
+}
+}  // namespace
+
+void bind_units(py::module_& m) {
+  m.def(
+      "parse_quantity",
+      [](const std::string& text, const std::string& dim) {
+        return core::parse_quantity(text, dimension_from(dim));
+      },
+      py::arg("text"), py::arg("dimension"),
+      "\"256 KiB\" → bytes, \"68 GB/s\" → bytes/s, \"0.5 pJ\" → pJ, \"625 MHz\" → Hz, \"2 ns\" → "
+      "s, "
+      "\"8 bit\" → bits. dimension: bytes | bandwidth | energy | frequency | time | bits.");
+  m.def("format_bytes", &core::format_bytes, py::arg("bytes"));
+  m.def("format_energy_pj", &core::format_energy_pj, py::arg("pj"));
+  m.def("format_seconds", &core::format_seconds, py::arg("seconds"));
+  m.def("format_count", &core::format_count, py::arg("n"));
+}
+
+}  // namespace monet::python

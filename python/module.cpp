@@ -1,0 +1,71 @@
+// Entry point of `monet._monet`. The package `monet` (python/monet/) wraps this module; users
+// import `monet`, not `_monet`.
+#include "python/bindings.hpp"
+
+#include <string>
+
+#include "core/error.hpp"
+
+namespace monet::python {
+
+py::object to_python(const nlohmann::json& j) {
+  return py::module_::import("json").attr("loads")(j.dump());
+}
+
+nlohmann::json from_python(const py::handle& obj) {
+  std::string text = py::str(py::module_::import("json").attr("dumps")(obj));
+  return nlohmann::json::parse(text);
+}
+
+// core::Error → monet.MonetError; core::ConfigError → monet.ConfigError (a MonetError) with
+// `issues`: one dict per broken rule (file, line, field, value, rule). str(e) is the
+// library's message.
+void bind_errors(py::module_& m) {
+  static py::exception<core::Error> error(m, "MonetError");
+  static py::exception<core::ConfigError> config_error(m, "ConfigError", error.ptr());
+  error.doc() = "Bad input or impossible request; str(e) is the library's message.";
+  config_error.doc() =
+      "A configuration error. str(e) names file, line, field, value and rule of every issue; "
+      "e.issues lists them as dicts.";
+  // Translators run newest first, so ConfigError is matched before its base class.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const core::ConfigError& e) {
+      py::list issues;
+      for (const auto& i : e.issues()) {
+        py::dict d;
+        d["file"] = i.where.file;
+        d["line"] = i.where.line;
+        d["field"] = i.field;
+        d["value"] = i.value;
+        d["rule"] = i.rule;
+        issues.append(d);
+      }
+      py::object type = py::reinterpret_borrow<py::object>(config_error);
+      py::object exc = type(e.what());
+      exc.attr("issues") = issues;
+      PyErr_SetObject(config_error.ptr(), exc.ptr());
+    } catch (const core::Error& e) {
+      error(e.what());  // sets the Python error
+    }
+  });
+}
+
+}  // namespace monet::python
+
+PYBIND11_MODULE(_monet, m) {
+  using namespace monet::python;
+  m.doc() =
+      "monet-sim bindings: workloads, training expansion, accelerators, fusion "
+      "simulation, checkpointing and the NSGA-II engine. Use the `monet` package.";
+  bind_errors(m);
+  bind_units(m);
+  bind_workloads(m);
+  bind_training(m);
+  bind_chain(m);
+  bind_accelerators(m);
+  bind_fusion(m);
+  bind_ga(m);
+  bind_search(m);
+}

@@ -1,0 +1,223 @@
+#include "python/run.hpp"
+
+#include <pybind11/numpy.h>
+
+#include "core/file_io.hpp"
+#include "fusion/report.hpp"
+
+namespace monet::python {
+
+Run run_plan(std::shared_ptr<const fusion::Simulation> sim, const fusion::PlanSpec& spec,
+             bool records) {
+  Run r;
+  r.sim = std::move(sim);
+  r.plan = r.sim->plan(spec);
+  r.cns = r.sim->cns(r.plan);
+  fusion::ScheduleOptions options;
+  options.keep_records = records;
+  r.schedule = fusion::schedule(r.sim->graph(), r.plan, r.cns, r.sim->accelerator(), options);
+  r.tiles = spec.tiles;
+  r.records = records;
+  return r;
+}
+
+// Mirrors cli/run_command.cpp, which adds these fields to summary_json; the Python tests
+// compare both documents for the same experiment.
+nlohmann::json run_summary(const Run& r) {
+  const auto& g = r.sim->graph();
+  nlohmann::json s = fusion::summary_json(r.schedule.summary, r.sim->accelerator());
+  const auto totals = g.totals();
+  s["experiment"] = r.experiment;
+  s["workload"] = g.name();
+  s["mode"] = r.mode;
+  s["plan"] = {{"stacks", r.plan_name}, {"stack_count", r.plan.stacks.size()}, {"tiles", r.tiles}};
+  s["counts"]["ops"] = g.ops().size();
+  s["counts"]["macs"] = totals.macs;
+  if (r.training_memory) {
+    const auto& m = *r.training_memory;
+    s["training_memory"] = {{"parameter_bytes", m.parameter_bytes},
+                            {"gradient_bytes", m.gradient_bytes},
+                            {"optimizer_state_bytes", m.optimizer_state_bytes},
+                            {"saved_activation_bytes", m.saved_activation_bytes},
+                            {"sequential_peak_bytes", m.sequential_peak_bytes}};
+  }
+  return s;
+}
+
+void write_run(const Run& r, const std::string& dir) {
+  const auto& g = r.sim->graph();
+  const auto& acc = r.sim->accelerator();
+  core::write_file_atomic(dir + "/summary.json", run_summary(r).dump(2) + "\n");
+  core::write_file_atomic(dir + "/schedule.trace.json",
+                          fusion::trace_json(r.schedule, g, acc).dump() + "\n");
+  core::write_file_atomic(dir + "/memory.csv", fusion::memory_csv(r.schedule.summary));
+  core::write_file_atomic(dir + "/ops.csv", fusion::ops_csv(r.schedule, g, r.cns, acc));
+}
+
+namespace {
+template <class T>
+py::array_t<T> array(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+std::string core_name(const accelerators::Accelerator& acc, int core) {
+  return core < 0 ? std::string("dram") : acc.cores.at(core).name;
+}
+}  // namespace
+
+py::dict cn_table(const Run& r) {
+  const auto& g = r.sim->graph();
+  const auto& acc = r.sim->accelerator();
+  const size_t n = r.schedule.cns.size();
+  std::vector<int64_t> cn(n), op(n), tile(n), tiles(n), stack(n), core(n);
+  std::vector<double> start(n), end(n), energy(n), compute(n), macs(n), refetch(n);
+  std::vector<std::string> op_name(n), kind(n), pass(n), core_names(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& rec = r.schedule.cns[i];
+    const auto& c = r.cns.cns.at(rec.cn);
+    const auto& o = g.op(rec.op);
+    cn[i] = rec.cn;
+    op[i] = rec.op;
+    tile[i] = rec.tile;
+    tiles[i] = c.tiles;
+    stack[i] = c.stack;
+    core[i] = rec.core;
+    start[i] = rec.start_s;
+    end[i] = rec.end_s;
+    energy[i] = c.energy_pj;
+    compute[i] = c.compute_energy_pj;
+    macs[i] = c.macs;
+    refetch[i] = c.refetch_dram_bytes;
+    op_name[i] = o.name;
+    kind[i] = workloads::op_kind_name(o.kind);
+    pass[i] = workloads::pass_name(o.pass);
+    core_names[i] = core_name(acc, rec.core);
+  }
+  py::dict d;
+  d["cn"] = array(cn);
+  d["op"] = array(op);
+  d["op_name"] = op_name;
+  d["kind"] = kind;
+  d["pass"] = pass;
+  d["tile"] = array(tile);
+  d["tiles"] = array(tiles);
+  d["stack"] = array(stack);
+  d["core"] = core_names;
+  d["core_index"] = array(core);
+  d["start_s"] = array(start);
+  d["end_s"] = array(end);
+  d["onchip_energy_pj"] = array(energy);
+  d["compute_energy_pj"] = array(compute);
+  d["macs"] = array(macs);
+  d["refetch_dram_bytes"] = array(refetch);
+  return d;
+}
+
+// One row per op that ran, in graph order (the rows of ops.csv, at full precision).
+py::dict op_table(const Run& r) {
+  const auto& g = r.sim->graph();
+  const auto& acc = r.sim->accelerator();
+  struct Row {
+    double start = 1e300, end = 0, energy = 0, macs = 0;
+    int tiles = 0, core = -1, stack = -1;
+  };
+  std::vector<Row> rows(g.ops().size());
+  for (const auto& rec : r.schedule.cns) {
+    auto& row = rows[rec.op];
+    const auto& c = r.cns.cns.at(rec.cn);
+    row.start = std::min(row.start, rec.start_s);
+    row.end = std::max(row.end, rec.end_s);
+    row.energy += c.energy_pj;
+    row.macs += c.macs;
+    row.tiles = c.tiles;
+    row.core = rec.core;
+    row.stack = c.stack;
+  }
+  std::vector<int64_t> op, stack, tiles;
+  std::vector<double> start, end, macs, energy;
+  std::vector<std::string> name, kind, pass, block, core;
+  for (const auto& o : g.ops()) {
+    const Row& row = rows[o.id];
+    if (row.core < 0) continue;
+    op.push_back(o.id);
+    name.push_back(o.name);
+    kind.emplace_back(workloads::op_kind_name(o.kind));
+    pass.emplace_back(workloads::pass_name(o.pass));
+    block.push_back(o.block);
+    stack.push_back(row.stack);
+    core.push_back(core_name(acc, row.core));
+    tiles.push_back(row.tiles);
+    start.push_back(row.start);
+    end.push_back(row.end);
+    macs.push_back(row.macs);
+    energy.push_back(row.energy);
+  }
+  py::dict d;
+  d["op"] = array(op);
+  d["name"] = name;
+  d["kind"] = kind;
+  d["pass"] = pass;
+  d["block"] = block;
+  d["stack"] = array(stack);
+  d["core"] = core;
+  d["tiles"] = array(tiles);
+  d["start_s"] = array(start);
+  d["end_s"] = array(end);
+  d["macs"] = array(macs);
+  d["onchip_energy_pj"] = array(energy);
+  return d;
+}
+
+py::dict transfer_table(const Run& r) {
+  const auto& g = r.sim->graph();
+  const auto& acc = r.sim->accelerator();
+  static const char* kinds[] = {"dram-read", "dram-write", "link", "refetch"};
+  const size_t n = r.schedule.transfers.size();
+  std::vector<std::string> kind(n), resource(n), tensor(n), from(n), to(n);
+  std::vector<double> bytes(n), start(n), end(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& t = r.schedule.transfers[i];
+    kind[i] = kinds[static_cast<int>(t.kind)];
+    resource[i] = t.kind == fusion::TransferKind::kLink ? "link " + acc.links.at(t.resource).name
+                                                        : std::string("dram");
+    tensor[i] = t.tensor >= 0 ? g.tensor(t.tensor).name : std::string();
+    from[i] = core_name(acc, t.from_core);
+    to[i] = core_name(acc, t.to_core);
+    bytes[i] = t.bytes;
+    start[i] = t.start_s;
+    end[i] = t.end_s;
+  }
+  py::dict d;
+  d["kind"] = kind;
+  d["resource"] = resource;
+  d["tensor"] = tensor;
+  d["from"] = from;
+  d["to"] = to;
+  d["bytes"] = array(bytes);
+  d["start_s"] = array(start);
+  d["end_s"] = array(end);
+  return d;
+}
+
+py::list memory_timelines(const Run& r) {
+  py::list out;
+  for (const auto& m : r.schedule.summary.memories) {
+    std::vector<double> t, used;
+    t.reserve(m.samples.size());
+    used.reserve(m.samples.size());
+    for (const auto& s : m.samples) {
+      t.push_back(s.time_s);
+      used.push_back(s.used_bytes);
+    }
+    py::dict d;
+    d["name"] = m.name;
+    d["capacity_bytes"] = m.capacity_bytes;
+    d["peak_bytes"] = m.peak_bytes;
+    d["time_s"] = array(t);
+    d["used_bytes"] = array(used);
+    out.append(d);
+  }
+  return out;
+}
+
+}  // namespace monet::python
