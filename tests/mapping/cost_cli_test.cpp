@@ -9,25 +9,18 @@
 #include <string>
 
 #ifdef MONET_CLI
+#include "../cli/run_cli.hpp"
+
 namespace {
 struct Run {
   int code = -1;
   std::string out;
 };
 
+// Through the shared CLI runner (no shared temporary files under parallel CTest).
 Run run(const std::string& args) {
-  auto out = std::filesystem::temp_directory_path() /
-             ("monet_cost_" + std::to_string(std::rand()) + ".txt");
-  std::string cmd = std::string(MONET_CLI) + " cost " + args + " > " + out.string() + " 2>&1";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(out);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.out = ss.str();
-  std::filesystem::remove(out);
-  return r;
+  auto r = monet::test::run_cli("cost " + args);
+  return {r.exit_code, r.output};
 }
 }  // namespace
 
