@@ -12,7 +12,8 @@ namespace {
 
 class Checker {
  public:
-  explicit Checker(const Accelerator& a) : where_{"<accelerator '" + a.name + "' edited in code>", 0} {}
+  explicit Checker(const Accelerator& a)
+      : where_{"<accelerator '" + a.name + "' edited in code>", 0} {}
 
   void positive(const std::string& field, double v) {
     if (!(v > 0) || !std::isfinite(v)) add(field, v, "must be positive");

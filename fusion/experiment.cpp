@@ -65,8 +65,10 @@ PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Locat
     f.reject_unknown_keys({"stacks", "ops_per_stack", "tiles", "starts", "backward"});
     if (f.has("backward")) {
       std::string b = f["backward"].as_string();
-      if (b == "layer-by-layer") p.mirror_backward = false;
-      else if (b != "mirror") f["backward"].fail("must be mirror or layer-by-layer");
+      if (b == "layer-by-layer")
+        p.mirror_backward = false;
+      else if (b != "mirror")
+        f["backward"].fail("must be mirror or layer-by-layer");
     }
     if (f.has("stacks")) plan_name = f["stacks"].as_string();
     if (f.has("ops_per_stack"))

@@ -57,7 +57,7 @@ struct PlanSpec {
   int tiles = 1;                           // tiles for every stack
   std::vector<std::string> starts;         // kExplicit: first forward op of each stack
   std::vector<int> stack_tiles;            // kExplicit: tiles per stack (empty: `tiles` for all)
-  bool mirror_backward = true;  // false: backward/recompute ops layer by layer
+  bool mirror_backward = true;             // false: backward/recompute ops layer by layer
   std::vector<AllocationRule> allocation;  // first matching rule wins
   AllocationDefault allocation_default = AllocationDefault::kFastest;
 };

@@ -495,8 +495,8 @@ std::string CodesignProblem::experiment_yaml(const Genome& genome, const std::st
     if (!spec.mirror_backward) o << "  backward: layer-by-layer\n";
   } else {
     o << "fusion: {stacks: " << experiment_.plan_name << ", ops_per_stack: " << spec.ops_per_stack
-      << ", tiles: " << spec.tiles
-      << (spec.mirror_backward ? "" : ", backward: layer-by-layer") << "}\n";
+      << ", tiles: " << spec.tiles << (spec.mirror_backward ? "" : ", backward: layer-by-layer")
+      << "}\n";
   }
   if (experiment_.cost.objective != mapping::Objective::kLatency ||
       experiment_.cost.written_fraction >= 0) {

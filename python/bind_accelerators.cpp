@@ -1,10 +1,10 @@
 // Accelerator descriptions as mutable Python objects (every struct field read/write), the
 // YAML loader and the preset registry.
+#include "accelerators/checked.hpp"
 #include "accelerators/loader.hpp"
 #include "accelerators/summary.hpp"
 #include "core/error.hpp"
 #include "mapping/cost.hpp"
-#include "accelerators/checked.hpp"
 #include "python/bindings.hpp"
 
 namespace monet::python {

@@ -1,9 +1,9 @@
 // Experiments, fusion plans and simulations: load/parse an experiment, build a plan, run the
 // scheduler and expose the result (summary dict, tables, trace, the CLI's output files).
+#include "accelerators/checked.hpp"
 #include "core/error.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/report.hpp"
-#include "accelerators/checked.hpp"
 #include "python/bindings.hpp"
 #include "python/run.hpp"
 
@@ -314,8 +314,8 @@ void bind_fusion(py::module_& m) {
          const std::string& name, const std::string& objective, std::optional<double> fraction,
          const training::TrainingStep* step, bool records) {
         py::gil_scoped_release release;
-        auto sim = std::make_shared<const fusion::Simulation>(g, accelerators::checked_accelerator(acc),
-                                                              cost_options(objective, fraction));
+        auto sim = std::make_shared<const fusion::Simulation>(
+            g, accelerators::checked_accelerator(acc), cost_options(objective, fraction));
         return run_on(std::move(sim), spec, name, step, records);
       },
       py::arg("graph"), py::arg("accelerator"), py::arg("spec"), py::arg("name") = "",

@@ -1,8 +1,8 @@
 // `monet-sim validate`: exit 0 and one summary line per core group for a good file; exit 2
 // and every error for a bad one.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cstdlib>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -39,7 +39,8 @@ TEST_CASE("monet-sim validate summarises a good accelerator file") {
 }
 
 TEST_CASE("monet-sim validate prints every error and exits 2") {
-  auto path = std::filesystem::temp_directory_path() / ("monet_validate_bad_" + std::to_string(::getpid()) + ".yaml");
+  auto path = std::filesystem::temp_directory_path() /
+              ("monet_validate_bad_" + std::to_string(::getpid()) + ".yaml");
   {
     std::ofstream f(path);
     f << "name: bad\n"
@@ -66,7 +67,8 @@ TEST_CASE("monet-sim validate prints every error and exits 2") {
 }
 
 TEST_CASE("monet-sim validate names what it does not recognise") {
-  auto path = std::filesystem::temp_directory_path() / ("monet_validate_other_" + std::to_string(::getpid()) + ".yaml");
+  auto path = std::filesystem::temp_directory_path() /
+              ("monet_validate_other_" + std::to_string(::getpid()) + ".yaml");
   { std::ofstream(path) << "layers: []\n"; }
   Run r = run(path.string());
   std::filesystem::remove(path);
