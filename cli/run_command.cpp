@@ -8,6 +8,7 @@
 #include "core/units.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/report.hpp"
+#include "fusion/run_outputs.hpp"
 
 namespace monet::cli {
 
@@ -41,28 +42,9 @@ void run(const RunArgs& a) {
   std::string dir = !a.out_dir.empty()      ? a.out_dir
                     : !e.output_dir.empty() ? e.output_dir
                                             : "out/" + e.name;
-  nlohmann::json summary = fusion::summary_json(s.summary, sim.accelerator());
-  summary["experiment"] = e.name;
-  summary["workload"] = sim.graph().name();
-  summary["mode"] = e.training ? "training" : "inference";
-  summary["plan"] = {
-      {"stacks", e.plan_name}, {"stack_count", plan.stacks.size()}, {"tiles", e.plan.tiles}};
-  summary["counts"]["ops"] = sim.graph().ops().size();
-  summary["counts"]["macs"] = totals.macs;
-  if (p.training_memory) {
-    const auto& m = *p.training_memory;
-    summary["training_memory"] = {{"parameter_bytes", m.parameter_bytes},
-                                  {"gradient_bytes", m.gradient_bytes},
-                                  {"optimizer_state_bytes", m.optimizer_state_bytes},
-                                  {"saved_activation_bytes", m.saved_activation_bytes},
-                                  {"sequential_peak_bytes", m.sequential_peak_bytes}};
-  }
-  core::write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
-  core::write_file_atomic(dir + "/schedule.trace.json",
-                          fusion::trace_json(s, sim.graph(), sim.accelerator()).dump() + "\n");
-  core::write_file_atomic(dir + "/memory.csv", fusion::memory_csv(s.summary));
-  core::write_file_atomic(dir + "/ops.csv",
-                          fusion::ops_csv(s, sim.graph(), cns, sim.accelerator()));
+  fusion::RunInfo info{e.name, e.training ? "training" : "inference", e.plan_name, e.plan.tiles,
+                       p.training_memory};
+  fusion::write_run_outputs(dir, sim, plan, cns, s, info);
   std::cout << "  wrote            " << dir
             << "/{summary.json, schedule.trace.json, memory.csv, ops.csv}\n";
 }

@@ -4,8 +4,15 @@
 
 #include "core/file_io.hpp"
 #include "fusion/report.hpp"
+#include "fusion/run_outputs.hpp"
 
 namespace monet::python {
+
+namespace {
+fusion::RunInfo info_of(const Run& r) {
+  return {r.experiment, r.mode, r.plan_name, r.tiles, r.training_memory};
+}
+}  // namespace
 
 Run run_plan(std::shared_ptr<const fusion::Simulation> sim, const fusion::PlanSpec& spec,
              bool records) {
@@ -21,37 +28,12 @@ Run run_plan(std::shared_ptr<const fusion::Simulation> sim, const fusion::PlanSp
   return r;
 }
 
-// Mirrors cli/run_command.cpp, which adds these fields to summary_json; the Python tests
-// compare both documents for the same experiment.
 nlohmann::json run_summary(const Run& r) {
-  const auto& g = r.sim->graph();
-  nlohmann::json s = fusion::summary_json(r.schedule.summary, r.sim->accelerator());
-  const auto totals = g.totals();
-  s["experiment"] = r.experiment;
-  s["workload"] = g.name();
-  s["mode"] = r.mode;
-  s["plan"] = {{"stacks", r.plan_name}, {"stack_count", r.plan.stacks.size()}, {"tiles", r.tiles}};
-  s["counts"]["ops"] = g.ops().size();
-  s["counts"]["macs"] = totals.macs;
-  if (r.training_memory) {
-    const auto& m = *r.training_memory;
-    s["training_memory"] = {{"parameter_bytes", m.parameter_bytes},
-                            {"gradient_bytes", m.gradient_bytes},
-                            {"optimizer_state_bytes", m.optimizer_state_bytes},
-                            {"saved_activation_bytes", m.saved_activation_bytes},
-                            {"sequential_peak_bytes", m.sequential_peak_bytes}};
-  }
-  return s;
+  return fusion::run_summary_json(*r.sim, r.plan, r.schedule, info_of(r));
 }
 
 void write_run(const Run& r, const std::string& dir) {
-  const auto& g = r.sim->graph();
-  const auto& acc = r.sim->accelerator();
-  core::write_file_atomic(dir + "/summary.json", run_summary(r).dump(2) + "\n");
-  core::write_file_atomic(dir + "/schedule.trace.json",
-                          fusion::trace_json(r.schedule, g, acc).dump() + "\n");
-  core::write_file_atomic(dir + "/memory.csv", fusion::memory_csv(r.schedule.summary));
-  core::write_file_atomic(dir + "/ops.csv", fusion::ops_csv(r.schedule, g, r.cns, acc));
+  fusion::write_run_outputs(dir, *r.sim, r.plan, r.cns, r.schedule, info_of(r));
 }
 
 namespace {

@@ -1,0 +1,41 @@
+#include "fusion/run_outputs.hpp"
+
+#include "core/file_io.hpp"
+#include "fusion/report.hpp"
+
+namespace monet::fusion {
+
+nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
+                                const Schedule& schedule, const RunInfo& info) {
+  const auto& g = sim.graph();
+  nlohmann::json s = summary_json(schedule.summary, sim.accelerator());
+  s["experiment"] = info.experiment;
+  s["workload"] = g.name();
+  s["mode"] = info.mode;
+  s["plan"] = {
+      {"stacks", info.plan_name}, {"stack_count", plan.stacks.size()}, {"tiles", info.tiles}};
+  s["counts"]["ops"] = g.ops().size();
+  s["counts"]["macs"] = g.totals().macs;
+  if (info.training_memory) {
+    const auto& m = *info.training_memory;
+    s["training_memory"] = {{"parameter_bytes", m.parameter_bytes},
+                            {"gradient_bytes", m.gradient_bytes},
+                            {"optimizer_state_bytes", m.optimizer_state_bytes},
+                            {"saved_activation_bytes", m.saved_activation_bytes},
+                            {"sequential_peak_bytes", m.sequential_peak_bytes}};
+  }
+  return s;
+}
+
+void write_run_outputs(const std::string& dir, const Simulation& sim, const FusionPlan& plan,
+                       const CnGraph& cns, const Schedule& schedule, const RunInfo& info) {
+  const auto& g = sim.graph();
+  const auto& acc = sim.accelerator();
+  core::write_file_atomic(dir + "/summary.json",
+                          run_summary_json(sim, plan, schedule, info).dump(2) + "\n");
+  core::write_file_atomic(dir + "/schedule.trace.json", trace_json(schedule, g, acc).dump() + "\n");
+  core::write_file_atomic(dir + "/memory.csv", memory_csv(schedule.summary));
+  core::write_file_atomic(dir + "/ops.csv", ops_csv(schedule, g, cns, acc));
+}
+
+}  // namespace monet::fusion

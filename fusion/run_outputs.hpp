@@ -1,0 +1,30 @@
+// The documents of one simulated run, shared by `monet-sim run` and the Python binding so
+// both write byte-identical files: summary.json (summary_json plus what was run),
+// schedule.trace.json, memory.csv and ops.csv, each written atomically.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "fusion/cn.hpp"
+#include "fusion/schedule.hpp"
+#include "fusion/simulation.hpp"
+#include "training/memory.hpp"
+
+namespace monet::fusion {
+
+struct RunInfo {
+  std::string experiment;
+  std::string mode;       // "training" | "inference"
+  std::string plan_name;  // "layer-by-layer", "blocks", ...
+  int tiles = 1;
+  std::optional<training::MemoryReport> training_memory;
+};
+
+nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
+                                const Schedule& schedule, const RunInfo& info);
+void write_run_outputs(const std::string& dir, const Simulation& sim, const FusionPlan& plan,
+                       const CnGraph& cns, const Schedule& schedule, const RunInfo& info);
+
+}  // namespace monet::fusion
