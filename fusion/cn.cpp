@@ -68,6 +68,49 @@ std::pair<double, double> needed_fraction(const Graph& g, const Op& c, int x, in
 void add_pred(CN& cn, int p) {
   if (std::find(cn.preds.begin(), cn.preds.end(), p) == cn.preds.end()) cn.preds.push_back(p);
 }
+
+// Weights that live in CIM crossbars must be rewritten after their optimizer update: one CN
+// per CIM core that runs a forward op reading the parameter, after the update, reading the
+// updated weights (so they travel to the core) and costing the cell writes of the written
+// fraction (mapping::CostModel::weight_update).
+void add_cim_programming(const Graph& g, const FusionPlan& plan, const mapping::CostModel& costs,
+                         const Op& update, CnGraph& out) {
+  const auto& acc = costs.accelerator();
+  int param = -1, updated = -1;
+  for (int t : update.inputs)
+    if (g.tensor(t).kind == workloads::TensorKind::kParameter) param = t;
+  for (int t : update.outputs)
+    if (g.tensor(t).kind == workloads::TensorKind::kParameter) updated = t;
+  if (param < 0 || updated < 0) return;
+  std::vector<int> cim_cores;
+  for (int consumer : g.tensor(param).consumers) {
+    if (g.op(consumer).pass != Pass::kForward) continue;
+    int c = plan.core_of_op[consumer];
+    if (acc.cores[c].kind == accelerators::CoreKind::kCim &&
+        std::find(cim_cores.begin(), cim_cores.end(), c) == cim_cores.end())
+      cim_cores.push_back(c);
+  }
+  const int first = out.first_cn_of_op[update.id];
+  const int tiles = out.tiles_of_op[update.id];
+  for (int c : cim_cores) {
+    mapping::OpCost cost = costs.weight_update(c, g.tensor(param).elements());
+    CN cn;
+    cn.id = static_cast<int>(out.cns.size());
+    cn.op = update.id;
+    cn.tile = tiles;  // after the update's own tiles
+    cn.tiles = tiles;
+    cn.stack = plan.stack_of_op[update.id];
+    cn.core = c;
+    for (int j = 0; j < tiles; ++j) add_pred(cn, first + j);
+    for (int p = 0; p < out.pieces_of_tensor[updated]; ++p) cn.reads.push_back({updated, p});
+    cn.duration_s = cost.onchip_cycles / acc.cores[c].clock_hz;
+    cn.energy_pj = cost.onchip_energy_pj;
+    cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
+                           cost.energy.cim_dac_pj + cost.energy.cim_write_pj;
+    out.cns.push_back(std::move(cn));
+  }
+}
+
 }  // namespace
 
 CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostModel& costs) {
@@ -161,6 +204,7 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
       cn.refetch_dram_bytes = std::max(0.0, dram_reads - min_bytes);
       out.cns.push_back(std::move(cn));
     }
+    if (op.kind == workloads::OpKind::kOptimizer) add_cim_programming(g, plan, costs, op, out);
   }
   return out;
 }

@@ -336,9 +336,13 @@ Schedule Scheduler::run() {
     const CN& cn = cns[id];
     // Identical cores share an op's tiles: take the one free first.
     int core = cn.core;
-    if (cn.op < static_cast<int>(plan_.core_choices.size()))
-      for (int c : plan_.core_choices[cn.op])
-        if (core_free[c] < core_free[core]) core = c;
+    if (cn.op < static_cast<int>(plan_.core_choices.size())) {
+      const auto& choices = plan_.core_choices[cn.op];
+      // Only CNs placed on one of the op's cores may move (not, say, CIM reprogramming).
+      if (std::find(choices.begin(), choices.end(), core) != choices.end())
+        for (int c : choices)
+          if (core_free[c] < core_free[core]) core = c;
+    }
     double t0 = core_free[core];
     for (int p : cn.preds) t0 = std::max(t0, end_of[p]);
     for (const auto& r : cn.reads) pieces_[cg_.piece_index(r)].pinned_by = cn.id;
