@@ -134,7 +134,8 @@ std::string format_energy_pj(double pj) {
   static const std::array<const char*, 5> names = {"pJ", "nJ", "uJ", "mJ", "J"};
   size_t i = 0;
   double v = pj;
-  while (std::fabs(v) >= 1000 && i + 1 < names.size()) v /= 1000, ++i;
+  // 999.5 rounds to "1e+03" with three significant digits: move to the next unit first.
+  while (std::fabs(v) >= 999.5 && i + 1 < names.size()) v /= 1000, ++i;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.3g %s", v, names[i]);
   return buf;

@@ -29,4 +29,6 @@ TEST_CASE("quantities without or with a wrong unit are rejected") {
 TEST_CASE("counts and sizes format for humans") {
   CHECK(monet::core::format_count(1814073344) == "1,814,073,344");
   CHECK(monet::core::format_bytes(2.0 * 1024 * 1024) == "2.00 MiB");
+  CHECK(monet::core::format_energy_pj(999.9e9) == "1 J");
+  CHECK(monet::core::format_energy_pj(68.5e9) == "68.5 mJ");
 }
