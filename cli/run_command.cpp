@@ -38,6 +38,13 @@ void run(const RunArgs& a) {
             << "  plan             " << e.plan_name << ", " << plan.stacks.size()
             << " stacks, tiles " << e.plan.tiles << "\n"
             << fusion::summary_text(s.summary, sim.accelerator());
+  if (p.training_memory) {
+    const auto& m = *p.training_memory;
+    auto b = [](int64_t v) { return core::format_bytes(static_cast<double>(v)); };
+    std::cout << "  training memory  parameters " << b(m.parameter_bytes) << ", gradients "
+              << b(m.gradient_bytes) << ", optimizer state " << b(m.optimizer_state_bytes)
+              << ", saved activations " << b(m.saved_activation_bytes) << "\n";
+  }
   if (a.no_files) return;
   std::string dir = !a.out_dir.empty()      ? a.out_dir
                     : !e.output_dir.empty() ? e.output_dir

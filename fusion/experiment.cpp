@@ -242,6 +242,12 @@ Prepared prepare(const Experiment& e) {
     }
   }
   workloads::Graph graph = std::move(forward);
+  if (!e.training) {
+    // Inference BatchNorm uses running statistics: a scale and a shift per element, not the
+    // statistics pass that training-mode BatchNorm (the builders' default) performs.
+    for (const auto& op : graph.ops())
+      if (op.kind == workloads::OpKind::kBatchNorm) graph.mutable_op(op.id).ops_per_element = 2;
+  }
   if (e.training) {
     training::TrainingStep step = training::expand(graph, e.training_options);
     out.training_memory = step.memory;
