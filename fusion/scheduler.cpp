@@ -5,6 +5,7 @@
 #include <map>
 #include <queue>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/error.hpp"
 
@@ -87,6 +88,7 @@ class Scheduler {
   BandwidthResource dram_;
   std::vector<BandwidthResource> links_;
   std::map<std::pair<int, int>, int> link_of_pair_;
+  std::unordered_map<int64_t, double> streams_;  // (piece, pool) → end of its last stream
   Schedule out_;
   MemoryTimeline dram_timeline_;
   double dram_used_ = 0, live_ = 0, dram_last_ = 0;
@@ -270,6 +272,14 @@ double Scheduler::bring(int piece, int core, double t, int cn) {
   double room = make_room(pool, s.bytes, t, cn);
   bool fits = room >= 0;
   double earliest = fits ? room : t;
+  // A piece too large for the pool streams through it. Readers on cores sharing the pool
+  // that start while such a stream is still in flight take the same blocks as they pass
+  // (a GPU's SMs sharing weight tiles through the L2); a later reader streams again.
+  const int64_t stream_key = static_cast<int64_t>(piece) * 1024 + pool;
+  if (!fits) {
+    auto it = streams_.find(stream_key);
+    if (it != streams_.end() && t < it->second) return it->second;
+  }
   double arrival;
   // Prefer a direct link from a core holding the piece.
   int via = -1, from_core = -1;
@@ -295,7 +305,10 @@ double Scheduler::bring(int piece, int core, double t, int cn) {
     arrival = dram_transfer(TransferKind::kDramRead, tensor, s.bytes,
                             std::max(earliest, s.dram_ready_s), core);
   }
-  if (fits) add_to_pool(piece, pool, arrival, earliest);
+  if (fits)
+    add_to_pool(piece, pool, arrival, earliest);
+  else
+    streams_[stream_key] = arrival;
   return arrival;
 }
 
