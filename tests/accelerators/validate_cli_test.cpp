@@ -13,29 +13,21 @@
 #include "../cli/run_cli.hpp"
 
 namespace {
-
-struct Run {
-  int code = -1;
-  std::string out;
-};
-
-// Through the shared CLI runner (unique capture per call, safe under parallel CTest).
-Run run(const std::string& args) {
-  auto r = monet::test::run_cli("validate " + args);
-  return {r.exit_code, r.output};
+// `monet-sim validate ARGS`, captured by the shared runner.
+monet::test::CliResult run(const std::string& args) {
+  return monet::test::run_cli("validate " + args);
 }
-
 }  // namespace
 
 TEST_CASE("monet-sim validate summarises a good accelerator file") {
-  Run r = run(std::string(MONET_SOURCE_DIR) + "/configs/accelerators/pynq-z1-tensil.yaml");
-  CHECK(r.code == 0);
-  CHECK_THAT(r.out, Catch::Contains("is valid (2 cores)"));
-  CHECK_THAT(r.out, Catch::Contains("tensil: array, 50 MHz, 64 MACs/cycle (8x8)"));
-  CHECK_THAT(r.out, Catch::Contains("arm: simd, 650 MHz"));
-  Run p = run("jetson-orin-nano");  // preset names work too
-  CHECK(p.code == 0);
-  CHECK_THAT(p.out, Catch::Contains("sm0..sm7 (8x): gpu-sm, 625 MHz, 1024 MACs/cycle"));
+  auto r = run(std::string(MONET_SOURCE_DIR) + "/configs/accelerators/pynq-z1-tensil.yaml");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("is valid (2 cores)"));
+  CHECK_THAT(r.output, Catch::Contains("tensil: array, 50 MHz, 64 MACs/cycle (8x8)"));
+  CHECK_THAT(r.output, Catch::Contains("arm: simd, 650 MHz"));
+  auto p = run("jetson-orin-nano");  // preset names work too
+  CHECK(p.exit_code == 0);
+  CHECK_THAT(p.output, Catch::Contains("sm0..sm7 (8x): gpu-sm, 625 MHz, 1024 MACs/cycle"));
 }
 
 TEST_CASE("monet-sim validate prints every error and exits 2") {
@@ -57,22 +49,22 @@ TEST_CASE("monet-sim validate prints every error and exits 2") {
          "dram: {capacity: 1 GiB, bandwidth: 1 GB/s, read_energy: 1 pJ/bit, write_energy: 1 "
          "pJ/bit}\n";
   }
-  Run r = run(path.string());
+  auto r = run(path.string());
   std::filesystem::remove(path);
-  CHECK(r.code == 2);
-  CHECK_THAT(r.out, Catch::Contains("2 errors"));
-  CHECK_THAT(r.out, Catch::Contains(":6: field 'cores[0].repeat' = '0': must be at least 1"));
-  CHECK_THAT(r.out, Catch::Contains(":10: field 'cores[0].memories'") &&
-                        Catch::Contains("no memory holds operand O"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("2 errors"));
+  CHECK_THAT(r.output, Catch::Contains(":6: field 'cores[0].repeat' = '0': must be at least 1"));
+  CHECK_THAT(r.output, Catch::Contains(":10: field 'cores[0].memories'") &&
+                           Catch::Contains("no memory holds operand O"));
 }
 
 TEST_CASE("monet-sim validate names what it does not recognise") {
   auto path = std::filesystem::temp_directory_path() /
               ("monet_validate_other_" + std::to_string(::getpid()) + ".yaml");
   { std::ofstream(path) << "layers: []\n"; }
-  Run r = run(path.string());
+  auto r = run(path.string());
   std::filesystem::remove(path);
-  CHECK(r.code == 2);
-  CHECK_THAT(r.out, Catch::Contains("top-level `cores`"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("top-level `cores`"));
 }
 #endif

@@ -12,22 +12,16 @@
 #include "../cli/run_cli.hpp"
 
 namespace {
-struct Run {
-  int code = -1;
-  std::string out;
-};
-
-// Through the shared CLI runner (no shared temporary files under parallel CTest).
-Run run(const std::string& args) {
-  auto r = monet::test::run_cli("cost " + args);
-  return {r.exit_code, r.output};
+// `monet-sim cost ARGS`, captured by the shared runner.
+monet::test::CliResult run(const std::string& args) {
+  return monet::test::run_cli("cost " + args);
 }
 }  // namespace
 
 TEST_CASE("monet-sim cost prices every op and adds them up") {
-  Run r = run("resnet18 --accelerator tpu-like --json");
-  REQUIRE(r.code == 0);
-  auto j = nlohmann::json::parse(r.out);
+  auto r = run("resnet18 --accelerator tpu-like --json");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.output);
   CHECK(j["schema"] == "monet.cost/1");
   CHECK(j["operand_bits"] == 8);
   // ResNet-18: 20 convs + fc, 20 BN, 17 ReLU, 8 adds, max-pool, global pool = 68 ops.
@@ -48,9 +42,9 @@ TEST_CASE("monet-sim cost prices every op and adds them up") {
 }
 
 TEST_CASE("monet-sim cost --training sends dW away from the CIM tiles") {
-  Run r = run("resnet18 --accelerator cim-reram --training --json");
-  REQUIRE(r.code == 0);
-  auto j = nlohmann::json::parse(r.out);
+  auto r = run("resnet18 --accelerator cim-reram --training --json");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.output);
   int dw = 0, forward_convs = 0;
   for (auto& op : j["ops"]) {
     REQUIRE(op["feasible"] == true);
@@ -66,17 +60,17 @@ TEST_CASE("monet-sim cost --training sends dW away from the CIM tiles") {
 }
 
 TEST_CASE("monet-sim cost text output and errors") {
-  Run r = run("gpt2-small --seq 128 --accelerator jetson-orin-nano --core sm");
-  REQUIRE(r.code == 0);
-  CHECK_THAT(r.out, Catch::Contains("objective latency, 16-bit operands"));
-  CHECK_THAT(r.out, Catch::Contains("lm_head"));
-  CHECK_THAT(r.out, Catch::Contains("total, layer by layer"));
+  auto r = run("gpt2-small --seq 128 --accelerator jetson-orin-nano --core sm");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("objective latency, 16-bit operands"));
+  CHECK_THAT(r.output, Catch::Contains("lm_head"));
+  CHECK_THAT(r.output, Catch::Contains("total, layer by layer"));
 
-  Run bad = run("resnet18 --accelerator tpu-like --core nope");
-  CHECK(bad.code == 2);
-  CHECK_THAT(bad.out, Catch::Contains("no core 'nope'") && Catch::Contains("tpu"));
+  auto bad = run("resnet18 --accelerator tpu-like --core nope");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Catch::Contains("no core 'nope'") && Catch::Contains("tpu"));
 
-  Run missing = run("resnet18 --accelerator no-such-preset");
-  CHECK(missing.code == 2);
+  auto missing = run("resnet18 --accelerator no-such-preset");
+  CHECK(missing.exit_code == 2);
 }
 #endif
