@@ -102,24 +102,25 @@ std::string memory_csv(const Summary& s) {
   return out.str();
 }
 
-std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
-                    const accelerators::Accelerator& acc) {
-  struct Row {
-    double start = 1e300, end = 0, energy = 0, macs = 0;
-    int tiles = 0, core = -1, stack = -1;
-  };
-  std::vector<Row> rows(g.ops().size());
+std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const CnGraph& cns) {
+  std::vector<OpSpan> rows(g.ops().size());
   for (const auto& r : s.cns) {
     auto& row = rows[r.op];
     const CN& cn = cns.cns[r.cn];
-    row.start = std::min(row.start, r.start_s);
-    row.end = std::max(row.end, r.end_s);
-    row.energy += cn.energy_pj;
+    row.start_s = std::min(row.start_s, r.start_s);
+    row.end_s = std::max(row.end_s, r.end_s);
+    row.onchip_energy_pj += cn.energy_pj;
     row.macs += cn.macs;
     row.tiles = cn.tiles;
     row.core = r.core;
     row.stack = cn.stack;
   }
+  return rows;
+}
+
+std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
+                    const accelerators::Accelerator& acc) {
+  const std::vector<OpSpan> rows = op_spans(s, g, cns);
   std::ostringstream out;
   out.precision(9);
   out << "op,kind,pass,stack,core,tiles,start_s,end_s,macs,onchip_energy_pj\n";
@@ -128,7 +129,8 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
     if (r.core < 0) continue;
     out << op.name << ',' << workloads::op_kind_name(op.kind) << ','
         << workloads::pass_name(op.pass) << ',' << r.stack << ',' << acc.cores[r.core].name << ','
-        << r.tiles << ',' << r.start << ',' << r.end << ',' << r.macs << ',' << r.energy << '\n';
+        << r.tiles << ',' << r.start_s << ',' << r.end_s << ',' << r.macs << ','
+        << r.onchip_energy_pj << '\n';
   }
   return out.str();
 }

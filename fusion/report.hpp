@@ -18,6 +18,13 @@ nlohmann::json summary_json(const Summary& s, const accelerators::Accelerator& a
 nlohmann::json trace_json(const Schedule& s, const workloads::Graph& g,
                           const accelerators::Accelerator& acc);
 std::string memory_csv(const Summary& s);
+
+// Per op (index = op id): the span of its tiles and their sums; core < 0 when it never ran.
+struct OpSpan {
+  double start_s = 1e300, end_s = 0, onchip_energy_pj = 0, macs = 0;
+  int tiles = 0, core = -1, stack = -1;
+};
+std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const CnGraph& cns);
 std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
                     const accelerators::Accelerator& acc);
 // A readable multi-line summary for terminals.

@@ -99,27 +99,12 @@ py::dict cn_table(const Run& r) {
 py::dict op_table(const Run& r) {
   const auto& g = r.sim->graph();
   const auto& acc = r.sim->accelerator();
-  struct Row {
-    double start = 1e300, end = 0, energy = 0, macs = 0;
-    int tiles = 0, core = -1, stack = -1;
-  };
-  std::vector<Row> rows(g.ops().size());
-  for (const auto& rec : r.schedule.cns) {
-    auto& row = rows[rec.op];
-    const auto& c = r.cns.cns.at(rec.cn);
-    row.start = std::min(row.start, rec.start_s);
-    row.end = std::max(row.end, rec.end_s);
-    row.energy += c.energy_pj;
-    row.macs += c.macs;
-    row.tiles = c.tiles;
-    row.core = rec.core;
-    row.stack = c.stack;
-  }
+  const std::vector<fusion::OpSpan> rows = fusion::op_spans(r.schedule, g, r.cns);
   std::vector<int64_t> op, stack, tiles;
   std::vector<double> start, end, macs, energy;
   std::vector<std::string> name, kind, pass, block, core;
   for (const auto& o : g.ops()) {
-    const Row& row = rows[o.id];
+    const fusion::OpSpan& row = rows[o.id];
     if (row.core < 0) continue;
     op.push_back(o.id);
     name.push_back(o.name);
@@ -129,10 +114,10 @@ py::dict op_table(const Run& r) {
     stack.push_back(row.stack);
     core.push_back(core_name(acc, row.core));
     tiles.push_back(row.tiles);
-    start.push_back(row.start);
-    end.push_back(row.end);
+    start.push_back(row.start_s);
+    end.push_back(row.end_s);
     macs.push_back(row.macs);
-    energy.push_back(row.energy);
+    energy.push_back(row.onchip_energy_pj);
   }
   py::dict d;
   d["op"] = array(op);
