@@ -55,7 +55,8 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
   return w;
 }
 
-PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Location& tiles_at) {
+PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Location& tiles_at,
+                    core::Location& starts_at) {
   PlanSpec p;
   plan_name = "layer-by-layer";
   if (!f.defined()) return p;
@@ -82,7 +83,10 @@ PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Locat
         p.tiles = static_cast<int>(f["tiles"].as_int(1, 1 << 20));
       }
     }
-    if (f.has("starts")) p.starts = f["starts"].as_string_list();
+    if (f.has("starts")) {
+      p.starts = f["starts"].as_string_list();
+      starts_at = f["starts"].loc();
+    }
   }
   if (plan_name == "layer-by-layer")
     p.rule = StackRule::kLayerByLayer;
@@ -170,7 +174,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
     }
     if (!known) acc.fail("neither an accelerator file nor a preset (presets: " + list + ")");
   }
-  e.plan = parse_plan(root["fusion"], e.plan_name, e.tiles_where);
+  e.plan = parse_plan(root["fusion"], e.plan_name, e.tiles_where, e.starts_where);
   e.plan.allocation = parse_allocation(root["allocation"]);
   std::string fallback = root.get_string("allocation_default", "fastest");
   if (fallback == "follow")
@@ -238,7 +242,7 @@ Prepared prepare(const Experiment& e) {
     } catch (const core::ConfigError&) {
       throw;
     } catch (const core::Error& err) {
-      throw core::ConfigError(e.tiles_where, "fusion.starts", "", err.what());
+      throw core::ConfigError(e.starts_where, "fusion.starts", "", err.what());
     }
   }
   workloads::Graph graph = std::move(forward);

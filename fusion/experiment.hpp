@@ -34,6 +34,7 @@ struct Experiment {
   std::string plan_name;    // "layer-by-layer", "blocks", "fixed"
   PlanSpec plan;
   core::Location tiles_where;
+  core::Location starts_where;
   mapping::CostOptions cost;
   std::string output_dir;  // "" = the CLI's -o or "out/<name>"
   core::YamlNode root;     // the whole document (the search section is read by ga/)
