@@ -42,15 +42,7 @@ workloads::Graph three_convs(int kernel = 3) {
 
 fusion::Schedule run(const fusion::Simulation& sim, fusion::StackRule rule, int tiles,
                      fusion::CnGraph* out = nullptr) {
-  fusion::PlanSpec spec;
-  spec.rule = rule;
-  spec.tiles = tiles;
-  auto plan = sim.plan(spec);
-  auto cns = sim.cns(plan);
-  auto s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
-  test::check_schedule_invariants(s, cns, sim.accelerator());
-  if (out) *out = cns;
-  return s;
+  return test::schedule_checked(sim, rule, tiles, out);
 }
 }  // namespace
 

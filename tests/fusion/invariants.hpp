@@ -8,6 +8,7 @@
 
 #include "fusion/cn.hpp"
 #include "fusion/schedule.hpp"
+#include "fusion/simulation.hpp"
 #include "workloads/graph.hpp"
 
 namespace monet::test {
@@ -85,6 +86,20 @@ inline void check_schedule_invariants(const fusion::Schedule& s, const fusion::C
   CHECK(s.summary.energy.compute_pj + s.summary.energy.onchip_memory_pj == Approx(cn_energy));
   CHECK(s.summary.energy.link_pj + s.summary.energy.dram_pj == Approx(transfer_energy));
   CHECK(s.summary.energy.total_pj() == Approx(cn_energy + transfer_energy));
+}
+
+// Plans `rule` with `tiles`, schedules it and checks every invariant; the CNs go to `cns_out`.
+inline fusion::Schedule schedule_checked(const fusion::Simulation& sim, fusion::StackRule rule,
+                                         int tiles, fusion::CnGraph* cns_out = nullptr) {
+  fusion::PlanSpec spec;
+  spec.rule = rule;
+  spec.tiles = tiles;
+  auto plan = sim.plan(spec);
+  auto cns = sim.cns(plan);
+  auto s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
+  check_schedule_invariants(s, cns, sim.accelerator());
+  if (cns_out) *cns_out = std::move(cns);
+  return s;
 }
 
 }  // namespace monet::test

@@ -23,14 +23,7 @@ fusion::Simulation training_sim(const std::string& model, const std::string& pre
 }
 
 void check(const fusion::Simulation& sim, fusion::StackRule rule, int tiles) {
-  fusion::PlanSpec spec;
-  spec.rule = rule;
-  spec.tiles = tiles;
-  auto plan = sim.plan(spec);
-  auto cns = sim.cns(plan);
-  auto s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
-  test::check_schedule_invariants(s, cns, sim.accelerator());
-  CHECK(s.summary.latency_s > 0);
+  CHECK(test::schedule_checked(sim, rule, tiles).summary.latency_s > 0);
 }
 }  // namespace
 
