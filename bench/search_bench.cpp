@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "codesign/search.hpp"
 #include "fusion/experiment.hpp"
-#include "ga/search.hpp"
 
 using namespace monet;
 
@@ -24,8 +24,8 @@ void chain(const std::string& workload, const std::string& granularity) {
                  "\ntraining: {optimizer: adam, activation_bits: 16}\naccelerator: edge-hetero\n"
                  "search: {problem: checkpoint-chain, granularity: " +
                  granularity + ", population: 64, evaluations: 20000, seed: 1, threads: 2}\n");
-  auto spec = ga::parse_search(e);
-  auto out = ga::run_search(e, spec, "", false);
+  auto spec = codesign::parse_search(e);
+  auto out = codesign::run_search(e, spec, "", false);
   std::printf("| %s | %s | %zu | %zu | %.4f %% | %zu | %.2f | %.0f |\n", workload.c_str(),
               granularity.c_str(), out.exact_front_size, out.front.size(),
               100 * out.hypervolume / *out.exact_hypervolume, out.result.evaluations,
@@ -54,7 +54,7 @@ bool dominates(const std::vector<double>& a, const Point& b) {
          (a[0] < b.latency || a[1] < b.energy || a[2] < b.footprint);
 }
 
-void codesign(size_t evaluations) {
+void codesign_search(size_t evaluations) {
   std::vector<Point> base = {baseline("layer-by-layer, store-all", "{stacks: layer-by-layer}")};
   Point best_fused{"", 1e300, 0, 0};
   for (int t : {2, 4, 8, 16}) {
@@ -74,8 +74,8 @@ void codesign(size_t evaluations) {
       "search: {genes: [allocation, fusion, checkpoint], objectives: [latency, energy, footprint],"
       " population: 64, evaluations: " +
       std::to_string(evaluations) + ", seed: 1, threads: 2}\n");
-  auto spec = ga::parse_search(e);
-  auto out = ga::run_search(e, spec, "", false);
+  auto spec = codesign::parse_search(e);
+  auto out = codesign::run_search(e, spec, "", false);
   std::printf("\nGA: %zu evaluations in %.1f s (%.0f eval/s, 2 threads), front %zu\n\n",
               out.result.evaluations, out.result.seconds,
               out.result.evaluations / out.result.seconds, out.front.size());
@@ -99,8 +99,8 @@ void throughput(const std::string& workload, const std::string& preset) {
                       "\nfusion: {stacks: blocks, tiles: 4}\n"
                       "search: {genes: [allocation, fusion, checkpoint], population: 32,"
                       " generations: 4, seed: 1, threads: 2}\n");
-  auto spec = ga::parse_search(e);
-  auto out = ga::run_search(e, spec, "", false);
+  auto spec = codesign::parse_search(e);
+  auto out = codesign::run_search(e, spec, "", false);
   std::printf("| %s | %s | %zu | %.2f | %.1f |\n", workload.c_str(), preset.c_str(),
               out.result.evaluations, out.result.seconds,
               out.result.evaluations / out.result.seconds);
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   std::printf(
       "\n### B. ResNet-18 batch 8 co-design on edge-hetero\n\n| plan | latency (ms) | "
       "energy (mJ) | footprint (MiB) |\n|---|---:|---:|---:|\n");
-  codesign(evaluations);
+  codesign_search(evaluations);
   std::printf(
       "### C. Co-design evaluation throughput\n\n| workload | accelerator | evaluations "
       "| s | eval/s |\n|---|---|---:|---:|---:|\n");

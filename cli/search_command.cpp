@@ -6,9 +6,9 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "codesign/search.hpp"
 #include "core/units.hpp"
 #include "fusion/experiment.hpp"
-#include "ga/search.hpp"
 
 namespace monet::cli {
 
@@ -22,7 +22,7 @@ struct SearchArgs {
 
 void search(const SearchArgs& a) {
   fusion::Experiment e = fusion::load_experiment(a.experiment);
-  ga::SearchSpec spec = ga::parse_search(e);
+  codesign::SearchSpec spec = codesign::parse_search(e);
   if (a.threads > 0) spec.nsga.threads = static_cast<size_t>(a.threads);
   std::string dir = !a.out_dir.empty()      ? a.out_dir
                     : !e.output_dir.empty() ? e.output_dir
@@ -35,9 +35,9 @@ void search(const SearchArgs& a) {
     if (tty) std::cerr << "\r\033[K" << ga::format_progress(p) << std::flush;
     return true;
   };
-  ga::SearchOutcome out = ga::run_search(e, spec, checkpoint, a.resume, progress);
+  codesign::SearchOutcome out = codesign::run_search(e, spec, checkpoint, a.resume, progress);
   if (tty) std::cerr << "\n";
-  ga::write_search_outputs(e, spec, out, dir);
+  codesign::write_search_outputs(e, spec, out, dir);
   std::cout << "monet-sim search: " << e.name << "\n"
             << "  evaluations      " << out.result.evaluations << " in "
             << core::format_seconds(out.result.seconds) << " ("

@@ -3,14 +3,17 @@
 #include <memory>
 
 #include "accelerators/accelerator_writer.hpp"
+#include "codesign/search.hpp"
 #include "core/error.hpp"
-#include "ga/search.hpp"
 #include "python/bindings.hpp"
 
 namespace monet::python {
 
 namespace {
-using namespace monet::ga;
+using namespace monet::codesign;
+using ga::Nsga2Options;
+using ga::Progress;
+using ga::ProgressCallback;
 
 // The names the `search.objectives` list accepts, in Objective order.
 const std::vector<std::pair<Objective, std::string>>& objective_inputs() {
@@ -110,7 +113,7 @@ SearchRun run(const fusion::Experiment& e, const SearchSpec& spec, const std::st
         d["front_size"] = p.front_size;
         d["hypervolume"] = p.hypervolume;
         d["eta_seconds"] = p.eta_seconds;
-        d["text"] = format_progress(p);
+        d["text"] = ga::format_progress(p);
         py::object keep = progress(d);
         return keep.is_none() || keep.cast<bool>();
       } catch (py::error_already_set& err) {

@@ -1,6 +1,6 @@
 """`monet-sim search` from Python: :func:`search` → :class:`Front`.
 
-The search problems live in the C++ library (ga/search.hpp): `codesign` (core allocation,
+The search problems live in the C++ library (codesign/search.hpp): `codesign` (core allocation,
 fusion, checkpointing and hardware knobs, every genome simulated) and `checkpoint-chain`
 (the chain model of checkpointing, compared with its exact front). The experiment's
 `search:` section (configs/experiments/README.md) gives the defaults; keywords override it.

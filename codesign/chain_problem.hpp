@@ -7,7 +7,7 @@
 #include "ga/genome.hpp"
 #include "training/chain.hpp"
 
-namespace monet::ga {
+namespace monet::codesign {
 
 // A block that is recomputed anyway (its output boundary or one of its saved tensors is
 // dropped) regenerates all its saved tensors, so keeping some of them only costs memory: this
@@ -15,26 +15,26 @@ namespace monet::ga {
 // (training/checkpoint_dp.hpp), so decoding genomes through it leaves the front unchanged.
 training::ChainPlan canonical_chain_plan(const training::Chain& chain, training::ChainPlan plan);
 
-class ChainCheckpointProblem : public Problem {
+class ChainCheckpointProblem : public ga::Problem {
  public:
   ChainCheckpointProblem(training::Chain chain, training::Granularity granularity);
 
-  std::vector<GeneGroup> genes() const override;
+  std::vector<ga::GeneGroup> genes() const override;
   std::vector<std::string> objective_names() const override;
-  Evaluation evaluate(const Genome& genome) const override;
+  ga::Evaluation evaluate(const ga::Genome& genome) const override;
 
   // Store-all, Chen's √n and drop-everything, as genomes.
-  std::vector<Genome> seeds() const;
-  std::string describe(const Genome& genome) const;  // "K|K|DDD|DD"
+  std::vector<ga::Genome> seeds() const;
+  std::string describe(const ga::Genome& genome) const;  // "K|K|DDD|DD"
   const training::Chain& chain() const { return chain_; }
   training::Granularity granularity() const { return granularity_; }
 
  private:
   // Genome → canonical plan.
-  training::ChainPlan decode(const Genome& genome) const;
+  training::ChainPlan decode(const ga::Genome& genome) const;
 
   training::Chain chain_;
   training::Granularity granularity_;
 };
 
-}  // namespace monet::ga
+}  // namespace monet::codesign

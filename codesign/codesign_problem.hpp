@@ -15,7 +15,7 @@
 #include "ga/genome.hpp"
 #include "training/chain.hpp"
 
-namespace monet::ga {
+namespace monet::codesign {
 
 struct HardwareKnob {
   enum class Kind { kArraySize, kMemorySize, kDramBandwidth };
@@ -42,38 +42,38 @@ struct CodesignConfig {
   std::vector<HardwareKnob> knobs;
 };
 
-class CodesignProblem : public Problem {
+class CodesignProblem : public ga::Problem {
  public:
   // The experiment must be a training run (checkpoint genes) or any run (the others).
   CodesignProblem(const fusion::Experiment& experiment, CodesignConfig config);
   ~CodesignProblem() override;
 
-  std::vector<GeneGroup> genes() const override;
+  std::vector<ga::GeneGroup> genes() const override;
   std::vector<std::string> objective_names() const override;
-  Evaluation evaluate(const Genome& genome) const override;
+  ga::Evaluation evaluate(const ga::Genome& genome) const override;
 
   // Known plans: the experiment's own, layer-by-layer store-all, per-block fusion with 2^k
   // tiles, √n checkpointing; all on the fastest-core allocation.
-  std::vector<Genome> seeds() const;
+  std::vector<ga::Genome> seeds() const;
   // Full simulation of a genome, with records (for reports and replay).
-  fusion::Schedule simulate(const Genome& genome, bool keep_records) const;
+  fusion::Schedule simulate(const ga::Genome& genome, bool keep_records) const;
   // "stacks 12 (tiles 8,8,4,...) | cores sa_ws:14 cim:7 | checkpoint K|K|DD | hw sa_ws.array=32"
-  std::string describe(const Genome& genome) const;
+  std::string describe(const ga::Genome& genome) const;
   // A replayable experiment document (YAML text) equal to the genome's plan. Hardware knobs
   // other than the experiment's write `accelerator_file` next to it (path given).
-  std::string experiment_yaml(const Genome& genome, const std::string& name,
+  std::string experiment_yaml(const ga::Genome& genome, const std::string& name,
                               const std::string& accelerator_file) const;
   // The accelerator with the genome's knobs applied.
-  accelerators::Accelerator accelerator_for(const Genome& genome) const;
+  accelerators::Accelerator accelerator_for(const ga::Genome& genome) const;
 
  private:
   struct HwVariant;  // accelerator with knobs applied + its cost cache
   struct Variant;    // a training graph (one checkpoint plan) on one HwVariant
-  std::shared_ptr<const HwVariant> hardware(const Genome& genome) const;
-  std::shared_ptr<const Variant> variant(const Genome& genome) const;
-  fusion::PlanSpec plan_spec(const Genome& genome) const;
-  training::TrainingOptions training_options(const Genome& genome) const;
-  std::vector<int> slice(const Genome& g, size_t offset, size_t n) const;
+  std::shared_ptr<const HwVariant> hardware(const ga::Genome& genome) const;
+  std::shared_ptr<const Variant> variant(const ga::Genome& genome) const;
+  fusion::PlanSpec plan_spec(const ga::Genome& genome) const;
+  training::TrainingOptions training_options(const ga::Genome& genome) const;
+  std::vector<int> slice(const ga::Genome& g, size_t offset, size_t n) const;
 
   fusion::Experiment experiment_;
   CodesignConfig config_;
@@ -89,7 +89,7 @@ class CodesignProblem : public Problem {
   std::vector<int> block_of_op_;                // forward op id -> index into blocks_
   std::vector<std::vector<int>> core_classes_;  // identical cores (GPU SMs) form one class
   std::vector<std::vector<int>> classes_of_unit_;  // per alloc op: classes that can run it
-  std::vector<GeneGroup> groups_;
+  std::vector<ga::GeneGroup> groups_;
   size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_mirror_ = 0, n_ckpt_ = 0, n_hw_ = 0;
   size_t offset_alloc_ = 0, offset_cuts_ = 0, offset_tiles_ = 0, offset_mirror_ = 0,
          offset_ckpt_ = 0, offset_hw_ = 0;
@@ -99,4 +99,4 @@ class CodesignProblem : public Problem {
   mutable std::map<std::vector<int>, std::shared_ptr<const Variant>> variants_;
 };
 
-}  // namespace monet::ga
+}  // namespace monet::codesign

@@ -1,19 +1,20 @@
-#include "ga/chain_problem.hpp"
+#include "codesign/chain_problem.hpp"
 
 #include <algorithm>
 
 #include "training/checkpoint_dp.hpp"
 
-namespace monet::ga {
+namespace monet::codesign {
 
 ChainCheckpointProblem::ChainCheckpointProblem(training::Chain chain,
                                                training::Granularity granularity)
     : chain_(std::move(chain)), granularity_(granularity) {}
 
-std::vector<GeneGroup> ChainCheckpointProblem::genes() const {
+std::vector<ga::GeneGroup> ChainCheckpointProblem::genes() const {
   int n = training::plan_gene_count(chain_, granularity_);
-  return {GeneGroup::uniform("checkpoint", static_cast<size_t>(n), 0, 1,
-                             GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kBitFlip)};
+  return {ga::GeneGroup::uniform("checkpoint", static_cast<size_t>(n), 0, 1,
+                                 ga::GeneGroup::Crossover::kUniform,
+                                 ga::GeneGroup::Mutation::kBitFlip)};
 }
 
 std::vector<std::string> ChainCheckpointProblem::objective_names() const {
@@ -31,24 +32,24 @@ training::ChainPlan canonical_chain_plan(const training::Chain& chain, training:
   return plan;
 }
 
-training::ChainPlan ChainCheckpointProblem::decode(const Genome& genome) const {
+training::ChainPlan ChainCheckpointProblem::decode(const ga::Genome& genome) const {
   return canonical_chain_plan(chain_, training::plan_from_genes(chain_, granularity_, genome));
 }
 
-Evaluation ChainCheckpointProblem::evaluate(const Genome& genome) const {
+ga::Evaluation ChainCheckpointProblem::evaluate(const ga::Genome& genome) const {
   auto plan = decode(genome);
   auto e = training::evaluate_chain_plan(chain_, plan);
   return {{static_cast<double>(e.recompute_cost), static_cast<double>(e.peak_bytes)}, 0.0};
 }
 
-std::vector<Genome> ChainCheckpointProblem::seeds() const {
+std::vector<ga::Genome> ChainCheckpointProblem::seeds() const {
   return {training::plan_genes(training::store_all_plan(chain_, granularity_)),
           training::plan_genes(training::sqrt_plan(chain_, granularity_)),
           training::plan_genes(training::uniform_plan(chain_, granularity_, false))};
 }
 
-std::string ChainCheckpointProblem::describe(const Genome& genome) const {
+std::string ChainCheckpointProblem::describe(const ga::Genome& genome) const {
   return training::plan_str(chain_, decode(genome));
 }
 
-}  // namespace monet::ga
+}  // namespace monet::codesign

@@ -1,4 +1,4 @@
-#include "ga/search.hpp"
+#include "codesign/search.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,14 +6,14 @@
 #include <sstream>
 
 #include "accelerators/accelerator_writer.hpp"
+#include "codesign/chain_problem.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "core/units.hpp"
-#include "ga/chain_problem.hpp"
 #include "ga/hypervolume.hpp"
 #include "training/checkpoint_dp.hpp"
 
-namespace monet::ga {
+namespace monet::codesign {
 
 namespace fs = std::filesystem;
 
@@ -160,8 +160,8 @@ SearchSpec parse_search(const fusion::Experiment& e) {
 }
 
 namespace {
-std::vector<FrontMember> members(const Result& r,
-                                 const std::function<std::string(const Genome&)>& describe) {
+std::vector<FrontMember> members(const ga::Result& r,
+                                 const std::function<std::string(const ga::Genome&)>& describe) {
   std::vector<FrontMember> out;
   // The archive: everything non-dominated the run ever evaluated, not only the survivors.
   const auto& source = r.archive.empty() ? r.front : r.archive;
@@ -177,14 +177,14 @@ double front_hv(const std::vector<FrontMember>& f, const std::vector<double>& re
   std::vector<std::vector<double>> pts;
   for (const auto& m : f)
     if (m.evaluation.feasible()) pts.push_back(m.evaluation.objectives);
-  return ref.empty() || pts.empty() ? 0.0 : hypervolume(pts, ref);
+  return ref.empty() || pts.empty() ? 0.0 : ga::hypervolume(pts, ref);
 }
 }  // namespace
 
 SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
                          const std::string& checkpoint_path, bool resume,
-                         const ProgressCallback& progress) {
-  Nsga2Options opt = spec.nsga;
+                         const ga::ProgressCallback& progress) {
+  ga::Nsga2Options opt = spec.nsga;
   opt.checkpoint_path = checkpoint_path;
   opt.resume = resume;
   SearchOutcome out;
@@ -204,18 +204,18 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
       max_mem = std::max(max_mem, pts.back()[1]);
     }
     if (opt.reference_point.empty()) opt.reference_point = {max_cost * 1.1 + 1, max_mem * 1.1 + 1};
-    out.result = optimize(problem, opt, seeds, progress);
+    out.result = ga::optimize(problem, opt, seeds, progress);
     out.objective_names = problem.objective_names();
-    out.front = members(out.result, [&](const Genome& g) { return problem.describe(g); });
-    out.exact_hypervolume = hypervolume(pts, opt.reference_point);
+    out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
+    out.exact_hypervolume = ga::hypervolume(pts, opt.reference_point);
     out.exact_front_size = exact.points.size();
   } else {
     CodesignProblem problem(e, spec.codesign);
     auto seeds = problem.seeds();
     if (seeds.size() > opt.population) seeds.resize(opt.population);
-    out.result = optimize(problem, opt, seeds, progress);
+    out.result = ga::optimize(problem, opt, seeds, progress);
     out.objective_names = problem.objective_names();
-    out.front = members(out.result, [&](const Genome& g) { return problem.describe(g); });
+    out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
   }
   out.hypervolume = front_hv(out.front, out.result.reference_point);
   return out;
@@ -228,7 +228,7 @@ std::string csv_field(const std::string& s) {
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
-std::string genome_text(const Genome& g) {
+std::string genome_text(const ga::Genome& g) {
   std::string s;
   for (size_t i = 0; i < g.size(); ++i) s += (i ? " " : "") + std::to_string(g[i]);
   return s;
@@ -303,7 +303,7 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
   core::write_file_atomic(dir + "/pareto.json", pareto.dump(2) + "\n");
   core::write_file_atomic(dir + "/pareto.csv", csv.str());
   std::ostringstream hist;
-  hist << "generation,evaluations,hypervolume,front_size\n";
+  hist << "generation,evaluations,ga::hypervolume,front_size\n";
   for (const auto& h : outcome.result.history)
     hist << h.generation << ',' << h.evaluations << ',' << num(h.hypervolume) << ',' << h.front_size
          << '\n';
@@ -319,4 +319,4 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
   core::write_file_atomic(dir + "/search.json", info.dump(2) + "\n");
 }
 
-}  // namespace monet::ga
+}  // namespace monet::codesign

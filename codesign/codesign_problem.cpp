@@ -1,4 +1,4 @@
-#include "ga/codesign_problem.hpp"
+#include "codesign/codesign_problem.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,14 +6,14 @@
 
 #include "accelerators/checked.hpp"
 #include "accelerators/loader.hpp"
+#include "codesign/chain_problem.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "fusion/scheduler.hpp"
-#include "ga/chain_problem.hpp"
 #include "training/checkpoint_dp.hpp"
 #include "training/expand.hpp"
 
-namespace monet::ga {
+namespace monet::codesign {
 
 using workloads::Pass;
 
@@ -127,16 +127,16 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     alloc_ops_.push_back(op.id);
     classes_of_unit_.push_back(ok);
   }
-  auto add = [&](GeneGroup g, size_t& offset, size_t& count) {
-    offset = genome_length(groups_);
+  auto add = [&](ga::GeneGroup g, size_t& offset, size_t& count) {
+    offset = ga::genome_length(groups_);
     count = g.size();
     if (count) groups_.push_back(std::move(g));
   };
   if (config_.allocation) {
-    GeneGroup g;
+    ga::GeneGroup g;
     g.name = "allocation";
-    g.crossover = GeneGroup::Crossover::kTwoPoint;
-    g.mutation = GeneGroup::Mutation::kReset;
+    g.crossover = ga::GeneGroup::Crossover::kTwoPoint;
+    g.mutation = ga::GeneGroup::Mutation::kReset;
     for (auto& ok : classes_of_unit_) {
       gene_of_alloc_op_.push_back(ok.size() > 1 ? static_cast<int>(g.lower.size()) : -1);
       if (ok.size() < 2) continue;
@@ -148,29 +148,30 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     add(std::move(g), offset_alloc_, n_alloc_);
   }
   if (config_.fusion) {
-    add(GeneGroup::uniform("fusion_cuts", forward_ops_.size() - 1, 0, 1,
-                           GeneGroup::Crossover::kTwoPoint, GeneGroup::Mutation::kBitFlip),
+    add(ga::GeneGroup::uniform("fusion_cuts", forward_ops_.size() - 1, 0, 1,
+                               ga::GeneGroup::Crossover::kTwoPoint,
+                               ga::GeneGroup::Mutation::kBitFlip),
         offset_cuts_, n_cuts_);
-    add(GeneGroup::uniform("tile_exponent", blocks_.size(), 0, config_.max_tile_exponent,
-                           GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kStep),
+    add(ga::GeneGroup::uniform("tile_exponent", blocks_.size(), 0, config_.max_tile_exponent,
+                               ga::GeneGroup::Crossover::kUniform, ga::GeneGroup::Mutation::kStep),
         offset_tiles_, n_tiles_);
     // 1: backward stacks mirror the forward ones; 0: backward runs layer by layer.
     if (experiment_.training)
-      add(GeneGroup::uniform("backward_fusion", 1, 0, 1, GeneGroup::Crossover::kUniform,
-                             GeneGroup::Mutation::kBitFlip),
+      add(ga::GeneGroup::uniform("backward_fusion", 1, 0, 1, ga::GeneGroup::Crossover::kUniform,
+                                 ga::GeneGroup::Mutation::kBitFlip),
           offset_mirror_, n_mirror_);
   }
   if (config_.checkpoint)
-    add(GeneGroup::uniform(
+    add(ga::GeneGroup::uniform(
             "checkpoint",
             static_cast<size_t>(training::plan_gene_count(chain_, config_.granularity)), 0, 1,
-            GeneGroup::Crossover::kUniform, GeneGroup::Mutation::kBitFlip),
+            ga::GeneGroup::Crossover::kUniform, ga::GeneGroup::Mutation::kBitFlip),
         offset_ckpt_, n_ckpt_);
   if (config_.hardware) {
-    GeneGroup g;
+    ga::GeneGroup g;
     g.name = "hardware";
-    g.crossover = GeneGroup::Crossover::kUniform;
-    g.mutation = GeneGroup::Mutation::kStep;
+    g.crossover = ga::GeneGroup::Crossover::kUniform;
+    g.mutation = ga::GeneGroup::Mutation::kStep;
     for (auto& k : config_.knobs) {
       g.lower.push_back(0);
       g.upper.push_back(static_cast<int>(k.values.size()) - 1);
@@ -178,12 +179,12 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     add(std::move(g), offset_hw_, n_hw_);
   }
   if (groups_.empty()) throw core::Error("search: no gene group to search");
-  validate_genes(groups_);
+  ga::validate_genes(groups_);
 }
 
 CodesignProblem::~CodesignProblem() = default;
 
-std::vector<GeneGroup> CodesignProblem::genes() const {
+std::vector<ga::GeneGroup> CodesignProblem::genes() const {
   return groups_;
 }
 
@@ -193,12 +194,12 @@ std::vector<std::string> CodesignProblem::objective_names() const {
   return out;
 }
 
-std::vector<int> CodesignProblem::slice(const Genome& g, size_t offset, size_t n) const {
+std::vector<int> CodesignProblem::slice(const ga::Genome& g, size_t offset, size_t n) const {
   return std::vector<int>(g.begin() + static_cast<long>(offset),
                           g.begin() + static_cast<long>(offset + n));
 }
 
-accelerators::Accelerator CodesignProblem::accelerator_for(const Genome& genome) const {
+accelerators::Accelerator CodesignProblem::accelerator_for(const ga::Genome& genome) const {
   if (!n_hw_) return base_acc_;
   accelerators::Accelerator acc = base_acc_;
   std::vector<int> idx = slice(genome, offset_hw_, n_hw_);
@@ -225,7 +226,7 @@ accelerators::Accelerator CodesignProblem::accelerator_for(const Genome& genome)
 }
 
 std::shared_ptr<const CodesignProblem::HwVariant> CodesignProblem::hardware(
-    const Genome& genome) const {
+    const ga::Genome& genome) const {
   std::vector<int> key = n_hw_ ? slice(genome, offset_hw_, n_hw_) : std::vector<int>{};
   {
     std::lock_guard lock(mutex_);
@@ -239,7 +240,7 @@ std::shared_ptr<const CodesignProblem::HwVariant> CodesignProblem::hardware(
   return hw_.emplace(key, std::move(hw)).first->second;  // first writer wins
 }
 
-training::TrainingOptions CodesignProblem::training_options(const Genome& genome) const {
+training::TrainingOptions CodesignProblem::training_options(const ga::Genome& genome) const {
   training::TrainingOptions o = experiment_.training_options;
   if (n_ckpt_) {
     auto plan = canonical_chain_plan(
@@ -251,7 +252,7 @@ training::TrainingOptions CodesignProblem::training_options(const Genome& genome
 }
 
 std::shared_ptr<const CodesignProblem::Variant> CodesignProblem::variant(
-    const Genome& genome) const {
+    const ga::Genome& genome) const {
   std::vector<int> key = n_hw_ ? slice(genome, offset_hw_, n_hw_) : std::vector<int>{};
   if (n_ckpt_) {
     auto bits = slice(genome, offset_ckpt_, n_ckpt_);
@@ -271,7 +272,7 @@ std::shared_ptr<const CodesignProblem::Variant> CodesignProblem::variant(
   return variants_.emplace(key, std::move(v)).first->second;
 }
 
-fusion::PlanSpec CodesignProblem::plan_spec(const Genome& genome) const {
+fusion::PlanSpec CodesignProblem::plan_spec(const ga::Genome& genome) const {
   fusion::PlanSpec spec = experiment_.plan;
   if (n_cuts_) {
     auto cuts = slice(genome, offset_cuts_, n_cuts_);
@@ -308,7 +309,7 @@ fusion::PlanSpec CodesignProblem::plan_spec(const Genome& genome) const {
   return spec;
 }
 
-fusion::Schedule CodesignProblem::simulate(const Genome& genome, bool keep_records) const {
+fusion::Schedule CodesignProblem::simulate(const ga::Genome& genome, bool keep_records) const {
   auto v = variant(genome);
   fusion::FusionPlan plan = v->sim->plan(plan_spec(genome));
   fusion::ScheduleOptions opt;
@@ -316,9 +317,9 @@ fusion::Schedule CodesignProblem::simulate(const Genome& genome, bool keep_recor
   return v->sim->evaluate(plan, opt);
 }
 
-Evaluation CodesignProblem::evaluate(const Genome& genome) const {
+ga::Evaluation CodesignProblem::evaluate(const ga::Genome& genome) const {
   fusion::Schedule s = simulate(genome, false);
-  Evaluation e;
+  ga::Evaluation e;
   for (auto o : config_.objectives) {
     switch (o) {
       case Objective::kLatency:
@@ -342,15 +343,15 @@ Evaluation CodesignProblem::evaluate(const Genome& genome) const {
   return e;
 }
 
-std::vector<Genome> CodesignProblem::seeds() const {
+std::vector<ga::Genome> CodesignProblem::seeds() const {
   // The base: fastest class per op, the experiment's stacks and tiles, store-all, base knobs.
-  Genome base(genome_length(groups_), 0);
+  ga::Genome base(ga::genome_length(groups_), 0);
   if (n_alloc_)
     for (size_t u = 0; u < alloc_ops_.size(); ++u)
       if (gene_of_alloc_op_[u] >= 0)
         base[offset_alloc_ + static_cast<size_t>(gene_of_alloc_op_[u])] =
             static_cast<int>(classes_of_unit_[u].size());  // fastest
-  auto set_fusion = [&](Genome& g, fusion::StackRule rule, int tiles) {
+  auto set_fusion = [&](ga::Genome& g, fusion::StackRule rule, int tiles) {
     if (!n_cuts_) return;
     auto groups = fusion::group_forward_ops(forward_, rule, experiment_.plan.ops_per_stack,
                                             experiment_.plan.starts);
@@ -361,7 +362,7 @@ std::vector<Genome> CodesignProblem::seeds() const {
       g[offset_tiles_ + b] = rule == fusion::StackRule::kLayerByLayer ? 0 : e;
     if (n_mirror_) g[offset_mirror_] = experiment_.plan.mirror_backward ? 1 : 0;
   };
-  auto set_ckpt = [&](Genome& g, const training::ChainPlan& p) {
+  auto set_ckpt = [&](ga::Genome& g, const training::ChainPlan& p) {
     if (!n_ckpt_) return;
     auto bits = training::plan_genes(p);
     std::copy(bits.begin(), bits.end(), g.begin() + static_cast<long>(offset_ckpt_));
@@ -372,16 +373,16 @@ std::vector<Genome> CodesignProblem::seeds() const {
       const auto& knob = config_.knobs[k];
       base[offset_hw_ + k] = static_cast<int>(knob.values.size() / 2);
     }
-  std::vector<Genome> out;
-  Genome own = base;
+  std::vector<ga::Genome> out;
+  ga::Genome own = base;
   set_fusion(own, experiment_.plan.rule, experiment_.plan.tiles);
   if (n_ckpt_) set_ckpt(own, training::store_all_plan(chain_, config_.granularity));
   out.push_back(own);
-  Genome lbl = own;
+  ga::Genome lbl = own;
   set_fusion(lbl, fusion::StackRule::kLayerByLayer, 1);
   out.push_back(lbl);
   for (int e = 1; e <= config_.max_tile_exponent; ++e) {
-    Genome fused = own;
+    ga::Genome fused = own;
     set_fusion(fused, fusion::StackRule::kBlocks, 1 << e);
     out.push_back(fused);
     if (n_mirror_) {
@@ -390,19 +391,19 @@ std::vector<Genome> CodesignProblem::seeds() const {
     }
   }
   if (n_ckpt_) {
-    Genome sq = own;
+    ga::Genome sq = own;
     set_fusion(sq, fusion::StackRule::kBlocks, 1 << std::min(3, config_.max_tile_exponent));
     set_ckpt(sq, training::sqrt_plan(chain_, config_.granularity));
     out.push_back(sq);
   }
   // Most important first (a small population keeps only the first ones); no duplicates.
-  std::vector<Genome> unique;
+  std::vector<ga::Genome> unique;
   for (auto& g : out)
     if (std::find(unique.begin(), unique.end(), g) == unique.end()) unique.push_back(std::move(g));
   return unique;
 }
 
-std::string CodesignProblem::describe(const Genome& genome) const {
+std::string CodesignProblem::describe(const ga::Genome& genome) const {
   std::ostringstream o;
   fusion::PlanSpec spec = plan_spec(genome);
   if (n_cuts_) {
@@ -456,7 +457,7 @@ std::string quote(const std::string& s) {
 }
 }  // namespace
 
-std::string CodesignProblem::experiment_yaml(const Genome& genome, const std::string& name,
+std::string CodesignProblem::experiment_yaml(const ga::Genome& genome, const std::string& name,
                                              const std::string& accelerator_file) const {
   std::ostringstream o;
   const auto& w = experiment_.workload;
@@ -529,4 +530,4 @@ std::string CodesignProblem::experiment_yaml(const Genome& genome, const std::st
   return o.str();
 }
 
-}  // namespace monet::ga
+}  // namespace monet::codesign

@@ -3,10 +3,10 @@
 
 #include <filesystem>
 
+#include "codesign/search.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "fusion/experiment.hpp"
-#include "ga/search.hpp"
 
 using namespace monet;
 
@@ -21,8 +21,8 @@ double ga_share_of_exact(const std::string& workload, const std::string& granula
                       "accelerator: edge-hetero\n"
                       "search: {problem: checkpoint-chain, granularity: " +
                       granularity + ", population: 64, evaluations: 20000, seed: 7, threads: 2}\n");
-  auto spec = ga::parse_search(e);
-  auto out = ga::run_search(e, spec, "", false);
+  auto spec = codesign::parse_search(e);
+  auto out = codesign::run_search(e, spec, "", false);
   REQUIRE(out.exact_hypervolume);
   REQUIRE(*out.exact_hypervolume > 0);
   CHECK(out.result.evaluations <= 20000 + 64);
@@ -57,9 +57,9 @@ search:
 
 TEST_CASE("same seed and threads give the same front, and stop + resume equals one run") {
   auto e = experiment(kCodesign);
-  auto spec = ga::parse_search(e);
-  auto a = ga::run_search(e, spec, "", false);
-  auto b = ga::run_search(e, spec, "", false);
+  auto spec = codesign::parse_search(e);
+  auto a = codesign::run_search(e, spec, "", false);
+  auto b = codesign::run_search(e, spec, "", false);
   REQUIRE(a.front.size() == b.front.size());
   for (size_t i = 0; i < a.front.size(); ++i) {
     CHECK(a.front[i].genome == b.front[i].genome);
@@ -71,8 +71,8 @@ TEST_CASE("same seed and threads give the same front, and stop + resume equals o
   std::string ckpt = (dir / "state.json").string();
   auto first = spec;
   first.nsga.max_generations = 1;
-  ga::run_search(e, first, ckpt, false);
-  auto resumed = ga::run_search(e, spec, ckpt, true);
+  codesign::run_search(e, first, ckpt, false);
+  auto resumed = codesign::run_search(e, spec, ckpt, true);
   REQUIRE(resumed.front.size() == a.front.size());
   for (size_t i = 0; i < a.front.size(); ++i) {
     CHECK(resumed.front[i].genome == a.front[i].genome);
@@ -80,11 +80,11 @@ TEST_CASE("same seed and threads give the same front, and stop + resume equals o
   }
   CHECK(resumed.result.history == a.result.history);
   // Outputs: pareto.json is identical between the two runs, and every member replays.
-  ga::write_search_outputs(e, spec, a, (dir / "a").string());
-  ga::write_search_outputs(e, spec, resumed, (dir / "b").string());
+  codesign::write_search_outputs(e, spec, a, (dir / "a").string());
+  codesign::write_search_outputs(e, spec, resumed, (dir / "b").string());
   CHECK(core::read_file((dir / "a" / "pareto.json").string()) ==
         core::read_file((dir / "b" / "pareto.json").string()));
-  ga::CodesignProblem problem(e, spec.codesign);
+  codesign::CodesignProblem problem(e, spec.codesign);
   for (size_t i = 0; i < a.front.size(); ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "front/%03zu.yaml", i);
@@ -104,7 +104,7 @@ TEST_CASE("bad search sections are rejected with their line") {
   auto bad = [](const std::string& search) {
     auto e = experiment("workload: resnet18\naccelerator: edge-hetero\nsearch:\n" + search);
     try {
-      ga::parse_search(e);
+      codesign::parse_search(e);
     } catch (const core::ConfigError& err) {
       return std::string(err.what());
     }
@@ -129,9 +129,9 @@ TEST_CASE("every shipped search experiment parses and builds its problem") {
        fs::directory_iterator(fs::path(MONET_SOURCE_DIR) / "configs/experiments/search")) {
     INFO(entry.path().string());
     auto e = fusion::load_experiment(entry.path().string());
-    auto spec = ga::parse_search(e);
-    if (spec.kind == ga::SearchSpec::Kind::kCodesign) {
-      ga::CodesignProblem problem(e, spec.codesign);
+    auto spec = codesign::parse_search(e);
+    if (spec.kind == codesign::SearchSpec::Kind::kCodesign) {
+      codesign::CodesignProblem problem(e, spec.codesign);
       auto seeds = problem.seeds();
       REQUIRE(!seeds.empty());
       CHECK(problem.evaluate(seeds[0]).objectives.size() == spec.codesign.objectives.size());

@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "codesign/codesign_problem.hpp"
 #include "fusion/experiment.hpp"
-#include "ga/codesign_problem.hpp"
 #include "ga/nsga2.hpp"
 #include "ga/progress.hpp"
 #include "ga/result.hpp"
 
-namespace monet::ga {
+namespace monet::codesign {
 
 struct SearchSpec {
   enum class Kind {
@@ -22,7 +22,7 @@ struct SearchSpec {
   };
   Kind kind = Kind::kCodesign;
   CodesignConfig codesign;
-  Nsga2Options nsga;
+  ga::Nsga2Options nsga;
 };
 
 // Parses and validates `experiment.root["search"]` (every error names file, line, field,
@@ -30,13 +30,13 @@ struct SearchSpec {
 SearchSpec parse_search(const fusion::Experiment& experiment);
 
 struct FrontMember {
-  Genome genome;
-  Evaluation evaluation;
+  ga::Genome genome;
+  ga::Evaluation evaluation;
   std::string plan;  // readable
 };
 
 struct SearchOutcome {
-  Result result;
+  ga::Result result;
   std::vector<std::string> objective_names;
   std::vector<FrontMember> front;  // the run's archive: feasible first, by objectives
   double hypervolume = 0;          // of the feasible front w.r.t. result.reference_point
@@ -50,11 +50,11 @@ struct SearchOutcome {
 // generation, and `resume` continues from it.
 SearchOutcome run_search(const fusion::Experiment& experiment, const SearchSpec& spec,
                          const std::string& checkpoint_path, bool resume,
-                         const ProgressCallback& progress = {});
+                         const ga::ProgressCallback& progress = {});
 
 // pareto.json (deterministic: no timings), pareto.csv, history.csv, front/NNN.yaml and
 // search.json (timings, stop reason). All written atomically.
 void write_search_outputs(const fusion::Experiment& experiment, const SearchSpec& spec,
                           const SearchOutcome& outcome, const std::string& dir);
 
-}  // namespace monet::ga
+}  // namespace monet::codesign
