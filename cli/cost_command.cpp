@@ -255,7 +255,11 @@ void add_cost_command(CLI::App& app) {
     const int bits = a.bits > 0 ? a.bits : mapping::default_operand_bits(acc);
     workloads::Graph g = load_workload(
         a.model,
-        {.batch = a.batch, .seq = a.seq, .elem_bits = bits, .batch_set = batch->count() > 0});
+        {.batch = a.batch,
+         .seq = a.seq,
+         .elem_bits = bits,
+         .batch_set = batch->count() > 0,
+         .elem_bits_set = true});  // the header's operand precision holds for ONNX models too
     if (a.training) {
       training::TrainingOptions o;
       o.optimizer = training::parse_optimizer(a.optimizer);

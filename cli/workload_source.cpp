@@ -15,7 +15,9 @@ workloads::Graph load_onnx(const std::string& spec, const workloads::ModelParams
     throw core::Error(spec +
                       ": a sequence length does not apply to an ONNX model (the export "
                       "fixes it)");
-  auto r = workloads::import_onnx(spec, {.batch = params.batch_set ? params.batch : 0});
+  auto r =
+      workloads::import_onnx(spec, {.batch = params.batch_set ? params.batch : 0,
+                                    .element_bits = params.elem_bits_set ? params.elem_bits : 0});
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
   return std::move(r.graph);
 }

@@ -47,6 +47,7 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
   if (n.has("element_bits")) {
     if (!w.file.empty()) n["element_bits"].fail("a workload file sets its own element_bits");
     w.params.elem_bits = static_cast<int>(n["element_bits"].as_int(1, 64));
+    w.params.elem_bits_set = true;
   }
   if (n.has("seq")) {
     if (w.model.rfind("gpt2", 0) != 0) n["seq"].fail("seq applies to GPT-2 models only");
@@ -215,6 +216,7 @@ workloads::Graph build_forward(const WorkloadSpec& w) {
   if (!w.onnx.empty()) {
     workloads::OnnxOptions o;
     if (w.params.batch_set) o.batch = w.params.batch;
+    if (w.params.elem_bits_set) o.element_bits = w.params.elem_bits;
     try {
       return workloads::import_onnx(w.onnx, o).graph;
     } catch (const core::ConfigError&) {

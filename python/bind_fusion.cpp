@@ -172,7 +172,10 @@ void bind_fusion(py::module_& m) {
           [](fusion::WorkloadSpec& w, int64_t s) { w.params.seq = s; }, "GPT-2 only; 0 = default")
       .def_property(
           "elem_bits", [](const fusion::WorkloadSpec& w) { return w.params.elem_bits; },
-          [](fusion::WorkloadSpec& w, int b) { w.params.elem_bits = b; });
+          [](fusion::WorkloadSpec& w, int b) {
+            w.params.elem_bits = b;
+            w.params.elem_bits_set = true;
+          });
 
   py::class_<Experiment>(m, "Experiment",
                          "An experiment file (configs/experiments/README.md); fields editable.")

@@ -234,12 +234,14 @@ void bind_workloads(py::module_& m) {
       py::arg("elem_bits") = py::none(), "A workload from YAML text; `name` appears in errors.");
   m.def(
       "import_onnx",
-      [](const std::string& path, int64_t batch, bool skip_unsupported) {
-        workloads::OnnxImport r = workloads::import_onnx(path, {batch, skip_unsupported});
+      [](const std::string& path, int64_t batch, bool skip_unsupported, int elem_bits) {
+        workloads::OnnxImport r =
+            workloads::import_onnx(path, {batch, skip_unsupported, elem_bits});
         return std::make_pair(std::move(r.graph), std::move(r.warnings));
       },
       py::arg("path"), py::arg("batch") = 0, py::arg("skip_unsupported") = false,
-      "An ONNX model as a forward graph: (graph, warnings).");
+      py::arg("elem_bits") = 0,
+      "An ONNX model as a forward graph: (graph, warnings); elem_bits 0 keeps the model's types.");
 }
 
 }  // namespace monet::python

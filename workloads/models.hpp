@@ -55,6 +55,9 @@ struct ModelParams {
   int64_t seq = 0;  // 0: the model's default (GPT-2 only)
   int elem_bits = 32;
   bool batch_set = false;  // workload files: `batch` replaces the file's batch only when set
+  // ONNX models: elem_bits replaces the model's element types only when set (an FP16 export
+  // stays 16 bit unless asked otherwise).
+  bool elem_bits_set = false;
 };
 struct ModelInfo {
   std::string name;

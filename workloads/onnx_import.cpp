@@ -100,6 +100,9 @@ OnnxImport import_onnx(const std::string& path, const OnnxOptions& options) {
   if (options.batch < 0)
     throw core::Error(path + ": batch must be >= 1 (or 0 for the model's own), got " +
                       std::to_string(options.batch));
+  if (options.element_bits < 0 || options.element_bits > 64)
+    throw core::Error(path + ": element_bits must be 1..64 (or 0 for the model's own types), got " +
+                      std::to_string(options.element_bits));
   onnx::ModelProto model = od::read_model(path);
   onnx::GraphProto& g = *model.mutable_graph();
   const od::NodeIndex idx(g);

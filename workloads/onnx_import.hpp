@@ -15,6 +15,9 @@ namespace monet::workloads {
 struct OnnxOptions {
   int64_t batch = 0;              // > 0: replaces dim 0 of every data input; 0: from the model
   bool skip_unsupported = false;  // unsupported nodes become zero-cost pass-throughs
+  // > 0: every tensor (inputs, parameters, activations) is stored at this many bits, as the
+  // built-in models are; 0: each tensor at its element type in the model (float 32 bit).
+  int element_bits = 0;
 };
 
 struct OnnxImport {

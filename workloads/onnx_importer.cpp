@@ -32,7 +32,7 @@ OnnxImport Importer::run(std::vector<std::string> warnings) {
     if (!s)
       throw core::Error(file_ + ": graph input '" + name +
                         "' has no static shape (every dimension but the batch must be a number)");
-    tensor_of_[name] = graph_.add_tensor(name, *s, m_.types.elem_bits(name), TensorKind::kInput);
+    tensor_of_[name] = graph_.add_tensor(name, *s, bits(name), TensorKind::kInput);
   }
   const auto& fused_at = m_.patterns.fused_at;
   for (int i = 0; i < m_.index.graph.node_size(); ++i) {
@@ -141,7 +141,7 @@ int Importer::weight(const std::string& v) {
   if (auto it = param_of_.find(base); it != param_of_.end()) return it->second;
   auto s = m_.types.shape(base);
   if (!s) fail("parameter '" + base + "' has no static shape");
-  int id = graph_.add_tensor(base, *s, m_.types.elem_bits(base), TensorKind::kParameter);
+  int id = graph_.add_tensor(base, *s, bits(base), TensorKind::kParameter);
   param_of_[base] = id;
   return id;
 }
@@ -158,9 +158,13 @@ int Importer::output(const std::string& value, const Shape& computed) {
          shape_str(*declared) + " in the model");
   for (int64_t d : computed)
     if (d <= 0) fail("output '" + value + "' would have shape " + shape_str(computed));
-  int id = graph_.add_tensor(value, computed, m_.types.elem_bits(value), TensorKind::kActivation);
+  int id = graph_.add_tensor(value, computed, bits(value), TensorKind::kActivation);
   tensor_of_[value] = id;
   return id;
+}
+
+int Importer::bits(const std::string& value) const {
+  return options_.element_bits > 0 ? options_.element_bits : m_.types.elem_bits(value);
 }
 
 int Importer::output_from_model(const std::string& value, const std::string& why) {

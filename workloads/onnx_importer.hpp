@@ -68,6 +68,8 @@ class Importer {
   // what else could have given the shape.
   int output_from_model(const std::string& value, const std::string& why);
   void alias(const std::string& value, int tensor) { tensor_of_[value] = tensor; }
+  // Bits per element of `value`'s graph tensor: the requested element_bits, else the model's.
+  int bits(const std::string& value) const;
 
   int add_compute(OpKind kind, const LoopNest& nest, int in, int w, int out,
                   std::vector<int> extra_inputs);

@@ -7,6 +7,7 @@ in elements and bytes; `elem_bits` is the element size of activations and weight
 from __future__ import annotations
 
 import os
+import warnings
 from typing import List, Optional, Sequence, Tuple
 
 from . import _monet
@@ -61,10 +62,15 @@ def load(path: "str | os.PathLike[str]", batch: Optional[int] = None,
     """A workload YAML file (configs/workloads/README.md) or an ONNX model (*.onnx).
 
     `batch` replaces the file's batch; for ONNX it replaces dim 0 of every data input.
+    `elem_bits` is used where the file has no `element_bits`; for ONNX it replaces the
+    model's element types (None keeps them: a float export is 32 bit). What the ONNX importer
+    assumed or skipped is reported as a UserWarning.
     """
     path = os.fspath(path)
     if path.lower().endswith(".onnx"):
-        graph, _warnings = _monet.import_onnx(path, batch=batch or 0)
+        graph, notes = _monet.import_onnx(path, batch=batch or 0, elem_bits=elem_bits or 0)
+        for note in notes:
+            warnings.warn(f"{path}: {note}", stacklevel=2)
         return graph
     return _monet.load_workload_file(path, batch=batch, elem_bits=elem_bits)
 

@@ -1,5 +1,6 @@
 // `monet-sim describe model.onnx` as a user runs it: totals, exit codes and messages.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -7,6 +8,7 @@
 
 using monet::test::run_cli;
 using monet::test::shell_quote;
+using monet::test::TempDir;
 
 namespace {
 
@@ -70,4 +72,63 @@ TEST_CASE("cli: --skip-unsupported warns and describes the rest") {
   CHECK_THAT(r.output, Catch::Contains("warning: node '/round/Round' (Round)") &&
                            Catch::Contains("warning: node '/nms/NonMaxSuppression'") &&
                            Catch::Contains("unsupported: 2 ops (1 loop nests)"));
+}
+
+namespace {
+
+// `cost --json` of the PEFSL ResNet-9 export; every conv row's feasibility on the one core.
+std::vector<bool> conv_feasible(const std::string& accelerator, const std::string& core, int bits) {
+  auto r = run_cli("cost " + data("resnet9_strided_16fmaps.onnx") + " --accelerator " +
+                   accelerator + " --core " + core + " --bits " + std::to_string(bits) + " --json");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.output);
+  CHECK(j.at("operand_bits") == bits);
+  std::vector<bool> out;
+  for (const auto& op : j.at("ops"))
+    if (op.at("kind") == "conv") out.push_back(op.at("feasible").get<bool>());
+  REQUIRE(out.size() == 12);
+  return out;
+}
+
+}  // namespace
+
+// Issue 11 item 1: the precision asked for never reached the ONNX importer, so the 32-bit
+// tensors did not fit the 16-bit Tensil PEs (pe_weight 2 B < 4 B) nor an 8-bit ZigZag core's
+// output registers (rf_o 16 B < 64 B), and every conv fell back to the CPU.
+TEST_CASE("cli: cost --bits reaches ONNX models") {
+  for (bool ok : conv_feasible("pynq-z1-tensil", "tensil", 16)) CHECK(ok);
+  TempDir dir;
+  const std::string core = dir.path() + "/edge8.yaml";
+  auto c =
+      run_cli("convert " +
+              shell_quote(std::string(MONET_SOURCE_DIR) + "/tests/data/zigzag/edge_core.yaml") +
+              " -o " + shell_quote(core));
+  REQUIRE(c.exit_code == 0);
+  for (bool ok : conv_feasible(shell_quote(core), "edge_core", 8)) CHECK(ok);
+}
+
+TEST_CASE("cli: an experiment's workload.element_bits reaches an ONNX model") {
+  TempDir dir;
+  auto run = [&](const std::string& bits_line) {
+    const std::string exp =
+        dir.write("r9.yaml", "name: r9\nworkload:\n  onnx: " + std::string(MONET_SOURCE_DIR) +
+                                 "/tests/data/resnet9_strided_16fmaps.onnx\n" + bits_line +
+                                 "mode: inference\naccelerator: pynq-z1-tensil\n");
+    auto r = run_cli("run " + shell_quote(exp) + " -o " + shell_quote(dir.path() + "/out"));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    nlohmann::json s;
+    std::ifstream(dir.path() + "/out/summary.json") >> s;
+    std::map<std::string, double> busy;
+    for (const auto& c : s.at("cores")) busy[c.at("name")] = c.at("busy_s").get<double>();
+    return busy;
+  };
+  // At 16 bit the 12 convs (16.0 M MACs) run on the 8x8 array; at the model's own 32 bit
+  // no conv fits the array, so the CPU does all of them.
+  auto at16 = run("  element_bits: 16\n");
+  CHECK(at16.at("tensil") > 10 * at16.at("arm"));
+  auto at32 = run("");
+  CHECK(at32.at("tensil") == 0);
+  CHECK(at32.at("arm") > 4 * at16.at("tensil"));
 }

@@ -19,6 +19,11 @@ Files:
                       c_proj, residuals, tanh-GELU decomposition (gelu_new), MLP, ln_f as
                       a native LayerNormalization, LM head tied to wte via Transpose
   ops_zoo.onnx        one of each remaining supported op on small shapes
+  resnet9_strided_16fmaps.onnx
+                      PEFSL's few-shot backbone (brain-bzh/PEFSL resnet12_brain.py ResNet9,
+                      feature_maps 16, use_strides) as model_to_onnx.py exports it: opset 10,
+                      32x32 input, BatchNorm folded into the Conv biases (eval export),
+                      LeakyRelu 0.1, the final mean replaced by GlobalAveragePool + Reshape
   unsupported.onnx    Round and NonMaxSuppression (not supported by the importer)
   missing_shape.onnx  a Reshape whose target is a runtime input: no static shape exists
   truncated.onnx      the first half of resnet18.onnx
@@ -62,12 +67,12 @@ class Net:
     def scalar(self, scope, v):
         return self.const(scope, [v], T.FLOAT, [])
 
-    def save(self, file, inputs, outputs):
+    def save(self, file, inputs, outputs, opset=OPSET, ir_version=8):
         graph = h.make_graph(self.nodes, "main_graph", inputs + self.params, outputs,
                              initializer=self.inits)
-        model = h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)],
+        model = h.make_model(graph, opset_imports=[h.make_opsetid("", opset)],
                              producer_name="monet-sim tests/data/make_onnx.py")
-        model.ir_version = 8
+        model.ir_version = ir_version
         onnx.save(model, os.path.join(HERE, file))
         return model
 
@@ -273,6 +278,38 @@ def ops_zoo():
                      h.make_tensor_value_info("tokens", T.FLOAT, [2, 2, 8])])
 
 
+# ---------------------------------------------------------------- PEFSL ResNet-9
+def resnet9_strided_16fmaps():
+    """Three BasicBlockRN12 (3->16->40->80 channels): conv1, conv2 (3x3, LeakyRelu), conv3
+    (3x3, stride 2) plus a 1x1 stride-2 shortcut conv, summed, LeakyRelu. No max-pool
+    (use_strides), so 32x32 -> 16 -> 8 -> 4, then the spatial mean."""
+    net = Net()
+    x, cin = "input", 3
+    for blk, width in enumerate([16, 40, 80], start=1):
+        scope = f"/block{blk}"
+
+        def conv(name, src, ci, k, stride):
+            w = net.param(f"block{blk}.{name}.conv.weight", [width, ci, k, k])
+            b = net.param(f"block{blk}.{name}.conv.bias", [width])  # the folded BatchNorm
+            return net.node(f"{scope}/{name}/conv", "Conv", [src, w, b], dilations=[1, 1],
+                            group=1, kernel_shape=[k, k], pads=[k // 2] * 4,
+                            strides=[stride, stride])
+
+        y = net.node(f"{scope}/conv1", "LeakyRelu", [conv("conv1", x, cin, 3, 1)], alpha=0.1)
+        y = net.node(f"{scope}/conv2", "LeakyRelu", [conv("conv2", y, width, 3, 1)], alpha=0.1)
+        y = conv("conv3", y, width, 3, 2)
+        y = net.node(scope, "Add", [y, conv("sc", x, cin, 1, 2)])
+        x, cin = net.node(scope, "LeakyRelu", [y], alpha=0.1), width
+    x = net.node("", "GlobalAveragePool", [x])
+    reshape_dim = h.make_tensor("Reshape_dim", T.INT64, [2], [1, 80])
+    net.inits.append(reshape_dim)
+    net.node("", "Reshape", [x, "Reshape_dim"], out="Output")
+    # opset 10 is "mandatory for tensil" (model_to_onnx.py); its exports carry IR version 5.
+    return net.save("resnet9_strided_16fmaps.onnx",
+                    [h.make_tensor_value_info("input", T.FLOAT, [1, 3, 32, 32])],
+                    [h.make_tensor_value_info("Output", T.FLOAT, [1, 80])], opset=10, ir_version=5)
+
+
 # ---------------------------------------------------------------- error cases
 def unsupported():
     net = Net()
@@ -300,9 +337,10 @@ def missing_shape():
 
 
 def main():
-    for make in (resnet18, gpt2_1layer, ops_zoo, unsupported, missing_shape):
+    checked = (resnet18, gpt2_1layer, ops_zoo, resnet9_strided_16fmaps)
+    for make in checked + (unsupported, missing_shape):
         model = make()
-        if make in (resnet18, gpt2_1layer, ops_zoo):
+        if make in checked:
             onnx.checker.check_model(model)
     data = open(os.path.join(HERE, "resnet18.onnx"), "rb").read()
     with open(os.path.join(HERE, "truncated.onnx"), "wb") as f:

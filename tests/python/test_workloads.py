@@ -79,3 +79,14 @@ def test_workload_file_and_yaml_text():
     text = open(monet.accelerators.config_dir() + "/workloads/mlp.yaml").read()
     same = monet._monet.parse_workload_yaml(text, "mlp.yaml", batch=3)
     assert same.totals() == g.totals()
+
+
+def test_onnx_load_follows_elem_bits_and_reports_warnings():
+    from conftest import ROOT
+    r9 = str(ROOT / "tests" / "data" / "resnet9_strided_16fmaps.onnx")
+    # 188,032 parameters by hand (tests/workloads/onnx_import_test.cpp): 4 bytes each as
+    # exported, 2 bytes each when 16-bit elements are asked for.
+    assert monet.workloads.load(r9).totals()["parameter_bytes"] == 4 * 188_032
+    assert monet.workloads.load(r9, elem_bits=16).totals()["parameter_bytes"] == 2 * 188_032
+    with pytest.warns(UserWarning, match="symbolic batch 'batch_size'"):
+        monet.workloads.load(str(ROOT / "tests" / "data" / "resnet18.onnx"))

@@ -196,6 +196,45 @@ TEST_CASE("onnx: op zoo maps every op to the intended kind and nest") {
         g.totals().macs * 3);
 }
 
+TEST_CASE("onnx: PEFSL ResNet-9 counts by hand; element_bits sets every tensor's precision") {
+  // brain-bzh/PEFSL ResNet9(16, use_strides): blocks 3→16→40→80, each conv1/conv2 3x3 at the
+  // block's input size, conv3 3x3 stride 2 and a 1x1 stride-2 shortcut at half the size;
+  // BatchNorm folded into a bias per output channel. 32x32 input: blocks at 32, 16, 8.
+  struct Block {
+    int64_t cin, cout, size;
+  };
+  int64_t params = 0, macs = 0;
+  for (Block b : {Block{3, 16, 32}, Block{16, 40, 16}, Block{40, 80, 8}}) {
+    const int64_t full = b.size * b.size, half = full / 4;
+    params += b.cout * b.cin * 9 + 2 * b.cout * b.cout * 9 + b.cout * b.cin + 4 * b.cout;
+    macs += b.cout * b.cin * 9 * full + b.cout * b.cout * 9 * full + b.cout * b.cout * 9 * half +
+            b.cout * b.cin * half;
+  }
+  CHECK(params == 188'032);
+  CHECK(macs == 16'029'696);
+
+  OnnxImport r = import_onnx(data("resnet9_strided_16fmaps.onnx"));
+  CHECK(r.warnings.empty());
+  const GraphTotals t = r.graph.totals();
+  CHECK(t.parameters == params);
+  CHECK(t.macs == macs);
+  CHECK(ops_of(r.graph, OpKind::kConv).size() == 12);
+  CHECK(ops_of(r.graph, OpKind::kLeakyRelu).size() == 9);
+  // The model's FLOAT tensors are 32 bit unless asked otherwise.
+  for (const auto& tensor : r.graph.tensors()) CHECK(tensor.elem_bits == 32);
+
+  // Issue 11: element_bits used to be dropped, so 16-bit array cores could not run the convs.
+  OnnxImport r16 = import_onnx(data("resnet9_strided_16fmaps.onnx"), {.element_bits = 16});
+  for (const auto& tensor : r16.graph.tensors()) {
+    INFO(tensor.name);
+    CHECK(tensor.elem_bits == 16);
+  }
+  CHECK(r16.graph.totals().parameter_bytes == params * 2);
+  CHECK(r16.graph.totals().macs == macs);
+  CHECK_THAT(error_of("resnet9_strided_16fmaps.onnx", {.element_bits = 65}),
+             Catch::Contains("element_bits must be 1..64"));
+}
+
 TEST_CASE("onnx: bad models are rejected with a clear message") {
   CHECK_THAT(error_of("truncated.onnx"), Catch::Contains("truncated.onnx: not a valid ONNX model"));
   CHECK_THAT(error_of("absent.onnx"), Catch::Contains("cannot open"));
