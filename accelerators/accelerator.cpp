@@ -10,6 +10,31 @@ int64_t Core::macs_per_cycle() const {
   return n;
 }
 
+const PrecisionRate* Core::rate_for(int bits) const {
+  const PrecisionRate* best = nullptr;
+  for (const auto& r : execution.rates)
+    if (r.bits >= bits && (!best || r.bits < best->bits)) best = &r;
+  return best;
+}
+
+std::string overlap_name(Overlap o) {
+  switch (o) {
+    case Overlap::kFull:
+      return "full";
+    case Overlap::kDoubleBuffered:
+      return "double-buffered";
+    case Overlap::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+std::optional<Overlap> overlap_from_name(const std::string& name) {
+  for (Overlap o : {Overlap::kFull, Overlap::kDoubleBuffered, Overlap::kNone})
+    if (overlap_name(o) == name) return o;
+  return std::nullopt;
+}
+
 bool Core::supports(const std::string& op_kind) const {
   return std::find(op_kinds.begin(), op_kinds.end(), op_kind) != op_kinds.end();
 }

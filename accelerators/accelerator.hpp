@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,56 @@ struct CimSpec {
   double written_fraction = 1.0;  // share of cells reprogrammed per weight update (0..1]
 };
 
+// How a core runs one op: what overlaps what, and the costs that do not scale with MACs.
+// Priced by mapping/ (an OpCost carries the phases), scheduled by fusion/.
+enum class Overlap {
+  kFull,            // every transfer overlaps compute; the slowest of them sets the time
+  kDoubleBuffered,  // as kFull in steady state, plus loading the first tiles before compute
+                    // starts and writing the last outputs after it ends (ZigZag's model)
+  kNone,            // in-order: load, compute and store of a tile run one after another
+};
+
+// Loading the stationary operand into the PE array (a systolic array shifts a new weight
+// block in row by row before inputs can stream through it).
+struct StationaryLoad {
+  MemOperand operand = MemOperand::kW;
+  double cycles = 0;       // per load of the whole array
+  double fill_cycles = 0;  // pipeline fill before the first result after a load
+  double energy_pj = 0;    // per operand element loaded
+};
+
+// Peak compute rate at one operand precision (e.g. INT8 vs FP16 tensor cores, FP32 on the
+// CUDA cores).
+struct PrecisionRate {
+  int bits = 16;
+  double macs_per_cycle = 0;  // MACs per core cycle at this precision
+  double mac_energy_pj = -1;  // per MAC; < 0: the core's mac_energy
+  std::string unit;           // what runs it ("tensor cores", "CUDA cores"), for reports
+};
+
+// GPU occupancy: the op's output (rows x output channels) is cut into thread blocks of this
+// shape, and an SM runs `blocks_per_sm` of them at once.
+struct ThreadBlocks {
+  int64_t rows = 0;  // output rows (B·OY·OX, or B·M) per block; 0 = no wave model
+  int64_t cols = 0;  // output channels (K) per block
+  int blocks_per_sm = 1;
+};
+
+struct Execution {
+  Overlap overlap = Overlap::kFull;
+  bool has_stationary_load = false;
+  StationaryLoad stationary_load;
+  double issue_cycles = 0;  // per instruction (stationary load, compute block, tile move)
+  double launch_s = 0;      // per op launch (GPU kernel); the ops of one fused stack share one
+  double host_s = 0;        // per invocation (driver/host work around one run), reported apart
+  ThreadBlocks blocks;
+  std::vector<PrecisionRate> rates;  // empty: the array size at `precision`
+  int partial_sum_bits = 0;          // width of partial sums in memories; 0 = the output's
+};
+
+std::string overlap_name(Overlap o);
+std::optional<Overlap> overlap_from_name(const std::string& name);
+
 struct Core {
   std::string name;
   CoreKind kind = CoreKind::kArray;
@@ -83,6 +134,7 @@ struct Core {
   std::vector<std::string> op_kinds;  // supported workloads::OpKind names
   std::vector<MemoryLevel> memories;  // innermost first; the last one is the core's top
   CimSpec cim;                        // kind == kCim only
+  Execution execution;
   int line = 0;
   // Added by the YAML loader: a core written once with `repeat: N` expands to N cores named
   // group + index ("sm0".."sm7"); `group` is the name as written (= name when not repeated).
@@ -90,6 +142,9 @@ struct Core {
   int repeat_index = -1;  // 0..N-1 for repeated cores, -1 otherwise
 
   int64_t macs_per_cycle() const;  // product of array dims (1 for simd)
+  // The rate entry for operands of `bits` (the smallest entry at least that wide), or nullptr
+  // when the core lists no rates or none that wide.
+  const PrecisionRate* rate_for(int bits) const;
   bool supports(const std::string& op_kind) const;
 };
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -184,6 +185,52 @@ YAML::Node cim_node(const CimSpec& c) {
   return n;
 }
 
+std::string cycles(double c) {
+  return num(c) + (c == 1 ? " cycle" : " cycles");
+}
+
+// Only what differs from the defaults, so a core without an execution section stays without.
+std::optional<YAML::Node> execution_node(const Execution& e) {
+  YAML::Node n(YAML::NodeType::Map);
+  if (e.overlap != Overlap::kFull) n["overlap"] = overlap_name(e.overlap);
+  if (e.has_stationary_load) {
+    YAML::Node s(YAML::NodeType::Map);
+    s["operand"] = std::string(1, "IWO"[static_cast<int>(e.stationary_load.operand)]);
+    s["cycles"] = cycles(e.stationary_load.cycles);
+    if (e.stationary_load.fill_cycles > 0) s["fill"] = cycles(e.stationary_load.fill_cycles);
+    if (e.stationary_load.energy_pj > 0) s["energy"] = energy(e.stationary_load.energy_pj);
+    n["stationary_load"] = s;
+  }
+  if (e.issue_cycles > 0) n["issue"] = cycles(e.issue_cycles);
+  if (e.launch_s > 0) n["launch"] = seconds(e.launch_s);
+  if (e.host_s > 0) n["host"] = seconds(e.host_s);
+  if (e.blocks.rows > 0) {
+    YAML::Node b(YAML::NodeType::Map);
+    b["rows"] = e.blocks.rows;
+    b["cols"] = e.blocks.cols;
+    b["per_sm"] = e.blocks.blocks_per_sm;
+    b.SetStyle(YAML::EmitterStyle::Flow);
+    n["thread_block"] = b;
+  }
+  if (!e.rates.empty()) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (auto& r : e.rates) {
+      YAML::Node x(YAML::NodeType::Map);
+      x["precision"] = std::to_string(r.bits) + " bit";
+      x["macs_per_cycle"] = num(r.macs_per_cycle);
+      if (r.mac_energy_pj >= 0) x["mac_energy"] = energy(r.mac_energy_pj);
+      if (!r.unit.empty()) x["unit"] = r.unit;
+      x.SetStyle(YAML::EmitterStyle::Flow);
+      list.push_back(x);
+    }
+    n["rates"] = list;
+  }
+  if (e.partial_sum_bits > 0)
+    n["partial_sum_precision"] = std::to_string(e.partial_sum_bits) + " bit";
+  if (n.size() == 0) return std::nullopt;
+  return n;
+}
+
 // Everything of a core but its name (so repeated cores can be compared for sameness).
 YAML::Node core_body(const Core& c, const Accelerator& acc) {
   YAML::Node n(YAML::NodeType::Map);
@@ -212,6 +259,7 @@ YAML::Node core_body(const Core& c, const Accelerator& acc) {
   for (auto& m : c.memories) mems.push_back(memory_node(m, acc, c.clock_hz));
   n["memories"] = mems;
   if (c.kind == CoreKind::kCim) n["cim"] = cim_node(c.cim);
+  if (auto e = execution_node(c.execution)) n["execution"] = *e;
   return n;
 }
 

@@ -115,6 +115,25 @@ Accelerator checked_accelerator(const Accelerator& in) {
     ck.non_negative(at + ".mac_energy_pj", core.mac_energy_pj);
     ck.non_negative(at + ".vector_ops_per_cycle", core.vector_ops_per_cycle);
     ck.non_negative(at + ".vector_op_energy_pj", core.vector_op_energy_pj);
+    const auto& ex = core.execution;
+    ck.non_negative(at + ".execution.issue_cycles", ex.issue_cycles);
+    ck.non_negative(at + ".execution.launch_s", ex.launch_s);
+    ck.non_negative(at + ".execution.host_s", ex.host_s);
+    ck.non_negative(at + ".execution.stationary_load.cycles", ex.stationary_load.cycles);
+    ck.non_negative(at + ".execution.stationary_load.fill_cycles", ex.stationary_load.fill_cycles);
+    ck.non_negative(at + ".execution.stationary_load.energy_pj", ex.stationary_load.energy_pj);
+    ck.non_negative(at + ".execution.blocks.rows", static_cast<double>(ex.blocks.rows));
+    ck.non_negative(at + ".execution.blocks.cols", static_cast<double>(ex.blocks.cols));
+    ck.at_least_one(at + ".execution.blocks.blocks_per_sm", ex.blocks.blocks_per_sm);
+    ck.non_negative(at + ".execution.partial_sum_bits", ex.partial_sum_bits);
+    for (size_t r = 0; r < ex.rates.size(); ++r) {
+      ck.positive(at + ".execution.rates[" + std::to_string(r) + "].macs_per_cycle",
+                  ex.rates[r].macs_per_cycle);
+      ck.at_least_one(at + ".execution.rates[" + std::to_string(r) + "].bits", ex.rates[r].bits);
+    }
+    if (!ex.rates.empty() && !core.rate_for(core.precision_bits))
+      ck.add(at + ".execution.rates", static_cast<double>(core.precision_bits),
+             "no rate for the core's own precision");
     if (core.kind == CoreKind::kCim) {
       check_cim(ck, at + ".cim", core.cim);
       core.array = cim_array(core.cim);

@@ -182,6 +182,23 @@ void check_memories(Reader& r, const YamlNode& list, const Core& core) {
   }
 }
 
+// Rules linking the execution section to the rest of the core.
+void check_execution(Reader& r, const YamlNode& n, const Core& core) {
+  const Execution& e = core.execution;
+  if (e.has_stationary_load && !core.memories.empty()) {
+    const int o = static_cast<int>(e.stationary_load.operand);
+    auto held = std::find_if(core.memories.begin(), core.memories.end(),
+                             [&](auto& m) { return m.holds[o]; });
+    if (held == core.memories.end())
+      r.add(n["stationary_load"]["operand"],
+            "no memory of the core holds this operand, so nothing is loaded into the array");
+  }
+  if (!e.rates.empty() && !core.rate_for(core.precision_bits))
+    r.add(n["rates"], "no rate for the core's own precision (" +
+                          std::to_string(core.precision_bits) +
+                          " bit): list one at least that wide");
+}
+
 }  // namespace
 
 std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
@@ -190,8 +207,9 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
     r.add(n, "a core must be a map (name, kind, clock, ...)");
     return std::nullopt;
   }
-  r.unknown_keys(n, {"name", "kind", "clock", "repeat", "array", "mac_energy", "precision",
-                     "vector_ops_per_cycle", "vector_op_energy", "op_kinds", "memories", "cim"});
+  r.unknown_keys(
+      n, {"name", "kind", "clock", "repeat", "array", "mac_energy", "precision",
+          "vector_ops_per_cycle", "vector_op_energy", "op_kinds", "memories", "cim", "execution"});
   Core core;
   core.line = n.loc().line;
   ParsedCore out;
@@ -238,6 +256,7 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
       r.add(n["cim"], "only cim cores have a cim section");
     }
   }
+  if (kind_ok && n.has("execution")) core.execution = parse_execution(r, n["execution"], core.kind);
   if ((kind_ok && has_array_kind) || n.has("mac_energy")) {
     if (auto v = r.required(n, "mac_energy"))
       if (auto e = r.read([&] { return v->as_quantity(Dimension::kEnergy); })) {
@@ -285,6 +304,8 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
       if (core.memories.size() == list->size() && kind_ok) check_memories(r, *list, core);
     }
   }
+
+  if (kind_ok && n.has("execution")) check_execution(r, n["execution"], core);
 
   core.group = core.name;
   if (repeat == 1) {

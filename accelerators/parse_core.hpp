@@ -15,6 +15,9 @@ struct ParsedCore {
   core::YamlNode name_node;
 };
 
+// A core's `execution:` section (parse_execution.cpp).
+Execution parse_execution(Reader& r, const core::YamlNode& n, CoreKind kind);
+
 std::optional<ParsedCore> parse_core(Reader& r, const core::YamlNode& n,
                                      const std::vector<MemoryLevel>& shared);
 

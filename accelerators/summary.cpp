@@ -39,6 +39,24 @@ std::string compute_text(const Core& c) {
   }
 }
 
+std::string execution_text(const Execution& e) {
+  std::string s;
+  if (e.overlap != Overlap::kFull) s += ", overlap " + overlap_name(e.overlap);
+  if (e.has_stationary_load)
+    s += fmt(", array load %g", e.stationary_load.cycles) +
+         fmt("+%g cycles", e.stationary_load.fill_cycles);
+  if (e.issue_cycles > 0) s += fmt(", issue %g cycles/instruction", e.issue_cycles);
+  if (e.launch_s > 0) s += fmt(", launch %g us", e.launch_s * 1e6);
+  if (e.host_s > 0) s += fmt(", host %g us/run", e.host_s * 1e6);
+  if (e.blocks.rows > 0)
+    s += ", blocks " + std::to_string(e.blocks.rows) + "x" + std::to_string(e.blocks.cols) + " (" +
+         std::to_string(e.blocks.blocks_per_sm) + "/SM)";
+  for (auto& r : e.rates)
+    s += fmt(", %g", r.macs_per_cycle) + " MAC/cycle at " + std::to_string(r.bits) + " bit";
+  if (e.partial_sum_bits > 0) s += ", partial sums " + std::to_string(e.partial_sum_bits) + " bit";
+  return s;
+}
+
 }  // namespace
 
 std::string format_hz(double hz) {
@@ -77,7 +95,8 @@ std::vector<std::string> summary_lines(const Accelerator& acc) {
                        compute_text(c);
     if (c.vector_ops_per_cycle > 0)
       line += ", " + fmt("%g", c.vector_ops_per_cycle) + " vector ops/cycle";
-    line += ", " + std::to_string(c.precision_bits) + "-bit; memories:";
+    line += ", " + std::to_string(c.precision_bits) + "-bit" + execution_text(c.execution) +
+            "; memories:";
     for (size_t k = 0; k < c.memories.size(); ++k)
       line += (k ? ", " : " ") + format_level(c.memories[k]);
     lines.push_back(line);

@@ -58,7 +58,8 @@ std::vector<int> cores_for(const accelerators::Accelerator& acc, const std::stri
 }
 
 double seconds(const accelerators::Accelerator& acc, int core, const mapping::OpCost& c) {
-  return c.cycles / acc.cores[core].clock_hz;
+  // Layer by layer, every op is launched on its own.
+  return c.cycles / acc.cores[core].clock_hz + acc.cores[core].execution.launch_s;
 }
 
 // The better of two feasible costs for the objective, comparing time (cores may run at
@@ -130,6 +131,7 @@ Totals totals_of(const accelerators::Accelerator& acc, const std::vector<Row>& r
     t.energy.cim_adc_pj += e.cim_adc_pj;
     t.energy.cim_dac_pj += e.cim_dac_pj;
     t.energy.cim_write_pj += e.cim_write_pj;
+    t.energy.array_load_pj += e.array_load_pj;
     t.dram_bytes += r.cost.dram_bytes();
   }
   return t;
@@ -143,6 +145,7 @@ nlohmann::json energy_json(const mapping::EnergyBreakdown& e) {
           {"cim_adc_pj", e.cim_adc_pj},
           {"cim_dac_pj", e.cim_dac_pj},
           {"cim_write_pj", e.cim_write_pj},
+          {"array_load_pj", e.array_load_pj},
           {"total_pj", e.total()}};
 }
 
@@ -214,11 +217,12 @@ void print_text(const CostArgs& a, const accelerators::Accelerator& acc, const w
   std::printf("  time        %s\n", core::format_seconds(t.seconds).c_str());
   std::printf(
       "  energy      %s (MAC %s, vector %s, on-chip memory %s, DRAM %s, CIM ADC %s, "
-      "DAC %s, cell writes %s)\n",
+      "DAC %s, cell writes %s, array loads %s)\n",
       format_energy_pj(e.total()).c_str(), format_energy_pj(e.mac_pj).c_str(),
       format_energy_pj(e.vector_pj).c_str(), format_energy_pj(e.memory_pj).c_str(),
       format_energy_pj(e.dram_pj).c_str(), format_energy_pj(e.cim_adc_pj).c_str(),
-      format_energy_pj(e.cim_dac_pj).c_str(), format_energy_pj(e.cim_write_pj).c_str());
+      format_energy_pj(e.cim_dac_pj).c_str(), format_energy_pj(e.cim_write_pj).c_str(),
+      format_energy_pj(e.array_load_pj).c_str());
   std::printf("  DRAM        %s\n", core::format_bytes(t.dram_bytes).c_str());
   if (t.infeasible)
     std::printf("  %d op(s) run on no core considered and are left out (see above)\n",

@@ -106,7 +106,8 @@ void add_cim_programming(const Graph& g, const FusionPlan& plan, const mapping::
     cn.duration_s = cost.onchip_cycles / acc.cores[c].clock_hz;
     cn.energy_pj = cost.onchip_energy_pj;
     cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
-                           cost.energy.cim_dac_pj + cost.energy.cim_write_pj;
+                           cost.energy.cim_dac_pj + cost.energy.cim_write_pj +
+                           cost.energy.array_load_pj;
     out.cns.push_back(std::move(cn));
   }
 }
@@ -190,7 +191,8 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
       cn.duration_s = cost.onchip_cycles / clock;
       cn.energy_pj = cost.onchip_energy_pj;
       cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
-                             cost.energy.cim_dac_pj + cost.energy.cim_write_pj;
+                             cost.energy.cim_dac_pj + cost.energy.cim_write_pj +
+                             cost.energy.array_load_pj;
       cn.macs = shape.nest ? static_cast<double>(shape.nest->macs()) : 0.0;
       double min_bytes = 0, dram_reads = 0;
       if (shape.nest) {

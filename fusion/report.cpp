@@ -28,6 +28,9 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
           {"accelerator", acc.name},
           {"latency_s", s.latency_s},
           {"latency_cycles", s.latency_cycles},
+          {"host_s", s.host_s},
+          {"latency_with_host_s", s.latency_s + s.host_s},
+          {"launches", s.launches},
           {"reference_clock_hz", s.reference_clock_hz},
           {"energy_pj",
            {{"compute", s.energy.compute_pj},
@@ -142,6 +145,10 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
                 core::format_seconds(s.latency_s).c_str(),
                 core::format_count(s.latency_cycles).c_str(), s.reference_clock_hz / 1e6);
   o << buf;
+  if (s.host_s > 0)
+    o << "  host/driver      " << core::format_seconds(s.host_s) << " per run, not in the latency ("
+      << core::format_seconds(s.latency_s + s.host_s) << " with it)\n";
+  if (s.launches > 0) o << "  kernel launches  " << s.launches << "\n";
   o << "  energy           " << core::format_energy_pj(s.energy.total_pj()) << "  (compute "
     << core::format_energy_pj(s.energy.compute_pj) << ", on-chip memory "
     << core::format_energy_pj(s.energy.onchip_memory_pj) << ", links "

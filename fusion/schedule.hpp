@@ -21,7 +21,9 @@ enum class TransferKind { kDramRead, kDramWrite, kLink, kRefetch };
 
 struct TransferRecord {
   TransferKind kind = TransferKind::kDramRead;
-  int resource = -1;  // link index for kLink, -1 for the DRAM
+  // Link index for kLink; for DRAM transfers -1, or the link of the core's own DRAM port
+  // when it has one (the transfer then also pays that link's energy per bit).
+  int resource = -1;
   int tensor = -1;
   int from_core = -1;  // -1 = DRAM
   int to_core = -1;    // -1 = DRAM
@@ -72,6 +74,11 @@ struct Summary {
   std::vector<double> core_utilization;     // busy / latency
   std::map<std::string, PhaseTime> phases;  // by pass name
   double capacity_violation_bytes = 0;      // DRAM capacity overflow (0 = fits)
+  // Host/driver time per invocation (execution.host of the cores that ran), not part of
+  // latency_s: compare latency_s with bare-metal figures, latency_s + host_s with timings
+  // around a driver call.
+  double host_s = 0;
+  size_t launches = 0;  // kernel launches (stacks on cores with a launch time)
   size_t cn_count = 0;
   size_t transfer_count = 0;
 };

@@ -88,6 +88,7 @@ class Scheduler {
   BandwidthResource dram_;
   std::vector<BandwidthResource> links_;
   std::map<std::pair<int, int>, int> link_of_pair_;
+  std::vector<int> dram_link_of_core_;           // a core's own path to DRAM (an AXI port), or -1
   std::unordered_map<int64_t, double> streams_;  // (piece, pool) → end of its last stream
   Schedule out_;
   MemoryTimeline dram_timeline_;
@@ -123,11 +124,18 @@ void Scheduler::setup() {
     pools_.push_back(std::move(p));
   }
   dram_.bytes_per_s = acc_.dram.bandwidth_bytes_per_s;
+  dram_link_of_core_.assign(acc_.cores.size(), -1);
   for (size_t l = 0; l < acc_.links.size(); ++l) {
     const auto& link = acc_.links[l];
     links_.push_back({0, link.bandwidth_bytes_per_s, link.energy_pj_per_bit});
     int a = acc_.find_core(link.from), b = acc_.find_core(link.to);
-    if (a < 0 || b < 0) continue;  // links to "dram" share the DRAM channel model
+    if (a < 0 || b < 0) {
+      // A core's own link to DRAM: its transfers also pass it (at its bandwidth).
+      int c = a >= 0 ? a : b;
+      if (c >= 0 && (link.from == "dram" || link.to == "dram"))
+        dram_link_of_core_[c] = static_cast<int>(l);
+      continue;
+    }
     link_of_pair_[{a, b}] = static_cast<int>(l);
     if (link.bidirectional) link_of_pair_[{b, a}] = static_cast<int>(l);
   }
@@ -181,6 +189,17 @@ double Scheduler::dram_transfer(TransferKind kind, int tensor, double bytes, dou
   double start = std::max(earliest, dram_.free_s);
   double end = start + bytes / dram_.bytes_per_s;
   dram_.free_s = end;
+  const int port = core >= 0 ? dram_link_of_core_[core] : -1;
+  if (port >= 0) {
+    // Through the core's own port: the slower of the two sets the pace; the DRAM channel is
+    // free again once its share is done, the port only when the last byte has crossed it.
+    auto& l = links_[dram_link_of_core_[core]];
+    start = std::max(start, l.free_s);
+    end = start + bytes / std::min(dram_.bytes_per_s, l.bytes_per_s);
+    dram_.free_s = start + bytes / dram_.bytes_per_s;
+    l.free_s = end;
+    out_.summary.energy.link_pj += bytes * 8 * l.energy_pj_per_bit;
+  }
   bool write = kind == TransferKind::kDramWrite;
   double pj_per_bit = write ? acc_.dram.write_energy_pj_per_bit : acc_.dram.read_energy_pj_per_bit;
   out_.summary.energy.dram_pj += bytes * 8 * pj_per_bit;
@@ -188,7 +207,7 @@ double Scheduler::dram_transfer(TransferKind kind, int tensor, double bytes, dou
   ++out_.summary.transfer_count;
   if (opt_.keep_records)
     out_.transfers.push_back(
-        {kind, -1, tensor, write ? core : -1, write ? -1 : core, bytes, start, end});
+        {kind, port, tensor, write ? core : -1, write ? -1 : core, bytes, start, end});
   return end;
 }
 
@@ -339,6 +358,23 @@ Schedule Scheduler::run() {
   for (const auto& cn : cns)
     if (indegree[cn.id] == 0) ready.push({cn.stack, cn.tile, cn.id});
   std::vector<double> end_of(n, 0), core_free(acc_.cores.size(), 0);
+  // The host launches one kernel per stack (a fused stack is one kernel) in stack order,
+  // each taking the launch time of its core; a kernel cannot start before it is launched.
+  std::vector<double> launched(plan_.stacks.size(), 0);
+  {
+    double host = 0;
+    for (size_t st = 0; st < plan_.stacks.size(); ++st) {
+      double cost = 0;
+      for (int op : plan_.stacks[st].ops)
+        cost = std::max(cost, acc_.cores[plan_.core_of_op[op]].execution.launch_s);
+      if (cost > 0) {
+        host += cost;
+        ++out_.summary.launches;
+      }
+      launched[st] = host;
+    }
+  }
+  std::vector<bool> ran(acc_.cores.size(), false);
   out_.summary.core_busy_s.assign(acc_.cores.size(), 0);
   if (opt_.keep_records) out_.cns.reserve(n);
   size_t done = 0;
@@ -356,8 +392,12 @@ Schedule Scheduler::run() {
         for (int c : choices)
           if (core_free[c] < core_free[core]) core = c;
     }
+    const auto& exec = acc_.cores[core].execution;
+    const bool in_order = exec.overlap == accelerators::Overlap::kNone;
     double t0 = core_free[core];
     for (int p : cn.preds) t0 = std::max(t0, end_of[p]);
+    if (exec.launch_s > 0 && cn.stack >= 0) t0 = std::max(t0, launched[cn.stack]);
+    ran[core] = true;
     for (const auto& r : cn.reads) pieces_[cg_.piece_index(r)].pinned_by = cn.id;
     for (const auto& w : cn.writes) pieces_[cg_.piece_index(w)].pinned_by = cn.id;
     double start = t0;
@@ -375,9 +415,17 @@ Schedule Scheduler::run() {
       reserved.push_back(piece);
     }
     double end = start + cn.duration_s;
-    if (cn.refetch_dram_bytes > 0)
-      end = std::max(end,
-                     dram_transfer(TransferKind::kRefetch, -1, cn.refetch_dram_bytes, start, core));
+    double core_done = end;
+    // In-order cores wait for their own transfers (the re-reads after the compute that
+    // needed them, as far as timing goes); others overlap them with compute.
+    if (cn.refetch_dram_bytes > 0) {
+      if (in_order)
+        core_done = dram_transfer(TransferKind::kRefetch, -1, cn.refetch_dram_bytes, end, core);
+      else
+        end = std::max(
+            end, dram_transfer(TransferKind::kRefetch, -1, cn.refetch_dram_bytes, start, core));
+      core_done = std::max(core_done, end);
+    }
     for (const auto& w : cn.writes) {
       int piece = cg_.piece_index(w);
       auto& s = pieces_[piece];
@@ -393,6 +441,7 @@ Schedule Scheduler::run() {
         s.dram_ready_s = e;
         if (!s.in_place && !s.dram_home) dram_change(s.bytes, e);
         makespan = std::max(makespan, e);
+        if (in_order) core_done = std::max(core_done, e);
       }
     }
     for (const auto& r : cn.reads) {
@@ -402,7 +451,7 @@ Schedule Scheduler::run() {
       release(piece, end);
     }
     for (const auto& w : cn.writes) pieces_[cg_.piece_index(w)].pinned_by = -1;
-    core_free[core] = end;
+    core_free[core] = core_done;
     end_of[id] = end;
     makespan = std::max(makespan, end);
     out_.summary.core_busy_s[core] += cn.duration_s;
@@ -419,6 +468,14 @@ Schedule Scheduler::run() {
       if (--indegree[s] == 0) ready.push({cns[s].stack, cns[s].tile, s});
   }
   if (done != n) throw core::Error("CN graph has a dependency cycle");
+  // Host/driver time per invocation, once per core group that ran work; reported apart.
+  std::vector<std::string> groups;
+  for (size_t c = 0; c < acc_.cores.size(); ++c)
+    if (ran[c] && acc_.cores[c].execution.host_s > 0 &&
+        std::find(groups.begin(), groups.end(), acc_.cores[c].group) == groups.end()) {
+      groups.push_back(acc_.cores[c].group);
+      out_.summary.host_s += acc_.cores[c].execution.host_s;
+    }
 
   auto& sum = out_.summary;
   sum.latency_s = std::max({makespan, dram_.free_s});

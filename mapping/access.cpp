@@ -24,7 +24,15 @@ bool relevant(int x, int d) {
 
 Problem::Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<int, 3> b,
                  const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o)
-    : nest(&n), in_h(ih), in_w(iw), bits(b), h(&hier), s(&sm), mac_pj(mac_energy_pj), objective(o) {
+    : nest(&n),
+      in_h(ih),
+      in_w(iw),
+      bits(b),
+      h(&hier),
+      s(&sm),
+      mac_pj(mac_energy_pj),
+      objective(o),
+      final_out_bits(b[static_cast<int>(n.output)]) {
   for (auto& l : hier.levels) served.push_back(sm.served(l.serves));
 }
 
@@ -35,33 +43,108 @@ double distinct_tiles(const Problem& p, int x, const Extents& tile) {
   return distinct;
 }
 
+namespace {
+// Cycles to move bits between two levels: the slower side sets the pace (0 = unlimited).
+double move_cycles(const Level& from, double from_bits, double from_bw, const Level& to,
+                   double to_bits, double to_bw) {
+  double c = 0;
+  if (from_bw > 0) c = std::max(c, from_bits / from.instances / from_bw);
+  if (to_bw > 0) c = std::max(c, to_bits / to.instances / to_bw);
+  return c;
+}
+}  // namespace
+
+void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation& ev) {
+  if (bits <= 0) return;
+  const Level& F = h.levels[from];
+  const Level& T = h.levels[to];
+  const double c = move_cycles(F, bits, F.read_bits_per_cycle, T, bits, T.write_bits_per_cycle);
+  const bool dram = from == h.dram() || to == h.dram();
+  const bool inward = from > to;  // towards the PEs
+  if (inward) {
+    (dram ? ev.in_dram : ev.in_onchip) += c;
+    (dram ? ev.first_in_dram : ev.first_in_onchip) += c;
+  } else {
+    (dram ? ev.out_dram : ev.out_onchip) += c;
+    (dram ? ev.last_out_dram : ev.last_out_onchip) += c;
+  }
+  ev.instructions += 1;
+}
+
 void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
                   double refills, Evaluation& ev, LevelBits& dram_side_read,
                   LevelBits& dram_side_write) {
   const Hierarchy& h = *p.h;
   const double bits = p.bits[x];
-  const double at_parent =
-      p.footprint(x, tile, p.served[parent]) * h.levels[parent].instances * bits;
+  const double elements_at_parent =
+      p.footprint(x, tile, p.served[parent]) * h.levels[parent].instances;
+  const double at_parent = elements_at_parent * bits;
   const double at_child =
       child < 0 ? 0 : p.footprint(x, tile, p.served[child]) * h.levels[child].instances * bits;
   const bool to_dram = parent == h.dram() && child >= 0;
+  const Level& P = h.levels[parent];
+  const auto& ex = h.execution;
+  // The PE array's stationary operand enters through its innermost level: priced as array
+  // loads (cycles per load of the whole array), not as a transfer at the level's bandwidth.
+  const bool stationary = child >= 0 && ex.has_stationary_load &&
+                          x == static_cast<int>(ex.stationary_load.operand) &&
+                          child == h.chain[x][0];
   if (x == p.output()) {
     // Every eviction writes the tile back; every revisit after the first reads it back in.
-    double back = std::max(0.0, refills - distinct_tiles(p, x, tile));
-    ev.write_bits[parent][x] += at_parent * refills;
-    ev.read_bits[parent][x] += at_parent * back;
-    if (child < 0) return;
+    const double back = std::max(0.0, refills - distinct_tiles(p, x, tile));
+    double write_parent = at_parent * refills, read_parent = at_parent * back;
+    if (parent == h.dram() && p.final_out_bits != p.bits[x]) {
+      // Partial sums travel at their width; each output leaves once at its final width.
+      const double finals = distinct_tiles(p, x, tile) * elements_at_parent;
+      write_parent += finals * (p.final_out_bits - bits);
+    }
+    ev.write_bits[parent][x] += write_parent;
+    ev.read_bits[parent][x] += read_parent;
+    if (child < 0) {
+      ev.pe_write_bits[parent] += write_parent;
+      ev.pe_read_bits[parent] += read_parent;
+      return;
+    }
+    const Level& C = h.levels[child];
     ev.read_bits[child][x] += at_child * refills;
     ev.write_bits[child][x] += at_child * back;
     if (to_dram) {
       dram_side_read[child] += at_child * refills;
       dram_side_write[child] += at_child * back;
     }
+    const double out_tile =
+        move_cycles(C, at_child, C.read_bits_per_cycle, P, write_parent / std::max(1.0, refills),
+                    P.write_bits_per_cycle);
+    const double in_tile =
+        move_cycles(P, at_parent, P.read_bits_per_cycle, C, at_child, C.write_bits_per_cycle);
+    (to_dram ? ev.out_dram : ev.out_onchip) += out_tile * refills;
+    (to_dram ? ev.in_dram : ev.in_onchip) += in_tile * back;
+    (to_dram ? ev.last_out_dram : ev.last_out_onchip) += out_tile;
+    ev.instructions += refills + back;
   } else {
     ev.read_bits[parent][x] += at_parent * refills;
-    if (child < 0) return;
+    if (child < 0) {
+      ev.pe_read_bits[parent] += at_parent * refills;
+      return;
+    }
+    const Level& C = h.levels[child];
     ev.write_bits[child][x] += at_child * refills;
     if (to_dram) dram_side_write[child] += at_child * refills;
+    if (stationary) {
+      // Loads of the whole array: a child tile of n elements per PE takes n loads.
+      const double per_pe =
+          p.footprint(x, tile, p.served[child]) /
+          std::max(1.0, p.footprint(x, Extents{1, 1, 1, 1, 1, 1, 1, 1}, p.served[child]));
+      ev.array_loads += refills * per_pe;
+      ev.loaded_elements += at_child * refills / bits;
+      ev.instructions += 2 * refills * per_pe;  // the load and the compute block after it
+      return;
+    }
+    const double in_tile =
+        move_cycles(P, at_parent, P.read_bits_per_cycle, C, at_child, C.write_bits_per_cycle);
+    (to_dram ? ev.in_dram : ev.in_onchip) += in_tile * refills;
+    (to_dram ? ev.first_in_dram : ev.first_in_onchip) += in_tile;
+    ev.instructions += refills;
   }
 }
 
@@ -70,7 +153,7 @@ Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m) {
   Evaluation ev;
   LevelBits dram_side_read{}, dram_side_write{};
   const double total = p.s->compute_cycles;
-  ev.compute_cycles = total;
+  ev.compute_cycles = total * p.step_cycles;
   const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
   for (int x = 0; x < 3; ++x) {
     int child = -1;  // -1: the PEs themselves (no storage, so no temporal reuse)
@@ -95,8 +178,11 @@ Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m) {
 void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
                        const LevelBits& dram_side_write, double compute_pj) {
   const int dram = h.dram();
-  ev.cycles = ev.onchip_cycles = ev.compute_cycles;
+  const auto& ex = h.execution;
   ev.energy_pj = compute_pj;
+  // Busy time of every level (all its traffic), of its on-chip side only, and of its traffic
+  // with the PEs only.
+  double busy_all = ev.compute_cycles, busy_onchip = ev.compute_cycles, busy_pe = ev.compute_cycles;
   for (int l = 0; l <= dram; ++l) {
     const Level& lv = h.levels[l];
     double rd = 0, wr = 0;
@@ -111,7 +197,7 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       ev.dram_pj = pj;
       ev.dram_bits = rd + wr;
       if (lv.read_bits_per_cycle > 0) ev.level_cycles[l] = (rd + wr) / lv.read_bits_per_cycle;
-      ev.cycles = std::max(ev.cycles, ev.level_cycles[l]);
+      busy_all = std::max(busy_all, ev.level_cycles[l]);
       continue;
     }
     ev.level_pj[l] = pj;
@@ -122,10 +208,40 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       return c;
     };
     ev.level_cycles[l] = busy(rd, wr);
-    ev.cycles = std::max(ev.cycles, ev.level_cycles[l]);
-    ev.onchip_cycles =
-        std::max(ev.onchip_cycles, busy(rd - dram_side_read[l], wr - dram_side_write[l]));
+    busy_all = std::max(busy_all, ev.level_cycles[l]);
+    busy_onchip = std::max(busy_onchip, busy(rd - dram_side_read[l], wr - dram_side_write[l]));
+    busy_pe = std::max(busy_pe, busy(ev.pe_read_bits[l], ev.pe_write_bits[l]));
   }
+  // Fixed costs are serial whatever the overlap: the array computes nothing while a new
+  // stationary block shifts in and its pipeline fills, nor while an instruction issues.
+  const double fixed =
+      ev.array_loads * (ex.stationary_load.cycles + ex.stationary_load.fill_cycles) +
+      ev.instructions * ex.issue_cycles;
+  ev.array_load_pj = ev.loaded_elements * ex.stationary_load.energy_pj;
+  ev.energy_pj += ev.array_load_pj;
+  CostPhases& ph = ev.phases;
+  ph = {};
+  ph.fixed = fixed;
+  switch (ex.overlap) {
+    case accelerators::Overlap::kFull:
+      ph.compute = busy_onchip;
+      ev.cycles = busy_all + fixed;
+      break;
+    case accelerators::Overlap::kDoubleBuffered:
+      ph.onload = ev.first_in_onchip;
+      ph.compute = busy_onchip;
+      ph.offload = ev.last_out_onchip;
+      ev.cycles = busy_all + ev.first_in_onchip + ev.first_in_dram + ev.last_out_onchip +
+                  ev.last_out_dram + fixed;
+      break;
+    case accelerators::Overlap::kNone:
+      ph.onload = ev.in_onchip;
+      ph.compute = busy_pe;
+      ph.offload = ev.out_onchip;
+      ev.cycles = busy_pe + ev.in_onchip + ev.in_dram + ev.out_onchip + ev.out_dram + fixed;
+      break;
+  }
+  ev.onchip_cycles = ph.onload + ph.compute + ph.offload + ph.fixed;
 }
 
 bool better(const Evaluation& a, const Evaluation& b, Objective o) {

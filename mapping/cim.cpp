@@ -162,21 +162,26 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
   const double bi = s.operand_bits[xi], bo = s.operand_bits[xo];
   const auto& ci = h.chain[xi];
   ev.read_bits[ci[0]][xi] += vectors * in_reads * bi;
+  ev.pe_read_bits[ci[0]] += vectors * in_reads * bi;
   for (size_t k = 0; k + 1 < ci.size(); ++k) {
     bool fits = full_in * bi <= h.levels[ci[k]].capacity_bits;
     double moved = full_in * bi * (fits ? 1 : passes);
     ev.write_bits[ci[k]][xi] += moved;
     ev.read_bits[ci[k + 1]][xi] += moved;
     if (ci[k + 1] == h.dram()) dsw[ci[k]] += moved;
+    add_transfer(h, ci[k + 1], ci[k], moved, ev);
   }
   const auto& co = h.chain[xo];
   double writes = vectors * out_writes * bo;
   ev.write_bits[co[0]][xo] += writes;
   ev.read_bits[co[0]][xo] += std::max(0.0, writes - full_out * bo);
+  ev.pe_write_bits[co[0]] += writes;
+  ev.pe_read_bits[co[0]] += std::max(0.0, writes - full_out * bo);
   for (size_t k = 0; k + 1 < co.size(); ++k) {
     ev.read_bits[co[k]][xo] += full_out * bo;
     ev.write_bits[co[k + 1]][xo] += full_out * bo;
     if (co[k + 1] == h.dram()) dsr[co[k]] += full_out * bo;
+    add_transfer(h, co[k], co[k + 1], full_out * bo, ev);
   }
   if (program) {
     // Weights come from DRAM, staged through the outermost on-chip level that holds them.
@@ -188,6 +193,7 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
       ev.read_bits[stage][1] += wbits;
       dsw[stage] += wbits;
     }
+    add_transfer(h, h.dram(), stage >= 0 ? stage : h.dram(), stage >= 0 ? wbits : 0, ev);
   }
 
   ev.compute_cycles = passes * vectors * ic * cycle + program_cycles;

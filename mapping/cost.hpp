@@ -78,11 +78,25 @@ struct EnergyBreakdown {
   double dram_pj = 0;
   double cim_adc_pj = 0;
   double cim_dac_pj = 0;
-  double cim_write_pj = 0;  // weight programming / updates in crossbar cells
+  double cim_write_pj = 0;   // weight programming / updates in crossbar cells
+  double array_load_pj = 0;  // shifting stationary operands into the PE array
   std::vector<std::pair<std::string, double>> levels;  // per on-chip level, pJ
   double total() const {
-    return mac_pj + vector_pj + memory_pj + dram_pj + cim_adc_pj + cim_dac_pj + cim_write_pj;
+    return mac_pj + vector_pj + memory_pj + dram_pj + cim_adc_pj + cim_dac_pj + cim_write_pj +
+           array_load_pj;
   }
+};
+
+// Where the on-chip cycles of an op go, by the core's execution model
+// (accelerators::Execution): onload + compute + offload + fixed == onchip_cycles.
+// Under overlap `full` transfers hide in `compute` (which then includes stalls); under
+// `double-buffered` onload/offload are the first input tiles and the last output tile; under
+// `none` they are every transfer between on-chip memories, one after another.
+struct CostPhases {
+  double onload = 0;   // moving inputs (and partial sums) in, not overlapped with compute
+  double compute = 0;  // compute, with the stalls of transfers that overlap it
+  double offload = 0;  // moving outputs out, not overlapped with compute
+  double fixed = 0;    // stationary-operand loads, pipeline fills, instruction issue
 };
 
 struct OpCost {
@@ -90,7 +104,11 @@ struct OpCost {
   std::string reason;           // why not, when infeasible
   double cycles = 0;            // standalone: compute + stalls incl. DRAM bandwidth
   double onchip_cycles = 0;     // with DRAM transfers accounted for elsewhere
-  double compute_cycles = 0;    // ideal cycles at the achieved spatial utilisation
+  CostPhases phases;            // of onchip_cycles
+  double compute_cycles = 0;    // ideal cycles at the achieved spatial utilisation and rate
+  double array_loads = 0;       // stationary-operand loads into the PE array
+  double instructions = 0;      // stationary loads, compute blocks and tile moves issued
+  int rate_bits = 0;            // the precision rate used (0: the array size, no rate table)
   double energy_pj = 0;         // standalone total (includes DRAM)
   double onchip_energy_pj = 0;  // total minus DRAM
   EnergyBreakdown energy;

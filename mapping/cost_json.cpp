@@ -18,6 +18,13 @@ nlohmann::json to_json(const OpCost& c) {
   j["cycles"] = c.cycles;
   j["onchip_cycles"] = c.onchip_cycles;
   j["compute_cycles"] = c.compute_cycles;
+  j["phases_cycles"] = {{"onload", c.phases.onload},
+                        {"compute", c.phases.compute},
+                        {"offload", c.phases.offload},
+                        {"fixed", c.phases.fixed}};
+  j["array_loads"] = c.array_loads;
+  j["instructions"] = c.instructions;
+  if (c.rate_bits > 0) j["rate_bits"] = c.rate_bits;
   j["energy_pj"] = c.energy_pj;
   j["onchip_energy_pj"] = c.onchip_energy_pj;
   nlohmann::json e = {{"mac_pj", c.energy.mac_pj},
@@ -26,7 +33,8 @@ nlohmann::json to_json(const OpCost& c) {
                       {"dram_pj", c.energy.dram_pj},
                       {"cim_adc_pj", c.energy.cim_adc_pj},
                       {"cim_dac_pj", c.energy.cim_dac_pj},
-                      {"cim_write_pj", c.energy.cim_write_pj}};
+                      {"cim_write_pj", c.energy.cim_write_pj},
+                      {"array_load_pj", c.energy.array_load_pj}};
   e["levels_pj"] = nlohmann::json::object();
   for (auto& [name, pj] : c.energy.levels) e["levels_pj"][name] = pj;
   j["energy"] = e;

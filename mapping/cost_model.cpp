@@ -101,6 +101,10 @@ void fill_cost(OpCost& c, const Hierarchy& h, const Evaluation& ev, double mac_p
     c.dram_read_bytes[x] = ev.read_bits[h.dram()][x] / 8;
     c.dram_write_bytes[x] = ev.write_bits[h.dram()][x] / 8;
   }
+  c.energy.array_load_pj = ev.array_load_pj;
+  c.phases = ev.phases;
+  c.array_loads = ev.array_loads;
+  c.instructions = ev.instructions;
   c.energy_pj = c.energy.total();
   c.onchip_energy_pj = c.energy_pj - c.energy.dram_pj;
 }
@@ -127,35 +131,65 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
   const auto& nest = *s.nest;
   auto array = effective_array(core);
   Hierarchy h = make_hierarchy(acc, core, array);
-  // Candidates are searched best first; each search is bounded by the best mapping so far,
-  // so candidates that cannot win are cut short.
-  auto spatial = spatial_candidates(nest, array, kSpatialCandidates, kSpatialSlack);
-  double mac_e = core.mac_energy_pj > 0 || core.kind != CoreKind::kSimd ? core.mac_energy_pj
-                                                                        : core.vector_op_energy_pj;
+  const int out = static_cast<int>(nest.output);
+  // The peak rate at the operands' precision: the array is time-multiplexed (or packs more
+  // MACs per PE) when the rate differs from its size.
+  const int operand_bits = std::max(s.operand_bits[0], s.operand_bits[1]);
+  double step_cycles = 1, mac_e = core.mac_energy_pj > 0 || core.kind != CoreKind::kSimd
+                                      ? core.mac_energy_pj
+                                      : core.vector_op_energy_pj;
+  int rate_bits = 0;
+  if (!core.execution.rates.empty()) {
+    const accelerators::PrecisionRate* rate = core.rate_for(operand_bits);
+    if (!rate)
+      return infeasible("core '" + core.name + "' has no compute rate for " +
+                        std::to_string(operand_bits) + "-bit operands (its widest rate is " +
+                        std::to_string(core.execution.rates.back().bits) + " bit)");
+    double pes = 1;
+    for (auto& d : array) pes *= static_cast<double>(d.size);
+    step_cycles = pes / rate->macs_per_cycle;
+    if (rate->mac_energy_pj >= 0) mac_e = rate->mac_energy_pj;
+    rate_bits = rate->bits;
+  }
+  std::array<int, 3> bits = s.operand_bits;
+  const int psum = core.execution.partial_sum_bits;
+  int64_t reduction = 1;
+  for (int d = 0; d < workloads::kDimCount; ++d)
+    if (nest.is_reduction(static_cast<workloads::Dim>(d))) reduction *= nest.size[d];
+  if (psum > 0 && reduction > 1) bits[out] = std::max(bits[out], psum);
   double mac_pj = static_cast<double>(nest.macs()) * mac_e;
 
+  // Every level must hold at least the tile of one step (its share of the array); an
+  // unrolling that overflows one is dropped before the best ones are kept.
   std::string overflow;
+  auto fits = [&](const SpatialMapping& sm) {
+    Problem p(nest, s.in_h, s.in_w, bits, h, sm, mac_pj, o.objective);
+    Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
+    for (int l = 0; l < h.onchip(); ++l) {
+      double need = 0;
+      for (int x = 0; x < 3; ++x)
+        if (h.levels[l].holds[x]) need += p.footprint(x, ones, p.served[l]) * p.bits[x];
+      if (need > h.levels[l].capacity_bits) {
+        overflow = "memory '" + h.levels[l].name + "' (" +
+                   std::to_string(static_cast<long long>(h.levels[l].capacity_bits / 8)) +
+                   " B) cannot hold one step's operands (" +
+                   std::to_string(static_cast<long long>(std::ceil(need / 8))) + " B)";
+        return false;
+      }
+    }
+    return true;
+  };
+  // Candidates are searched best first; each search is bounded by the best mapping so far,
+  // so candidates that cannot win are cut short.
+  auto spatial = spatial_candidates(nest, array, kSpatialCandidates, kSpatialSlack, fits);
+
   SearchResult best;
   const SpatialMapping* best_s = nullptr;
   long searched = 0, nodes = 0;
   for (auto& sm : spatial) {
-    Problem p(nest, s.in_h, s.in_w, s.operand_bits, h, sm, mac_pj, o.objective);
-    // Every level must hold at least the tile of one step (its share of the array).
-    Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
-    bool fits = true;
-    for (int l = 0; l < h.onchip() && fits; ++l) {
-      double bits = 0;
-      for (int x = 0; x < 3; ++x)
-        if (h.levels[l].holds[x]) bits += p.footprint(x, ones, p.served[l]) * p.bits[x];
-      if (bits > h.levels[l].capacity_bits) {
-        fits = false;
-        overflow = "memory '" + h.levels[l].name + "' (" +
-                   std::to_string(static_cast<long long>(h.levels[l].capacity_bits / 8)) +
-                   " B) cannot hold one step's operands (" +
-                   std::to_string(static_cast<long long>(std::ceil(bits / 8))) + " B)";
-      }
-    }
-    if (!fits) continue;
+    Problem p(nest, s.in_h, s.in_w, bits, h, sm, mac_pj, o.objective);
+    p.final_out_bits = s.operand_bits[out];
+    p.step_cycles = step_cycles;
     // Earlier unrollings' best mapping bounds the search of the next.
     SearchResult r = search_temporal(p, best_s ? &best.eval : nullptr);
     searched += r.mappings_evaluated;
@@ -172,6 +206,7 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
   OpCost c;
   fill_cost(c, h, best.eval, mac_pj, 0);
   c.spatial_utilization = best_s->utilization;
+  c.rate_bits = rate_bits;
   c.mapping = "spatial " + best_s->str(array) + " | temporal " + best.mapping.str(h) +
               " | bound by " + bound_by(h, best.eval) + " | " + std::to_string(searched) +
               " mappings priced, " + std::to_string(nodes) + " search nodes";

@@ -51,13 +51,17 @@ OpCost element_cost(const OpShape& s, const accelerators::Accelerator& acc,
   if (top_in >= 0) {
     ev.write_bits[top_in][0] += in_bits;  // arrives from DRAM
     ev.read_bits[top_in][0] += in_bits;   // to the vector unit
+    ev.pe_read_bits[top_in] += in_bits;
     dsw[top_in] += in_bits;
   }
   if (top_out >= 0) {
     ev.write_bits[top_out][2] += out_bits;  // from the vector unit
     ev.read_bits[top_out][2] += out_bits;   // leaves for DRAM
+    ev.pe_write_bits[top_out] += out_bits;
     dsr[top_out] += out_bits;
   }
+  add_transfer(h, dram, top_in >= 0 ? top_in : dram, top_in >= 0 ? in_bits : 0, ev);
+  add_transfer(h, top_out >= 0 ? top_out : dram, dram, top_out >= 0 ? out_bits : 0, ev);
   ev.compute_cycles = ops > 0 ? ops / core.vector_ops_per_cycle : 0;
   const double vector_pj = ops * core.vector_op_energy_pj;
 

@@ -11,7 +11,14 @@ namespace monet::mapping {
 
 double dram_bits_per_cycle(const accelerators::Accelerator& acc, const accelerators::Core& core) {
   if (acc.dram.bandwidth_bytes_per_s <= 0 || core.clock_hz <= 0) return 0;
-  return acc.dram.bandwidth_bytes_per_s * 8.0 / core.clock_hz;
+  double bw = acc.dram.bandwidth_bytes_per_s;
+  // A link between the core and "dram" is the core's own port to it (e.g. an FPGA
+  // accelerator's AXI masters): no faster than that port.
+  for (const auto& l : acc.links)
+    if (((l.from == core.name || l.from == core.group) && l.to == "dram") ||
+        ((l.to == core.name || l.to == core.group) && l.from == "dram"))
+      if (l.bandwidth_bytes_per_s > 0) bw = std::min(bw, l.bandwidth_bytes_per_s);
+  return bw * 8.0 / core.clock_hz;
 }
 
 namespace detail {
@@ -32,6 +39,7 @@ Hierarchy make_hierarchy(const accelerators::Accelerator& acc, const accelerator
                       " memory levels; the mapper supports at most " +
                       std::to_string(kMaxLevels - 1));
   Hierarchy h;
+  h.execution = core.execution;
   for (const auto& m : core.memories) {
     // A shared level (GPU L2) appears in each core as a full copy, its rate already in this
     // core's cycles; standalone, one core has all of its bandwidth.

@@ -28,6 +28,7 @@ struct Level {
 
 struct Hierarchy {
   std::vector<Level> levels;              // on-chip innermost first, DRAM last
+  accelerators::Execution execution;      // the core's: overlap, stationary load, issue
   std::array<std::vector<int>, 3> chain;  // per operand: levels holding it, DRAM last
   int dram() const { return static_cast<int>(levels.size()) - 1; }
   int onchip() const { return static_cast<int>(levels.size()) - 1; }

@@ -92,9 +92,9 @@ std::string SpatialMapping::str(const std::vector<accelerators::ArrayDim>& array
   return out.empty() ? "-" : out;
 }
 
-std::vector<SpatialMapping> spatial_candidates(const workloads::LoopNest& nest,
-                                               const std::vector<accelerators::ArrayDim>& array,
-                                               int max_candidates, double slack) {
+std::vector<SpatialMapping> spatial_candidates(
+    const workloads::LoopNest& nest, const std::vector<accelerators::ArrayDim>& array,
+    int max_candidates, double slack, const std::function<bool(const SpatialMapping&)>& keep) {
   Enumerator e{nest, array, {}, std::vector<int>(array.size(), -1), {}};
   for (auto& ad : array) {
     std::vector<int> opts;
@@ -107,6 +107,8 @@ std::vector<SpatialMapping> spatial_candidates(const workloads::LoopNest& nest,
   }
   e.run(0);
   auto& c = e.out;
+  if (keep) c.erase(std::remove_if(c.begin(), c.end(), [&](auto& s) { return !keep(s); }), c.end());
+  if (c.empty()) return {};
   std::stable_sort(c.begin(), c.end(), [](const SpatialMapping& a, const SpatialMapping& b) {
     return a.compute_cycles < b.compute_cycles;
   });

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,11 @@ struct SpatialMapping {
 // The unrollings with the fewest compute cycles, best first: those within `slack` times the
 // fewest (a slightly less regular unrolling may relieve a memory port), at most
 // `max_candidates`. An array dim whose options all have size 1 in this nest stays unused.
-std::vector<SpatialMapping> spatial_candidates(const workloads::LoopNest& nest,
-                                               const std::vector<accelerators::ArrayDim>& array,
-                                               int max_candidates, double slack);
+// Unrollings for which `keep` is false (e.g. one step's operands overflow a memory) are
+// dropped before the best are chosen.
+std::vector<SpatialMapping> spatial_candidates(
+    const workloads::LoopNest& nest, const std::vector<accelerators::ArrayDim>& array,
+    int max_candidates, double slack,
+    const std::function<bool(const SpatialMapping&)>& keep = nullptr);
 
 }  // namespace monet::mapping::detail

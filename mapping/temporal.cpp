@@ -203,7 +203,7 @@ class Search {
         add_boundary(p_, x, c, chain[k + 1], tile, total / inner / run, e, dsr, dsw);
       }
     }
-    e.compute_cycles = total;
+    e.compute_cycles = total * p_.step_cycles;
     finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj);
     return !better(e, *bar, p_.objective);
   }

@@ -32,6 +32,9 @@ struct Problem {
   std::vector<Extents> served;  // per level: the unroll factors its instance spans
   double mac_pj = 0;            // energy of all MACs
   Objective objective = Objective::kLatency;
+  double step_cycles = 1;   // core cycles per temporal step (array size / precision rate)
+  int final_out_bits = 16;  // outputs leave for DRAM at this width; bits[O] may be wider
+                            // (partial sums)
 
   Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<int, 3> b,
           const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
@@ -72,6 +75,18 @@ struct Evaluation {
   double dram_pj = 0;
   double dram_bits = 0;  // read + written
   double energy_pj = 0;
+  // For the execution model (finish_evaluation). Per level: bits exchanged with the PEs.
+  std::array<double, kMaxLevels> pe_read_bits{};
+  std::array<double, kMaxLevels> pe_write_bits{};
+  // Transfer time between levels, in cycles, summed over every tile moved (serial) and for
+  // the first input tiles / last output tile only; on-chip pairs and pairs with DRAM apart.
+  double in_onchip = 0, in_dram = 0, out_onchip = 0, out_dram = 0;
+  double first_in_onchip = 0, first_in_dram = 0, last_out_onchip = 0, last_out_dram = 0;
+  double array_loads = 0;      // stationary-operand loads into the PE array
+  double loaded_elements = 0;  // elements shifted in by those loads
+  double instructions = 0;
+  CostPhases phases;  // of onchip_cycles
+  double array_load_pj = 0;
 };
 
 inline constexpr int kMaxLoops = 12;  // temporal loops after merging small factors
@@ -95,6 +110,10 @@ double distinct_tiles(const Problem& p, int x, const Extents& tile);
 void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
                   double refills, Evaluation& ev, LevelBits& dram_side_read,
                   LevelBits& dram_side_write);
+// A whole-operand move of `bits` from level `from` to level `to` (element and CIM paths,
+// which stream each operand once): its time goes to the serial and first/last transfer
+// times of `ev` (onload when it moves towards the PEs, offload otherwise).
+void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation& ev);
 // From the bits moved per level: energy (plus `compute_pj`) and latency, which is the
 // compute cycles or the busiest level's transfer time if longer (stalls); `dram_side_*` are
 // the bits each on-chip level exchanges with DRAM, left out of `onchip_cycles`.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "accelerators/accelerator_writer.hpp"
 #include "accelerators/loader.hpp"
 #include "core/error.hpp"
 
@@ -252,4 +253,62 @@ TEST_CASE("all errors of a file are reported together, in file order") {
   CHECK(fields == std::vector<std::string>{"cores[0].repeat", "cores[0].op_kinds[1]",
                                            "cores[0].memories", "cores[0].memories[0].size",
                                            "cores[0].memories[0].write_bandwidth", "links[0].to"});
+}
+
+TEST_CASE("the execution section: overlap, stationary load, fixed costs, rates") {
+  Doc d;
+  d.set(10,
+        "    op_kinds: [loopnest]\n"
+        "    execution:\n"
+        "      overlap: none\n"
+        "      stationary_load: {operand: W, cycles: 5 cycles, fill: 4 cycles, energy: 0.5 pJ}\n"
+        "      issue: 1 cycle\n"
+        "      launch: 5 us\n"
+        "      host: 2 ms\n"
+        "      rates: [{precision: 8 bit, macs_per_cycle: 32}, {precision: 16, macs_per_cycle: "
+        "16, mac_energy: 2 pJ, unit: fp16}]\n"
+        "      partial_sum_precision: 32 bit");
+  acc::Accelerator a = acc::parse_accelerator_yaml(d.text(), "t.yaml");
+  const auto& e = a.cores[0].execution;
+  CHECK(e.overlap == acc::Overlap::kNone);
+  CHECK(e.has_stationary_load);
+  CHECK(e.stationary_load.cycles == 5);
+  CHECK(e.stationary_load.fill_cycles == 4);
+  CHECK(e.stationary_load.energy_pj == 0.5);
+  CHECK(e.issue_cycles == 1);
+  CHECK(e.launch_s == Approx(5e-6));
+  CHECK(e.host_s == Approx(2e-3));
+  REQUIRE(e.rates.size() == 2);
+  CHECK(a.cores[0].rate_for(16)->mac_energy_pj == 2);
+  CHECK(a.cores[0].rate_for(12)->bits == 16);  // the narrowest rate at least that wide
+  CHECK(a.cores[0].rate_for(32) == nullptr);
+  CHECK(e.partial_sum_bits == 32);
+  // Written back and read again, the section is unchanged.
+  acc::Accelerator b = acc::parse_accelerator_yaml(acc::write_accelerator_yaml(a), "w.yaml");
+  const auto& f = b.cores[0].execution;
+  CHECK(f.overlap == e.overlap);
+  CHECK(f.stationary_load.cycles == 5);
+  CHECK(f.stationary_load.fill_cycles == 4);
+  CHECK(f.issue_cycles == 1);
+  CHECK(f.launch_s == Approx(5e-6));
+  CHECK(f.host_s == Approx(2e-3));
+  CHECK(f.rates.size() == 2);
+  CHECK(f.partial_sum_bits == 32);
+}
+
+TEST_CASE("execution rules are reported at their line") {
+  auto with = [](const std::string& body) {
+    Doc d;
+    d.set(10, "    op_kinds: [loopnest]\n    execution:\n" + body);
+    return only_issue(d);
+  };
+  CHECK(with("      overlap: sometimes").find("full, double-buffered or none") !=
+        std::string::npos);
+  CHECK(with("      issue: 3").find("cycles") != std::string::npos);
+  CHECK(with("      launch: 5").find("launch") != std::string::npos);
+  CHECK(with("      rates: [{precision: 8, macs_per_cycle: 32}]").find("own precision") !=
+        std::string::npos);
+  CHECK(with("      thread_block: {rows: 64, cols: 64}").find("gpu-sm") != std::string::npos);
+  CHECK(with("      stationary_load: {operand: X, cycles: 1 cycle}").find("I, W, O") !=
+        std::string::npos);
 }

@@ -101,7 +101,13 @@ TEST_CASE("Tensil presets: memory sizes are vectors x array size x 16 bit") {
   CHECK(pynq.dram.read_energy_pj_per_bit == Approx(70));
   REQUIRE(pynq.links.size() == 1);
   CHECK(pynq.links[0].to == "dram");
-  CHECK(pynq.links[0].bandwidth_bytes_per_s == Approx(2 * 8 * 50e6));  // 2 x 64-bit AXI ports
+  // One 64-bit AXI port at a time: Tensil's single instruction thread moves through one.
+  CHECK(pynq.links[0].bandwidth_bytes_per_s == Approx(8 * 50e6));
+  // Tensil's estimator: LoadWeights of 8 weight vectors + 1 bias vector, then 8 cycles of
+  // fill before a MatMul streams; one thread, so nothing overlaps.
+  CHECK(t.execution.overlap == acc::Overlap::kNone);
+  CHECK(t.execution.stationary_load.cycles == 8 + 1);
+  CHECK(t.execution.stationary_load.fill_cycles == 8);
   const auto& arm = core(pynq, "arm");
   CHECK(arm.kind == acc::CoreKind::kSimd);
   CHECK(arm.clock_hz == Approx(650e6));
@@ -114,6 +120,8 @@ TEST_CASE("Tensil presets: memory sizes are vectors x array size x 16 bit") {
   CHECK(tu.clock_hz == Approx(100e6));
   CHECK(level(tu, "local").size_bytes == 20480 * 16 * 16 / 8);
   CHECK(level(tu, "acc").size_bytes == 4096 * 16 * 16 / 8);
+  CHECK(tu.execution.stationary_load.cycles == 16 + 1);
+  CHECK(u96.links[0].bandwidth_bytes_per_s == Approx(16 * 100e6));  // one 128-bit port
 
   auto zcu = acc::load_accelerator("zcu104-tensil");
   const auto& tz = core(zcu, "tensil");

@@ -35,6 +35,15 @@ inline void check_schedule_invariants(const fusion::Schedule& s, const fusion::C
       if (v[i].first + eps < v[i - 1].second) ++overlaps;
   }
   CHECK(overlaps == 0);
+  // An in-order core (overlap none) never moves its data while it computes.
+  size_t in_order_overlaps = 0;
+  for (const auto& t : s.transfers)
+    for (int c : {t.from_core, t.to_core}) {
+      if (c < 0 || acc.cores[c].execution.overlap != accelerators::Overlap::kNone) continue;
+      for (auto [a, b] : by_core[c])
+        if (t.start_s + eps < b && a + eps < t.end_s) ++in_order_overlaps;
+    }
+  CHECK(in_order_overlaps == 0);
   // A link or the DRAM channel carries one transfer at a time at its bandwidth.
   std::map<int, std::vector<std::pair<double, double>>> by_resource;
   size_t too_fast = 0;
@@ -82,6 +91,9 @@ inline void check_schedule_invariants(const fusion::Schedule& s, const fusion::C
       transfer_energy += t.bytes * 8 * acc.dram.write_energy_pj_per_bit;
     else
       transfer_energy += t.bytes * 8 * acc.dram.read_energy_pj_per_bit;
+    // A DRAM transfer through a core's own port also crosses that link.
+    if (t.kind != fusion::TransferKind::kLink && t.resource >= 0)
+      transfer_energy += t.bytes * 8 * acc.links[t.resource].energy_pj_per_bit;
   }
   CHECK(s.summary.energy.compute_pj + s.summary.energy.onchip_memory_pj == Approx(cn_energy));
   CHECK(s.summary.energy.link_pj + s.summary.energy.dram_pj == Approx(transfer_energy));

@@ -95,9 +95,9 @@ Counts check_graph(const accelerators::Accelerator& acc, const workloads::Graph&
       double levels = 0;
       for (auto& [name, pj] : c.energy.levels) levels += pj;
       CHECK(c.energy.memory_pj == Approx(levels));
-      CHECK(c.energy_pj ==
-            Approx(c.energy.mac_pj + c.energy.vector_pj + c.energy.memory_pj + c.energy.dram_pj +
-                   c.energy.cim_adc_pj + c.energy.cim_dac_pj + c.energy.cim_write_pj));
+      CHECK(c.energy_pj == Approx(c.energy.mac_pj + c.energy.vector_pj + c.energy.memory_pj +
+                                  c.energy.dram_pj + c.energy.cim_adc_pj + c.energy.cim_dac_pj +
+                                  c.energy.cim_write_pj + c.energy.array_load_pj));
       CHECK(c.onchip_energy_pj == Approx(c.energy_pj - c.energy.dram_pj));
       // More bandwidth never makes an op slower; a larger memory never adds DRAM traffic.
       OpCost f = fast.evaluate(s, ci);

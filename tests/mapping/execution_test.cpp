@@ -1,0 +1,114 @@
+// The execution model of a core (accelerators::Execution) as the cost model prices it: overlap
+// policy, stationary-operand loads, instruction issue and precision rates, checked against
+// counts worked out by hand in the comments.
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+
+using namespace monet;
+using namespace monet::mapping;
+using mapping::test::gemm;
+using mapping::test::memory;
+using mapping::test::one_core;
+
+namespace {
+// 4x4 array (D1 unrolls K, D2 unrolls C) at 1 GHz; one 16-bit weight register per PE
+// (16 bit/cycle each); a 64 KiB local memory holding I, W and O at 64 bit/cycle; DRAM
+// 16 GB/s = 128 bit/cycle. A stationary load takes 5 cycles + 4 of pipeline fill and
+// 0.5 pJ per weight; each instruction issues in 2 cycles.
+accelerators::Accelerator core_with(accelerators::Overlap overlap) {
+  auto pe = memory("pe_weight", 2, 16, 0, 0, {false, true, false});
+  pe.per_pe = true;
+  auto acc =
+      one_core({4, 4}, {pe, memory("local", 65536, 64, 0, 0, {true, true, true})}, 16e9, 0, 0, 0);
+  auto& e = acc.cores[0].execution;
+  e.overlap = overlap;
+  e.has_stationary_load = true;
+  e.stationary_load = {accelerators::MemOperand::kW, 5, 4, 0.5};
+  e.issue_cycles = 2;
+  return acc;
+}
+}  // namespace
+
+// GEMM M = 100 rows, N = 4, K = 4: 1600 MACs, 100 compute cycles (OX 100 temporal); the
+// weights are loaded once (no temporal loop indexes W) and every operand crosses DRAM once:
+// I 400 x 16 = 6400 bits, W 256 bits, O 6400 bits. Transfers: I DRAM -> local
+// max(6400/128, 6400/64) = 100 cycles, W max(256/128, 256/64) = 4, O local -> DRAM 100.
+// Instructions: load + compute block (2), I, W, O moves (3) = 5, at 2 cycles: 10.
+// Fixed = 1 load x (5 + 4) + 10 = 19 cycles.
+TEST_CASE("overlap none: load, compute and store one after another plus fixed costs") {
+  auto acc = core_with(accelerators::Overlap::kNone);
+  CostModel cm(acc);
+  OpCost c = cm.evaluate(gemm(100, 4, 4), 0);
+  REQUIRE(c.feasible);
+  CHECK(c.compute_cycles == 100);
+  CHECK(c.array_loads == 1);
+  CHECK(c.instructions == 5);
+  // The PEs stream I from and O to local at 64 bit/cycle: 6400 bits each, 100 cycles.
+  CHECK(c.phases.compute == 100);
+  CHECK(c.phases.fixed == 19);
+  CHECK(c.phases.onload == 0);  // no on-chip level between local and the array
+  CHECK(c.onchip_cycles == 119);
+  CHECK(c.cycles == 100 + 104 + 100 + 19);
+  // 16 weights shifted in at 0.5 pJ.
+  CHECK(c.energy.array_load_pj == Approx(8));
+}
+
+// Full overlap: local carries I to the PEs (6400), W to the registers (256) and O to DRAM
+// (6400) = 13056 bits read, and as many written, at 64 bit/cycle: 204 cycles > 100 compute.
+// On chip only (DRAM-side moves left to the scheduler): 6656 bits each way, 104 cycles.
+TEST_CASE("overlap full: the busiest level sets the time; fixed costs still add") {
+  auto acc = core_with(accelerators::Overlap::kFull);
+  CostModel cm(acc);
+  OpCost c = cm.evaluate(gemm(100, 4, 4), 0);
+  REQUIRE(c.feasible);
+  CHECK(c.cycles == 204 + 19);
+  CHECK(c.onchip_cycles == 104 + 19);
+  CHECK(c.phases.compute == 104);
+  CHECK(c.phases.onload + c.phases.offload == 0);
+}
+
+// Double-buffered: steady state as full, plus the first input tiles (I 100, W 4 from DRAM:
+// the whole operands, as no loop runs above local) and the last output tile (O 100).
+TEST_CASE("overlap double-buffered adds on-loading and off-loading (ZigZag)") {
+  auto acc = core_with(accelerators::Overlap::kDoubleBuffered);
+  CostModel cm(acc);
+  OpCost c = cm.evaluate(gemm(100, 4, 4), 0);
+  REQUIRE(c.feasible);
+  CHECK(c.cycles == 204 + 104 + 100 + 19);
+  CHECK(c.onchip_cycles == 104 + 19);  // the DRAM-side tiles are the scheduler's
+}
+
+TEST_CASE("precision rates: an op runs at the rate of its operand width") {
+  auto acc = core_with(accelerators::Overlap::kFull);
+  auto& e = acc.cores[0].execution;
+  e.has_stationary_load = false;
+  e.issue_cycles = 0;
+  acc.cores[0].memories[0].size_bytes = 4;  // the weight register holds a 32-bit weight
+  // 16 PEs; 8-bit operands at 32 MAC/cycle, 16-bit at 16, 32-bit at 2 (and 4 pJ per MAC).
+  e.rates = {{8, 32, -1, "int8"}, {16, 16, -1, "fp16"}, {32, 2, 4.0, "fp32"}};
+  CostModel cm(acc);
+  // 1600 MACs: 100 steps of the array at 16 bit; 50 cycles at 8 bit; 800 at 32 bit.
+  CHECK(cm.evaluate(gemm(100, 4, 4, 16), 0).compute_cycles == 100);
+  CHECK(cm.evaluate(gemm(100, 4, 4, 8), 0).compute_cycles == 50);
+  OpCost f = cm.evaluate(gemm(100, 4, 4, 32), 0);
+  CHECK(f.compute_cycles == 800);
+  CHECK(f.rate_bits == 32);
+  CHECK(f.energy.mac_pj == Approx(1600 * 4.0));
+  // Wider than every rate: refused with the reason, never priced at another rate.
+  OpCost w = cm.evaluate(gemm(100, 4, 4, 64), 0);
+  CHECK_FALSE(w.feasible);
+  CHECK(w.reason.find("64-bit") != std::string::npos);
+}
+
+TEST_CASE("partial sums kept wider than the outputs cost their width until they leave") {
+  // No on-chip O level above the PEs but local; C = 64 > 4 lanes, so the reduction runs over
+  // 16 temporal steps and local holds 32-bit partial sums; DRAM receives 16-bit outputs once.
+  auto acc = core_with(accelerators::Overlap::kFull);
+  acc.cores[0].execution.partial_sum_bits = 32;
+  CostModel cm(acc);
+  OpCost c = cm.evaluate(gemm(10, 4, 64), 0);
+  REQUIRE(c.feasible);
+  for (auto& t : c.traffic)
+    if (t.memory == "dram") CHECK(t.write_bits[2] == 10.0 * 4 * 16);
+}
