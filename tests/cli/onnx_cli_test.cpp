@@ -125,9 +125,10 @@ TEST_CASE("cli: an experiment's workload.element_bits reaches an ONNX model") {
     return busy;
   };
   // At 16 bit the 12 convs (16.0 M MACs) run on the 8x8 array; at the model's own 32 bit
-  // no conv fits the array, so the CPU does all of them.
+  // no conv fits the array, so the CPU does all of them. (Tensil's in-order model keeps the
+  // array busy through its weight loads and DRAM moves too; the CPU runs only element ops.)
   auto at16 = run("  element_bits: 16\n");
-  CHECK(at16.at("tensil") > 10 * at16.at("arm"));
+  CHECK(at16.at("tensil") > 3 * at16.at("arm"));
   auto at32 = run("");
   CHECK(at32.at("tensil") == 0);
   CHECK(at32.at("arm") > 4 * at16.at("tensil"));
