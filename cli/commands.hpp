@@ -14,5 +14,6 @@ void add_validate_command(CLI::App& app);
 void add_checkpoint_front_command(CLI::App& app);
 void add_cost_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace monet::cli

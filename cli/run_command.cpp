@@ -17,6 +17,7 @@ struct RunArgs {
   std::string experiment;
   std::string out_dir;
   bool no_files = false;
+  int ops = 0;
 };
 
 void run(const RunArgs& a) {
@@ -38,6 +39,7 @@ void run(const RunArgs& a) {
             << "  plan             " << e.plan_name << ", " << plan.stacks.size()
             << " stacks, tiles " << e.plan.tiles << "\n"
             << fusion::summary_text(s.summary, sim.accelerator());
+  if (a.ops > 0) std::cout << fusion::top_ops_text(s, sim.graph(), cns, sim.accelerator(), a.ops);
   if (p.training_memory) {
     const auto& m = *p.training_memory;
     auto b = [](int64_t v) { return core::format_bytes(static_cast<double>(v)); };
@@ -65,6 +67,10 @@ void add_run_command(CLI::App& app) {
       ->required();
   cmd->add_option("-o,--out", args->out_dir, "Output folder (default: outputs.dir or out/NAME)");
   cmd->add_flag("--no-files", args->no_files, "Print the summary only");
+  cmd->add_option("--ops", args->ops,
+                  "Also print the N ops with the longest busy time (time, energy, DRAM bytes, "
+                  "what bounds them)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([args] { run(*args); });
 }
 

@@ -21,6 +21,14 @@ std::vector<std::string> ChainCheckpointProblem::objective_names() const {
   return {"recompute_" + chain_.cost_unit, "peak_activation_bytes"};
 }
 
+std::vector<std::string> ChainCheckpointProblem::objective_labels() const {
+  return {"recompute cost", "peak activation memory"};
+}
+
+std::vector<std::string> ChainCheckpointProblem::objective_units() const {
+  return {chain_.cost_unit, "B"};
+}
+
 training::ChainPlan canonical_chain_plan(const training::Chain& chain, training::ChainPlan plan) {
   const int n = chain.size();
   for (int i = 0; i < n; ++i) {

@@ -21,6 +21,8 @@ class ChainCheckpointProblem : public ga::Problem {
 
   std::vector<ga::GeneGroup> genes() const override;
   std::vector<std::string> objective_names() const override;
+  std::vector<std::string> objective_labels() const;
+  std::vector<std::string> objective_units() const;  // the chain's cost unit, bytes
   ga::Evaluation evaluate(const ga::Genome& genome) const override;
 
   // Store-all, Chen's √n and drop-everything, as genomes.

@@ -29,30 +29,34 @@ std::string HardwareKnob::label() const {
   return "?";
 }
 
+const std::vector<ObjectiveInfo>& objective_table() {
+  static const std::vector<ObjectiveInfo> table = {
+      {Objective::kLatency, "latency", "latency_s", "latency", "s"},
+      {Objective::kEnergy, "energy", "energy_pj", "energy", "pJ"},
+      {Objective::kOnchipMemory, "onchip_memory", "peak_onchip_bytes", "peak on-chip memory", "B"},
+      {Objective::kDramMemory, "dram_memory", "peak_dram_bytes", "peak DRAM", "B"},
+      {Objective::kFootprint, "footprint", "peak_footprint_bytes", "peak footprint", "B"},
+  };
+  return table;
+}
+
+const ObjectiveInfo& objective_info(Objective o) {
+  for (const auto& info : objective_table())
+    if (info.objective == o) return info;
+  throw core::Error("objective without a table entry");
+}
+
 Objective parse_objective(const std::string& name) {
-  if (name == "latency") return Objective::kLatency;
-  if (name == "energy") return Objective::kEnergy;
-  if (name == "onchip_memory") return Objective::kOnchipMemory;
-  if (name == "dram_memory") return Objective::kDramMemory;
-  if (name == "footprint") return Objective::kFootprint;
-  throw core::Error("unknown objective '" + name +
-                    "' (known: latency, energy, onchip_memory, dram_memory, footprint)");
+  std::string known;
+  for (const auto& info : objective_table()) {
+    if (name == info.key) return info.objective;
+    known += (known.empty() ? "" : ", ") + std::string(info.key);
+  }
+  throw core::Error("unknown objective '" + name + "' (known: " + known + ")");
 }
 
 std::string objective_name(Objective o) {
-  switch (o) {
-    case Objective::kLatency:
-      return "latency_s";
-    case Objective::kEnergy:
-      return "energy_pj";
-    case Objective::kOnchipMemory:
-      return "peak_onchip_bytes";
-    case Objective::kDramMemory:
-      return "peak_dram_bytes";
-    case Objective::kFootprint:
-      return "peak_footprint_bytes";
-  }
-  return "?";
+  return objective_info(o).output;
 }
 
 struct CodesignProblem::HwVariant {
@@ -191,6 +195,18 @@ std::vector<ga::GeneGroup> CodesignProblem::genes() const {
 std::vector<std::string> CodesignProblem::objective_names() const {
   std::vector<std::string> out;
   for (auto o : config_.objectives) out.push_back(objective_name(o));
+  return out;
+}
+
+std::vector<std::string> CodesignProblem::objective_labels() const {
+  std::vector<std::string> out;
+  for (auto o : config_.objectives) out.push_back(objective_info(o).label);
+  return out;
+}
+
+std::vector<std::string> CodesignProblem::objective_units() const {
+  std::vector<std::string> out;
+  for (auto o : config_.objectives) out.push_back(objective_info(o).unit);
   return out;
 }
 

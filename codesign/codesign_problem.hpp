@@ -27,6 +27,18 @@ struct HardwareKnob {
 };
 
 enum class Objective { kLatency, kEnergy, kOnchipMemory, kDramMemory, kFootprint };
+
+// The one table of objectives: the name an experiment's `objectives:` uses, the output name
+// (with its unit), a label for people and the unit, e.g. latency / latency_s / latency / s.
+struct ObjectiveInfo {
+  Objective objective;
+  const char* key;
+  const char* output;
+  const char* label;
+  const char* unit;
+};
+const std::vector<ObjectiveInfo>& objective_table();
+const ObjectiveInfo& objective_info(Objective o);
 Objective parse_objective(const std::string& name);  // throws core::Error listing the names
 std::string objective_name(Objective o);             // with unit: "latency_s", "energy_pj", ...
 
@@ -50,6 +62,8 @@ class CodesignProblem : public ga::Problem {
 
   std::vector<ga::GeneGroup> genes() const override;
   std::vector<std::string> objective_names() const override;
+  std::vector<std::string> objective_labels() const;
+  std::vector<std::string> objective_units() const;
   ga::Evaluation evaluate(const ga::Genome& genome) const override;
 
   // Known plans: the experiment's own, layer-by-layer store-all, per-block fusion with 2^k

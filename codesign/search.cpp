@@ -7,6 +7,7 @@
 
 #include "accelerators/accelerator_writer.hpp"
 #include "codesign/chain_problem.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "core/units.hpp"
@@ -206,6 +207,8 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     if (opt.reference_point.empty()) opt.reference_point = {max_cost * 1.1 + 1, max_mem * 1.1 + 1};
     out.result = ga::optimize(problem, opt, seeds, progress);
     out.objective_names = problem.objective_names();
+    out.objective_labels = problem.objective_labels();
+    out.objective_units = problem.objective_units();
     out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
     out.exact_hypervolume = ga::hypervolume(pts, opt.reference_point);
     out.exact_front_size = exact.points.size();
@@ -215,6 +218,8 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     if (seeds.size() > opt.population) seeds.resize(opt.population);
     out.result = ga::optimize(problem, opt, seeds, progress);
     out.objective_names = problem.objective_names();
+    out.objective_labels = problem.objective_labels();
+    out.objective_units = problem.objective_units();
     out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
   }
   out.hypervolume = front_hv(out.front, out.result.reference_point);
@@ -222,12 +227,6 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
 }
 
 namespace {
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 std::string genome_text(const ga::Genome& g) {
   std::string s;
   for (size_t i = 0; i < g.size(); ++i) s += (i ? " " : "") + std::to_string(g[i]);
@@ -280,14 +279,16 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
                        {"genome", m.genome}});
     csv << i;
     for (double v : m.evaluation.objectives) csv << ',' << num(v);
-    csv << ',' << num(m.evaluation.violation) << ',' << csv_field(m.plan) << ',' << replay << ','
-        << genome_text(m.genome) << '\n';
+    csv << ',' << num(m.evaluation.violation) << ',' << core::csv_field(m.plan) << ',' << replay
+        << ',' << genome_text(m.genome) << '\n';
   }
   json pareto = {
       {"schema", "monet.pareto/1"},
       {"experiment", e.name},
       {"problem", spec.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain"},
       {"objectives", outcome.objective_names},
+      {"objective_labels", outcome.objective_labels},
+      {"objective_units", outcome.objective_units},
       {"reference_point", outcome.result.reference_point},
       {"hypervolume", outcome.hypervolume},
       {"generations", outcome.result.generations},

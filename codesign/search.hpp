@@ -37,9 +37,11 @@ struct FrontMember {
 
 struct SearchOutcome {
   ga::Result result;
-  std::vector<std::string> objective_names;
-  std::vector<FrontMember> front;  // the run's archive: feasible first, by objectives
-  double hypervolume = 0;          // of the feasible front w.r.t. result.reference_point
+  std::vector<std::string> objective_names;   // with units: "latency_s", "energy_pj", ...
+  std::vector<std::string> objective_labels;  // for people: "latency", "energy", ...
+  std::vector<std::string> objective_units;   // "s", "pJ", "B", "MACs"
+  std::vector<FrontMember> front;             // the run's archive: feasible first, by objectives
+  double hypervolume = 0;                     // of the feasible front w.r.t. result.reference_point
   // checkpoint-chain only: the exact front and the GA's share of its hypervolume, both
   // measured against the same reference point.
   std::optional<double> exact_hypervolume;

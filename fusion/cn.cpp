@@ -104,6 +104,7 @@ void add_cim_programming(const Graph& g, const FusionPlan& plan, const mapping::
     for (int j = 0; j < tiles; ++j) add_pred(cn, first + j);
     for (int p = 0; p < out.pieces_of_tensor[updated]; ++p) cn.reads.push_back({updated, p});
     cn.duration_s = cost.onchip_cycles / acc.cores[c].clock_hz;
+    cn.bound_by = cost.bound_by;
     cn.energy_pj = cost.onchip_energy_pj;
     cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
                            cost.energy.cim_dac_pj + cost.energy.cim_write_pj +
@@ -189,6 +190,7 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
         throw core::Error("op '" + op.name + "' cannot run on core '" + acc.cores[core].name +
                           "': " + cost.reason);
       cn.duration_s = cost.onchip_cycles / clock;
+      cn.bound_by = std::move(cost.bound_by);
       cn.energy_pj = cost.onchip_energy_pj;
       cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
                              cost.energy.cim_dac_pj + cost.energy.cim_write_pj +

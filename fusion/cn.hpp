@@ -3,6 +3,7 @@
 // stacks. Each tensor is cut into pieces, one per tile of its producer.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "fusion/plan.hpp"
@@ -32,6 +33,7 @@ struct CN {
   double compute_energy_pj = 0;   // MAC + vector + CIM periphery part of energy_pj
   double refetch_dram_bytes = 0;  // DRAM re-reads the mapping needs beyond one pass
   double macs = 0;
+  std::string bound_by;  // what sets duration_s (mapping::OpCost::bound_by)
 };
 
 struct CnGraph {

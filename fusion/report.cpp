@@ -1,9 +1,11 @@
 #include "fusion/report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "core/csv.hpp"
 #include "core/units.hpp"
 
 namespace monet::fusion {
@@ -23,7 +25,10 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
                      {"utilization", s.core_utilization.at(c)}});
   json phases = json::object();
   for (const auto& [name, p] : s.phases)
-    phases[name] = {{"busy_s", p.busy_s}, {"start_s", p.start_s}, {"end_s", p.end_s}};
+    phases[name] = {{"busy_s", p.busy_s},
+                    {"start_s", p.start_s},
+                    {"end_s", p.end_s},
+                    {"energy_pj", p.energy_pj}};
   return {{"schema", kSummarySchema},
           {"accelerator", acc.name},
           {"latency_s", s.latency_s},
@@ -54,7 +59,20 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
           {"counts", {{"cns", s.cn_count}, {"transfers", s.transfer_count}}}};
 }
 
-json trace_json(const Schedule& s, const workloads::Graph& g,
+namespace {
+const char* transfer_kind_name(TransferKind k) {
+  static const char* names[] = {"dram read", "dram write", "link", "refetch"};
+  return names[static_cast<int>(k)];
+}
+}  // namespace
+
+std::string cn_bound_by(const CnRecord& record, const CN& cn) {
+  const double span = record.end_s - record.start_s;
+  if (span > cn.duration_s * (1 + 1e-9) + 1e-15) return "dram bandwidth";
+  return cn.bound_by;
+}
+
+json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
                 const accelerators::Accelerator& acc) {
   json events = json::array();
   auto meta = [&](int pid, int tid, const std::string& name) {
@@ -64,36 +82,71 @@ json trace_json(const Schedule& s, const workloads::Graph& g,
                       {"tid", tid},
                       {"args", {{"name", name}}}});
   };
-  events.push_back(
-      {{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", "cores"}}}});
-  events.push_back(
-      {{"name", "process_name"}, {"ph", "M"}, {"pid", 2}, {"args", {{"name", "links and DRAM"}}}});
+  auto process = [&](int pid, const std::string& name) {
+    events.push_back(
+        {{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", name}}}});
+  };
+  process(1, "cores");
+  process(2, "links and DRAM");
+  process(3, "memory");
   for (size_t c = 0; c < acc.cores.size(); ++c) meta(1, static_cast<int>(c), acc.cores[c].name);
   meta(2, 0, "dram");
   for (size_t l = 0; l < acc.links.size(); ++l)
     meta(2, static_cast<int>(l) + 1, "link " + acc.links[l].name);
+  std::vector<double> dram_bytes(cns.cns.size(), 0);
+  for (const auto& t : s.transfers)
+    if (t.cn >= 0 && t.kind != TransferKind::kLink) dram_bytes[t.cn] += t.bytes;
+  auto piece_sum = [&](const std::vector<PieceRef>& refs) {
+    double b = 0;
+    for (const auto& r : refs) b += cns.piece_bytes[cns.piece_index(r)];
+    return b;
+  };
   for (const auto& r : s.cns) {
     const auto& op = g.op(r.op);
+    const CN& cn = cns.cns[r.cn];
+    const std::string pass(workloads::pass_name(op.pass));
     events.push_back({{"name", op.name + " #" + std::to_string(r.tile)},
-                      {"cat", std::string(workloads::pass_name(op.pass))},
+                      {"cat", pass},
                       {"ph", "X"},
                       {"pid", 1},
                       {"tid", r.core},
                       {"ts", r.start_s * 1e6},
-                      {"dur", (r.end_s - r.start_s) * 1e6}});
+                      {"dur", (r.end_s - r.start_s) * 1e6},
+                      {"args",
+                       {{"op", op.name},
+                        {"kind", std::string(workloads::op_kind_name(op.kind))},
+                        {"pass", pass},
+                        {"tile", r.tile},
+                        {"tiles", cn.tiles},
+                        {"stack", cn.stack},
+                        {"macs", cn.macs},
+                        {"in_bytes", piece_sum(cn.reads)},
+                        {"out_bytes", piece_sum(cn.writes)},
+                        {"dram_bytes", dram_bytes[r.cn]},
+                        {"energy_pj", cn.energy_pj},
+                        {"bound_by", cn_bound_by(r, cn)}}}});
   }
-  static const char* kinds[] = {"dram read", "dram write", "link", "refetch"};
   for (const auto& t : s.transfers) {
     std::string what = t.tensor >= 0 ? g.tensor(t.tensor).name : "refetch";
+    json args = {{"bytes", t.bytes}, {"energy_pj", t.energy_pj}};
+    if (t.cn >= 0) args["for_op"] = g.op(cns.cns[t.cn].op).name;
     events.push_back({{"name", what},
-                      {"cat", kinds[static_cast<int>(t.kind)]},
+                      {"cat", transfer_kind_name(t.kind)},
                       {"ph", "X"},
                       {"pid", 2},
                       {"tid", t.kind == TransferKind::kLink ? t.resource + 1 : 0},
                       {"ts", t.start_s * 1e6},
                       {"dur", (t.end_s - t.start_s) * 1e6},
-                      {"args", {{"bytes", t.bytes}}}});
+                      {"args", args}});
   }
+  // Occupancy of each memory as a counter track (Perfetto draws one per name).
+  for (const auto& m : s.summary.memories)
+    for (const auto& x : m.samples)
+      events.push_back({{"name", m.name + " used"},
+                        {"ph", "C"},
+                        {"pid", 3},
+                        {"ts", x.time_s * 1e6},
+                        {"args", {{"bytes", x.used_bytes}}}});
   return {{"traceEvents", events}, {"displayTimeUnit", "ns"}};
 }
 
@@ -107,16 +160,36 @@ std::string memory_csv(const Summary& s) {
 
 std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const CnGraph& cns) {
   std::vector<OpSpan> rows(g.ops().size());
+  std::vector<std::map<std::string, double>> bound_time(g.ops().size());
   for (const auto& r : s.cns) {
     auto& row = rows[r.op];
     const CN& cn = cns.cns[r.cn];
     row.start_s = std::min(row.start_s, r.start_s);
     row.end_s = std::max(row.end_s, r.end_s);
     row.onchip_energy_pj += cn.energy_pj;
+    row.energy_pj += cn.energy_pj;
+    row.busy_s += cn.duration_s;
     row.macs += cn.macs;
     row.tiles = cn.tiles;
     row.core = r.core;
     row.stack = cn.stack;
+    bound_time[r.op][cn_bound_by(r, cn)] += r.end_s - r.start_s;
+  }
+  for (const auto& t : s.transfers) {
+    if (t.cn < 0) continue;
+    auto& row = rows[cns.cns[t.cn].op];
+    row.energy_pj += t.energy_pj;
+    if (t.kind == TransferKind::kLink)
+      row.link_bytes += t.bytes;
+    else if (t.kind == TransferKind::kDramWrite)
+      row.dram_write_bytes += t.bytes;
+    else
+      row.dram_read_bytes += t.bytes;
+  }
+  for (size_t op = 0; op < rows.size(); ++op) {
+    double longest = -1;
+    for (const auto& [bound, time] : bound_time[op])
+      if (time > longest) longest = time, rows[op].bound_by = bound;
   }
   return rows;
 }
@@ -126,14 +199,17 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
   const std::vector<OpSpan> rows = op_spans(s, g, cns);
   std::ostringstream out;
   out.precision(9);
-  out << "op,kind,pass,stack,core,tiles,start_s,end_s,macs,onchip_energy_pj\n";
+  out << "op,kind,pass,stack,core,tiles,start_s,end_s,macs,onchip_energy_pj,busy_s,energy_pj,"
+         "dram_read_bytes,dram_write_bytes,link_bytes,bound_by\n";
   for (const auto& op : g.ops()) {
     const auto& r = rows[op.id];
     if (r.core < 0) continue;
-    out << op.name << ',' << workloads::op_kind_name(op.kind) << ','
-        << workloads::pass_name(op.pass) << ',' << r.stack << ',' << acc.cores[r.core].name << ','
-        << r.tiles << ',' << r.start_s << ',' << r.end_s << ',' << r.macs << ','
-        << r.onchip_energy_pj << '\n';
+    out << core::csv_field(op.name) << ',' << workloads::op_kind_name(op.kind) << ','
+        << workloads::pass_name(op.pass) << ',' << r.stack << ','
+        << core::csv_field(acc.cores[r.core].name) << ',' << r.tiles << ',' << r.start_s << ','
+        << r.end_s << ',' << r.macs << ',' << r.onchip_energy_pj << ',' << r.busy_s << ','
+        << r.energy_pj << ',' << r.dram_read_bytes << ',' << r.dram_write_bytes << ','
+        << r.link_bytes << ',' << core::csv_field(r.bound_by) << '\n';
   }
   return out.str();
 }
@@ -170,13 +246,60 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
                   100 * s.core_utilization.at(c));
     o << buf;
   }
+  // Phases in the order they start.
+  std::vector<std::pair<std::string, PhaseTime>> phases(s.phases.begin(), s.phases.end());
+  std::stable_sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) {
+    return a.second.start_s < b.second.start_s;
+  });
   o << "\n  phases (busy)    ";
-  bool first = true;
-  for (const auto& [name, p] : s.phases) {
-    o << (first ? "" : ", ") << name << " " << core::format_seconds(p.busy_s);
-    first = false;
-  }
+  for (size_t i = 0; i < phases.size(); ++i)
+    o << (i ? ", " : "") << phases[i].first << " " << core::format_seconds(phases[i].second.busy_s);
+  o << "\n  energy by phase  ";
+  for (size_t i = 0; i < phases.size(); ++i)
+    o << (i ? ", " : "") << phases[i].first << " "
+      << core::format_energy_pj(phases[i].second.energy_pj);
   o << "\n  schedule         " << s.cn_count << " CNs, " << s.transfer_count << " transfers\n";
+  return o.str();
+}
+
+std::string top_ops_text(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
+                         const accelerators::Accelerator& acc, size_t n) {
+  const std::vector<OpSpan> rows = op_spans(s, g, cns);
+  std::vector<int> ran;
+  for (const auto& op : g.ops())
+    if (rows[op.id].core >= 0) ran.push_back(op.id);
+  std::stable_sort(ran.begin(), ran.end(),
+                   [&](int a, int b) { return rows[a].busy_s > rows[b].busy_s; });
+  if (ran.size() > n) ran.resize(n);
+  size_t name_width = 2, core_width = 4;
+  for (int id : ran) {
+    name_width = std::max(name_width, g.op(id).name.size());
+    core_width = std::max(core_width, acc.cores[rows[id].core].name.size());
+  }
+  std::ostringstream o;
+  char buf[512];
+  auto line = [&](const std::string& op, const std::string& pass, const std::string& core,
+                  const std::string& time, const std::string& share, const std::string& energy,
+                  const std::string& dram, const std::string& bound) {
+    std::snprintf(buf, sizeof buf, "  %-*s  %-15s  %-*s  %11s  %6s  %10s  %11s  %s\n",
+                  static_cast<int>(name_width), op.c_str(), pass.c_str(),
+                  static_cast<int>(core_width), core.c_str(), time.c_str(), share.c_str(),
+                  energy.c_str(), dram.c_str(), bound.c_str());
+    o << buf;
+  };
+  o << "  " << ran.size() << (ran.size() == 1 ? " op" : " ops")
+    << " with the longest busy time (CN time summed; energy and DRAM bytes include the "
+       "transfers they caused)\n";
+  line("op", "pass", "core", "time", "share", "energy", "DRAM bytes", "bound by");
+  for (int id : ran) {
+    const OpSpan& r = rows[id];
+    std::snprintf(buf, sizeof buf, "%.1f%%",
+                  s.summary.latency_s > 0 ? 100 * r.busy_s / s.summary.latency_s : 0.0);
+    line(g.op(id).name, std::string(workloads::pass_name(g.op(id).pass)), acc.cores[r.core].name,
+         core::format_seconds(r.busy_s), buf, core::format_energy_pj(r.energy_pj),
+         core::format_bytes(r.dram_read_bytes + r.dram_write_bytes),
+         r.bound_by.empty() ? "-" : r.bound_by);
+  }
   return o.str();
 }
 

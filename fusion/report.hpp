@@ -14,14 +14,24 @@ namespace monet::fusion {
 inline constexpr const char* kSummarySchema = "monet.summary/1";
 
 nlohmann::json summary_json(const Summary& s, const accelerators::Accelerator& acc);
-// Chrome trace-event JSON: one track per core, per link and for the DRAM channel.
-nlohmann::json trace_json(const Schedule& s, const workloads::Graph& g,
+// Chrome trace-event JSON: one track per core (slices carry op, pass, tile, MACs, bytes, energy
+// and what bounds them), per link and for the DRAM channel, and one counter track per memory.
+nlohmann::json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
                           const accelerators::Accelerator& acc);
 std::string memory_csv(const Summary& s);
 
+// What bounds one scheduled CN: its cost's bound (compute, a memory level's bandwidth, ...),
+// or "dram bandwidth" when its refetch transfer outlasted the on-chip work.
+std::string cn_bound_by(const CnRecord& record, const CN& cn);
+
 // Per op (index = op id): the span of its tiles and their sums; core < 0 when it never ran.
+// Transfers count for the op whose CN caused them (TransferRecord::cn).
 struct OpSpan {
   double start_s = 1e300, end_s = 0, onchip_energy_pj = 0, macs = 0;
+  double busy_s = 0;     // its CNs' durations summed
+  double energy_pj = 0;  // on-chip energy + the DRAM and link energy of its transfers
+  double dram_read_bytes = 0, dram_write_bytes = 0, link_bytes = 0;
+  std::string bound_by;  // the bound of most of its CN time (cn_bound_by)
   int tiles = 0, core = -1, stack = -1;
 };
 std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const CnGraph& cns);
@@ -29,5 +39,9 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
                     const accelerators::Accelerator& acc);
 // A readable multi-line summary for terminals.
 std::string summary_text(const Summary& s, const accelerators::Accelerator& acc);
+// The `n` ops with the longest busy time as a text table: time, share of the latency, energy,
+// DRAM bytes, what bounds them.
+std::string top_ops_text(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
+                         const accelerators::Accelerator& acc, size_t n);
 
 }  // namespace monet::fusion

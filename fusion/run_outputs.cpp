@@ -33,7 +33,8 @@ void write_run_outputs(const std::string& dir, const Simulation& sim, const Fusi
   const auto& acc = sim.accelerator();
   core::write_file_atomic(dir + "/summary.json",
                           run_summary_json(sim, plan, schedule, info).dump(2) + "\n");
-  core::write_file_atomic(dir + "/schedule.trace.json", trace_json(schedule, g, acc).dump() + "\n");
+  core::write_file_atomic(dir + "/schedule.trace.json",
+                          trace_json(schedule, g, cns, acc).dump() + "\n");
   core::write_file_atomic(dir + "/memory.csv", memory_csv(schedule.summary));
   core::write_file_atomic(dir + "/ops.csv", ops_csv(schedule, g, cns, acc));
 }

@@ -30,6 +30,10 @@ struct TransferRecord {
   double bytes = 0;
   double start_s = 0;
   double end_s = 0;
+  double energy_pj = 0;
+  // The CN whose scheduling caused it: its input reads and output writes, the spills that made
+  // room for it, its refetches. Every transfer has one.
+  int cn = -1;
 };
 
 struct MemorySample {
@@ -56,6 +60,9 @@ struct PhaseTime {
   double busy_s = 0;   // sum of CN durations in the phase, over all cores
   double start_s = 0;  // first CN start
   double end_s = 0;    // last CN end
+  // On-chip energy of the phase's CNs plus the DRAM and link energy of the transfers they
+  // caused (TransferRecord::cn): the phases' energies add up to the total.
+  double energy_pj = 0;
 };
 
 struct Summary {

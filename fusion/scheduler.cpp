@@ -93,6 +93,8 @@ class Scheduler {
   Schedule out_;
   MemoryTimeline dram_timeline_;
   double dram_used_ = 0, live_ = 0, dram_last_ = 0;
+  int current_cn_ = -1;             // the CN being scheduled: transfers are charged to it
+  double current_transfer_pj_ = 0;  // energy of the transfers it caused so far
 };
 
 int Scheduler::find_link(int a, int b) const {
@@ -190,6 +192,7 @@ double Scheduler::dram_transfer(TransferKind kind, int tensor, double bytes, dou
   double end = start + bytes / dram_.bytes_per_s;
   dram_.free_s = end;
   const int port = core >= 0 ? dram_link_of_core_[core] : -1;
+  double transfer_pj = 0;  // DRAM and port energy
   if (port >= 0) {
     // Through the core's own port: the slower of the two sets the pace; the DRAM channel is
     // free again once its share is done, the port only when the last byte has crossed it.
@@ -198,16 +201,22 @@ double Scheduler::dram_transfer(TransferKind kind, int tensor, double bytes, dou
     end = start + bytes / std::min(dram_.bytes_per_s, l.bytes_per_s);
     dram_.free_s = start + bytes / dram_.bytes_per_s;
     l.free_s = end;
-    out_.summary.energy.link_pj += bytes * 8 * l.energy_pj_per_bit;
+    const double port_pj = bytes * 8 * l.energy_pj_per_bit;
+    out_.summary.energy.link_pj += port_pj;
+    current_transfer_pj_ += port_pj;
+    transfer_pj += port_pj;
   }
   bool write = kind == TransferKind::kDramWrite;
   double pj_per_bit = write ? acc_.dram.write_energy_pj_per_bit : acc_.dram.read_energy_pj_per_bit;
-  out_.summary.energy.dram_pj += bytes * 8 * pj_per_bit;
+  const double pj = bytes * 8 * pj_per_bit;
+  out_.summary.energy.dram_pj += pj;
+  current_transfer_pj_ += pj;
+  transfer_pj += pj;
   (write ? out_.summary.dram_write_bytes : out_.summary.dram_read_bytes) += bytes;
   ++out_.summary.transfer_count;
   if (opt_.keep_records)
-    out_.transfers.push_back(
-        {kind, port, tensor, write ? core : -1, write ? -1 : core, bytes, start, end});
+    out_.transfers.push_back({kind, port, tensor, write ? core : -1, write ? -1 : core, bytes,
+                              start, end, transfer_pj, current_cn_});
   return end;
 }
 
@@ -217,11 +226,14 @@ double Scheduler::link_transfer(int link, int tensor, double bytes, double earli
   double start = std::max(earliest, l.free_s);
   double end = start + bytes / l.bytes_per_s;
   l.free_s = end;
-  out_.summary.energy.link_pj += bytes * 8 * l.energy_pj_per_bit;
+  const double pj = bytes * 8 * l.energy_pj_per_bit;
+  out_.summary.energy.link_pj += pj;
+  current_transfer_pj_ += pj;
   out_.summary.link_bytes += bytes;
   ++out_.summary.transfer_count;
   if (opt_.keep_records)
-    out_.transfers.push_back({TransferKind::kLink, link, tensor, from, to, bytes, start, end});
+    out_.transfers.push_back(
+        {TransferKind::kLink, link, tensor, from, to, bytes, start, end, pj, current_cn_});
   return end;
 }
 
@@ -383,6 +395,8 @@ Schedule Scheduler::run() {
     auto [stack, tile, id] = ready.top();
     ready.pop();
     const CN& cn = cns[id];
+    current_cn_ = id;
+    current_transfer_pj_ = 0;
     // Identical cores share an op's tiles: take the one free first.
     int core = cn.core;
     if (cn.op < static_cast<int>(plan_.core_choices.size())) {
@@ -460,6 +474,7 @@ Schedule Scheduler::run() {
     const auto pass = std::string(workloads::pass_name(g_.op(cn.op).pass));
     auto [it, fresh] = out_.summary.phases.try_emplace(pass, PhaseTime{0, start, end});
     it->second.busy_s += cn.duration_s;
+    it->second.energy_pj += cn.energy_pj + current_transfer_pj_;
     it->second.start_s = std::min(it->second.start_s, start);
     it->second.end_s = std::max(it->second.end_s, end);
     if (opt_.keep_records) out_.cns.push_back({cn.id, cn.op, cn.tile, core, start, end});

@@ -183,6 +183,7 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
   // Busy time of every level (all its traffic), of its on-chip side only, and of its traffic
   // with the PEs only.
   double busy_all = ev.compute_cycles, busy_onchip = ev.compute_cycles, busy_pe = ev.compute_cycles;
+  int onchip_level = -1, pe_level = -1;  // the level whose port sets busy_onchip / busy_pe
   for (int l = 0; l <= dram; ++l) {
     const Level& lv = h.levels[l];
     double rd = 0, wr = 0;
@@ -209,8 +210,10 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
     };
     ev.level_cycles[l] = busy(rd, wr);
     busy_all = std::max(busy_all, ev.level_cycles[l]);
-    busy_onchip = std::max(busy_onchip, busy(rd - dram_side_read[l], wr - dram_side_write[l]));
-    busy_pe = std::max(busy_pe, busy(ev.pe_read_bits[l], ev.pe_write_bits[l]));
+    const double onchip = busy(rd - dram_side_read[l], wr - dram_side_write[l]);
+    if (onchip > busy_onchip * (1 + 1e-9)) busy_onchip = onchip, onchip_level = l;
+    const double pe = busy(ev.pe_read_bits[l], ev.pe_write_bits[l]);
+    if (pe > busy_pe * (1 + 1e-9)) busy_pe = pe, pe_level = l;
   }
   // Fixed costs are serial whatever the overlap: the array computes nothing while a new
   // stationary block shifts in and its pipeline fills, nor while an instruction issues.
@@ -242,6 +245,7 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       break;
   }
   ev.onchip_cycles = ph.onload + ph.compute + ph.offload + ph.fixed;
+  ev.onchip_bound = ex.overlap == accelerators::Overlap::kNone ? pe_level : onchip_level;
 }
 
 bool better(const Evaluation& a, const Evaluation& b, Objective o) {

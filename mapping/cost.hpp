@@ -117,6 +117,11 @@ struct OpCost {
   std::array<double, 3> dram_write_bytes{};
   std::vector<LevelTraffic> traffic;
   std::string mapping;  // readable spatial + temporal mapping
+  // The largest part of onchip_cycles: "compute", "<level> bandwidth" (that port stalls the
+  // compute phase), "on-load", "off-load", "stationary-operand loads", "instruction issue",
+  // "cim cell writes"; empty for ops that take no time (views). The list may grow: readers
+  // take the text as given.
+  std::string bound_by;
 
   double dram_bytes() const;  // reads + writes, all operands
 };

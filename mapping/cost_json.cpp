@@ -25,6 +25,7 @@ nlohmann::json to_json(const OpCost& c) {
   j["array_loads"] = c.array_loads;
   j["instructions"] = c.instructions;
   if (c.rate_bits > 0) j["rate_bits"] = c.rate_bits;
+  j["bound_by"] = c.bound_by;
   j["energy_pj"] = c.energy_pj;
   j["onchip_energy_pj"] = c.onchip_energy_pj;
   nlohmann::json e = {{"mac_pj", c.energy.mac_pj},

@@ -45,6 +45,7 @@ OpCost CostModel::weight_update(int core_index, int64_t weights) const {
   double f = options_.written_fraction >= 0 ? options_.written_fraction : c.cim.written_fraction;
   detail::CimWrite w = detail::cim_write(c, static_cast<double>(weights), f);
   cost.cycles = cost.onchip_cycles = cost.compute_cycles = w.cycles;
+  cost.bound_by = "cim cell writes";
   cost.energy.cim_write_pj = w.energy_pj;
   cost.energy_pj = cost.onchip_energy_pj = cost.energy.total();
   char text[160];
@@ -107,6 +108,25 @@ void fill_cost(OpCost& c, const Hierarchy& h, const Evaluation& ev, double mac_p
   c.instructions = ev.instructions;
   c.energy_pj = c.energy.total();
   c.onchip_energy_pj = c.energy_pj - c.energy.dram_pj;
+  c.bound_by = onchip_bound_by(h, ev);
+}
+
+std::string onchip_bound_by(const Hierarchy& h, const Evaluation& ev) {
+  if (ev.onchip_cycles <= 0) return "";
+  // The largest part of onchip_cycles: the compute phase (the array, or the memory port
+  // that stalls it), the serial on-load / off-load, or a fixed cost.
+  const auto& ex = h.execution;
+  std::string who = ev.onchip_bound < 0 ? "compute" : h.levels[ev.onchip_bound].name + " bandwidth";
+  double worst = ev.phases.compute;
+  auto consider = [&](double cycles, const char* name) {
+    if (cycles > worst * (1 + 1e-9)) worst = cycles, who = name;
+  };
+  consider(ev.phases.onload, "on-load");
+  consider(ev.phases.offload, "off-load");
+  consider(ev.array_loads * (ex.stationary_load.cycles + ex.stationary_load.fill_cycles),
+           "stationary-operand loads");
+  consider(ev.instructions * ex.issue_cycles, "instruction issue");
+  return who;
 }
 
 namespace {

@@ -13,6 +13,8 @@ OpCost infeasible(std::string reason);
 // Fills cycles, energy, traffic and DRAM bytes of `cost` from an evaluation.
 void fill_cost(OpCost& cost, const Hierarchy& h, const Evaluation& ev, double mac_pj,
                double vector_pj);
+// OpCost::bound_by of an evaluation: the largest part of its on-chip cycles.
+std::string onchip_bound_by(const Hierarchy& h, const Evaluation& ev);
 
 // Loop nests on a dataflow array, GPU SM or SIMD core: spatial × temporal search.
 OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,

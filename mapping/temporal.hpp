@@ -72,6 +72,7 @@ struct Evaluation {
   double compute_cycles = 0;
   double cycles = 0;         // standalone, DRAM included
   double onchip_cycles = 0;  // DRAM-side transfers left to the scheduler
+  int onchip_bound = -1;     // level whose port sets phases.compute; -1 = the array itself
   double dram_pj = 0;
   double dram_bits = 0;  // read + written
   double energy_pj = 0;

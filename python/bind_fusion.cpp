@@ -242,7 +242,8 @@ void bind_fusion(py::module_& m) {
            })
       .def("trace",
            [](const Run& r) {
-             return to_python(fusion::trace_json(r.schedule, r.sim->graph(), r.sim->accelerator()));
+             return to_python(
+                 fusion::trace_json(r.schedule, r.sim->graph(), r.cns, r.sim->accelerator()));
            })
       .def("memory_csv", [](const Run& r) { return fusion::memory_csv(r.schedule.summary); })
       .def("ops_csv",

@@ -53,7 +53,7 @@ py::dict cn_table(const Run& r) {
   const size_t n = r.schedule.cns.size();
   std::vector<int64_t> cn(n), op(n), tile(n), tiles(n), stack(n), core(n);
   std::vector<double> start(n), end(n), energy(n), compute(n), macs(n), refetch(n);
-  std::vector<std::string> op_name(n), kind(n), pass(n), core_names(n);
+  std::vector<std::string> op_name(n), kind(n), pass(n), core_names(n), bound(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& rec = r.schedule.cns[i];
     const auto& c = r.cns.cns.at(rec.cn);
@@ -74,6 +74,7 @@ py::dict cn_table(const Run& r) {
     kind[i] = workloads::op_kind_name(o.kind);
     pass[i] = workloads::pass_name(o.pass);
     core_names[i] = core_name(acc, rec.core);
+    bound[i] = fusion::cn_bound_by(rec, c);
   }
   py::dict d;
   d["cn"] = array(cn);
@@ -92,6 +93,7 @@ py::dict cn_table(const Run& r) {
   d["compute_energy_pj"] = array(compute);
   d["macs"] = array(macs);
   d["refetch_dram_bytes"] = array(refetch);
+  d["bound_by"] = bound;
   return d;
 }
 
@@ -101,8 +103,8 @@ py::dict op_table(const Run& r) {
   const auto& acc = r.sim->accelerator();
   const std::vector<fusion::OpSpan> rows = fusion::op_spans(r.schedule, g, r.cns);
   std::vector<int64_t> op, stack, tiles;
-  std::vector<double> start, end, macs, energy;
-  std::vector<std::string> name, kind, pass, block, core;
+  std::vector<double> start, end, macs, onchip, busy, energy, dram_read, dram_write, link;
+  std::vector<std::string> name, kind, pass, block, core, bound;
   for (const auto& o : g.ops()) {
     const fusion::OpSpan& row = rows[o.id];
     if (row.core < 0) continue;
@@ -117,7 +119,13 @@ py::dict op_table(const Run& r) {
     start.push_back(row.start_s);
     end.push_back(row.end_s);
     macs.push_back(row.macs);
-    energy.push_back(row.onchip_energy_pj);
+    onchip.push_back(row.onchip_energy_pj);
+    busy.push_back(row.busy_s);
+    energy.push_back(row.energy_pj);
+    dram_read.push_back(row.dram_read_bytes);
+    dram_write.push_back(row.dram_write_bytes);
+    link.push_back(row.link_bytes);
+    bound.push_back(row.bound_by);
   }
   py::dict d;
   d["op"] = array(op);
@@ -131,7 +139,13 @@ py::dict op_table(const Run& r) {
   d["start_s"] = array(start);
   d["end_s"] = array(end);
   d["macs"] = array(macs);
-  d["onchip_energy_pj"] = array(energy);
+  d["onchip_energy_pj"] = array(onchip);
+  d["busy_s"] = array(busy);
+  d["energy_pj"] = array(energy);
+  d["dram_read_bytes"] = array(dram_read);
+  d["dram_write_bytes"] = array(dram_write);
+  d["link_bytes"] = array(link);
+  d["bound_by"] = bound;
   return d;
 }
 
@@ -141,7 +155,8 @@ py::dict transfer_table(const Run& r) {
   static const char* kinds[] = {"dram-read", "dram-write", "link", "refetch"};
   const size_t n = r.schedule.transfers.size();
   std::vector<std::string> kind(n), resource(n), tensor(n), from(n), to(n);
-  std::vector<double> bytes(n), start(n), end(n);
+  std::vector<double> bytes(n), start(n), end(n), energy(n);
+  std::vector<int64_t> cn(n), op(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& t = r.schedule.transfers[i];
     kind[i] = kinds[static_cast<int>(t.kind)];
@@ -153,6 +168,9 @@ py::dict transfer_table(const Run& r) {
     bytes[i] = t.bytes;
     start[i] = t.start_s;
     end[i] = t.end_s;
+    energy[i] = t.energy_pj;
+    cn[i] = t.cn;
+    op[i] = t.cn >= 0 ? r.cns.cns.at(t.cn).op : -1;
   }
   py::dict d;
   d["kind"] = kind;
@@ -163,6 +181,9 @@ py::dict transfer_table(const Run& r) {
   d["bytes"] = array(bytes);
   d["start_s"] = array(start);
   d["end_s"] = array(end);
+  d["energy_pj"] = array(energy);
+  d["cn"] = array(cn);
+  d["op"] = array(op);
   return d;
 }
 

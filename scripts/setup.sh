@@ -8,7 +8,8 @@ PACKAGES=(cmake ninja-build g++ clang-format
   libyaml-cpp-dev libeigen3-dev nlohmann-json3-dev libboost-graph-dev libcli11-dev catch2
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-matplotlib python3-yaml
-  python3-distributed python3-pytest jupyter-nbconvert python3-ipykernel python3-nbformat)
+  python3-distributed python3-pytest jupyter-nbconvert python3-ipykernel python3-nbformat
+  chromium fonts-liberation)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

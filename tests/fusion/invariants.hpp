@@ -98,6 +98,15 @@ inline void check_schedule_invariants(const fusion::Schedule& s, const fusion::C
   CHECK(s.summary.energy.compute_pj + s.summary.energy.onchip_memory_pj == Approx(cn_energy));
   CHECK(s.summary.energy.link_pj + s.summary.energy.dram_pj == Approx(transfer_energy));
   CHECK(s.summary.energy.total_pj() == Approx(cn_energy + transfer_energy));
+  // Every transfer is charged to the CN that caused it, so the phases' energies add up to the
+  // total.
+  size_t unowned = 0;
+  for (const auto& t : s.transfers)
+    if (t.cn < 0 || t.cn >= static_cast<int>(cns.cns.size())) ++unowned;
+  CHECK(unowned == 0);
+  double phase_energy = 0;
+  for (const auto& [name, p] : s.summary.phases) phase_energy += p.energy_pj;
+  CHECK(phase_energy == Approx(s.summary.energy.total_pj()));
 }
 
 // Plans `rule` with `tiles`, schedules it and checks every invariant; the CNs go to `cns_out`.

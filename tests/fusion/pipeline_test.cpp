@@ -1,6 +1,9 @@
 // Hand-computed schedules: CN durations are set directly so every time is known.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include "fusion/report.hpp"
 #include "fusion/scheduler.hpp"
 #include "workloads/builder.hpp"
 
@@ -119,4 +122,55 @@ TEST_CASE("a tensor larger than the on-chip memory streams through DRAM") {
     if (m.name != "dram") CHECK(m.peak_bytes == 0);
   CHECK(s.summary.dram_read_bytes == Approx(2000));
   CHECK(s.summary.dram_write_bytes == Approx(2000));
+}
+
+TEST_CASE("transfers are charged to the op that caused them") {
+  Pipeline p = make_pipeline();
+  auto acc = two_cores(1 << 20);
+  fusion::Schedule s = fusion::schedule(p.g, p.plan, p.cns, acc);
+  // a reads x from DRAM (1000 B · 8 · 10 pJ); b takes y over the link (1000 · 8 · 1 pJ) and
+  // writes z back (1000 · 8 · 20 pJ).
+  auto spans = fusion::op_spans(s, p.g, p.cns);
+  CHECK(spans[0].energy_pj == Approx(5 + 80000));
+  CHECK(spans[0].onchip_energy_pj == Approx(5));
+  CHECK(spans[0].dram_read_bytes == Approx(1000));
+  CHECK(spans[0].dram_write_bytes == 0);
+  CHECK(spans[1].energy_pj == Approx(7 + 8000 + 160000));
+  CHECK(spans[1].link_bytes == Approx(1000));
+  CHECK(spans[1].dram_write_bytes == Approx(1000));
+  CHECK(spans[0].busy_s == Approx(1e-6));
+  CHECK(spans[1].busy_s == Approx(2e-6));
+  // Both ops are forward ops: the forward phase holds all the energy.
+  REQUIRE(s.summary.phases.size() == 1);
+  CHECK(s.summary.phases.at("forward").energy_pj == Approx(5 + 7 + 80000 + 8000 + 160000));
+}
+
+TEST_CASE("a CN stretched by its refetch is bound by the DRAM bandwidth") {
+  Pipeline p = make_pipeline();
+  p.cns.cns[0].bound_by = "compute";
+  p.cns.cns[0].refetch_dram_bytes = 3000;  // 3 us at 1 GB/s, the CN itself takes 1 us
+  p.cns.cns[1].bound_by = "sram bandwidth";
+  auto acc = two_cores(1 << 20);
+  fusion::Schedule s = fusion::schedule(p.g, p.plan, p.cns, acc);
+  CHECK(fusion::cn_bound_by(s.cns[0], p.cns.cns[0]) == "dram bandwidth");
+  CHECK(fusion::cn_bound_by(s.cns[1], p.cns.cns[1]) == "sram bandwidth");
+  auto spans = fusion::op_spans(s, p.g, p.cns);
+  CHECK(spans[0].bound_by == "dram bandwidth");
+  CHECK(spans[0].dram_read_bytes == Approx(1000 + 3000));
+  // The trace carries the same on its slices, and memory occupancy as counter tracks.
+  nlohmann::json trace = fusion::trace_json(s, p.g, p.cns, acc);
+  int slices = 0, counters = 0;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] == "X" && e["pid"] == 1) {
+      ++slices;
+      CHECK(e["args"].contains("macs"));
+      CHECK(e["args"]["bound_by"] ==
+            (e["args"]["op"] == "a" ? "dram bandwidth" : "sram bandwidth"));
+    }
+    if (e["ph"] == "C") ++counters;
+  }
+  CHECK(slices == 2);
+  size_t samples = 0;
+  for (const auto& m : s.summary.memories) samples += m.samples.size();
+  CHECK(counters == static_cast<int>(samples));
 }

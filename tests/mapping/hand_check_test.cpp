@@ -44,6 +44,8 @@ TEST_CASE("GEMM on a one-level hierarchy: the array reads every operand from DRA
   // 56832 words = 909312 bits at 128 bit/cycle: DRAM-bound at 7104 cycles.
   CHECK(c.cycles == Approx(7104));
   CHECK(c.onchip_cycles == 2048);
+  // The scheduler moves DRAM data itself: on chip, the array's cycles set the time.
+  CHECK(c.bound_by == "compute");
   // MACs 32768 pJ + reads 48640 words x 16 x 10 + writes 8192 words x 16 x 12.
   CHECK(c.energy.mac_pj == Approx(32768));
   CHECK(c.energy.dram_pj == Approx(7782400.0 + 1572864.0));
@@ -85,6 +87,18 @@ TEST_CASE("GEMM on a two-level hierarchy whose buffer holds everything") {
     OpCost s = slow.evaluate(gemm(16, 32, 64), 0);
     CHECK(s.cycles == Approx(3584));
     CHECK(s.onchip_cycles == 2048);
+    CHECK(s.bound_by == "compute");
+  }
+
+  SECTION("a slow buffer bounds the on-chip time") {
+    // 128 bit/cycle: whatever the loop order, the array takes 4 I + 16 W words a cycle from
+    // the buffer, 20 x 16 x 2048 = 655360 bits = 5120 cycles > 2048 compute cycles.
+    auto narrow = one_core({4, 4}, {memory("buf", 64 * 1024, 128, 0.1, 0.2, {true, true, true})},
+                           16e9, 10, 12, 1);
+    CostModel m(narrow);
+    OpCost n = m.evaluate(gemm(16, 32, 64), 0);
+    CHECK(n.onchip_cycles >= 5120);
+    CHECK(n.bound_by == "buf bandwidth");
   }
 }
 

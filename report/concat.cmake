@@ -1,0 +1,10 @@
+# Concatenates INPUTS ('|'-separated) into OUT (the page script), each file headed by its name.
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
+set(_text "")
+foreach(_file ${INPUTS})
+  file(READ ${_file} _content)
+  get_filename_component(_name ${_file} NAME)
+  string(APPEND _text "// ---- ${_name}\n${_content}\n")
+endforeach()
+file(WRITE ${OUT}.tmp "${_text}")
+file(RENAME ${OUT}.tmp ${OUT})
