@@ -304,7 +304,7 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
   core::write_file_atomic(dir + "/pareto.json", pareto.dump(2) + "\n");
   core::write_file_atomic(dir + "/pareto.csv", csv.str());
   std::ostringstream hist;
-  hist << "generation,evaluations,ga::hypervolume,front_size\n";
+  hist << "generation,evaluations,hypervolume,front_size\n";
   for (const auto& h : outcome.result.history)
     hist << h.generation << ',' << h.evaluations << ',' << num(h.hypervolume) << ',' << h.front_size
          << '\n';

@@ -27,7 +27,8 @@ std::string read_document(const std::string& path) {
 
 int line_of(const std::string& text, size_t byte) {
   byte = std::min(byte, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(byte), '\n'));
 }
 
 bool as_number(const std::string& s, double& v) {
@@ -49,8 +50,9 @@ json read_json_document(const std::string& path) {
   } catch (const json::parse_error& e) {
     const bool at_end = e.byte >= text.size();
     throw core::Error(path + ":" + std::to_string(line_of(text, e.byte == 0 ? 0 : e.byte - 1)) +
-                      ": not valid JSON" + (at_end ? " (the file ends too early: truncated?)" : "") +
-                      " (" + e.what() + ")");
+                      ": not valid JSON" +
+                      (at_end ? " (the file ends too early: truncated?)" : "") + " (" + e.what() +
+                      ")");
   }
 }
 
@@ -124,7 +126,8 @@ json gantt_of(const json& trace, const std::string& path) {
   json tracks = json::array();
   for (const auto& [key, name] : thread) {
     track_of[key] = static_cast<int>(tracks.size());
-    tracks.push_back({{"name", name}, {"group", process.count(key.first) ? process[key.first] : ""}});
+    tracks.push_back(
+        {{"name", name}, {"group", process.count(key.first) ? process[key.first] : ""}});
   }
   json track = json::array(), start = json::array(), dur = json::array(), name = json::array(),
        cat = json::array();
@@ -136,9 +139,9 @@ json gantt_of(const json& trace, const std::string& path) {
     auto it = track_of.find(key);
     if (it == track_of.end()) {
       it = track_of.emplace(key, static_cast<int>(tracks.size())).first;
-      tracks.push_back({{"name", "pid " + std::to_string(key.first) + " tid " +
-                                     std::to_string(key.second)},
-                        {"group", process.count(key.first) ? process[key.first] : ""}});
+      tracks.push_back(
+          {{"name", "pid " + std::to_string(key.first) + " tid " + std::to_string(key.second)},
+           {"group", process.count(key.first) ? process[key.first] : ""}});
     }
     track.push_back(it->second);
     start.push_back(e.value("ts", 0.0) * 1e-6);
@@ -159,13 +162,8 @@ json gantt_of(const json& trace, const std::string& path) {
     while (column.size() < n) column.push_back(nullptr);
     arg_columns[k] = std::move(column);
   }
-  return {{"tracks", tracks},
-          {"track", track},
-          {"start_s", start},
-          {"dur_s", dur},
-          {"name", name},
-          {"cat", cat},
-          {"args", arg_columns}};
+  return {{"tracks", tracks}, {"track", track}, {"start_s", start},   {"dur_s", dur},
+          {"name", name},     {"cat", cat},     {"args", arg_columns}};
 }
 
 // memory.csv (long form: memory,time_s,used_bytes) → one timeline per memory, with the
@@ -221,9 +219,8 @@ json run_data(const std::string& dir, std::vector<std::string>& notes) {
   optional("memory.csv", "memory timelines", [&](const std::string& p) {
     data["memory"] = memory_of(read_csv_document(p), summary, p);
   });
-  optional("schedule.trace.json", "per-core schedule (Gantt)", [&](const std::string& p) {
-    data["gantt"] = gantt_of(read_json_document(p), p);
-  });
+  optional("schedule.trace.json", "per-core schedule (Gantt)",
+           [&](const std::string& p) { data["gantt"] = gantt_of(read_json_document(p), p); });
   // Documents later commands add; each section appears when its document exists.
   if (has_file(dir, "power.csv")) data["power"] = read_csv_document(join(dir, "power.csv"));
   return data;

@@ -33,11 +33,20 @@ std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -61,18 +70,24 @@ std::string title_of(const Input& in, const json& data) {
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::kRun: return "run";
-    case Kind::kSearch: return "search";
-    case Kind::kComparison: return "comparison";
+    case Kind::kRun:
+      return "run";
+    case Kind::kSearch:
+      return "search";
+    case Kind::kComparison:
+      return "comparison";
   }
   return "?";
 }
 
 const char* marker_file(Kind k) {
   switch (k) {
-    case Kind::kRun: return "summary.json";
-    case Kind::kSearch: return "pareto.json";
-    case Kind::kComparison: return "compare.json";
+    case Kind::kRun:
+      return "summary.json";
+    case Kind::kSearch:
+      return "pareto.json";
+    case Kind::kComparison:
+      return "compare.json";
   }
   return "?";
 }
@@ -86,8 +101,9 @@ Input detect(const std::string& path) {
         std::string dir = fs::path(path).parent_path().string();
         return {k, dir.empty() ? "." : dir};
       }
-    throw core::Error(path + ": not a document `report` reads (give a run, search or comparison "
-                             "folder, or its summary.json, pareto.json or compare.json)");
+    throw core::Error(path +
+                      ": not a document `report` reads (give a run, search or comparison "
+                      "folder, or its summary.json, pareto.json or compare.json)");
   }
   if (!fs::is_directory(path, ec))
     throw core::Error(path + ": no such folder (give a run, search or comparison folder)");
@@ -116,8 +132,9 @@ std::string render_html(const std::string& title, const json& data) {
   page += html_escape(title);
   page += "</title>\n<style>\n";
   page += assets::kStyleCss;
-  page += "</style>\n</head>\n<body>\n<div id=\"app\"><noscript>This report draws its charts with "
-          "JavaScript.</noscript></div>\n<script type=\"application/json\" id=\"monet-data\">";
+  page +=
+      "</style>\n</head>\n<body>\n<div id=\"app\"><noscript>This report draws its charts with "
+      "JavaScript.</noscript></div>\n<script type=\"application/json\" id=\"monet-data\">";
   page += script_safe_json(data);
   page += "</script>\n<script>\n";
   page += assets::kEchartsJs;
@@ -136,9 +153,15 @@ Written write_report(const std::string& path, const std::string& out) {
   const std::string link_base = parent.string();
   json data;
   switch (w.input.kind) {
-    case Kind::kRun: data = run_data(w.input.dir, w.notes); break;
-    case Kind::kSearch: data = search_data(w.input.dir, link_base, w.notes); break;
-    case Kind::kComparison: data = compare_data(w.input.dir, link_base, w.notes); break;
+    case Kind::kRun:
+      data = run_data(w.input.dir, w.notes);
+      break;
+    case Kind::kSearch:
+      data = search_data(w.input.dir, link_base, w.notes);
+      break;
+    case Kind::kComparison:
+      data = compare_data(w.input.dir, link_base, w.notes);
+      break;
   }
   data["kind"] = kind_name(w.input.kind);
   data["source"] = w.input.dir;

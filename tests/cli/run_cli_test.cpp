@@ -90,4 +90,7 @@ TEST_CASE("search writes a front whose members replay") {
         Approx(m["objectives"]["energy_pj"].get<double>()));
   for (auto f : {"pareto.csv", "history.csv", "search.json"})
     CHECK(std::filesystem::exists(dir.path() + "/s/" + f));
+  // The documented columns (configs/experiments/README.md).
+  const std::string history = monet::core::read_file(dir.path() + "/s/history.csv");
+  CHECK(history.substr(0, history.find('\n')) == "generation,evaluations,hypervolume,front_size");
 }

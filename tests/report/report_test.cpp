@@ -19,8 +19,8 @@ using monet::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-const std::string kExperiment = std::string(MONET_SOURCE_DIR) +
-                                "/configs/experiments/resnet18-train-edge-hetero.yaml";
+const std::string kExperiment =
+    std::string(MONET_SOURCE_DIR) + "/configs/experiments/resnet18-train-edge-hetero.yaml";
 
 // A run folder written by `monet-sim run`, shared by the tests of this file.
 const std::string& run_folder() {
@@ -47,7 +47,8 @@ nlohmann::json embedded_data(const std::string& html) {
 
 TEST_CASE("a run folder becomes one self-contained page") {
   TempDir out;
-  auto r = run_cli("report " + shell_quote(run_folder()) + " -o " + shell_quote(out.path() + "/r.html"));
+  auto r =
+      run_cli("report " + shell_quote(run_folder()) + " -o " + shell_quote(out.path() + "/r.html"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const std::string html = monet::core::read_file(out.path() + "/r.html");
@@ -92,11 +93,12 @@ TEST_CASE("report names what it cannot read and exits 2") {
   SECTION("a truncated summary.json") {
     fs::create_directories(dir.path() + "/cut");
     const std::string text = monet::core::read_file(run_folder() + "/summary.json");
-    monet::core::write_file_atomic(dir.path() + "/cut/summary.json", text.substr(0, text.size() / 2));
+    monet::core::write_file_atomic(dir.path() + "/cut/summary.json",
+                                   text.substr(0, text.size() / 2));
     auto r = run_cli("report " + shell_quote(dir.path() + "/cut"));
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains(dir.path() + "/cut/summary.json:") &&
-                             Catch::Contains("truncated"));
+    CHECK_THAT(r.output,
+               Catch::Contains(dir.path() + "/cut/summary.json:") && Catch::Contains("truncated"));
   }
   SECTION("a summary.json of another schema") {
     fs::create_directories(dir.path() + "/other");
@@ -121,7 +123,8 @@ TEST_CASE("report names what it cannot read and exits 2") {
     monet::core::write_file_atomic(dir.path() + "/ops/ops.csv", ops.substr(0, ops.size() / 2));
     auto r = run_cli("report " + shell_quote(dir.path() + "/ops"));
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains(dir.path() + "/ops/ops.csv:") && Catch::Contains("truncated"));
+    CHECK_THAT(r.output,
+               Catch::Contains(dir.path() + "/ops/ops.csv:") && Catch::Contains("truncated"));
   }
 }
 
