@@ -164,7 +164,9 @@ void Expander::emit_backward(int fid) {
     }
     case OpKind::kBatchNorm:
     case OpKind::kLayerNorm: {
-      const int gamma = f.inputs.at(1), beta = f.inputs.at(2), stats = f.outputs.at(1);
+      // β is optional for LayerNorm (an ONNX LayerNormalization without bias).
+      const int gamma = f.inputs.at(1), stats = f.outputs.at(1);
+      const int beta = f.inputs.size() > 2 ? f.inputs[2] : -1;
       const bool bn = f.kind == OpKind::kBatchNorm;
       auto data = [&](std::vector<int> extra_in) {
         if (!wants_grad(x)) return;
@@ -176,12 +178,14 @@ void Expander::emit_backward(int fid) {
         contribute(x, dx);
       };
       if (!bn) data({});  // LayerNorm dX does not need dγ, dβ: keep it first on the data path
-      int dgamma = new_grad(gamma, f), dbeta = new_grad(beta, f);
-      emit_elementwise(f, Pass::kBackwardWeight, ".dW", {saved(x), saved(stats), dy},
-                       {dgamma, dbeta}, x_elements, kNormWeightOps);
-      if (bn) data({dgamma, dbeta});  // BatchNorm dX reuses the per-channel sums
+      const int dgamma = new_grad(gamma, f), dbeta = beta >= 0 ? new_grad(beta, f) : -1;
+      std::vector<int> dparams = {dgamma};
+      if (dbeta >= 0) dparams.push_back(dbeta);
+      emit_elementwise(f, Pass::kBackwardWeight, ".dW", {saved(x), saved(stats), dy}, dparams,
+                       x_elements, kNormWeightOps);
+      if (bn) data(dparams);  // BatchNorm dX reuses the per-channel sums
       contribute(gamma, dgamma);
-      contribute(beta, dbeta);
+      if (dbeta >= 0) contribute(beta, dbeta);
       return;
     }
     case OpKind::kRelu:

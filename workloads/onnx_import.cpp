@@ -1,14 +1,15 @@
-// import_onnx: read the model, fix the batch, infer shapes, find roles and fused patterns,
-// reject unsupported op types (all at once), convert node by node, validate.
+// import_onnx: read and check the model, find roles, fix the batch, infer shapes and fold
+// constants, find fused patterns, reject unsupported op types (all at once), convert node by
+// node, validate.
 #include "workloads/onnx_import.hpp"
-
-#include <onnx/shape_inference/implementation.h>
 
 #include <filesystem>
 #include <map>
 
 #include "core/error.hpp"
+#include "workloads/onnx_check.hpp"
 #include "workloads/onnx_importer.hpp"
+#include "workloads/onnx_infer.hpp"
 
 namespace monet::workloads {
 
@@ -53,17 +54,6 @@ bool set_batch(onnx::GraphProto& g, const od::NodeIndex& idx, const od::Roles& r
   return changed;
 }
 
-void infer_shapes(onnx::ModelProto& model, const std::string& path) {
-  try {
-    // Lenient mode: nodes inference does not know keep unknown output shapes, which the
-    // importer reports only if it needs them. Data propagation resolves Shape→Reshape chains.
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                       onnx::ShapeInferenceOptions(false, 0, true));
-  } catch (const std::exception& e) {
-    throw core::Error(path + ": shape inference failed: " + e.what());
-  }
-}
-
 void reject_unsupported(const od::NodeIndex& idx, const od::Roles& roles,
                         const od::Patterns& patterns, const std::string& path) {
   std::map<std::string, std::vector<std::string>> by_type;
@@ -104,26 +94,32 @@ OnnxImport import_onnx(const std::string& path, const OnnxOptions& options) {
     throw core::Error(path + ": element_bits must be 1..64 (or 0 for the model's own types), got " +
                       std::to_string(options.element_bits));
   onnx::ModelProto model = od::read_model(path);
-  onnx::GraphProto& g = *model.mutable_graph();
-  const od::NodeIndex idx(g);
-  std::vector<std::string> warnings;
-  const od::Roles roles = od::analyse_roles(idx, od::TypeTable(g));
-  set_batch(g, idx, roles, options.batch, path, warnings);
-  infer_shapes(model, path);
-  const od::TypeTable types(g);
-  od::ConstEval consts(idx, [&types](const std::string& v) { return types.shape(v); });
-  const od::Patterns patterns = od::find_patterns(idx, roles, types, consts);
-  if (!options.skip_unsupported) reject_unsupported(idx, roles, patterns, path);
-
-  const od::ModelView view{model, idx, roles, types, patterns, consts};
-  od::Importer importer(view, options, path, Graph(std::filesystem::path(path).stem().string()));
-  OnnxImport result = importer.run(std::move(warnings));
   try {
-    result.graph.validate();
-  } catch (const core::Error& e) {
+    std::vector<std::string> warnings = od::check_model(model, path);
+    onnx::GraphProto& g = *model.mutable_graph();
+    const od::NodeIndex idx(g);
+    const od::Roles roles = od::analyse_roles(idx, od::TypeTable(g));
+    set_batch(g, idx, roles, options.batch, path, warnings);
+    od::Inferred inferred = od::infer(model, idx, roles, path);
+    warnings.insert(warnings.end(), inferred.warnings.begin(), inferred.warnings.end());
+    const od::TypeTable types(g, inferred.types);
+    const od::Constants consts(inferred.consts);
+    const od::Patterns patterns =
+        od::find_patterns(idx, roles, types, consts, od::default_opset(model));
+    if (!options.skip_unsupported) reject_unsupported(idx, roles, patterns, path);
+
+    const od::ModelView view{model, idx, roles, types, patterns, consts};
+    od::Importer importer(view, options, path, Graph(std::filesystem::path(path).stem().string()));
+    OnnxImport result = importer.run(std::move(warnings));
+    try {
+      result.graph.validate();
+    } catch (const core::Error& e) {
+      throw core::Error(path + ": " + e.what());
+    }
+    return result;
+  } catch (const od::ModelError& e) {
     throw core::Error(path + ": " + e.what());
   }
-  return result;
 }
 
 }  // namespace monet::workloads

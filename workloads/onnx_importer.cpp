@@ -1,5 +1,6 @@
 #include "workloads/onnx_importer.hpp"
 
+#include "core/checked_math.hpp"
 #include "core/error.hpp"
 #include "workloads/builder.hpp"
 
@@ -46,6 +47,8 @@ OnnxImport Importer::run(std::vector<std::string> warnings) {
       if (!options_.skip_unsupported)
         fail(std::string(e.what()) + " (pass such nodes through with --skip-unsupported)");
       pass_through(e.what());
+    } catch (const ModelError& e) {
+      fail(e.what());
     }
   }
   return {std::move(graph_), std::move(warnings_)};
@@ -58,6 +61,11 @@ std::string Importer::label() const {
 const BiasFold* Importer::bias() const {
   auto it = m_.patterns.bias.find(current_);
   return it == m_.patterns.bias.end() ? nullptr : &it->second;
+}
+
+const PadFold* Importer::pad() const {
+  auto it = m_.patterns.pads.find(current_);
+  return it == m_.patterns.pads.end() ? nullptr : &it->second;
 }
 
 bool Importer::present(int input) const {
@@ -200,6 +208,8 @@ std::string Importer::block_of(const std::string& name) const {
 
 int Importer::add_compute(OpKind kind, const LoopNest& nest, int in, int w, int out,
                           std::vector<int> extra_inputs) {
+  auto macs = core::checked_product(nest.size);
+  if (!macs || *macs > kMaxMacs) fail("the loop nest " + nest.str() + " has more than 2^56 MACs");
   Op op;
   op.name = op_name(current_op_name_);
   op.kind = kind;
@@ -214,7 +224,9 @@ int Importer::add_compute(OpKind kind, const LoopNest& nest, int in, int w, int 
 }
 
 int Importer::add_element(OpKind kind, std::vector<int> inputs, std::vector<int> outputs,
-                          int64_t elements, double ops_per_element, int window) {
+                          int64_t elements, double ops_per_element, int64_t window) {
+  if (window < 1 || window > kMaxWindow)
+    fail("a window of " + std::to_string(window) + " elements (at most 2^31 - 1)");
   Op op;
   op.name = op_name(current_op_name_);
   op.kind = kind;
@@ -223,7 +235,7 @@ int Importer::add_element(OpKind kind, std::vector<int> inputs, std::vector<int>
   op.block = block_of(current_op_name_);
   op.elements = elements;
   op.ops_per_element = ops_per_element;
-  op.window = window;
+  op.window = static_cast<int>(window);
   return graph_.add_op(std::move(op));
 }
 

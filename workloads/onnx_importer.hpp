@@ -28,7 +28,7 @@ struct ModelView {
   const Roles& roles;
   const TypeTable& types;
   const Patterns& patterns;
-  ConstEval& consts;
+  const Constants& consts;
 };
 
 class Importer {
@@ -43,6 +43,7 @@ class Importer {
   int node_id() const { return current_; }
   std::string label() const;     // "node '<name>' (<OpType>)"
   const BiasFold* bias() const;  // the Add folded into this compute node, if any
+  const PadFold* pad() const;    // the Pad folded into this Conv, if any
 
   Role role(const std::string& v) const { return m_.roles.of(v); }
   // True when a node or the graph's outputs read `v`.
@@ -58,7 +59,8 @@ class Importer {
   // Static shape of any value: the graph tensor's for activations, the model's otherwise.
   Shape shape(const std::string& v) const;
   std::optional<Shape> model_shape(const std::string& v) const { return m_.types.shape(v); }
-  std::optional<std::vector<int64_t>> ints(const std::string& v) { return m_.consts.ints(v); }
+  std::optional<std::vector<int64_t>> ints(const std::string& v) const { return m_.consts.ints(v); }
+  const Constants& constants() const { return m_.consts; }
   int64_t opset() const { return opset_; }
 
   // New activation tensor for `value` with the computed shape, checked against the model's
@@ -74,7 +76,7 @@ class Importer {
   int add_compute(OpKind kind, const LoopNest& nest, int in, int w, int out,
                   std::vector<int> extra_inputs);
   int add_element(OpKind kind, std::vector<int> inputs, std::vector<int> outputs, int64_t elements,
-                  double ops_per_element, int window = 1);
+                  double ops_per_element, int64_t window = 1);
 
   [[noreturn]] void unsupported(const std::string& why) const;
   [[noreturn]] void fail(const std::string& why) const;
@@ -105,11 +107,13 @@ struct WindowAxis {
   int pad = 0;  // the symmetric pad the loop nest uses
 };
 // Output sizes of the two spatial axes of a 4-D input, from kernel_shape, strides, dilations,
-// pads / auto_pad of the current node (onnx_ops_compute.cpp). With `symmetric` (a loop nest)
-// the pads must be expressible as one pad per axis.
+// pads / auto_pad of the current node plus `extra` pads (y begin, x begin, y end, x end) of a
+// folded Pad (onnx_ops_compute.cpp). With `symmetric` (a loop nest) the pads must be
+// expressible as one pad per axis.
 std::array<WindowAxis, 2> window_axes(Importer& im, const Shape& xs,
                                       const std::vector<int64_t>& kernel, bool dilations,
-                                      bool ceil_mode, bool symmetric);
+                                      bool ceil_mode, bool symmetric,
+                                      const std::array<int64_t, 4>& extra = {});
 
 using Converter = std::function<void(Importer&)>;
 using ConverterTable = std::unordered_map<std::string, Converter>;

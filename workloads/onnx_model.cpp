@@ -1,9 +1,9 @@
 #include "workloads/onnx_model.hpp"
 
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "core/checked_math.hpp"
 #include "core/error.hpp"
 
 namespace monet::workloads::onnx_detail {
@@ -55,7 +55,9 @@ int bits_of(int32_t t) {
   }
 }
 
-TypeTable::TypeTable(const onnx::GraphProto& g) {
+TypeTable::TypeTable(const onnx::GraphProto& g,
+                     const std::unordered_map<std::string, onnx::TypeProto>& inferred) {
+  for (const auto& [name, type] : inferred) add(name, type);
   for (const auto& v : g.input()) add(v.name(), v.type());
   for (const auto& v : g.value_info()) add(v.name(), v.type());
   for (const auto& v : g.output()) add(v.name(), v.type());
@@ -65,7 +67,7 @@ TypeTable::TypeTable(const onnx::GraphProto& g) {
     vt.elem_bits = bits_of(t.data_type());
     vt.shape = Shape(t.dims().begin(), t.dims().end());
     for (int64_t d : *vt.shape)
-      if (d <= 0) vt.shape.reset();
+      if (d <= 0 || d > kMaxDim) vt.shape.reset();
     types_[name] = vt;
   };
   for (const auto& t : g.initializer()) add_tensor(t.name(), t);
@@ -84,8 +86,13 @@ void TypeTable::add(const std::string& name, const onnx::TypeProto& type) {
     Shape s;
     bool all_known = true;
     for (const auto& d : tt.shape().dim()) {
-      all_known = all_known && d.has_dim_value() && d.dim_value() > 0;
+      all_known = all_known && d.has_dim_value() && d.dim_value() > 0 && d.dim_value() <= kMaxDim;
       if (all_known) s.push_back(d.dim_value());
+    }
+    // Shapes are bounded by the checks before inference; one that is not stays unknown.
+    if (all_known) {
+      auto n = core::checked_product(s);
+      all_known = n && *n <= kMaxElements;
     }
     if (all_known) vt.shape = s;
   }
@@ -116,70 +123,53 @@ const onnx::AttributeProto* find_attr(const onnx::NodeProto& n, const std::strin
   return nullptr;
 }
 
-int64_t attr_int(const onnx::NodeProto& n, const std::string& name, int64_t fallback) {
+namespace {
+// The attribute `name` when present; throws ModelError when it has another type.
+const onnx::AttributeProto* typed_attr(const onnx::NodeProto& n, const std::string& name,
+                                       onnx::AttributeProto::AttributeType type) {
   const auto* a = find_attr(n, name);
+  if (a && a->type() != type)
+    throw ModelError(node_str(n) + ": attribute '" + name + "' must be of type " +
+                     onnx::AttributeProto::AttributeType_Name(type) + ", not " +
+                     onnx::AttributeProto::AttributeType_Name(a->type()));
+  return a;
+}
+}  // namespace
+
+int64_t attr_int(const onnx::NodeProto& n, const std::string& name, int64_t fallback) {
+  const auto* a = typed_attr(n, name, onnx::AttributeProto::INT);
   return a ? a->i() : fallback;
 }
 
 std::vector<int64_t> attr_ints(const onnx::NodeProto& n, const std::string& name,
                                std::vector<int64_t> fallback) {
-  const auto* a = find_attr(n, name);
+  const auto* a = typed_attr(n, name, onnx::AttributeProto::INTS);
   if (!a) return fallback;
   return std::vector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
 std::string attr_string(const onnx::NodeProto& n, const std::string& name,
                         const std::string& fallback) {
-  const auto* a = find_attr(n, name);
+  const auto* a = typed_attr(n, name, onnx::AttributeProto::STRING);
   return a ? a->s() : fallback;
 }
 
 int64_t tensor_elements(const onnx::TensorProto& t) {
-  int64_t n = 1;
-  for (int64_t d : t.dims()) n *= d;
-  return n;
+  const Shape dims(t.dims().begin(), t.dims().end());
+  try {
+    return elements_of(dims);
+  } catch (const ModelError& e) {
+    throw ModelError("tensor '" + t.name() + "': " + e.what());
+  }
 }
 
-namespace {
-template <typename T>
-std::vector<int64_t> from_raw(const std::string& raw) {
-  std::vector<int64_t> out(raw.size() / sizeof(T));
-  for (size_t i = 0; i < out.size(); ++i) {
-    T v;
-    std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));  // ONNX raw data is little-endian
-    out[i] = static_cast<int64_t>(v);
-  }
-  return out;
+std::string node_label(const onnx::NodeProto& n, int i) {
+  return n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name();
 }
-}  // namespace
 
-std::optional<std::vector<int64_t>> tensor_ints(const onnx::TensorProto& t) {
-  if (t.data_location() == onnx::TensorProto::EXTERNAL) return std::nullopt;
-  const int64_t n = tensor_elements(t);
-  std::vector<int64_t> v;
-  switch (t.data_type()) {
-    case onnx::TensorProto::INT64:
-      v = t.has_raw_data() ? from_raw<int64_t>(t.raw_data())
-                           : std::vector<int64_t>(t.int64_data().begin(), t.int64_data().end());
-      break;
-    case onnx::TensorProto::INT32:
-      v = t.has_raw_data() ? from_raw<int32_t>(t.raw_data())
-                           : std::vector<int64_t>(t.int32_data().begin(), t.int32_data().end());
-      break;
-    case onnx::TensorProto::INT8:
-      v = t.has_raw_data() ? from_raw<int8_t>(t.raw_data())
-                           : std::vector<int64_t>(t.int32_data().begin(), t.int32_data().end());
-      break;
-    case onnx::TensorProto::UINT8:
-    case onnx::TensorProto::BOOL:
-      v = t.has_raw_data() ? from_raw<uint8_t>(t.raw_data())
-                           : std::vector<int64_t>(t.int32_data().begin(), t.int32_data().end());
-      break;
-    default:
-      return std::nullopt;
-  }
-  if (static_cast<int64_t>(v.size()) != n) return std::nullopt;
-  return v;
+std::string node_str(const onnx::NodeProto& n) {
+  return n.name().empty() ? "a " + n.op_type() + " node"
+                          : "node '" + n.name() + "' (" + n.op_type() + ")";
 }
 
 std::string shape_str(const Shape& s) {
@@ -189,9 +179,12 @@ std::string shape_str(const Shape& s) {
 }
 
 int64_t elements_of(const Shape& s) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  return n;
+  for (int64_t d : s)
+    if (d < 0) throw ModelError("shape " + shape_str(s) + " has a negative dimension");
+  auto n = core::checked_product(s);
+  if (!n || *n > kMaxElements)
+    throw ModelError("shape " + shape_str(s) + " has more than 2^48 elements");
+  return *n;
 }
 
 std::optional<int64_t> norm_axis(int64_t axis, size_t rank) {

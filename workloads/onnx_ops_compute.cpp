@@ -1,6 +1,7 @@
 // Conv, Gemm and MatMul as loop nests, with the conventions of Builder (workloads/README.md):
 // a MatMul or Gemm by a weight is a linear layer (B = leading dim, OX = middle dims), a
 // product of two activations is a batched matmul (G = batch dims, OX = rows).
+#include "core/checked_math.hpp"
 #include "workloads/onnx_importer.hpp"
 
 namespace monet::workloads::onnx_detail {
@@ -15,6 +16,8 @@ int64_t product(const Shape& s, size_t from, size_t to) {
 
 // ONNX allows different begin and end pads; a loop nest has one pad per axis. Picks the
 // symmetric pad that yields the same output size (the extra row is never read), or fails.
+// in <= kMaxDim and k, s, d, pb, pe <= kMaxWindow (window_axes checks), so no sum or product
+// below leaves int64.
 WindowAxis conv_axis(Importer& im, int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb,
                      int64_t pe, bool ceil_mode, bool symmetric) {
   const int64_t extent = d * (k - 1) + 1;
@@ -39,7 +42,8 @@ WindowAxis conv_axis(Importer& im, int64_t in, int64_t k, int64_t s, int64_t d, 
 
 std::array<WindowAxis, 2> window_axes(Importer& im, const Shape& xs,
                                       const std::vector<int64_t>& kernel, bool dilations_allowed,
-                                      bool ceil_mode, bool symmetric) {
+                                      bool ceil_mode, bool symmetric,
+                                      const std::array<int64_t, 4>& extra) {
   const auto& n = im.node();
   auto strides = attr_ints(n, "strides", {1, 1});
   auto dil = dilations_allowed ? attr_ints(n, "dilations", {1, 1}) : std::vector<int64_t>{1, 1};
@@ -48,15 +52,31 @@ std::array<WindowAxis, 2> window_axes(Importer& im, const Shape& xs,
   if (kernel.size() != 2 || strides.size() != 2 || dil.size() != 2 || pads.size() != 4)
     im.fail("kernel_shape, strides, dilations and pads must describe 2 spatial axes");
   std::array<WindowAxis, 2> out;
+  auto in_range = [&](int64_t v, int64_t lo, const char* what) {
+    if (v < lo || v > kMaxWindow)
+      im.fail(std::string(what) + " " + std::to_string(v) + " is outside [" + std::to_string(lo) +
+              ", 2^31 - 1]");
+  };
   for (int a = 0; a < 2; ++a) {
     const int64_t in = xs[2 + a], k = kernel[a], s = strides[a], d = dil[a];
-    if (k <= 0 || s <= 0 || d <= 0) im.fail("kernel, strides and dilations must be > 0");
+    in_range(k, 1, "kernel size");
+    in_range(s, 1, "stride");
+    in_range(d, 1, "dilation");
     int64_t pb = pads[a], pe = pads[a + 2];
+    in_range(pb, 0, "pad");
+    in_range(pe, 0, "pad");
+    pb += extra[a];  // a folded Pad's are each in [0, kMaxWindow] (onnx_patterns.cpp)
+    pe += extra[a + 2];
+    in_range(pb, 0, "pad (with the folded Pad node's)");
+    in_range(pe, 0, "pad (with the folded Pad node's)");
     if (auto_pad == "VALID") {
       pb = pe = 0;
     } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
       const int64_t o = (in + s - 1) / s;
+      // (o - 1) * s is at most in + s - 1: no overflow.
       const int64_t total = std::max<int64_t>(0, (o - 1) * s + d * (k - 1) + 1 - in);
+      if (total > 2 * kMaxWindow)
+        im.fail("the SAME padding of " + std::to_string(total) + " is too large");
       pb = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
       pe = total - pb;
     } else if (auto_pad != "NOTSET") {
@@ -72,18 +92,21 @@ namespace {
 void conv(Importer& im) {
   const auto& n = im.node();
   if (im.role(n.input(1)) != Role::kWeight) im.unsupported("the weights are computed at run time");
-  const int x = im.act_input(0);
-  const Shape xs = im.shape(n.input(0)), ws = im.shape(n.input(1));
+  const PadFold* padded = im.pad();
+  const std::string& xin = padded ? padded->input : n.input(0);
+  const int x = im.act(xin);
+  const Shape xs = im.shape(xin), ws = im.shape(n.input(1));
   if (xs.size() != 4 || ws.size() != 4)
     im.unsupported("only 2-D convolutions are supported; the input is " + shape_str(xs));
   const int64_t g = attr_int(n, "group", 1);
-  if (g <= 0 || ws[0] % g || xs[1] != ws[1] * g)
+  if (g <= 0 || g > kMaxWindow || ws[0] % g || core::checked_mul(ws[1], g) != xs[1])
     im.fail("input " + shape_str(xs) + " does not match weight " + shape_str(ws) + " with group " +
             std::to_string(g));
   auto kernel = attr_ints(n, "kernel_shape", {ws[2], ws[3]});
   if (kernel != std::vector<int64_t>{ws[2], ws[3]})
     im.fail("kernel_shape differs from the weight " + shape_str(ws));
-  auto axes = window_axes(im, xs, kernel, true, false, true);
+  auto axes = window_axes(im, xs, kernel, true, false, true,
+                          padded ? padded->pads : std::array<int64_t, 4>{});
   auto strides = attr_ints(n, "strides", {1, 1});
   auto dil = attr_ints(n, "dilations", {1, 1});
   LoopNest nest;

@@ -43,15 +43,19 @@ void normalisation(Importer& im, OpKind kind) {
   require_unread_extras(im);
   const int x = im.act_input(0);
   const Shape s = im.shape(n.input(0));
-  if (!im.present(1) || !im.present(2))
-    im.unsupported("a normalisation without both scale and bias is not supported");
+  // LayerNormalization's bias is optional (opset 17; bias=False in PyTorch); BatchNorm has both.
+  const std::vector<int> params = im.present(2) ? std::vector<int>{1, 2} : std::vector<int>{1};
+  if (kind == OpKind::kBatchNorm && params.size() < 2)
+    im.fail("BatchNormalization needs a scale and a bias");
   if (s.size() < 2) im.fail("input " + shape_str(s) + " has no feature dimension");
   const int64_t features = kind == OpKind::kBatchNorm ? s[1] : elements_of(im.shape(n.input(1)));
-  for (int i : {1, 2})
+  std::vector<int> inputs = {x};
+  for (int i : params) {
     if (elements_of(im.shape(n.input(i))) != features)
       im.fail("parameter '" + n.input(i) + "' " + shape_str(im.shape(n.input(i))) +
               " does not match input " + shape_str(s));
-  std::vector<int> inputs = {x, im.weight(n.input(1)), im.weight(n.input(2))};
+    inputs.push_back(im.weight(n.input(i)));
+  }
   int out = im.output(n.output(0), s);
   im.add_element(kind, inputs, {out}, elements_of(s), default_ops_per_element(kind));
 }
@@ -125,9 +129,9 @@ void pool(Importer& im, OpKind kind) {
   auto axes =
       window_axes(im, s, kernel, kind == OpKind::kMaxPool, attr_int(n, "ceil_mode", 0), false);
   const Shape os = {s[0], s[1], axes[0].out, axes[1].out};
-  const int window = static_cast<int>(kernel[0] * kernel[1]);
+  const int64_t window = kernel[0] * kernel[1];  // each <= kMaxWindow (window_axes)
   int out = im.output(n.output(0), os);
-  im.add_element(kind, {x}, {out}, elements_of(os), window, window);
+  im.add_element(kind, {x}, {out}, elements_of(os), static_cast<double>(window), window);
 }
 
 // GlobalAveragePool and ReduceMean: one add per input element (the built-in convention).
@@ -137,8 +141,7 @@ void mean(Importer& im, const Shape& os) {
   const Shape s = im.shape(n.input(0));
   int out = im.output(n.output(0), os);
   im.add_element(OpKind::kGlobalAvgPool, {x}, {out}, elements_of(s),
-                 default_ops_per_element(OpKind::kGlobalAvgPool),
-                 static_cast<int>(elements_of(s) / elements_of(os)));
+                 default_ops_per_element(OpKind::kGlobalAvgPool), elements_of(s) / elements_of(os));
 }
 
 void global_pool(Importer& im, bool max) {
@@ -148,9 +151,10 @@ void global_pool(Importer& im, bool max) {
   os[0] = s[0];
   os[1] = s[1];
   if (!max) return mean(im, os);
-  const int window = static_cast<int>(elements_of(s) / elements_of(os));
+  const int64_t window = elements_of(s) / elements_of(os);
   int out = im.output(im.node().output(0), os);
-  im.add_element(OpKind::kMaxPool, {im.act_input(0)}, {out}, elements_of(os), window, window);
+  im.add_element(OpKind::kMaxPool, {im.act_input(0)}, {out}, elements_of(os),
+                 static_cast<double>(window), window);
 }
 
 void reduce_mean(Importer& im) {

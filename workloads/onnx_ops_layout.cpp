@@ -3,6 +3,9 @@
 // reshape ops; Concat, Slice and Gather of an activation copy a part of their input and
 // become concat ops (whose backward scatters the gradient back, as a slice's does); Gather
 // of a weight by computed indices is an embedding lookup.
+#include <cmath>
+#include <limits>
+
 #include "workloads/builder.hpp"
 #include "workloads/onnx_importer.hpp"
 
@@ -185,23 +188,106 @@ void slice(Importer& im) {
     if (!m) im.fail("the slice bounds are not constant and the output shape is unknown");
     return layout(im, OpKind::kConcat, *m);
   }
+  if ((!axes->empty() && axes->size() != starts->size()) ||
+      (!steps->empty() && steps->size() != starts->size()))
+    im.fail("starts, ends, axes and steps differ in length");
   Shape os = s;
   for (size_t i = 0; i < starts->size(); ++i) {
     auto ax = norm_axis(axes->empty() ? static_cast<int64_t>(i) : (*axes)[i], s.size());
     const int64_t step = steps->empty() ? 1 : (*steps)[i];
-    if (!ax || step == 0) im.fail("slice axis or step out of range");
-    const int64_t dim = s[*ax];
-    auto clampi = [&](int64_t v, int64_t lo, int64_t hi) {
-      if (v < 0) v += dim;
-      return std::clamp(v, lo, hi);
-    };
-    int64_t b = (*starts)[i], e = (*ends)[i];
-    b = step > 0 ? clampi(b, 0, dim) : clampi(b, -1, dim - 1);
-    e = step > 0 ? clampi(e, 0, dim) : clampi(e, -1, dim - 1);
-    const int64_t len = step > 0 ? (e - b + step - 1) / step : (b - e - step - 1) / -step;
-    os[*ax] = std::max<int64_t>(len, 0);
+    if (!ax || step == 0 || step == std::numeric_limits<int64_t>::min())
+      im.fail("slice axis or step out of range");
+    os[*ax] = slice_axis(s[*ax], (*starts)[i], (*ends)[i], step).length;
+  }
+  if (elements_of(os) == 0) im.unsupported("the slice is empty");
+  layout(im, OpKind::kConcat, os);
+}
+
+// Pad: a copy into a larger (or, with negative pads, smaller) buffer; the border is written,
+// not computed. Zero pads in front of a Conv are folded into it (onnx_patterns.hpp) instead.
+void pad(Importer& im) {
+  const auto& n = im.node();
+  const Shape s = im.shape(n.input(0));
+  auto pads = pad_amounts(n, im.opset(), s.size(), im.constants());
+  if (!pads) {
+    auto m = im.model_shape(n.output(0));
+    if (!m) im.fail("the pads are not constant and the output shape is unknown");
+    return layout(im, OpKind::kConcat, *m);
+  }
+  Shape os = s;
+  for (size_t d = 0; d < s.size(); ++d) {
+    const int64_t b = (*pads)[d], e = (*pads)[d + s.size()];
+    if (b < -kMaxDim || b > kMaxDim || e < -kMaxDim || e > kMaxDim)
+      im.fail("pad " + std::to_string(b < -kMaxDim || b > kMaxDim ? b : e) + " out of range");
+    os[d] = s[d] + b + e;
   }
   layout(im, OpKind::kConcat, os);
+}
+
+// Resize and Upsample. The output shape comes from `sizes`, else floor(dim · scale), else the
+// model. Nearest-neighbour resampling copies (a concat op: no arithmetic, its backward scatters
+// the gradient back); linear and cubic ones are a weighted average of 2 or 4 inputs per
+// resized axis, priced as average pooling over that window (one multiply per input and the
+// adds, 2·window − 1 ops per output element; the backward spreads dy over the window).
+void resize(Importer& im) {
+  const auto& n = im.node();
+  const Shape s = im.shape(n.input(0));
+  const bool upsample = n.op_type() == "Upsample";
+  const int64_t opset = im.opset();
+  std::optional<Shape> os;
+  std::vector<int64_t> axes = attr_ints(n, "axes");  // Resize 18: sizes/scales for these only
+  if (axes.empty())
+    for (size_t d = 0; d < s.size(); ++d) axes.push_back(static_cast<int64_t>(d));
+  auto spread = [&](const auto& values, auto&& dim_of) -> std::optional<Shape> {
+    if (values.size() != axes.size()) return std::nullopt;
+    Shape out = s;
+    for (size_t k = 0; k < axes.size(); ++k) {
+      auto ax = norm_axis(axes[k], s.size());
+      if (!ax) im.fail("axis " + std::to_string(axes[k]) + " out of range for " + shape_str(s));
+      out[*ax] = dim_of(s[*ax], values[k]);
+    }
+    return out;
+  };
+  auto bounded = [&](double v) {
+    if (!(v >= 1 && v <= static_cast<double>(kMaxDim)))
+      im.fail("a resized dimension would be " + std::to_string(v));
+    return static_cast<int64_t>(v);
+  };
+  if (!upsample && opset >= 11 && im.present(3)) {
+    if (auto sizes = im.ints(n.input(3)))
+      os = spread(*sizes, [&](int64_t, int64_t v) { return bounded(static_cast<double>(v)); });
+  } else {
+    std::optional<std::vector<double>> scales;
+    if (upsample && opset < 9) {
+      if (const auto* a = find_attr(n, "scales"))
+        scales = std::vector<double>(a->floats().begin(), a->floats().end());
+    } else {
+      const int at = upsample || opset < 11 ? 1 : 2;
+      if (const ConstTensor* c = im.present(at) ? im.constants().find(n.input(at)) : nullptr) {
+        scales.emplace();
+        for (int64_t k = 0; k < c->size(); ++k) scales->push_back(c->real(k));
+      }
+    }
+    if (scales)
+      os = spread(*scales, [&](int64_t d, double f) {
+        return bounded(std::floor(static_cast<double>(d) * f));
+      });
+  }
+  if (!os) {
+    os = im.model_shape(n.output(0));
+    if (!os) im.fail("the output size is unknown: neither sizes nor scales are constant");
+  }
+  if (os->size() != s.size()) im.fail("the output rank differs from the input " + shape_str(s));
+  const std::string mode = attr_string(n, "mode", "nearest");
+  int64_t window = 1;
+  for (size_t d = 0; d < s.size(); ++d)
+    if ((*os)[d] != s[d]) window *= mode == "cubic" ? 4 : mode == "nearest" ? 1 : 2;
+  if (mode != "nearest" && mode != "linear" && mode != "bilinear" && mode != "cubic")
+    im.fail("unknown mode '" + mode + "'");
+  if (window == 1) return layout(im, OpKind::kConcat, *os);
+  int out = im.output(n.output(0), *os);
+  im.add_element(OpKind::kAvgPool, {im.act_input(0)}, {out}, elements_of(*os),
+                 static_cast<double>(2 * window - 1), window);
 }
 
 void gather(Importer& im) {
@@ -242,6 +328,9 @@ void register_layout_ops(ConverterTable& t) {
   t["Split"] = split;
   t["Slice"] = slice;
   t["Gather"] = gather;
+  t["Pad"] = pad;
+  t["Resize"] = resize;
+  t["Upsample"] = resize;
 }
 
 }  // namespace monet::workloads::onnx_detail

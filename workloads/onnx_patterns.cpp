@@ -11,12 +11,14 @@ constexpr size_t kMaxRegion = 48;  // a decomposed LayerNorm or GELU has fewer t
 
 class Finder {
  public:
-  Finder(const NodeIndex& idx, const Roles& roles, const TypeTable& types, ConstEval& consts)
-      : idx_(idx), roles_(roles), types_(types), consts_(consts) {
+  Finder(const NodeIndex& idx, const Roles& roles, const TypeTable& types, const Constants& consts,
+         int64_t opset)
+      : idx_(idx), roles_(roles), types_(types), consts_(consts), default_opset_(opset) {
     p_.claimed.assign(idx.graph.node_size(), 0);
   }
 
   Patterns run() {
+    pads();
     biases();
     silu();
     embeddings();
@@ -76,6 +78,41 @@ class Finder {
         p_.claimed[i] = 1;
         break;
       }
+    }
+  }
+
+  // The pads of a Pad node when they are constant and it pads with zeros.
+  std::optional<std::vector<int64_t>> zero_pads(const onnx::NodeProto& n, size_t rank) const {
+    if (attr_string(n, "mode", "constant") != "constant") return std::nullopt;
+    if (default_opset_ < 11) {
+      if (const auto* v = find_attr(n, "value"); v && v->f() != 0) return std::nullopt;
+    } else if (n.input_size() > 2 && !n.input(2).empty()) {
+      const ConstTensor* v = consts_.find(n.input(2));
+      if (!v || v->size() != 1 || v->real(0) != 0) return std::nullopt;
+    }
+    return pad_amounts(n, default_opset_, rank, consts_);
+  }
+
+  void pads() {
+    for (int i = 0; i < node_count(); ++i) {
+      const auto& n = node(i);
+      if (n.op_type() != "Pad" || !is(n.input(0), Role::kActivation)) continue;
+      auto s = types_.shape(n.input(0));
+      if (!s || s->size() != 4) continue;
+      auto p = zero_pads(n, 4);
+      if (!p || (*p)[0] || (*p)[1] || (*p)[4] || (*p)[5]) continue;  // batch or channels
+      bool ok = !idx_.graph_outputs.count(n.output(0)) && !idx_.consumers_of(n.output(0)).empty();
+      for (int64_t v : *p) ok = ok && v >= 0 && v <= kMaxWindow;
+      for (int c : idx_.consumers_of(n.output(0))) {
+        const auto& cn = node(c);
+        ok = ok && cn.op_type() == "Conv" && cn.input(0) == n.output(0) &&
+             attr_string(cn, "auto_pad", "NOTSET") == "NOTSET";
+        for (int k = 1; k < cn.input_size(); ++k) ok = ok && cn.input(k) != n.output(0);
+      }
+      if (!ok) continue;
+      for (int c : idx_.consumers_of(n.output(0)))
+        p_.pads[c] = PadFold{n.input(0), {(*p)[2], (*p)[3], (*p)[6], (*p)[7]}};
+      p_.claimed[i] = 1;
     }
   }
 
@@ -141,7 +178,8 @@ class Finder {
         if (avail.count(in))
           touches = true;
         else if (!is(in, Role::kConstant) &&
-                 !(ln && is(in, Role::kWeight) && (n.op_type() == "Mul" || n.op_type() == "Add")))
+                 !(ln && is(in, Role::kWeight) &&
+                   (n.op_type() == "Mul" || n.op_type() == "Add" || n.op_type() == "Sub")))
           ok = false;
       }
       if (!ok || !touches) continue;
@@ -277,15 +315,39 @@ class Finder {
   const NodeIndex& idx_;
   const Roles& roles_;
   const TypeTable& types_;
-  ConstEval& consts_;
+  const Constants& consts_;
+  const int64_t default_opset_;
   Patterns p_;
 };
 
 }  // namespace
 
+std::optional<std::vector<int64_t>> pad_amounts(const onnx::NodeProto& n, int64_t opset,
+                                                size_t rank, const Constants& consts) {
+  std::optional<std::vector<int64_t>> pads;
+  if (opset < 11)
+    pads = attr_ints(n, "pads");
+  else if (n.input_size() > 1)
+    pads = consts.ints(n.input(1));
+  if (pads && opset >= 18 && n.input_size() > 3 && !n.input(3).empty()) {
+    auto axes = consts.ints(n.input(3));
+    if (!axes || pads->size() != 2 * axes->size()) return std::nullopt;
+    std::vector<int64_t> all(2 * rank, 0);
+    for (size_t k = 0; k < axes->size(); ++k) {
+      auto ax = norm_axis((*axes)[k], rank);
+      if (!ax) return std::nullopt;
+      all[*ax] = (*pads)[k];
+      all[*ax + rank] = (*pads)[k + axes->size()];
+    }
+    pads = all;
+  }
+  if (!pads || pads->size() != 2 * rank) return std::nullopt;
+  return pads;
+}
+
 Patterns find_patterns(const NodeIndex& idx, const Roles& roles, const TypeTable& types,
-                       ConstEval& consts) {
-  return Finder(idx, roles, types, consts).run();
+                       const Constants& consts, int64_t opset) {
+  return Finder(idx, roles, types, consts, opset).run();
 }
 
 }  // namespace monet::workloads::onnx_detail

@@ -39,11 +39,6 @@ bool NodeIndex::used_only_by(const std::string& v, const std::unordered_set<int>
   return true;
 }
 
-std::string node_label(const NodeIndex& idx, int i) {
-  const auto& n = idx.node(i);
-  return n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name();
-}
-
 Role Roles::of(const std::string& v) const {
   auto it = role.find(v);
   return it == role.end() ? Role::kActivation : it->second;
@@ -169,88 +164,15 @@ Roles analyse_roles(const NodeIndex& idx, const TypeTable& declared) {
   return r;
 }
 
-std::optional<std::vector<int64_t>> ConstEval::ints(const std::string& v) {
-  auto it = memo_.find(v);
-  if (it != memo_.end()) return it->second;
-  memo_[v] = std::nullopt;  // guards against cycles in malformed graphs
-  std::optional<std::vector<int64_t>> out;
-  if (auto init = idx_.initializers.find(v); init != idx_.initializers.end())
-    out = tensor_ints(*init->second);
-  else if (int p = idx_.producer_of(v); p >= 0)
-    out = eval(idx_.node(p), v);
-  memo_[v] = out;
-  return out;
+std::optional<std::vector<int64_t>> Constants::ints(const std::string& v) const {
+  const ConstTensor* c = find(v);
+  if (!c || !c->integral() || c->shape.size() > 1) return std::nullopt;
+  return c->ints;
 }
 
-std::optional<std::vector<int64_t>> ConstEval::eval(const onnx::NodeProto& n,
-                                                    const std::string& v) {
-  const std::string& op = n.op_type();
-  if (n.output_size() != 1 || n.output(0) != v) return std::nullopt;
-  auto in = [&](int i) -> std::optional<std::vector<int64_t>> {
-    if (i >= n.input_size() || n.input(i).empty()) return std::nullopt;
-    return ints(n.input(i));
-  };
-  if (op == "Constant") {
-    if (const auto* a = find_attr(n, "value"); a && a->has_t()) return tensor_ints(a->t());
-    if (find_attr(n, "value_ints")) return attr_ints(n, "value_ints");
-    if (const auto* a = find_attr(n, "value_int")) return std::vector<int64_t>{a->i()};
-    return std::nullopt;
-  }
-  if (op == "Shape") {
-    auto s = shape_of_(n.input(0));
-    if (!s) return std::nullopt;
-    const auto rank = static_cast<int64_t>(s->size());
-    int64_t start = attr_int(n, "start", 0), end = attr_int(n, "end", rank);
-    start = std::clamp(start < 0 ? start + rank : start, int64_t{0}, rank);
-    end = std::clamp(end < 0 ? end + rank : end, int64_t{0}, rank);
-    if (start >= end) return std::vector<int64_t>{};
-    return std::vector<int64_t>(s->begin() + start, s->begin() + end);
-  }
-  if (op == "Identity" || op == "Cast" || op == "Unsqueeze" || op == "Squeeze") return in(0);
-  if (op == "Concat") {
-    std::vector<int64_t> all;
-    for (int i = 0; i < n.input_size(); ++i) {
-      auto part = in(i);
-      if (!part) return std::nullopt;
-      all.insert(all.end(), part->begin(), part->end());
-    }
-    return all;
-  }
-  if (op == "Gather") {
-    auto data = in(0), indices = in(1);
-    if (!data || !indices) return std::nullopt;
-    std::vector<int64_t> out;
-    const auto size = static_cast<int64_t>(data->size());
-    for (int64_t i : *indices) {
-      if (i < 0) i += size;
-      if (i < 0 || i >= size) return std::nullopt;
-      out.push_back((*data)[i]);
-    }
-    return out;
-  }
-  if (op == "Slice") {
-    auto data = in(0), starts = in(1), ends = in(2);
-    if (!data || !starts || !ends || starts->size() != 1 || ends->size() != 1) return std::nullopt;
-    const auto size = static_cast<int64_t>(data->size());
-    int64_t b = (*starts)[0], e = (*ends)[0];
-    b = std::clamp(b < 0 ? b + size : b, int64_t{0}, size);
-    e = std::clamp(e < 0 ? e + size : e, int64_t{0}, size);
-    if (n.input_size() > 4 && !n.input(4).empty()) return std::nullopt;  // steps
-    return std::vector<int64_t>(data->begin() + b, data->begin() + std::max(b, e));
-  }
-  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
-    auto a = in(0), b = in(1);
-    if (!a || !b || a->empty() || b->empty()) return std::nullopt;
-    if (a->size() != b->size() && a->size() != 1 && b->size() != 1) return std::nullopt;
-    std::vector<int64_t> out(std::max(a->size(), b->size()));
-    for (size_t i = 0; i < out.size(); ++i) {
-      int64_t x = (*a)[a->size() == 1 ? 0 : i], y = (*b)[b->size() == 1 ? 0 : i];
-      if (op == "Div" && y == 0) return std::nullopt;
-      out[i] = op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y;
-    }
-    return out;
-  }
-  return std::nullopt;
+const ConstTensor* Constants::find(const std::string& v) const {
+  auto it = values_.find(v);
+  return it == values_.end() ? nullptr : &it->second;
 }
 
 }  // namespace monet::workloads::onnx_detail

@@ -11,14 +11,13 @@
 //  - activation: everything computed from a data input.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
-#include "workloads/onnx_model.hpp"
+#include "workloads/onnx_const.hpp"
 
 namespace monet::workloads::onnx_detail {
 
@@ -41,7 +40,9 @@ struct NodeIndex {
 };
 
 // Display name of node i: its name, or "<OpType>_<i>" when the exporter left it empty.
-std::string node_label(const NodeIndex& idx, int i);
+inline std::string node_label(const NodeIndex& idx, int i) {
+  return node_label(idx.node(i), i);
+}
 
 struct Roles {
   std::unordered_map<std::string, Role> role;
@@ -53,20 +54,19 @@ struct Roles {
 // `types` must come from the model before shape inference (declared graph-input ranks).
 Roles analyse_roles(const NodeIndex& idx, const TypeTable& types);
 
-// Integer values of constants: initializer data, Constant nodes, and the shape arithmetic
-// exporters emit (Shape, Gather, Concat, Unsqueeze, Squeeze, Cast, Identity, Slice, and
-// Add/Sub/Mul/Div of integers). `shape_of` supplies shapes of non-constant values for Shape.
-class ConstEval {
+// Integer values of the model's constants (stored data, Constant nodes and everything
+// onnx_infer.cpp folded): reshape targets, axes, split sizes, slice bounds, pads.
+class Constants {
  public:
-  using ShapeFn = std::function<std::optional<Shape>(const std::string&)>;
-  ConstEval(const NodeIndex& idx, ShapeFn shape_of) : idx_(idx), shape_of_(std::move(shape_of)) {}
-  std::optional<std::vector<int64_t>> ints(const std::string& v);
+  explicit Constants(const std::unordered_map<std::string, ConstTensor>& values)
+      : values_(values) {}
+  // The values of an integer tensor of rank 0 or 1; nullopt for anything else.
+  std::optional<std::vector<int64_t>> ints(const std::string& v) const;
+  // Any folded value.
+  const ConstTensor* find(const std::string& v) const;
 
  private:
-  std::optional<std::vector<int64_t>> eval(const onnx::NodeProto& n, const std::string& v);
-  const NodeIndex& idx_;
-  ShapeFn shape_of_;
-  std::unordered_map<std::string, std::optional<std::vector<int64_t>>> memo_;
+  const std::unordered_map<std::string, ConstTensor>& values_;
 };
 
 }  // namespace monet::workloads::onnx_detail

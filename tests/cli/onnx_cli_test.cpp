@@ -133,3 +133,15 @@ TEST_CASE("cli: an experiment's workload.element_bits reaches an ONNX model") {
   CHECK(at32.at("tensil") == 0);
   CHECK(at32.at("arm") > 4 * at16.at("tensil"));
 }
+
+// Issue 11 item 8: models with PyTorch/TF export patterns describe and expand to a training
+// step (the LayerNorm without bias has no dβ).
+TEST_CASE("cli: export-pattern ONNX models describe and train") {
+  CHECK(totals(data("mobilevit_block.onnx") + " --batch 2").at("parameters") == 12'648);
+  CHECK(totals(data("export_ops.onnx")).at("macs") == 240'704);
+  for (const char* file : {"mobilevit_block.onnx", "export_ops.onnx", "upsample_opset9.onnx"}) {
+    auto r = run_cli("describe " + data(file) + " --training");
+    INFO(file << "\n" << r.output);
+    CHECK(r.exit_code == 0);
+  }
+}

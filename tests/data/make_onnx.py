@@ -310,6 +310,226 @@ def resnet9_strided_16fmaps():
                     [h.make_tensor_value_info("Output", T.FLOAT, [1, 80])], opset=10, ir_version=5)
 
 
+# ---------------------------------------------------------------- PyTorch export patterns
+def shape_dim(net, scope, x, idx):
+    """x.shape[idx] as torch.onnx traces it: a 0-d int64 from Shape -> Gather."""
+    return net.node(scope, "Gather", [net.node(scope, "Shape", [x]),
+                                      net.const(scope, [idx], dims=[])], axis=0)
+
+
+def unsq(net, scope, v):
+    return net.node(scope, "Unsqueeze", [v, net.const(scope, [0])])
+
+
+def linear(net, scope, prefix, x, nin, nout):
+    """nn.Linear at opset >= 13 on a 3-D input: MatMul by the transposed weight, then Add."""
+    y = net.node(scope, "MatMul", [x, net.param(f"{prefix}.weight_t", [nin, nout])])
+    return net.node(scope, "Add", [net.param(f"{prefix}.bias", [nout]), y])
+
+
+def silu(net, scope, x):
+    return net.node(scope, "Mul", [x, net.node(scope, "Sigmoid", [x])])
+
+
+MV_C, MV_D, MV_HEADS, MV_FFN, MV_HW = 16, 24, 2, 48, 8
+
+
+def mobilevit_block():
+    """A MobileViT block (Hugging Face MobileViTLayer: 3x3 conv, 1x1 conv to d, unfold into
+    2x2 patches, one transformer layer, fold, 1x1 projection, concat with the input, 3x3 fusion
+    conv), exported the way torch.onnx traces it with a dynamic batch: every view() target is
+    built from Shape -> Gather -> (Cast -> Div -> Floor -> Cast | Mul) -> Unsqueeze -> Concat,
+    transpose_for_scores slices Shape(x)[:-1], an all-zero additive mask comes from Range,
+    Less, Where and Expand over the sequence length, and the block ends with a crop
+    y[:, :, :H, :W] whose bounds are Shape -> Gather -> Unsqueeze -> Concat."""
+    net = Net()
+    c, d, hd = MV_C, MV_D, MV_D // MV_HEADS
+    b, x0 = "/layer", "pixel_values"
+    y = net.node(f"{b}/conv_kxk/convolution", "Conv",
+                 [x0, net.param("conv_kxk.weight", [c, c, 3, 3]), net.param("conv_kxk.bias", [c])],
+                 kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    y = silu(net, f"{b}/conv_kxk/activation", y)
+    y = net.node(f"{b}/conv_1x1/convolution", "Conv", [y, net.param("conv_1x1.weight", [d, c, 1, 1])],
+                 kernel_shape=[1, 1])
+    # unfolding: batch, channels, height, width = features.shape
+    u = f"{b}/unfolding"
+    batch, chans = shape_dim(net, u, y, 0), shape_dim(net, u, y, 1)
+    height = shape_dim(net, u, y, 2)
+    # num_patch_height = height // 2, traced through floats (math.floor(height / 2)).
+    hf = net.node(u, "Cast", [height], to=T.FLOAT)
+    nph = net.node(u, "Cast", [net.node(u, "Floor", [net.node(u, "Div", [hf, net.scalar(u, 2.0)])])],
+                   to=T.INT64)
+    rows = net.node(u, "Mul", [net.node(u, "Mul", [batch, chans]), nph])
+    t = net.node(u, "Concat", [unsq(net, u, rows), net.const(u, [2, MV_HW // 2, 2])], axis=0)
+    y = net.node(u, "Reshape", [y, t])
+    y = net.node(u, "Transpose", [y], perm=[0, 2, 1, 3])
+    t = net.node(u, "Concat", [unsq(net, u, batch), unsq(net, u, chans),
+                               net.const(u, [(MV_HW // 2) ** 2, 4])], axis=0)
+    y = net.node(u, "Reshape", [y, t])
+    y = net.node(u, "Transpose", [y], perm=[0, 3, 2, 1])
+    t = net.node(u, "Concat", [unsq(net, u, net.node(u, "Mul", [batch, net.const(u, [4], dims=[])])),
+                               net.const(u, [(MV_HW // 2) ** 2, -1])], axis=0)
+    x = net.node(u, "Reshape", [y, t])                                 # [4B, 16, d]
+    # one transformer layer
+    L = f"{b}/transformer/layer.0"
+    h = net.node(f"{L}/layernorm_before", "LayerNormalization",
+                 [x, net.param("layer.0.layernorm_before.weight", [d]),
+                  net.param("layer.0.layernorm_before.bias", [d])], axis=-1, epsilon=1e-5)
+    A = f"{L}/attention/attention"
+
+    def heads(v):
+        # x.size()[:-1] + (heads, head_size)
+        dims = net.node(A, "Slice", [net.node(A, "Shape", [v]), net.const(A, [0]),
+                                     net.const(A, [-1]), net.const(A, [0])])
+        r = net.node(A, "Reshape", [v, net.node(A, "Concat", [dims, net.const(A, [MV_HEADS, hd])],
+                                                axis=0)])
+        return net.node(A, "Transpose", [r], perm=[0, 2, 1, 3])
+
+    q = heads(linear(net, f"{A}/query", "layer.0.attention.attention.query", h, d, d))
+    k = heads(linear(net, f"{A}/key", "layer.0.attention.attention.key", h, d, d))
+    v = heads(linear(net, f"{A}/value", "layer.0.attention.attention.value", h, d, d))
+    s = net.node(A, "MatMul", [q, net.node(A, "Transpose", [k], perm=[0, 1, 3, 2])])
+    s = net.node(A, "Div", [s, net.scalar(A, math.sqrt(hd))])
+    # an all-zero additive mask over the sequence, computed from its length
+    seq = shape_dim(net, A, q, 2)
+    ar = net.node(A, "Range", [net.const(A, [0], dims=[]), seq, net.const(A, [1], dims=[])])
+    lower = net.node(A, "Less", [net.node(A, "Unsqueeze", [ar, net.const(A, [0])]),
+                                 net.node(A, "Unsqueeze", [ar, net.const(A, [1])])])
+    mask = net.node(A, "Where", [lower, net.scalar(A, 0.0), net.scalar(A, 0.0)])
+    full = net.node(A, "Concat", [net.const(A, [1, 1]), unsq(net, A, seq), unsq(net, A, seq)],
+                    axis=0)
+    mask = net.node(A, "Expand", [mask, full])
+    s = net.node(A, "Add", [s, mask])
+    p = net.node(A, "Softmax", [s], axis=-1)
+    a = net.node(A, "MatMul", [p, v])
+    a = net.node(A, "Transpose", [a], perm=[0, 2, 1, 3])
+    dims = net.node(A, "Slice", [net.node(A, "Shape", [a]), net.const(A, [0]), net.const(A, [-2]),
+                                 net.const(A, [0])])
+    a = net.node(A, "Reshape", [a, net.node(A, "Concat", [dims, net.const(A, [d])], axis=0)])
+    a = linear(net, f"{L}/attention/output/dense", "layer.0.attention.output.dense", a, d, d)
+    x = net.node(L, "Add", [a, x])
+    h = net.node(f"{L}/layernorm_after", "LayerNormalization",
+                 [x, net.param("layer.0.layernorm_after.weight", [d]),
+                  net.param("layer.0.layernorm_after.bias", [d])], axis=-1, epsilon=1e-5)
+    h = linear(net, f"{L}/intermediate/dense", "layer.0.intermediate.dense", h, d, MV_FFN)
+    h = silu(net, f"{L}/intermediate/intermediate_act_fn", h)
+    h = linear(net, f"{L}/output/dense", "layer.0.output.dense", h, MV_FFN, d)
+    x = net.node(L, "Add", [h, x])
+    x = net.node(f"{b}/layernorm", "LayerNormalization",
+                 [x, net.param("layernorm.weight", [d]), net.param("layernorm.bias", [d])],
+                 axis=-1, epsilon=1e-5)
+    # folding back to [B, d, H, W]
+    f = f"{b}/folding"
+    fb = net.node(f, "Div", [shape_dim(net, f, x, 0), net.const(f, [4], dims=[])])
+    t = net.node(f, "Concat", [unsq(net, f, fb), net.const(f, [4, (MV_HW // 2) ** 2, -1])], axis=0)
+    y = net.node(f, "Reshape", [x, t])
+    y = net.node(f, "Transpose", [y], perm=[0, 3, 2, 1])
+    t = net.node(f, "Concat", [unsq(net, f, net.node(f, "Mul", [fb, net.const(f, [d * MV_HW // 2],
+                                                                               dims=[])])),
+                               net.const(f, [MV_HW // 2, 2, 2])], axis=0)
+    y = net.node(f, "Reshape", [y, t])
+    y = net.node(f, "Transpose", [y], perm=[0, 2, 1, 3])
+    t = net.node(f, "Concat", [unsq(net, f, fb), net.const(f, [d, MV_HW, MV_HW])], axis=0)
+    y = net.node(f, "Reshape", [y, t])
+    y = net.node(f"{b}/conv_projection/convolution", "Conv",
+                 [y, net.param("conv_projection.weight", [c, d, 1, 1]),
+                  net.param("conv_projection.bias", [c])], kernel_shape=[1, 1])
+    y = silu(net, f"{b}/conv_projection/activation", y)
+    y = net.node(b, "Concat", [x0, y], axis=1)
+    y = net.node(f"{b}/fusion/convolution", "Conv",
+                 [y, net.param("fusion.weight", [c, 2 * c, 3, 3]), net.param("fusion.bias", [c])],
+                 kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    y = silu(net, f"{b}/fusion/activation", y)
+    # crop to the input's size: y[:, :, :H, :W]
+    ends = net.node(b, "Concat", [unsq(net, b, shape_dim(net, b, x0, 2)),
+                                  unsq(net, b, shape_dim(net, b, x0, 3))], axis=0)
+    net.node(b, "Slice", [y, net.const(b, [0, 0]), ends, net.const(b, [2, 3]), net.const(b, [1, 1])],
+             out="features")
+    return net.save("mobilevit_block.onnx",
+                    [h_vi("pixel_values", ["batch_size", c, MV_HW, MV_HW])],
+                    [h_vi("features", ["batch_size", c, MV_HW, MV_HW])])
+
+
+def export_ops():
+    """The op types PyTorch and tf2onnx exports of CNNs emit beyond torchvision's ResNet: an
+    explicit constant Pad before a stride-2 Conv (TF's SAME padding, 0 before and 1 after), a
+    symmetric Pad before a depthwise Conv, a reflect Pad, Clip as ReLU6 (min/max inputs),
+    HardSwish, a squeeze-excite gate with HardSigmoid, a grouped dilated Conv, Resize (nearest
+    by scales, linear by sizes), Flatten, Unsqueeze, Split with a sizes input, LayerNorm without
+    bias, Keras' LayerNorm as tf2onnx writes it (SquaredDifference and Rsqrt spelled out),
+    Hugging Face's erf GELU (0.5 * x first), Squeeze and a Gemm classifier."""
+    net = Net()
+    x = net.node("/pad0", "Pad", ["x", net.const("/pad0", [0, 0, 0, 0, 0, 0, 1, 1])],
+                 mode="constant")                                                  # 1x3x17x17
+    x = net.node("/conv0", "Conv", [x, net.param("conv0.weight", [8, 3, 3, 3]),
+                                    net.param("conv0.bias", [8])],
+                 kernel_shape=[3, 3], strides=[2, 2])                              # 1x8x8x8
+    x = net.node("/relu6", "Clip", [x, net.scalar("/relu6", 0.0), net.scalar("/relu6", 6.0)])
+    x = net.node("/pad1", "Pad", [x, net.const("/pad1", [0, 0, 1, 1, 0, 0, 1, 1])])   # 1x8x10x10
+    x = net.node("/dw", "Conv", [x, net.param("dw.weight", [8, 1, 3, 3]), net.param("dw.bias", [8])],
+                 group=8, kernel_shape=[3, 3])                                      # 1x8x8x8
+    x = net.node("/hswish", "HardSwish", [x])
+    se = net.node("/se/avgpool", "GlobalAveragePool", [x])                           # 1x8x1x1
+    se = net.node("/se/fc1", "Conv", [se, net.param("se.fc1.weight", [4, 8, 1, 1]),
+                                      net.param("se.fc1.bias", [4])], kernel_shape=[1, 1])
+    se = net.node("/se/relu", "Relu", [se])
+    se = net.node("/se/fc2", "Conv", [se, net.param("se.fc2.weight", [8, 4, 1, 1]),
+                                      net.param("se.fc2.bias", [8])], kernel_shape=[1, 1])
+    se = net.node("/se/gate", "HardSigmoid", [se], alpha=1.0 / 6, beta=0.5)
+    x = net.node("/se", "Mul", [x, se])
+    x = net.node("/dil", "Conv", [x, net.param("dil.weight", [16, 4, 3, 3]),
+                                  net.param("dil.bias", [16])],
+                 group=2, dilations=[2, 2], kernel_shape=[3, 3], pads=[2, 2, 2, 2])  # 1x16x8x8
+    x = net.node("/reflect", "Pad", [x, net.const("/reflect", [0, 0, 1, 1, 0, 0, 1, 1])],
+                 mode="reflect")                                                   # 1x16x10x10
+    x = net.node("/conv1", "Conv", [x, net.param("conv1.weight", [16, 16, 3, 3]),
+                                    net.param("conv1.bias", [16])], kernel_shape=[3, 3])  # 8x8
+    x = net.node("/up", "Resize", [x, "", net.const("/up", [1.0, 1.0, 2.0, 2.0], T.FLOAT)],
+                 mode="nearest")                                                   # 1x16x16x16
+    x = net.node("/conv2", "Conv", [x, net.param("conv2.weight", [8, 16, 1, 1]),
+                                    net.param("conv2.bias", [8])], kernel_shape=[1, 1])
+    x = net.node("/down", "Resize", [x, "", "", net.const("/down", [1, 8, 8, 8])],
+                 mode="linear")                                                    # 1x8x8x8
+    x = net.node("", "Flatten", [x], axis=1)                                        # 1x512
+    x = net.node("", "Unsqueeze", [x, net.const("", [1])])                          # 1x1x512
+    a, b = net.node("/split", "Split", [x, net.const("/split", [256, 256])], n_out=2, axis=2)
+    a = net.node("/ln_a", "LayerNormalization", [a, net.param("ln_a.weight", [256])], axis=-1)
+    # tf2onnx's Keras LayerNormalization: x * inv + (beta - mean * inv), inv = gamma / sqrt(var)
+    t = "/ln_b"
+    mean = net.node(t, "ReduceMean", [b], axes=[-1], keepdims=1)
+    diff = net.node(t, "Sub", [b, mean])
+    var = net.node(t, "ReduceMean", [net.node(t, "Mul", [diff, diff])], axes=[-1], keepdims=1)
+    std = net.node(t, "Sqrt", [net.node(t, "Add", [var, net.scalar(t, 1e-3)])])
+    inv = net.node(t, "Mul", [net.node(t, "Reciprocal", [std]), net.param("ln_b.gamma", [256])])
+    shift = net.node(t, "Sub", [net.param("ln_b.beta", [256]), net.node(t, "Mul", [mean, inv])])
+    b = net.node(t, "Add", [net.node(t, "Mul", [b, inv]), shift])
+    x = net.node("/cat", "Concat", [a, b], axis=2)                                   # 1x1x512
+    # Hugging Face gelu: 0.5 * x * (1 + erf(x / sqrt(2)))
+    g = "/gelu"
+    half = net.node(g, "Mul", [net.scalar(g, 0.5), x])
+    erf = net.node(g, "Erf", [net.node(g, "Div", [x, net.scalar(g, math.sqrt(2))])])
+    x = net.node(g, "Mul", [half, net.node(g, "Add", [net.scalar(g, 1.0), erf])])
+    x = net.node("", "Squeeze", [x, net.const("", [1])])                            # 1x512
+    net.node("/fc", "Gemm", [x, net.param("fc.weight", [10, 512]), net.param("fc.bias", [10])],
+             out="logits", transB=1)
+    return net.save("export_ops.onnx", [h_vi("x", [1, 3, 16, 16])], [h_vi("logits", [1, 10])])
+
+
+def upsample_opset9():
+    """Upsample (deprecated since opset 10) as older exporters wrote it: scales as an input."""
+    net = Net()
+    x = net.node("/up", "Upsample", ["x", net.const("/up", [1.0, 1.0, 2.0, 2.0], T.FLOAT)],
+                 mode="nearest")                                                   # 1x4x8x8
+    net.node("/conv", "Conv", [x, net.param("conv.weight", [4, 4, 1, 1])], kernel_shape=[1, 1],
+             out="y")
+    return net.save("upsample_opset9.onnx", [h_vi("x", [1, 4, 4, 4])], [h_vi("y", [1, 4, 8, 8])],
+                    opset=9, ir_version=4)
+
+
+def h_vi(name, shape, dtype=T.FLOAT):
+    return h.make_tensor_value_info(name, dtype, shape)
+
+
 # ---------------------------------------------------------------- error cases
 def unsupported():
     net = Net()
@@ -333,15 +553,61 @@ def missing_shape():
     return net.save("missing_shape.onnx",
                     [h.make_tensor_value_info("x", T.FLOAT, [1, 3, 8, 8]),
                      h.make_tensor_value_info("target_shape", T.INT64, [2])],
-                    [h.make_tensor_value_info("y", T.FLOAT, None)])
+                    [h.make_tensor_value_info("y", T.FLOAT, ["rows", "cols"])])
+
+
+# ---------------------------------------------------------------- malformed graphs
+# Inputs that once crashed the importer (issue 17: libonnx's shape inference on unchecked
+# graphs, a protobuf CHECK on a one-input Conv) or overflowed its sizes. They live with the
+# fuzzer's findings and are replayed by CTest; onnx_import_test.cpp checks their messages.
+FUZZ = os.path.join(HERE, "fuzz", "onnx_import")
+
+
+def save_malformed(name, nodes, inputs, outputs, inits=()):
+    graph = h.make_graph(nodes, "main_graph", inputs, outputs, initializer=list(inits))
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", OPSET)],
+                         producer_name="monet-sim tests/data/make_onnx.py")
+    model.ir_version = 8
+    os.makedirs(FUZZ, exist_ok=True)
+    onnx.save(model, os.path.join(FUZZ, name + ".onnx"))
+
+
+def malformed():
+    big = 2 ** 24
+    save_malformed("shape_of_undefined", [h.make_node("Shape", ["nothing"], ["s"], name="/shape"),
+                                          h.make_node("Reshape", ["x", "s"], ["y"], name="/view")],
+                   [h_vi("x", [1, 4])], [h_vi("y", ["a", "b"])])
+    save_malformed("conv_rank_mismatch",
+                   [h.make_node("Conv", ["x", "w"], ["y"], name="/conv")],
+                   [h_vi("x", [1, 3, 8]), h_vi("w", [4, 3, 3, 3])], [h_vi("y", ["a", "b", "c"])])
+    save_malformed("conv_one_input", [h.make_node("Conv", ["x"], ["y"], name="/conv",
+                                                  kernel_shape=[3, 3])],
+                   [h_vi("x", [1, 3, 8, 8])], [h_vi("y", ["a", "b", "c", "d"])])
+    save_malformed("conv_zero_stride",
+                   [h.make_node("Conv", ["x", "w"], ["y"], name="/conv", strides=[0, 0])],
+                   [h_vi("x", [1, 3, 8, 8]), h_vi("w", [4, 3, 3, 3])],
+                   [h_vi("y", ["a", "b", "c", "d"])])
+    save_malformed("cycle", [h.make_node("Relu", ["x", ], ["a"], name="/a"),
+                             h.make_node("Add", ["a", "c"], ["b"], name="/b"),
+                             h.make_node("Relu", ["b"], ["c"], name="/c")],
+                   [h_vi("x", [1, 4])], [h_vi("c", [1, 4])])
+    # An input of 2^63 - 1 elements before a linear layer (it once printed "forward MACs -10").
+    save_malformed("huge_input", [h.make_node("MatMul", ["x", "w"], ["y"], name="/fc")],
+                   [h_vi("x", [1, 2 ** 63 - 1]), h_vi("w", [2 ** 63 - 1, 10])],
+                   [h_vi("y", [1, 10])])
+    # Every tensor within bounds (2^48 elements), but 2^72 MACs: more than int64 holds.
+    save_malformed("conv_macs_overflow", [h.make_node("Conv", ["x", "w"], ["y"], name="/conv",
+                                                      kernel_shape=[1, 1])],
+                   [h_vi("x", [1, big, 4096, 4096]), h_vi("w", [big, big, 1, 1])],
+                   [h_vi("y", [1, big, 4096, 4096])])
 
 
 def main():
-    checked = (resnet18, gpt2_1layer, ops_zoo, resnet9_strided_16fmaps)
-    for make in checked + (unsupported, missing_shape):
-        model = make()
-        if make in checked:
-            onnx.checker.check_model(model)
+    # Every model is valid ONNX: the importer runs onnx::checker before anything else.
+    for make in (resnet18, gpt2_1layer, ops_zoo, resnet9_strided_16fmaps, mobilevit_block,
+                 export_ops, upsample_opset9, unsupported, missing_shape):
+        onnx.checker.check_model(make())
+    malformed()
     data = open(os.path.join(HERE, "resnet18.onnx"), "rb").read()
     with open(os.path.join(HERE, "truncated.onnx"), "wb") as f:
         f.write(data[: len(data) // 2])

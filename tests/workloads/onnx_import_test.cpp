@@ -1,6 +1,7 @@
 // ONNX import against the built-in models and hand-derived loop nests. The models under
 // tests/data/ come from tests/data/make_onnx.py (exported without weights).
 #include <catch2/catch.hpp>
+#include <map>
 #include <string>
 
 #include "core/error.hpp"
@@ -235,6 +236,101 @@ TEST_CASE("onnx: PEFSL ResNet-9 counts by hand; element_bits sets every tensor's
              Catch::Contains("element_bits must be 1..64"));
 }
 
+// Issue 11 item 8: PyTorch exports compute view() targets, slice bounds and masks from
+// Shape → Gather → Unsqueeze → Concat chains (and Cast → Div → Floor → Cast, Range, Less,
+// Where, Expand); they are folded before import.
+TEST_CASE("onnx: a MobileViT block with shape sub-graphs imports with hand-counted totals") {
+  // C 16, d 24, 8x8 map, 2x2 patches: 4 sequences of 16 tokens per image, 2 heads of 12, FFN 48.
+  const int64_t c = 16, d = 24, hw = 64, seqs = 4, tokens = 16, heads = 2, ffn = 48;
+  const int64_t conv_macs = c * c * 9 * hw + d * c * hw + c * d * hw + c * 2 * c * 9 * hw;
+  const int64_t rows = seqs * tokens;  // token rows through the transformer, per image
+  const int64_t attn_macs = 4 * d * d * rows + 2 * seqs * heads * tokens * tokens * (d / heads);
+  const int64_t ffn_macs = 2 * d * ffn * rows;
+  const int64_t params = (c * c * 9 + c) + d * c + (c * d + c) + (c * 2 * c * 9 + c)  // convs
+                         + 3 * 2 * d                         // three LayerNorms
+                         + 4 * (d * d + d)                   // q, k, v, output projection
+                         + (d * ffn + ffn) + (ffn * d + d);  // FFN
+  CHECK(params == 12'648);
+  CHECK(conv_macs + attn_macs + ffn_macs == 835'584);
+
+  OnnxImport r = import_onnx(data("mobilevit_block.onnx"), {.batch = 2});
+  CHECK(r.warnings.empty());
+  const Graph& g = r.graph;
+  CHECK(g.totals().parameters == params);
+  CHECK(g.totals().macs == 2 * (conv_macs + attn_macs + ffn_macs));
+  // The unfold's three view() targets, the heads' and the fold's, all from folded chains.
+  auto out = [&](const std::string& op) { return g.tensor(op_named(g, op).outputs[0]).shape; };
+  CHECK(out("/layer/unfolding/Reshape") == Shape{2 * d * 4, 2, 4, 2});
+  CHECK(out("/layer/unfolding/Reshape_2") == Shape{2 * seqs, tokens, d});
+  CHECK(out("/layer/transformer/layer.0/attention/attention/Reshape") ==
+        Shape{2 * seqs, tokens, heads, d / heads});
+  CHECK(out("/layer/folding/Reshape_2") == Shape{2, d, 8, 8});
+  using A = std::array<int64_t, kDimCount>;
+  CHECK(nest_of(op_named(g, "/layer/transformer/layer.0/attention/attention/MatMul")) ==
+        A{1, 2 * seqs * heads, tokens, d / heads, 1, tokens, 1, 1});
+  // The crop y[:, :, :H, :W] keeps the whole map; the all-zero mask added nothing.
+  CHECK(out("/layer/Slice") == Shape{2, c, 8, 8});
+  CHECK(g.find_op("/layer/transformer/layer.0/attention/attention/Add") < 0);
+  CHECK(ops_of(g, OpKind::kSilu).size() == 4);
+  // The symbolic batch without a request: 1, with the warning.
+  OnnxImport one = import_onnx(data("mobilevit_block.onnx"));
+  REQUIRE(one.warnings.size() == 1);
+  CHECK_THAT(one.warnings[0], Catch::Contains("symbolic batch 'batch_size'"));
+  CHECK(one.graph.totals().macs == conv_macs + attn_macs + ffn_macs);
+}
+
+TEST_CASE("onnx: Pad, Resize, Clip, hard activations, LayerNorm forms and Split of exports") {
+  OnnxImport r = import_onnx(data("export_ops.onnx"));
+  CHECK(r.warnings.empty());
+  const Graph& g = r.graph;
+  using A = std::array<int64_t, kDimCount>;
+  // Pad 0 before / 1 after (TF SAME) into a 3x3 stride-2 conv on 16x16: (16 + 1 - 3) / 2 + 1
+  // = 8 outputs, the same as a symmetric pad of 1; the Pad node is gone.
+  const Op& conv0 = op_named(g, "/conv0/Conv");
+  CHECK(nest_of(conv0) == A{1, 1, 8, 3, 8, 8, 3, 3});
+  CHECK(conv0.nest->pad_y == 1);
+  CHECK(g.tensor(conv0.inputs[0]).name == "x");
+  CHECK(g.find_op("/pad0/Pad") < 0);
+  const Op& dw = op_named(g, "/dw/Conv");  // symmetric Pad 1 folded into the depthwise conv
+  CHECK(nest_of(dw) == A{1, 8, 1, 1, 8, 8, 3, 3});
+  CHECK(dw.nest->pad_y == 1);
+  CHECK(nest_of(op_named(g, "/dil/Conv")) == A{1, 2, 8, 4, 8, 8, 3, 3});
+  // A reflect pad is not zeros: a copy into a 10x10 buffer before an unpadded conv.
+  const Op& reflect = op_named(g, "/reflect/Pad");
+  CHECK(reflect.kind == OpKind::kConcat);
+  CHECK(g.tensor(reflect.outputs[0]).shape == Shape{1, 16, 10, 10});
+  CHECK(nest_of(op_named(g, "/conv1/Conv")) == A{1, 1, 16, 16, 8, 8, 3, 3});
+  CHECK(op_named(g, "/relu6/Clip").kind == OpKind::kRelu);
+  CHECK(op_named(g, "/hswish/HardSwish").kind == OpKind::kSilu);
+  CHECK(op_named(g, "/se/gate/HardSigmoid").kind == OpKind::kSigmoid);
+  // Nearest x2 by scales: a copy; linear to 8x8 by sizes: a 2x2 weighted average, 7 ops each.
+  const Op& up = op_named(g, "/up/Resize");
+  CHECK(up.kind == OpKind::kConcat);
+  CHECK(g.tensor(up.outputs[0]).shape == Shape{1, 16, 16, 16});
+  const Op& down = op_named(g, "/down/Resize");
+  CHECK(down.kind == OpKind::kAvgPool);
+  CHECK((down.window == 4 && down.ops_per_element == 7 && down.elements == 8 * 8 * 8));
+  // LayerNorm without bias; Keras' LayerNorm as tf2onnx spells it: one op with γ and β.
+  CHECK(op_named(g, "/ln_a/LayerNormalization").inputs.size() == 2);
+  const Op& ln_b = op_named(g, "/ln_b/LayerNormalization");
+  CHECK(ln_b.kind == OpKind::kLayerNorm);
+  CHECK(ln_b.inputs.size() == 3);
+  CHECK(g.find_op("/ln_b/Sqrt") < 0);
+  CHECK(op_named(g, "/gelu/Gelu").kind == OpKind::kGelu);
+  CHECK(nest_of(op_named(g, "/fc/Gemm")) == A{1, 1, 10, 512, 1, 1, 1, 1});
+  // Hand count: conv0 3·8·9 + 8, dw 8·9 + 8, se 8·4 + 4 + 4·8 + 8, dil 16·4·9 + 16,
+  // conv1 16·16·9 + 16, conv2 16·8 + 8, ln_a 256, ln_b 512, fc 512·10 + 10.
+  CHECK(g.totals().parameters == 224 + 80 + 76 + 592 + 2320 + 136 + 256 + 512 + 5130);
+  // MACs: conv0 8·3·9·64, dw 8·9·64, se 32 + 32, dil 16·4·9·64, conv1 16·16·9·64,
+  // conv2 8·16·256, fc 5120.
+  CHECK(g.totals().macs == 13'824 + 4'608 + 64 + 36'864 + 147'456 + 32'768 + 5'120);
+
+  OnnxImport up9 = import_onnx(data("upsample_opset9.onnx"));
+  CHECK(up9.graph.tensor(op_named(up9.graph, "/up/Upsample").outputs[0]).shape ==
+        Shape{1, 4, 8, 8});
+  CHECK(up9.graph.totals().macs == 4 * 4 * 64);
+}
+
 TEST_CASE("onnx: bad models are rejected with a clear message") {
   CHECK_THAT(error_of("truncated.onnx"), Catch::Contains("truncated.onnx: not a valid ONNX model"));
   CHECK_THAT(error_of("absent.onnx"), Catch::Contains("cannot open"));
@@ -247,6 +343,25 @@ TEST_CASE("onnx: bad models are rejected with a clear message") {
   CHECK_THAT(e, Catch::Contains("node '/reshape/Reshape' (Reshape)"));
   CHECK_THAT(e, Catch::Contains("shape inference could not determine it"));
   CHECK_THAT(e, Catch::Contains("'target_shape' is not a constant"));
+}
+
+// Issue 17: graphs that crashed libonnx's shape inference or overflowed int64 are rejected
+// before shape inference, each with the file and the node or value.
+TEST_CASE("onnx: malformed graphs are rejected before shape inference") {
+  const std::map<std::string, std::string> expected = {
+      {"shape_of_undefined", "node '/shape' (Shape): input 'nothing' is not defined"},
+      {"conv_rank_mismatch", "node '/conv' (Conv): the input has rank 3 but the weight rank 4"},
+      {"conv_one_input", "node '/conv' (Conv) has 1 input; Conv needs 2"},
+      {"conv_zero_stride", "node '/conv' (Conv): attribute 'strides' value 0 is outside"},
+      {"cycle", "node '/b' (Add): input 'c' is produced by node '/c', which comes later"},
+      {"huge_input", "input 'x' has dimension 9223372036854775807"},
+      {"conv_macs_overflow", "node '/conv' (Conv): the loop nest"},
+  };
+  for (const auto& [file, message] : expected) {
+    INFO(file);
+    const std::string e = error_of("fuzz/onnx_import/" + file + ".onnx");
+    CHECK_THAT(e, Catch::Contains(file + ".onnx: ") && Catch::Contains(message));
+  }
 }
 
 TEST_CASE("onnx: skip_unsupported passes unsupported nodes through at no cost") {
