@@ -78,6 +78,15 @@ void reject_unsupported(const od::NodeIndex& idx, const od::Roles& roles,
                     " (pass them through at no cost with --skip-unsupported)");
 }
 
+void check_options(const OnnxOptions& options, const std::string& path) {
+  if (options.batch < 0)
+    throw core::Error(path + ": batch must be >= 1 (or 0 for the model's own), got " +
+                      std::to_string(options.batch));
+  if (options.element_bits < 0 || options.element_bits > 64)
+    throw core::Error(path + ": element_bits must be 1..64 (or 0 for the model's own types), got " +
+                      std::to_string(options.element_bits));
+}
+
 }  // namespace
 
 bool is_onnx_file_name(const std::string& spec) {
@@ -87,13 +96,14 @@ bool is_onnx_file_name(const std::string& spec) {
 }
 
 OnnxImport import_onnx(const std::string& path, const OnnxOptions& options) {
-  if (options.batch < 0)
-    throw core::Error(path + ": batch must be >= 1 (or 0 for the model's own), got " +
-                      std::to_string(options.batch));
-  if (options.element_bits < 0 || options.element_bits > 64)
-    throw core::Error(path + ": element_bits must be 1..64 (or 0 for the model's own types), got " +
-                      std::to_string(options.element_bits));
-  onnx::ModelProto model = od::read_model(path);
+  check_options(options, path);
+  return import_onnx_bytes(od::read_file(path), path, options);
+}
+
+OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& path,
+                             const OnnxOptions& options) {
+  check_options(options, path);
+  onnx::ModelProto model = od::parse_model(bytes, path);
   try {
     std::vector<std::string> warnings = od::check_model(model, path);
     onnx::GraphProto& g = *model.mutable_graph();

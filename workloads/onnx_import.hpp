@@ -29,6 +29,9 @@ struct OnnxImport {
 // unsupported op type (all listed in one message, unless skip_unsupported), and for a value
 // whose shape is needed but cannot be determined.
 OnnxImport import_onnx(const std::string& path, const OnnxOptions& options = {});
+// The same from the bytes of a model; `name` stands for the file in messages and names the graph.
+OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name,
+                             const OnnxOptions& options = {});
 
 // True when `spec` names an ONNX file (ends in .onnx).
 bool is_onnx_file_name(const std::string& spec);

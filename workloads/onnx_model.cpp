@@ -1,5 +1,6 @@
 #include "workloads/onnx_model.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -8,12 +9,23 @@
 
 namespace monet::workloads::onnx_detail {
 
-onnx::ModelProto read_model(const std::string& path) {
+std::string read_file(const std::string& path) {
+  // A protobuf message is at most 2 GiB; a device or pipe would be read without end.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw core::Error(path + ": not a regular file");
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size >= (uintmax_t{1} << 31))
+    throw core::Error(path + ": " + std::to_string(size) +
+                      " bytes is more than an ONNX protobuf may hold (2 GiB)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw core::Error(path + ": cannot open the ONNX file");
   std::ostringstream buf;
   buf << in.rdbuf();
-  const std::string bytes = buf.str();
+  return buf.str();
+}
+
+onnx::ModelProto parse_model(const std::string& bytes, const std::string& path) {
   onnx::ModelProto model;
   if (bytes.empty()) throw core::Error(path + ": the ONNX file is empty");
   if (!model.ParseFromString(bytes))
@@ -65,9 +77,10 @@ TypeTable::TypeTable(const onnx::GraphProto& g,
     ValueType vt;
     vt.has_type = true;
     vt.elem_bits = bits_of(t.data_type());
-    vt.shape = Shape(t.dims().begin(), t.dims().end());
-    for (int64_t d : *vt.shape)
-      if (d <= 0 || d > kMaxDim) vt.shape.reset();
+    Shape dims(t.dims().begin(), t.dims().end());
+    bool known = true;
+    for (int64_t d : dims) known = known && d > 0 && d <= kMaxDim;
+    if (known) vt.shape = std::move(dims);
     types_[name] = vt;
   };
   for (const auto& t : g.initializer()) add_tensor(t.name(), t);

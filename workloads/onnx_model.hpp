@@ -31,8 +31,10 @@ inline constexpr int64_t kMaxMacs = int64_t{1} << 56;
 // Window attributes (kernel, stride, dilation, pad) and groups become `int` fields of a nest.
 inline constexpr int64_t kMaxWindow = (int64_t{1} << 31) - 1;
 
-// Parses `path`; throws core::Error "<path>: ..." when it cannot be read or is not a model.
-onnx::ModelProto read_model(const std::string& path);
+// Reads the file; throws core::Error "<path>: ..." when it cannot be read.
+std::string read_file(const std::string& path);
+// Parses a model; throws core::Error "<name>: ..." when the bytes are not one.
+onnx::ModelProto parse_model(const std::string& bytes, const std::string& name);
 
 // Version of the default ("" / "ai.onnx") operator set; 0 when the model does not say.
 int64_t default_opset(const onnx::ModelProto& model);
