@@ -293,6 +293,24 @@ Result gathered(const ConstTensor& x, const Shape& shape, const Ints& from) {
   return r;
 }
 
+// A tensor of shape `out` whose element at each coordinate is x's element at the flat index
+// sum over the output axes d of offset(d, coordinate along d): slices, tiles, transposes.
+template <class Offset>
+Result remap(const ConstTensor& x, const Shape& out, Offset offset) {
+  auto n = fold_size(out);
+  if (!n) return std::nullopt;
+  Ints from(*n);
+  for (int64_t i = 0; i < *n; ++i) {
+    int64_t rest = i, src = 0;
+    for (size_t d = out.size(); d-- > 0;) {
+      src += offset(d, rest % out[d]);
+      rest /= out[d];
+    }
+    from[i] = src;
+  }
+  return gathered(x, out, from);
+}
+
 Result reshape(const ConstTensor& x, const Ints& target, bool allowzero) {
   Shape out;
   int infer = -1;
@@ -425,20 +443,9 @@ Result slice(const ConstTensor& x, const Ints& starts, const Ints& ends, Ints ax
     begin[*ax] = a.begin;
     step[*ax] = steps[i];
   }
-  auto n = fold_size(out);
-  if (!n) return std::nullopt;
   const Ints in_strides = strides_of(x.shape);
-  Ints from(*n);
-  for (int64_t i = 0; i < *n; ++i) {
-    int64_t rest = i, src = 0;
-    for (size_t d = rank; d-- > 0;) {
-      const int64_t coord = rest % out[d];
-      rest /= out[d];
-      src += (begin[d] + coord * step[d]) * in_strides[d];
-    }
-    from[i] = src;
-  }
-  return gathered(x, out, from);
+  return remap(x, out,
+               [&](size_t d, int64_t c) { return (begin[d] + c * step[d]) * in_strides[d]; });
 }
 
 Result transpose(const ConstTensor& x, Ints perm) {
@@ -454,16 +461,7 @@ Result transpose(const ConstTensor& x, Ints perm) {
     out.push_back(x.shape[p]);
   }
   const Ints in_strides = strides_of(x.shape);
-  Ints from(x.size());
-  for (int64_t i = 0; i < x.size(); ++i) {
-    int64_t rest = i, src = 0;
-    for (size_t d = rank; d-- > 0;) {
-      src += (rest % out[d]) * in_strides[perm[d]];
-      rest /= out[d];
-    }
-    from[i] = src;
-  }
-  return gathered(x, out, from);
+  return remap(x, out, [&](size_t d, int64_t c) { return c * in_strides[perm[d]]; });
 }
 
 Result expand(const ConstTensor& x, const Ints& target) {
@@ -505,19 +503,8 @@ Result tile(const ConstTensor& x, const Ints& repeats) {
     if (!m) return std::nullopt;
     out.push_back(*m);
   }
-  auto n = fold_size(out);
-  if (!n) return std::nullopt;
   const Ints in_strides = strides_of(x.shape);
-  Ints from(*n);
-  for (int64_t i = 0; i < *n; ++i) {
-    int64_t rest = i, src = 0;
-    for (size_t d = out.size(); d-- > 0;) {
-      src += ((rest % out[d]) % x.shape[d]) * in_strides[d];
-      rest /= out[d];
-    }
-    from[i] = src;
-  }
-  return gathered(x, out, from);
+  return remap(x, out, [&](size_t d, int64_t c) { return (c % x.shape[d]) * in_strides[d]; });
 }
 
 Result range(const ConstTensor& start, const ConstTensor& limit, const ConstTensor& delta) {
