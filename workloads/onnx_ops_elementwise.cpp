@@ -38,6 +38,23 @@ void identity(Importer& im) {
   im.alias(im.node().output(0), im.act_input(0));
 }
 
+// Where(condition, x, y) with a constant condition choosing between one computed tensor and a
+// constant: a mask on attention scores (GPT-2's causal mask, masked_fill). Like the built-in
+// models, which do not subtract the masked positions, it costs nothing: the output is the
+// computed operand.
+void where(Importer& im) {
+  const auto& n = im.node();
+  if (im.role(n.input(0)) != Role::kConstant)
+    im.unsupported("the condition is computed at run time");
+  const bool x = im.role(n.input(1)) == Role::kActivation,
+             y = im.role(n.input(2)) == Role::kActivation;
+  if (x == y) im.unsupported("it selects between two computed tensors");
+  const std::string& v = n.input(x ? 1 : 2);
+  if (auto os = im.model_shape(n.output(0)); os && *os != im.shape(v))
+    im.unsupported("it broadcasts '" + v + "' " + shape_str(im.shape(v)) + " to " + shape_str(*os));
+  im.alias(n.output(0), im.act(v));
+}
+
 void normalisation(Importer& im, OpKind kind) {
   const auto& n = im.node();
   require_unread_extras(im);
@@ -200,6 +217,7 @@ void register_elementwise_ops(ConverterTable& t) {
   t["Dropout"] = activation(OpKind::kDropout);
   t["Identity"] = identity;
   t["Cast"] = identity;
+  t["Where"] = where;
   t["BatchNormalization"] = [](Importer& im) { normalisation(im, OpKind::kBatchNorm); };
   t["LayerNormalization"] = [](Importer& im) { normalisation(im, OpKind::kLayerNorm); };
   for (const char* op : {"Add", "Sub", "Mul", "Div"}) t[op] = binary;

@@ -15,7 +15,8 @@ Files:
   gpt2_1layer.onnx    HF GPT-2 small with one block (d 768, 12 heads, 1024 tokens, vocab
                       50257): token + position embeddings, decomposed LayerNorm (opset<17
                       style), fused c_attn MatMul+Add, Split, Reshape/Transpose heads with
-                      shape subgraphs, QK^T, Div by sqrt(64), Softmax, AV, merge heads,
+                      shape subgraphs, QK^T, Div by sqrt(64), causal mask (Where over a
+                      Range/LessOrEqual mask), Softmax, AV, merge heads,
                       c_proj, residuals, tanh-GELU decomposition (gelu_new), MLP, ln_f as
                       a native LayerNormalization, LM head tied to wte via Transpose
   ops_zoo.onnx        one of each remaining supported op on small shapes
@@ -200,6 +201,14 @@ def gpt2_1layer():
     q, kt, v = heads
     s = net.node(f"{b}/attn", "MatMul", [q, kt])
     s = net.node(f"{b}/attn", "Div", [s, net.scalar(f"{b}/attn", math.sqrt(HD))])
+    # causal mask: torch.where(causal_mask, scores, finfo.min), the mask built from the key
+    # length (Range, Unsqueeze, LessOrEqual) rather than read from the 1024x1024 buffer
+    a = f"{b}/attn"
+    ar = net.node(a, "Range", [net.const(a, [0], dims=[]), shape_dim(net, a, s, 3),
+                               net.const(a, [1], dims=[])])
+    causal = net.node(a, "LessOrEqual", [net.node(a, "Unsqueeze", [ar, net.const(a, [0])]),
+                                         net.node(a, "Unsqueeze", [ar, net.const(a, [1])])])
+    s = net.node(a, "Where", [causal, s, net.scalar(a, -3.4028234663852886e38)])
     p = net.node(f"{b}/attn", "Softmax", [s], axis=-1)
     a = net.node(f"{b}/attn", "MatMul", [p, v])
     a = net.node(f"{b}/attn", "Transpose", [a], perm=[0, 2, 1, 3])

@@ -122,6 +122,11 @@ TEST_CASE("onnx: a GPT-2 block imports with the right matmul shapes") {
   CHECK(ops_of(g, OpKind::kLayerNorm).size() == 3);
   CHECK(ops_of(g, OpKind::kGelu).size() == 1);
   CHECK(ops_of(g, OpKind::kSoftmax).size() == 1);
+  // The scale and the causal mask (Where over a mask built from Range) cost nothing, as in the
+  // built-in GPT-2: the softmax reads Q·Kᵀ.
+  CHECK(g.find_op(b + "attn/Where") < 0);
+  CHECK(g.tensor(ops_of(g, OpKind::kSoftmax)[0]->inputs[0]).producer ==
+        op_named(g, b + "attn/MatMul").id);
 
   // Hand count: embeddings, one block (12d² + 13d), ln_f; the LM head is tied.
   const GraphTotals tot = g.totals();
