@@ -8,6 +8,7 @@
 
 #include "accelerators/loader.hpp"
 #include "cli/commands.hpp"
+#include "cli/training_report.hpp"
 #include "cli/workload_source.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -24,6 +25,8 @@ struct CostArgs {
   std::string core;
   std::string objective = "latency";
   std::string optimizer = "sgd";
+  std::string trainable = "default";
+  std::string adapters;
   int64_t batch = 1;
   int64_t seq = 0;
   int bits = 0;
@@ -251,6 +254,8 @@ void add_cost_command(CLI::App& app) {
                           "Price a training step (forward, loss, backward, optimizer)");
   cmd->add_option("--optimizer", args->optimizer, "With --training: sgd, momentum, adam, adamw")
       ->needs(t);
+  add_trainable_option(cmd, args->trainable, t);
+  add_adapters_option(cmd, args->adapters, t);
   cmd->add_flag("--json", args->json, "Print the monet.cost/1 JSON document instead");
   cmd->callback([args, batch] {
     const CostArgs& a = *args;
@@ -268,6 +273,12 @@ void add_cost_command(CLI::App& app) {
       training::TrainingOptions o;
       o.optimizer = training::parse_optimizer(a.optimizer);
       o.activation_bits = o.weight_bits = o.gradient_bits = o.optimizer_state_bits = bits;
+      try {
+        o.trainable = training::parse_trainable(a.trainable);
+      } catch (const core::Error& e) {
+        throw core::Error(std::string("--trainable: ") + e.what());
+      }
+      if (!a.adapters.empty()) o.adapters = training::parse_adapters(a.adapters, "--adapters");
       g = training::expand(g, o).graph;
     }
     mapping::CostModel cm(acc, {.objective = *mapping::objective_from_name(a.objective)});

@@ -47,12 +47,23 @@ void run(const RunArgs& a) {
               << b(m.gradient_bytes) << ", optimizer state " << b(m.optimizer_state_bytes)
               << ", saved activations " << b(m.saved_activation_bytes) << "\n";
   }
+  if (p.training && (p.training->trainable != "all" || !p.training->adapters.empty())) {
+    const auto& t = *p.training;
+    std::cout << "  trainable        " << t.trainable << ": "
+              << core::format_count(static_cast<double>(t.trainable_parameters)) << " of "
+              << core::format_count(static_cast<double>(t.parameters)) << " parameters\n";
+    for (const auto& ad : t.adapters) std::cout << "  adapter          " << ad << "\n";
+  }
   if (a.no_files) return;
   std::string dir = !a.out_dir.empty()      ? a.out_dir
                     : !e.output_dir.empty() ? e.output_dir
                                             : "out/" + e.name;
-  fusion::RunInfo info{e.name, e.training ? "training" : "inference", e.plan_name, e.plan.tiles,
-                       p.training_memory};
+  fusion::RunInfo info{e.name,
+                       e.training ? "training" : "inference",
+                       e.plan_name,
+                       e.plan.tiles,
+                       p.training_memory,
+                       p.training};
   fusion::write_run_outputs(dir, sim, plan, cns, s, info);
   std::cout << "  wrote            " << dir
             << "/{summary.json, schedule.trace.json, memory.csv, ops.csv}\n";

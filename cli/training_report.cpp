@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/error.hpp"
 #include "core/units.hpp"
 #include "training/expand.hpp"
 #include "training/report.hpp"
@@ -19,7 +20,16 @@ bool is_yaml_path(const std::string& s) {
   return ends(".yaml") || ends(".yml");
 }
 
-training::TrainingOptions to_options(const TrainingArgs& a) {
+std::string count(double v) {
+  return core::format_count(v);
+}
+std::string bytes(int64_t b) {
+  return core::format_count(static_cast<double>(b)) + " (" +
+         core::format_bytes(static_cast<double>(b)) + ")";
+}
+}  // namespace
+
+training::TrainingOptions to_training_options(const TrainingArgs& a) {
   training::TrainingOptions o;
   o.optimizer = training::parse_optimizer(a.optimizer);
   o.loss = training::parse_loss(a.loss);
@@ -29,17 +39,32 @@ training::TrainingOptions to_options(const TrainingArgs& a) {
   o.optimizer_state_bits = a.optimizer_state_bits;
   o.checkpoint = is_yaml_path(a.checkpoint) ? training::load_checkpoint_plan(a.checkpoint)
                                             : training::parse_checkpoint_plan(a.checkpoint);
+  try {
+    o.trainable = training::parse_trainable(a.trainable);
+  } catch (const core::Error& e) {
+    throw core::Error(std::string("--trainable: ") + e.what());
+  }
+  o.frozen_weight_bits = a.frozen_weight_bits;
+  o.frozen_batchnorm = training::parse_frozen_batchnorm(a.frozen_batchnorm);
+  if (!a.adapters.empty()) o.adapters = training::parse_adapters(a.adapters, "--adapters");
   return o;
 }
 
-std::string count(double v) {
-  return core::format_count(v);
+void add_adapters_option(CLI::App* cmd, std::string& adapters, CLI::Option* needs) {
+  cmd->add_option("--adapters", adapters,
+                  "Adapters before the expansion: a YAML file or YAML text such as "
+                  "'[{kind: lora, rank: 8, targets: [\"*.qkv\"]}]' (kinds lora, da3, "
+                  "lite-residual; configs/experiments/README.md)")
+      ->needs(needs);
 }
-std::string bytes(int64_t b) {
-  return core::format_count(static_cast<double>(b)) + " (" +
-         core::format_bytes(static_cast<double>(b)) + ")";
+
+void add_trainable_option(CLI::App* cmd, std::string& trainable, CLI::Option* needs) {
+  cmd->add_option("--trainable", trainable,
+                  "Parameters that train: all (default), none, last:N (last N blocks), "
+                  "bias-only, norm-only, or op-name globs \"layer4.*,fc\" (block:GLOB for "
+                  "block names)")
+      ->needs(needs);
 }
-}  // namespace
 
 void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   auto* t = cmd->add_flag("--training", a.training,
@@ -65,10 +90,20 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
                   "Bits per optimizer state element")
       ->check(bits)
       ->needs(t);
+  add_trainable_option(cmd, a.trainable, t);
+  add_adapters_option(cmd, a.adapters, t);
+  cmd->add_option("--frozen-weight-bits", a.frozen_weight_bits,
+                  "Bits per frozen parameter element (default: --weight-bits)")
+      ->check(bits)
+      ->needs(t);
+  cmd->add_option("--frozen-batchnorm", a.frozen_batchnorm,
+                  "BatchNorm with frozen γ and β: batch-statistics (train mode, default) or "
+                  "running-statistics (eval mode)")
+      ->needs(t);
 }
 
 void print_training_report(const workloads::Graph& forward, const TrainingArgs& a, bool json) {
-  training::TrainingOptions o = to_options(a);
+  training::TrainingOptions o = to_training_options(a);
   training::TrainingStep step = training::expand(forward, o);
   const bool planned = o.checkpoint.kind != training::CheckpointKind::kNone;
   training::MemoryReport baseline;
@@ -84,8 +119,17 @@ void print_training_report(const workloads::Graph& forward, const TrainingArgs& 
   std::printf("%s training step: optimizer %s, loss %s, checkpoint %s\n", forward.name().c_str(),
               std::string(training::optimizer_name(o.optimizer)).c_str(),
               std::string(training::loss_name(step.loss)).c_str(), o.checkpoint.str().c_str());
-  std::printf("element sizes: activations %d bit, weights %d, gradients %d, optimizer state %d\n\n",
+  std::printf("element sizes: activations %d bit, weights %d, gradients %d, optimizer state %d\n",
               o.activation_bits, o.weight_bits, o.gradient_bits, o.optimizer_state_bits);
+  for (const auto& ad : o.adapters) std::printf("adapter: %s\n", ad.str().c_str());
+  std::printf(
+      "trainable: %s — %s of %s parameters train%s\n\n",
+      training::resolved_trainable_str(o.trainable, !step.adapter_parameters.empty()).c_str(),
+      count(static_cast<double>(step.trainable_parameters)).c_str(),
+      count(static_cast<double>(step.parameters)).c_str(),
+      o.frozen_weight_bits
+          ? (" (frozen at " + std::to_string(o.frozen_weight_bits) + " bit)").c_str()
+          : "");
   static const char* labels[] = {"forward",     "loss",      "backward dX",
                                  "backward dW", "optimizer", "recompute"};
   std::printf("%-14s %8s %26s %26s\n", "phase", "ops", "MACs", "element ops");

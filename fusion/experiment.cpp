@@ -257,6 +257,8 @@ Prepared prepare(const Experiment& e) {
   if (e.training) {
     training::TrainingStep step = training::expand(graph, e.training_options);
     out.training_memory = step.memory;
+    out.training = training::training_summary(step);
+    out.forward_op_count = step.forward_op_count;  // adapters add forward ops
     graph = std::move(step.graph);
   }
   out.sim = std::make_unique<Simulation>(std::move(graph),

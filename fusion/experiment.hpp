@@ -12,6 +12,7 @@
 #include "fusion/simulation.hpp"
 #include "training/expand.hpp"
 #include "training/options.hpp"
+#include "training/report.hpp"
 #include "workloads/models.hpp"
 
 namespace monet::fusion {
@@ -50,6 +51,7 @@ workloads::Graph build_forward(const WorkloadSpec& w);
 struct Prepared {
   std::unique_ptr<Simulation> sim;
   std::optional<training::MemoryReport> training_memory;  // training runs only
+  std::optional<training::TrainingSummary> training;      // training runs only
   int forward_op_count = 0;
 };
 

@@ -12,26 +12,6 @@ using workloads::Graph;
 using workloads::Op;
 using workloads::Pass;
 
-bool glob_match(const std::string& p, const std::string& s) {
-  // Iterative wildcard match with backtracking to the last '*'.
-  size_t i = 0, j = 0, star = std::string::npos, mark = 0;
-  while (j < s.size()) {
-    if (i < p.size() && (p[i] == '?' || p[i] == s[j])) {
-      ++i, ++j;
-    } else if (i < p.size() && p[i] == '*') {
-      star = i++;
-      mark = j;
-    } else if (star != std::string::npos) {
-      i = star + 1;
-      j = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (i < p.size() && p[i] == '*') ++i;
-  return i == p.size();
-}
-
 int64_t split_rows(const Graph& g, const Op& op) {
   if (op.nest) {
     const auto& n = *op.nest;

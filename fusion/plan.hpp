@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/glob.hpp"
 #include "mapping/cost.hpp"
 #include "workloads/graph.hpp"
 
@@ -96,6 +97,6 @@ Allocation allocate(const workloads::Graph& g, const mapping::CostModel& costs,
 FusionPlan make_plan(const workloads::Graph& g, const mapping::CostModel& costs,
                      const PlanSpec& spec);
 
-bool glob_match(const std::string& pattern, const std::string& text);
+using core::glob_match;  // core/glob.hpp
 
 }  // namespace monet::fusion

@@ -24,6 +24,7 @@ nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
                             {"saved_activation_bytes", m.saved_activation_bytes},
                             {"sequential_peak_bytes", m.sequential_peak_bytes}};
   }
+  if (info.training) s["training"] = training::training_summary_json(*info.training);
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include "fusion/schedule.hpp"
 #include "fusion/simulation.hpp"
 #include "training/memory.hpp"
+#include "training/report.hpp"
 
 namespace monet::fusion {
 
@@ -20,6 +21,7 @@ struct RunInfo {
   std::string plan_name;  // "layer-by-layer", "blocks", ...
   int tiles = 1;
   std::optional<training::MemoryReport> training_memory;
+  std::optional<training::TrainingSummary> training;
 };
 
 nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,

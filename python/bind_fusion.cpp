@@ -84,6 +84,7 @@ Run run_experiment(const Experiment& e, const accelerators::Accelerator* acc, bo
   r.mode = e.training ? "training" : "inference";
   r.plan_name = e.plan_name;
   r.training_memory = p.training_memory;
+  r.training = p.training;
   return r;
 }
 
@@ -100,7 +101,10 @@ Run run_on(std::shared_ptr<const fusion::Simulation> sim, const PlanSpec& spec,
   r.experiment = name.empty() ? r.sim->graph().name() : name;
   r.mode = is_training_graph(r.sim->graph()) ? "training" : "inference";
   r.plan_name = rule_name(spec.rule);
-  if (step) r.training_memory = step->memory;
+  if (step) {
+    r.training_memory = step->memory;
+    r.training = training::training_summary(*step);
+  }
   return r;
 }
 }  // namespace

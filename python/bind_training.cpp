@@ -2,6 +2,7 @@
 // monet.training/1 document.
 #include <variant>
 
+#include "core/error.hpp"
 #include "python/bindings.hpp"
 #include "training/checkpoint.hpp"
 #include "training/expand.hpp"
@@ -73,6 +74,44 @@ void bind_training(py::module_& m) {
           },
           "none | all-but-inputs-of-blocks | sqrt | every:K | drop:a,b — or a list of tensor "
           "names to drop. Reads back in the text form.")
+      .def_property(
+          "trainable", [](const TrainingOptions& o) { return o.trainable.str(); },
+          [](TrainingOptions& o, const std::variant<std::string, std::vector<std::string>>& v) {
+            if (const auto* text = std::get_if<std::string>(&v)) {
+              o.trainable = training::parse_trainable(*text);
+              return;
+            }
+            training::TrainableSpec s;
+            s.policy = training::TrainablePolicy::kPatterns;
+            s.patterns = std::get<std::vector<std::string>>(v);
+            if (s.patterns.empty()) throw core::Error("trainable: an empty list selects nothing");
+            o.trainable = s;
+          },
+          "default | all | none | last:N | bias-only | norm-only | op-name globs (a comma list "
+          "or a Python list; block:GLOB matches block names). Reads back in the text form.")
+      .def_readwrite("frozen_weight_bits", &TrainingOptions::frozen_weight_bits,
+                     "Bits per frozen parameter element; 0 = weight_bits")
+      .def_property(
+          "frozen_batchnorm",
+          [](const TrainingOptions& o) {
+            return std::string(training::frozen_batchnorm_name(o.frozen_batchnorm));
+          },
+          [](TrainingOptions& o, const std::string& s) {
+            o.frozen_batchnorm = training::parse_frozen_batchnorm(s);
+          },
+          "batch-statistics | running-statistics")
+      .def_property(
+          "adapters",
+          [](const TrainingOptions& o) {
+            std::vector<std::string> out;
+            for (const auto& a : o.adapters) out.push_back(a.str());
+            return out;
+          },
+          [](TrainingOptions& o, const std::string& yaml) {
+            o.adapters = training::parse_adapters(yaml, "adapters");
+          },
+          "Set from YAML/JSON text (a list of {kind, targets, ...}; monet.training.options "
+          "accepts dicts); reads back one description per adapter.")
       .def("copy", [](const TrainingOptions& o) { return TrainingOptions(o); })
       .def("__repr__", [](const TrainingOptions& o) {
         return "<TrainingOptions optimizer=" + std::string(training::optimizer_name(o.optimizer)) +
@@ -95,6 +134,13 @@ void bind_training(py::module_& m) {
       .def_property_readonly(
           "loss", [](const TrainingStep& s) { return std::string(training::loss_name(s.loss)); })
       .def_readonly("forward_op_count", &TrainingStep::forward_op_count)
+      .def_readonly("parameters", &TrainingStep::parameters)
+      .def_readonly("trainable_parameters", &TrainingStep::trainable_parameters)
+      .def_readonly("trainable", &TrainingStep::trainable)
+      .def_property_readonly(
+          "adapter_parameters",
+          [](const TrainingStep& s) { return tensor_names(s.graph, s.adapter_parameters); },
+          "Names of the parameters the adapters added.")
       .def(
           "saved_by",
           [](const TrainingStep& s, int forward_op) {

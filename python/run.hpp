@@ -12,6 +12,7 @@
 #include "fusion/simulation.hpp"
 #include "python/bindings.hpp"
 #include "training/memory.hpp"
+#include "training/report.hpp"
 
 namespace monet::python {
 
@@ -25,6 +26,7 @@ struct Run {
   std::string plan_name;   // "blocks", ...
   int tiles = 1;
   std::optional<training::MemoryReport> training_memory;
+  std::optional<training::TrainingSummary> training;
   bool records = true;
 };
 

@@ -30,6 +30,8 @@ double backward_ops_per_element(OpKind k) {
       return 1;  // scatter dy to the argmax, zeros elsewhere
     case OpKind::kGlobalAvgPool:
       return 1;
+    case OpKind::kUpsample:
+      return 8;  // scatter each dy to its 4 source pixels: 4 multiplies, 4 adds
     default:
       return 0;
   }
@@ -38,11 +40,17 @@ double backward_ops_per_element(OpKind k) {
 namespace {
 // Normalisation backward, per element. Parameter gradients: x̂ = (x - μ)·rstd (2),
 // dγ += dy·x̂ (2), dβ += dy (1). BatchNorm dX = γ·rstd·(dy - dβ/N - x̂·dγ/N) reuses the
-// per-channel sums dγ and dβ (x̂ 2 + 5); LayerNorm dX needs per-row sums of dy·γ and
-// dy·γ·x̂ instead (x̂ 2, dy·γ 1, sums 2, combine 4).
-constexpr double kNormWeightOps = 5;
+// per-channel sums dγ and dβ (x̂ 2 + 5), or computes the ones not trained itself (the same
+// 4 and 1 ops); LayerNorm dX needs per-row sums of dy·γ and dy·γ·x̂ instead (x̂ 2, dy·γ 1,
+// sums 2, combine 4).
+constexpr double kNormGammaOps = 4;  // x̂ (2) and dγ += dy·x̂ (2)
+constexpr double kNormBetaOps = 1;   // dβ += dy
 constexpr double kBatchNormDataOps = 7;
 constexpr double kLayerNormDataOps = 9;
+// A bias gradient alone is one add per dy element.
+constexpr double kBiasGradOps = 1;
+// A BatchNorm on running statistics is y = x·s + t: dX = dy·s.
+constexpr double kRunningBatchNormDataOps = 1;
 
 bool is_param(const Graph& g, int t) {
   return g.tensor(t).kind == TensorKind::kParameter;
@@ -63,6 +71,9 @@ std::vector<int> saved_for_backward(const Graph& g, const Op& f,
     }
     case OpKind::kBatchNorm:
     case OpKind::kLayerNorm:
+      // Running statistics (no statistics output) and a lone dβ = Σ dy read no activation.
+      if (f.outputs.size() < 2 || (!requires_grad[f.inputs[0]] && !requires_grad[f.inputs[1]]))
+        return {};
       return {f.inputs[0], aux()};
     case OpKind::kRelu:
     case OpKind::kSigmoid:
@@ -159,32 +170,68 @@ void Expander::emit_backward(int fid) {
                   dw, dy, extra, ".dW");
         contribute(w, dw);
         if (db >= 0) contribute(bias, db);
+      } else if (bias >= 0 && wants_grad(bias)) {
+        // A trained bias on a frozen weight (bias-only training): dbias = Σ dy on its own.
+        int db = new_grad(bias, f);
+        emit_elementwise(f, Pass::kBackwardWeight, ".dB", {dy}, {db}, g_.tensor(dy).elements(),
+                         kBiasGradOps);
+        contribute(bias, db);
       }
       return;
     }
     case OpKind::kBatchNorm:
     case OpKind::kLayerNorm: {
       // β is optional for LayerNorm (an ONNX LayerNormalization without bias).
-      const int gamma = f.inputs.at(1), stats = f.outputs.at(1);
+      const int gamma = f.inputs.at(1);
       const int beta = f.inputs.size() > 2 ? f.inputs[2] : -1;
       const bool bn = f.kind == OpKind::kBatchNorm;
+      if (f.outputs.size() < 2) {  // BatchNorm on running statistics: dX = dy·γ·rstd
+        if (!wants_grad(x)) return;
+        int dx = new_grad(x, f);
+        emit_elementwise(f, Pass::kBackwardData, ".dX", {param(gamma), dy}, {dx}, x_elements,
+                         kRunningBatchNormDataOps);
+        contribute(x, dx);
+        return;
+      }
+      const int stats = f.outputs.at(1);
+      const bool train_gamma = wants_grad(gamma), train_beta = beta >= 0 && wants_grad(beta);
       auto data = [&](std::vector<int> extra_in) {
         if (!wants_grad(x)) return;
         int dx = new_grad(x, f);
         std::vector<int> in = {saved(x), saved(stats), param(gamma), dy};
         in.insert(in.end(), extra_in.begin(), extra_in.end());
-        emit_elementwise(f, Pass::kBackwardData, ".dX", in, {dx}, x_elements,
-                         bn ? kBatchNormDataOps : kLayerNormDataOps);
+        double ops = bn ? kBatchNormDataOps + (train_gamma ? 0 : kNormGammaOps) +
+                              (train_beta ? 0 : kNormBetaOps)
+                        : kLayerNormDataOps;
+        emit_elementwise(f, Pass::kBackwardData, ".dX", in, {dx}, x_elements, ops);
         contribute(x, dx);
       };
       if (!bn) data({});  // LayerNorm dX does not need dγ, dβ: keep it first on the data path
-      const int dgamma = new_grad(gamma, f), dbeta = beta >= 0 ? new_grad(beta, f) : -1;
-      std::vector<int> dparams = {dgamma};
-      if (dbeta >= 0) dparams.push_back(dbeta);
-      emit_elementwise(f, Pass::kBackwardWeight, ".dW", {saved(x), saved(stats), dy}, dparams,
-                       x_elements, kNormWeightOps);
-      if (bn) data(dparams);  // BatchNorm dX reuses the per-channel sums
-      contribute(gamma, dgamma);
+      int dgamma = -1, dbeta = -1;
+      if (train_gamma || train_beta) {
+        std::vector<int> in, outs;
+        double ops = 0;
+        if (train_gamma) {
+          in = {saved(x), saved(stats)};
+          dgamma = new_grad(gamma, f);
+          outs.push_back(dgamma);
+          ops += kNormGammaOps;
+        }
+        in.push_back(dy);
+        if (train_beta) {
+          dbeta = new_grad(beta, f);
+          outs.push_back(dbeta);
+          ops += kNormBetaOps;
+        }
+        emit_elementwise(f, Pass::kBackwardWeight, ".dW", in, outs, x_elements, ops);
+      }
+      if (bn) {  // BatchNorm dX reuses the per-channel sums it has
+        std::vector<int> sums;
+        for (int t : {dgamma, dbeta})
+          if (t >= 0) sums.push_back(t);
+        data(sums);
+      }
+      if (dgamma >= 0) contribute(gamma, dgamma);
       if (dbeta >= 0) contribute(beta, dbeta);
       return;
     }
@@ -208,6 +255,14 @@ void Expander::emit_backward(int fid) {
       emit_elementwise(f, Pass::kBackwardData, ".dX", {dy}, {dx}, global ? x_elements : f.elements,
                        global ? backward_ops_per_element(f.kind) : f.ops_per_element,
                        global ? 1 : f.window);
+      contribute(x, dx);
+      return;
+    }
+    case OpKind::kUpsample: {
+      if (!wants_grad(x)) return;
+      int dx = new_grad(x, f);
+      emit_elementwise(f, Pass::kBackwardData, ".dX", {dy}, {dx}, f.elements,
+                       backward_ops_per_element(f.kind));
       contribute(x, dx);
       return;
     }

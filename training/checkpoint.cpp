@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "training/text_forms.hpp"
+
 namespace monet::training {
 
 using workloads::Graph;
@@ -58,19 +60,12 @@ CheckpointPlan parse_checkpoint_plan(const std::string& text) {
     return p;
   }
   if (text.rfind("every:", 0) == 0) {
-    std::string k = text.substr(6);
-    size_t used = 0;
-    long long v = 0;
-    try {
-      v = std::stoll(k, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != k.size() || v < 1 || v > 1000000)
+    auto k = positive_suffix(text, "every:");
+    if (!k)
       throw core::Error("checkpoint plan '" + text + "': K must be an integer >= 1 (" +
                         kValidPlans + ")");
     p.kind = CheckpointKind::kEvery;
-    p.every = static_cast<int>(v);
+    p.every = *k;
     return p;
   }
   if (text.rfind("drop:", 0) == 0) {

@@ -13,8 +13,9 @@ using workloads::OpKind;
 using workloads::Shape;
 
 namespace {
-constexpr int kStatsBits = 32;  // mean and 1/std stay fp32 under mixed precision
-constexpr int kMaskBits = 8;    // dropout keep-mask: one byte per element
+constexpr int kStatsBits = 32;              // mean and 1/std stay fp32 under mixed precision
+constexpr int kMaskBits = 8;                // dropout keep-mask: one byte per element
+constexpr double kRunningBatchNormOps = 2;  // x·scale + shift with folded running statistics
 
 int64_t elements_of(const Shape& s) {
   int64_t n = 1;
@@ -23,12 +24,16 @@ int64_t elements_of(const Shape& s) {
 }
 }  // namespace
 
-Expander::Expander(const Graph& forward, const TrainingOptions& options)
-    : fwd_(forward), opt_(options), g_(forward.name()) {
+Expander::Expander(const Graph& forward, const TrainingOptions& options,
+                   std::vector<int> adapter_params)
+    : fwd_(forward), opt_(options), adapter_params_(std::move(adapter_params)), g_(forward.name()) {
   for (int bits :
        {opt_.activation_bits, opt_.weight_bits, opt_.gradient_bits, opt_.optimizer_state_bits})
     if (bits < 1 || bits > 64)
       throw core::Error("training element sizes must be 1..64 bits, got " + std::to_string(bits));
+  if (opt_.frozen_weight_bits < 0 || opt_.frozen_weight_bits > 64)
+    throw core::Error("frozen_weight_bits must be 0 (= weight_bits) or 1..64, got " +
+                      std::to_string(opt_.frozen_weight_bits));
 }
 
 std::string Expander::unique_tensor_name(const std::string& base) const {
@@ -43,29 +48,43 @@ std::string Expander::unique_op_name(const std::string& base) const {
   return name;
 }
 
-void Expander::copy_forward() {
-  for (const Tensor& t : fwd_.tensors()) {
-    int bits = t.elem_bits;
-    if (t.kind == TensorKind::kActivation) bits = opt_.activation_bits;
-    if (t.kind == TensorKind::kParameter) bits = opt_.weight_bits;
+// A BatchNorm left on its running statistics: both parameters frozen and the option set.
+bool Expander::on_running_statistics(const Op& op) const {
+  return op.kind == OpKind::kBatchNorm &&
+         opt_.frozen_batchnorm == FrozenBatchNorm::kRunningStatistics &&
+         !trainable_[op.inputs.at(1)] && !trainable_[op.inputs.at(2)];
+}
+
+void Expander::check_forward() const {
+  for (const Tensor& t : fwd_.tensors())
     if (t.kind != TensorKind::kInput && t.kind != TensorKind::kActivation &&
         t.kind != TensorKind::kParameter)
       throw core::Error("graph '" + fwd_.name() + "' is not a forward graph: tensor '" + t.name +
                         "' is a gradient, label or optimizer state");
+  for (const Op& op : fwd_.ops())
+    if (op.kind == OpKind::kLoss || op.kind == OpKind::kGradSum || op.kind == OpKind::kOptimizer ||
+        op.pass != Pass::kForward)
+      throw core::Error("graph '" + fwd_.name() + "' is not a forward graph: op '" + op.name +
+                        "' is a " + std::string(workloads::pass_name(op.pass)) + " " +
+                        std::string(workloads::op_kind_name(op.kind)) + " op");
+}
+
+void Expander::copy_forward() {
+  const int frozen_bits = opt_.frozen_weight_bits ? opt_.frozen_weight_bits : opt_.weight_bits;
+  for (const Tensor& t : fwd_.tensors()) {
+    int bits = t.elem_bits;
+    if (t.kind == TensorKind::kActivation) bits = opt_.activation_bits;
+    if (t.kind == TensorKind::kParameter) bits = trainable_[t.id] ? opt_.weight_bits : frozen_bits;
     g_.add_tensor(t.name, t.shape, bits, t.kind);
   }
   forward_tensors_ = static_cast<int>(fwd_.tensors().size());
   forward_ops_ = static_cast<int>(fwd_.ops().size());
   aux_.assign(forward_ops_, Aux{});
   for (const Op& op : fwd_.ops()) {
-    if (op.kind == OpKind::kLoss || op.kind == OpKind::kGradSum || op.kind == OpKind::kOptimizer ||
-        op.pass != Pass::kForward)
-      throw core::Error("graph '" + fwd_.name() + "' is not a forward graph: op '" + op.name +
-                        "' is a " + std::string(workloads::pass_name(op.pass)) + " " +
-                        std::string(workloads::op_kind_name(op.kind)) + " op");
     const Shape& x = fwd_.tensor(op.inputs.at(0)).shape;
     Aux& a = aux_[op.id];
-    if (op.kind == OpKind::kBatchNorm)
+    if (!runs_backward_[op.id]) continue;  // nothing reads statistics, masks or indices
+    if (op.kind == OpKind::kBatchNorm && !on_running_statistics(op))
       a.stats = g_.add_tensor(unique_tensor_name(op.name + ".stats"), {2, x.at(1)}, kStatsBits,
                               TensorKind::kActivation);
     if (op.kind == OpKind::kLayerNorm)
@@ -85,6 +104,8 @@ void Expander::copy_forward() {
     copy.forward_op = -1;
     for (int extra : {aux_[op.id].stats, aux_[op.id].mask, aux_[op.id].indices})
       if (extra >= 0) copy.outputs.push_back(extra);
+    // Running statistics: a scale and a shift per element, as in inference.
+    if (on_running_statistics(op)) copy.ops_per_element = kRunningBatchNormOps;
     g_.add_op(std::move(copy));
   }
 }
@@ -99,27 +120,29 @@ void Expander::analyse_gradients() {
                       (names.empty() ? "" : ": " + names));
   }
   logits_ = outs[0];
-  const size_t n = g_.tensors().size();
+  // On the forward graph, before its copy gets the extra outputs only backward reads (ids
+  // are shared; those extra outputs are not differentiable).
+  const size_t n = fwd_.tensors().size();
   requires_grad_.assign(n, 0);
-  for (const Tensor& t : g_.tensors()) requires_grad_[t.id] = t.kind == TensorKind::kParameter;
+  for (const Tensor& t : fwd_.tensors())
+    requires_grad_[t.id] = t.kind == TensorKind::kParameter && trainable_[t.id];
   for (int f = 0; f < forward_ops_; ++f) {
-    const Op& op = g_.op(f);
+    const Op& op = fwd_.op(f);
     bool any = false;
     for (int t : op.inputs) any = any || requires_grad_[t];
-    // Statistics, masks and indices are not differentiable.
-    if (any) requires_grad_[op.outputs[0]] = 1;
-    if (any && op.kind == OpKind::kReshape)
+    if (any)
       for (int t : op.outputs) requires_grad_[t] = 1;
   }
   if (!requires_grad_[logits_])
     throw core::Error("graph '" + fwd_.name() + "' has no trainable parameter before its output '" +
-                      g_.tensor(logits_).name + "'");
+                      fwd_.tensor(logits_).name + "' (trainable: " +
+                      resolved_trainable_str(opt_.trainable, !adapter_params_.empty()) + ")");
   has_grad_.assign(n, 0);
   expected_.assign(n, 0);
   runs_backward_.assign(forward_ops_, 0);
   has_grad_[logits_] = 1;
   for (int f = forward_ops_ - 1; f >= 0; --f) {
-    const Op& op = g_.op(f);
+    const Op& op = fwd_.op(f);
     bool out_grad = false, in_grad = false;
     for (int t : op.outputs) out_grad = out_grad || has_grad_[t];
     for (int t : op.inputs) in_grad = in_grad || requires_grad_[t];
@@ -131,6 +154,13 @@ void Expander::analyse_gradients() {
         has_grad_[t] = 1;
       }
   }
+}
+
+void Expander::plan_saved() {
+  const size_t n = g_.tensors().size();  // the extra outputs need and get no gradient
+  requires_grad_.resize(n, 0);
+  has_grad_.resize(n, 0);
+  expected_.resize(n, 0);
   saved0_.assign(n, 0);
   for (int f = 0; f < forward_ops_; ++f)
     if (runs_backward_[f])
@@ -264,6 +294,7 @@ void Expander::add_optimizer() {
     const Tensor w = g_.tensor(p);
     if (w.kind != TensorKind::kParameter) continue;
     if (w.consumers.empty()) continue;  // a parameter nobody reads is not trained
+    if (!requires_grad_[p]) continue;   // frozen: no gradient, no state, no update
     if (grad_[p] < 0)
       throw core::Error("parameter '" + w.name + "' does not influence output '" +
                         g_.tensor(logits_).name + "' and gets no gradient");
@@ -287,8 +318,12 @@ void Expander::add_optimizer() {
 }
 
 TrainingStep Expander::run() {
-  copy_forward();
+  check_forward();
+  trainable_ = resolve_trainable(fwd_, opt_.trainable, adapter_params_);
+  forward_ops_ = static_cast<int>(fwd_.ops().size());
   analyse_gradients();
+  copy_forward();
+  plan_saved();
   add_loss();
   backward();
   add_optimizer();
@@ -314,6 +349,15 @@ TrainingStep Expander::run() {
       }
     }
   }
+  for (int p = 0; p < forward_tensors_; ++p) {
+    const Tensor& t = g_.tensor(p);
+    if (t.kind != TensorKind::kParameter) continue;
+    step.parameters += t.elements();
+    if (requires_grad_[p]) step.trainable_parameters += t.elements();
+  }
+  step.adapter_parameters = adapter_params_;
+  step.trainable = resolved_trainable_str(opt_.trainable, !adapter_params_.empty());
+  for (const auto& a : opt_.adapters) step.adapters.push_back(a.str());
   step.gradient_of.assign(g_.tensors().size(), -1);
   std::copy(grad_.begin(), grad_.end(), step.gradient_of.begin());
   step.memory = memory_report(g_, step.saved_tensors);
@@ -324,7 +368,9 @@ TrainingStep Expander::run() {
 }  // namespace detail
 
 TrainingStep expand(const workloads::Graph& forward, const TrainingOptions& options) {
-  return detail::Expander(forward, options).run();
+  if (options.adapters.empty()) return detail::Expander(forward, options, {}).run();
+  AdaptedGraph adapted = apply_adapters(forward, options.adapters);
+  return detail::Expander(adapted.graph, options, adapted.adapter_params).run();
 }
 
 std::vector<int> saved_by(const TrainingStep& step, int forward_op) {

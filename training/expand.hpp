@@ -23,16 +23,26 @@ struct TrainingStep {
   int loss_op = -1;
   Loss loss = Loss::kAuto;  // the loss used (kAuto resolved)
   int forward_op_count = 0;
+  int64_t parameters = 0;               // parameter elements (a tied tensor once)
+  int64_t trainable_parameters = 0;     // of which train (get a gradient and an update)
+  std::vector<int> adapter_parameters;  // parameters an adapter rewrite added (ids in graph)
+  std::string trainable;                // the trainable set as resolved ("all", "fc", ...)
+  std::vector<std::string> adapters;    // AdapterSpec::str() of each adapter applied
 };
 
-// Throws core::Error for graphs that cannot be trained (no single output, no parameters,
-// ops that are already training ops) and for impossible checkpoint plans.
+// Adapters in `options` are applied first (adapters.hpp): the step's forward ops are then the
+// adapted graph's. Throws core::Error for graphs that cannot be trained (no single output, no
+// trainable parameter before it, ops that are already training ops), for trainable sets that select
+// nothing and for impossible checkpoint plans.
 TrainingStep expand(const workloads::Graph& forward, const TrainingOptions& options);
 
 // What the backward of a forward op reads from the forward pass (autograd's saved tensors):
 // conv/linear: input (and the other operand for activation·activation products); ReLU and
 // sigmoid: output; BatchNorm/LayerNorm: input and statistics; softmax: output; GELU, SiLU,
-// LeakyReLU: input; dropout: mask; max-pool: indices; embedding: the ids. `step` must come
+// LeakyReLU: input; dropout: mask; max-pool: indices; embedding: the ids — each only when a
+// remaining backward op reads it (a frozen conv whose input needs a gradient keeps nothing;
+// a normalisation whose γ is frozen and whose input needs no gradient keeps nothing; a
+// BatchNorm on running statistics keeps nothing). `step` must come
 // from expand (statistics, masks and indices are extra outputs of the forward ops there).
 std::vector<int> saved_by(const TrainingStep& step, int forward_op);
 

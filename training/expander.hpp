@@ -32,12 +32,16 @@ double backward_ops_per_element(workloads::OpKind k);
 
 class Expander {
  public:
-  Expander(const Graph& forward, const TrainingOptions& options);
+  // `adapter_params`: parameters an adapter rewrite added (they always train).
+  Expander(const Graph& forward, const TrainingOptions& options, std::vector<int> adapter_params);
   TrainingStep run();
 
  private:
+  bool on_running_statistics(const Op& op) const;
+  void check_forward() const;
   void copy_forward();
   void analyse_gradients();
+  void plan_saved();
   void add_loss();
   void backward();
   void emit_backward(int f);  // backward.cpp
@@ -66,6 +70,8 @@ class Expander {
 
   const Graph& fwd_;
   TrainingOptions opt_;
+  std::vector<int> adapter_params_;
+  std::vector<char> trainable_;  // per forward tensor: a parameter that trains
   Graph g_;
   int forward_tensors_ = 0;  // tensors copied from the forward graph, same ids
   int forward_ops_ = 0;

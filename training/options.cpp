@@ -20,6 +20,11 @@ constexpr std::pair<Optimizer, std::string_view> kOptimizerNames[] = {
     {Optimizer::kAdamW, "adamw"},
 };
 
+constexpr std::pair<FrozenBatchNorm, std::string_view> kFrozenBatchNormNames[] = {
+    {FrozenBatchNorm::kBatchStatistics, "batch-statistics"},
+    {FrozenBatchNorm::kRunningStatistics, "running-statistics"},
+};
+
 template <typename E, size_t N>
 std::string valid_names(const std::pair<E, std::string_view> (&table)[N]) {
   std::string out;
@@ -56,6 +61,19 @@ Optimizer parse_optimizer(std::string_view name) {
                     "' (valid: " + valid_names(kOptimizerNames) + ")");
 }
 
+std::string_view frozen_batchnorm_name(FrozenBatchNorm f) {
+  for (auto& [e, n] : kFrozenBatchNormNames)
+    if (e == f) return n;
+  return "?";
+}
+
+FrozenBatchNorm parse_frozen_batchnorm(std::string_view name) {
+  for (auto& [e, n] : kFrozenBatchNormNames)
+    if (n == name) return e;
+  throw core::Error("unknown frozen_batchnorm '" + std::string(name) +
+                    "' (valid: " + valid_names(kFrozenBatchNormNames) + ")");
+}
+
 int optimizer_state_count(Optimizer o) {
   switch (o) {
     case Optimizer::kSgd:
@@ -87,7 +105,8 @@ double optimizer_ops_per_element(Optimizer o) {
 TrainingOptions training_options_from_yaml(const core::YamlNode& node) {
   if (!node.is_map()) node.fail("must be a map of training options");
   node.reject_unknown_keys({"loss", "optimizer", "activation_bits", "weight_bits", "gradient_bits",
-                            "optimizer_state_bits", "checkpoint"});
+                            "optimizer_state_bits", "checkpoint", "trainable", "frozen_weight_bits",
+                            "frozen_batchnorm", "adapters"});
   TrainingOptions o;
   core::IssueList issues;
   auto guarded = [&](auto&& f) {
@@ -113,6 +132,7 @@ TrainingOptions training_options_from_yaml(const core::YamlNode& node) {
   };
   name_field("loss", parse_loss, o.loss);
   name_field("optimizer", parse_optimizer, o.optimizer);
+  name_field("frozen_batchnorm", parse_frozen_batchnorm, o.frozen_batchnorm);
   auto bits = [&](const char* key, int& out) {
     core::YamlNode n = node[key];
     if (n.defined()) guarded([&] { out = static_cast<int>(n.as_int(1, 64)); });
@@ -121,8 +141,13 @@ TrainingOptions training_options_from_yaml(const core::YamlNode& node) {
   bits("weight_bits", o.weight_bits);
   bits("gradient_bits", o.gradient_bits);
   bits("optimizer_state_bits", o.optimizer_state_bits);
+  bits("frozen_weight_bits", o.frozen_weight_bits);
   if (node["checkpoint"].defined())
     guarded([&] { o.checkpoint = checkpoint_plan_from_yaml(node["checkpoint"]); });
+  if (node["adapters"].defined())
+    guarded([&] { o.adapters = adapters_from_yaml(node["adapters"]); });
+  if (node["trainable"].defined())
+    guarded([&] { o.trainable = trainable_from_yaml(node["trainable"]); });
   issues.throw_if_any();
   return o;
 }

@@ -5,7 +5,9 @@
 #include <string_view>
 
 #include "core/yaml.hpp"
+#include "training/adapters.hpp"
 #include "training/checkpoint.hpp"
+#include "training/trainable.hpp"
 
 namespace monet::training {
 
@@ -18,6 +20,12 @@ enum class Loss {
 
 enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
 
+// How a BatchNorm whose γ and β are both frozen normalises: with the batch's statistics
+// (PyTorch's train mode, the default: its input and statistics are kept when a gradient must
+// pass through it) or with its running statistics (eval mode: a per-channel scale and shift
+// whose input gradient reads no activation).
+enum class FrozenBatchNorm { kBatchStatistics, kRunningStatistics };
+
 struct TrainingOptions {
   Loss loss = Loss::kAuto;
   Optimizer optimizer = Optimizer::kSgd;
@@ -28,6 +36,13 @@ struct TrainingOptions {
   int gradient_bits = 32;
   int optimizer_state_bits = 32;
   CheckpointPlan checkpoint;
+  // Which parameters train (trainable.hpp); frozen ones get no gradient or optimizer state.
+  TrainableSpec trainable;
+  int frozen_weight_bits = 0;  // element size of frozen parameters; 0 = weight_bits
+  FrozenBatchNorm frozen_batchnorm = FrozenBatchNorm::kBatchStatistics;
+  // Rewrites of the forward graph before the expansion (adapters.hpp); their parameters
+  // always train, and with adapters the default trainable set is "none" (adapters only).
+  std::vector<AdapterSpec> adapters;
 };
 
 std::string_view loss_name(Loss l);
@@ -36,13 +51,16 @@ std::string_view optimizer_name(Optimizer o);
 // "next-token-cross-entropy", "mse"); throw core::Error listing the valid names.
 Loss parse_loss(std::string_view name);
 Optimizer parse_optimizer(std::string_view name);
+std::string_view frozen_batchnorm_name(FrozenBatchNorm f);  // "batch-statistics", ...
+FrozenBatchNorm parse_frozen_batchnorm(std::string_view name);
 
 // State tensors per parameter tensor (momentum 1, Adam 2) and arithmetic per element.
 int optimizer_state_count(Optimizer o);
 double optimizer_ops_per_element(Optimizer o);
 
 // A `training:` map: loss, optimizer, activation_bits, weight_bits, gradient_bits,
-// optimizer_state_bits, checkpoint. Unknown keys and bad values are ConfigErrors.
+// optimizer_state_bits, checkpoint, trainable, frozen_weight_bits, frozen_batchnorm, adapters.
+// Unknown keys and bad values are ConfigErrors.
 TrainingOptions training_options_from_yaml(const core::YamlNode& node);
 
 }  // namespace monet::training

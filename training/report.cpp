@@ -24,6 +24,24 @@ nlohmann::json memory_json(const MemoryReport& m) {
           {"sequential_peak_bytes", m.sequential_peak_bytes}};
 }
 
+TrainingSummary training_summary(const TrainingStep& step) {
+  TrainingSummary s;
+  s.parameters = step.parameters;
+  s.trainable_parameters = step.trainable_parameters;
+  for (int t : step.adapter_parameters) s.adapter_parameters += step.graph.tensor(t).elements();
+  s.trainable = step.trainable;
+  s.adapters = step.adapters;
+  return s;
+}
+
+nlohmann::json training_summary_json(const TrainingSummary& s) {
+  return {{"parameters", s.parameters},
+          {"trainable_parameters", s.trainable_parameters},
+          {"adapter_parameters", s.adapter_parameters},
+          {"trainable", s.trainable},
+          {"adapters", s.adapters}};
+}
+
 nlohmann::json training_json(const TrainingStep& step, const TrainingOptions& o,
                              const MemoryReport* baseline) {
   using nlohmann::json;
@@ -37,23 +55,43 @@ nlohmann::json training_json(const TrainingStep& step, const TrainingOptions& o,
     macs += p.macs;
     element_ops += p.element_ops;
   }
+  int64_t backward_macs = 0;
+  for (const auto& op : g.ops())
+    if (op.pass == workloads::Pass::kBackwardData || op.pass == workloads::Pass::kBackwardWeight)
+      backward_macs += op.macs();
+  int64_t adapter_elements = 0;
+  for (int t : step.adapter_parameters) adapter_elements += g.tensor(t).elements();
+  json adapters = json::array();
+  for (const auto& a : o.adapters) adapters.push_back(a.str());
   json memory = memory_json(step.memory);
   memory["peak_op"] = step.memory.peak_op >= 0 ? g.op(step.memory.peak_op).name : "";
-  json doc = {{"schema", kTrainingSchema},
-              {"model", g.name()},
-              {"options",
-               {{"loss", loss_name(step.loss)},
-                {"optimizer", optimizer_name(o.optimizer)},
-                {"checkpoint", o.checkpoint.str()},
-                {"activation_bits", o.activation_bits},
-                {"weight_bits", o.weight_bits},
-                {"gradient_bits", o.gradient_bits},
-                {"optimizer_state_bits", o.optimizer_state_bits}}},
-              {"phases", phases},
-              {"totals", {{"macs", macs}, {"element_ops", element_ops}, {"ops", g.ops().size()}}},
-              {"memory", memory},
-              {"saved_tensors", step.saved_tensors.size()},
-              {"ops", workloads::describe_json(g)["ops"]}};
+  json doc = {
+      {"schema", kTrainingSchema},
+      {"model", g.name()},
+      {"options",
+       {{"loss", loss_name(step.loss)},
+        {"optimizer", optimizer_name(o.optimizer)},
+        {"checkpoint", o.checkpoint.str()},
+        {"activation_bits", o.activation_bits},
+        {"weight_bits", o.weight_bits},
+        {"gradient_bits", o.gradient_bits},
+        {"optimizer_state_bits", o.optimizer_state_bits},
+        {"trainable", resolved_trainable_str(o.trainable, !step.adapter_parameters.empty())},
+        {"frozen_weight_bits", o.frozen_weight_bits ? o.frozen_weight_bits : o.weight_bits},
+        {"frozen_batchnorm", frozen_batchnorm_name(o.frozen_batchnorm)},
+        {"adapters", adapters}}},
+      {"phases", phases},
+      {"totals",
+       {{"macs", macs},
+        {"backward_macs", backward_macs},
+        {"element_ops", element_ops},
+        {"ops", g.ops().size()},
+        {"parameters", step.parameters},
+        {"trainable_parameters", step.trainable_parameters},
+        {"adapter_parameters", adapter_elements}}},
+      {"memory", memory},
+      {"saved_tensors", step.saved_tensors.size()},
+      {"ops", workloads::describe_json(g)["ops"]}};
   if (baseline) doc["memory_without_checkpoint"] = memory_json(*baseline);
   return doc;
 }

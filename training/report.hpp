@@ -27,4 +27,16 @@ nlohmann::json training_json(const TrainingStep& step, const TrainingOptions& op
                              const MemoryReport* baseline = nullptr);
 nlohmann::json memory_json(const MemoryReport& m);
 
+// What a run reports about the training step besides its memory: parameter counts and the
+// trainable set and adapters as resolved.
+struct TrainingSummary {
+  int64_t parameters = 0;
+  int64_t trainable_parameters = 0;
+  int64_t adapter_parameters = 0;
+  std::string trainable;              // resolved_trainable_str
+  std::vector<std::string> adapters;  // AdapterSpec::str()
+};
+TrainingSummary training_summary(const TrainingStep& step);
+nlohmann::json training_summary_json(const TrainingSummary& s);
+
 }  // namespace monet::training

@@ -49,6 +49,8 @@ double default_ops_per_element(OpKind kind) {
       return 1;
     case OpKind::kLoss:
       return 6;
+    case OpKind::kUpsample:
+      return 7;  // bilinear: 4 weighted neighbours, 4 multiplies and 3 adds
     default:
       return 0;
   }
@@ -266,6 +268,16 @@ int Builder::global_avgpool(const std::string& name, int x) {
   if (s.size() != 4) throw core::Error("global_avgpool '" + name + "': input must be 4-D");
   return element_op(name, OpKind::kGlobalAvgPool, {x}, {s[0], s[1]}, elements_of(s),
                     static_cast<int>(s[2] * s[3]));
+}
+
+int Builder::upsample(const std::string& name, int x, int64_t out_h, int64_t out_w) {
+  const Shape s = shape(x);
+  if (s.size() != 4 || out_h < s[2] || out_w < s[3])
+    throw core::Error("upsample '" + name + "': input " + shape_str(s) + " to " +
+                      std::to_string(out_h) + "x" + std::to_string(out_w) +
+                      " must be 4-D and not shrink");
+  Shape out = {s[0], s[1], out_h, out_w};
+  return element_op(name, OpKind::kUpsample, {x}, out, elements_of(out));
 }
 
 int Builder::reshape(const std::string& name, int x, Shape out) {

@@ -42,6 +42,8 @@ class Builder {
   int maxpool(const std::string& name, int x, int kernel, int stride, int pad = 0);
   int avgpool(const std::string& name, int x, int kernel, int stride, int pad = 0);
   int global_avgpool(const std::string& name, int x);  // [B, C, H, W] → [B, C]
+  // Bilinear interpolation [B, C, H, W] → [B, C, out_h, out_w] (out ≥ in).
+  int upsample(const std::string& name, int x, int64_t out_h, int64_t out_w);
   int reshape(const std::string& name, int x, Shape shape);
   std::vector<int> split(const std::string& name, int x, const std::vector<Shape>& shapes);
   int concat(const std::string& name, const std::vector<int>& xs, int axis);

@@ -7,7 +7,8 @@ exact (recompute cost, peak memory) front of checkpoint plans and their step-by-
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Union
+import json
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _monet
 from ._monet import (Chain, ChainEvaluation, ChainPlan, CheckpointFront, FrontPoint,
@@ -24,9 +25,15 @@ Checkpoint = Union[str, Sequence[str]]
 
 def options(optimizer: str = "sgd", loss: str = "auto", activation_bits: int = 32,
             weight_bits: int = 32, gradient_bits: int = 32, optimizer_state_bits: int = 32,
-            checkpoint: Checkpoint = "none") -> TrainingOptions:
+            checkpoint: Checkpoint = "none", trainable: Union[str, Sequence[str]] = "default",
+            adapters: Optional[Sequence[Dict[str, Any]]] = None, frozen_weight_bits: int = 0,
+            frozen_batchnorm: str = "batch-statistics") -> TrainingOptions:
     """TrainingOptions from keywords. checkpoint: "none", "all-but-inputs-of-blocks", "sqrt",
-    "every:K", "drop:a,b" or a list of forward activation names to drop."""
+    "every:K", "drop:a,b" or a list of forward activation names to drop. trainable: "all",
+    "none", "last:N", "bias-only", "norm-only" or op-name globs ("layer4.*,fc" or a list).
+    adapters: dicts such as {"kind": "lora", "rank": 8, "alpha": 16, "targets": ["*.qkv"]},
+    {"kind": "da3", "targets": ["layer*"]}, {"kind": "lite-residual", "targets": ["layer*"]}
+    (configs/experiments/README.md)."""
     o = TrainingOptions()
     o.optimizer = optimizer
     o.loss = loss
@@ -35,6 +42,11 @@ def options(optimizer: str = "sgd", loss: str = "auto", activation_bits: int = 3
     o.gradient_bits = gradient_bits
     o.optimizer_state_bits = optimizer_state_bits
     o.checkpoint = checkpoint if isinstance(checkpoint, str) else list(checkpoint)
+    o.trainable = trainable if isinstance(trainable, str) else list(trainable)
+    o.frozen_weight_bits = frozen_weight_bits
+    o.frozen_batchnorm = frozen_batchnorm
+    if adapters:
+        o.adapters = json.dumps(list(adapters))  # JSON is YAML: one parser, one set of rules
     return o
 
 
