@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "core/file_io.hpp"
 #include "core/units.hpp"
+#include "fusion/episode.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/report.hpp"
 #include "fusion/run_outputs.hpp"
@@ -20,8 +21,48 @@ struct RunArgs {
   int ops = 0;
 };
 
+std::string output_dir(const RunArgs& a, const fusion::Experiment& e) {
+  return !a.out_dir.empty() ? a.out_dir : !e.output_dir.empty() ? e.output_dir : "out/" + e.name;
+}
+
+void run_few_shot(const RunArgs& a, const fusion::Experiment& e) {
+  fusion::PreparedEpisode p = fusion::prepare_episode(e);
+  fusion::EpisodeRun r = fusion::run_episode(p);
+  const auto& spec = p.spec;
+  const auto& acc = p.parts.back().sim->accelerator();
+  auto count = [](double v) { return core::format_count(v); };
+  std::cout << "monet-sim run: " << e.name << "\n"
+            << "  workload         " << p.parts.back().sim->graph().name()
+            << " (few-shot episode: " << spec.ways << " ways, " << spec.shots << " shots, "
+            << spec.queries << " queries; features '" << p.feature << "', " << p.feature_dim
+            << "-d)\n"
+            << "  accelerator      " << acc.name << " (" << acc.cores.size() << " cores)\n";
+  for (size_t i = 0; i < p.parts.size(); ++i) {
+    const auto& part = p.parts[i];
+    const auto& s = r.parts[i].schedule.summary;
+    std::cout << "  " << part.name << (part.repeat > 1 ? " x" + std::to_string(part.repeat) : "")
+              << ": " << core::format_seconds(s.latency_s) << ", "
+              << core::format_energy_pj(s.energy.total_pj()) << ", "
+              << count(static_cast<double>(part.sim->graph().totals().macs)) << " MACs, peak DRAM "
+              << core::format_bytes(s.peak_dram_bytes) << ", peak on-chip "
+              << core::format_bytes(s.peak_onchip_bytes) << "\n";
+  }
+  std::cout << "  episode          " << core::format_seconds(r.latency_s) << ", "
+            << core::format_energy_pj(r.energy_pj) << ", peak DRAM "
+            << core::format_bytes(r.peak_dram_bytes) << ", peak footprint "
+            << core::format_bytes(r.peak_footprint_bytes) << "\n";
+  if (r.capacity_violation_bytes > 0)
+    std::cerr << "warning: DRAM capacity exceeded by "
+              << core::format_bytes(r.capacity_violation_bytes) << "\n";
+  if (a.no_files) return;
+  std::string dir = output_dir(a, e);
+  fusion::write_episode_outputs(dir, e, p, r);
+  std::cout << "  wrote            " << dir << "/summary.json and one folder per part\n";
+}
+
 void run(const RunArgs& a) {
   fusion::Experiment e = fusion::load_experiment(a.experiment);
+  if (e.few_shot) return run_few_shot(a, e);
   fusion::Prepared p = fusion::prepare(e);
   const auto& sim = *p.sim;
   fusion::FusionPlan plan = sim.plan(e.plan);
@@ -54,10 +95,17 @@ void run(const RunArgs& a) {
               << core::format_count(static_cast<double>(t.parameters)) << " parameters\n";
     for (const auto& ad : t.adapters) std::cout << "  adapter          " << ad << "\n";
   }
+  if (p.training && p.training->teacher) {
+    const auto& t = *p.training->teacher;
+    auto b = [](int64_t v) { return core::format_bytes(static_cast<double>(v)); };
+    std::cout << "  teacher          " << t.model << " (frozen, " << t.element_bits
+              << "-bit): " << core::format_count(static_cast<double>(t.parameters))
+              << " parameters (" << b(t.parameter_bytes) << "), "
+              << core::format_count(static_cast<double>(t.macs)) << " MACs, logits "
+              << b(t.logits_bytes) << "\n";
+  }
   if (a.no_files) return;
-  std::string dir = !a.out_dir.empty()      ? a.out_dir
-                    : !e.output_dir.empty() ? e.output_dir
-                                            : "out/" + e.name;
+  std::string dir = output_dir(a, e);
   fusion::RunInfo info{e.name,
                        e.training ? "training" : "inference",
                        e.plan_name,

@@ -81,8 +81,25 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
       config_(std::move(config)),
       forward_(fusion::build_forward(experiment.workload)),
       base_acc_(accelerators::load_accelerator(experiment.accelerator)) {
+  if (experiment_.few_shot)
+    throw core::Error(
+        "search: a few-shot episode (mode: few-shot) is several simulations; search the "
+        "training or inference of its backbone instead");
+  if (experiment_.teacher)
+    throw core::Error(
+        "search: distillation steps (distillation.teacher) are not searched; search the "
+        "student's training step without the teacher");
   if (config_.checkpoint && !experiment_.training)
     throw core::Error("search: checkpoint genes need a training experiment (mode: training)");
+  if (experiment_.training)
+    chain_ = training::extract_chain(forward_, experiment_.training_options);
+  // The forward graph the search places and fuses is the adapted one (adapter ops included).
+  if (experiment_.training && !experiment_.training_options.adapters.empty()) {
+    training::AdaptedGraph a =
+        training::apply_adapters(forward_, experiment_.training_options.adapters);
+    forward_ = std::move(a.graph);
+    adapter_params_ = std::move(a.adapter_params);
+  }
   if (config_.objectives.empty()) throw core::Error("search: no objectives");
   if (config_.hardware && config_.knobs.empty())
     throw core::Error("search: hardware genes need at least one knob");
@@ -112,15 +129,14 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     if (fresh) core_classes_.emplace_back();
     core_classes_[it->second].push_back(static_cast<int>(c));
   }
-  if (experiment_.training)
-    chain_ = training::extract_chain(forward_, experiment_.training_options);
 
   // Allocation: every forward op, over the core classes that can run it — judged on the
   // graph the search simulates (training element sizes), where forward ops keep their ids.
   mapping::CostModel base_costs(base_acc_, experiment_.cost);
   const workloads::Graph sized =
-      experiment_.training ? training::expand(forward_, experiment_.training_options).graph
-                           : forward_;
+      experiment_.training
+          ? training::expand_adapted(forward_, adapter_params_, experiment_.training_options).graph
+          : forward_;
   for (const auto& fop : forward_.ops()) {
     const auto& op = sized.op(fop.id);
     std::vector<int> ok;
@@ -281,7 +297,9 @@ std::shared_ptr<const CodesignProblem::Variant> CodesignProblem::variant(
   }
   auto hw = hardware(genome);
   workloads::Graph graph =
-      experiment_.training ? training::expand(forward_, training_options(genome)).graph : forward_;
+      experiment_.training
+          ? training::expand_adapted(forward_, adapter_params_, training_options(genome)).graph
+          : forward_;
   auto v = std::make_shared<Variant>();
   v->sim = std::make_unique<fusion::Simulation>(std::move(graph), hw->acc, hw->costs);
   std::lock_guard lock(mutex_);
@@ -498,6 +516,14 @@ std::string CodesignProblem::experiment_yaml(const ga::Genome& genome, const std
       o << "]\n";
     } else {
       o << "  checkpoint: " << quote(t.checkpoint.str()) << "\n";
+    }
+    if (t.trainable.policy != training::TrainablePolicy::kDefault)
+      o << "  trainable: " << quote(t.trainable.str()) << "\n";
+    if (t.frozen_weight_bits) o << "  frozen_weight_bits: " << t.frozen_weight_bits << "\n";
+    o << "  frozen_batchnorm: " << training::frozen_batchnorm_name(t.frozen_batchnorm) << "\n";
+    if (!t.adapters.empty()) {
+      o << "  adapters:\n";
+      for (const auto& a : t.adapters) o << "    - " << a.yaml() << "\n";
     }
   }
   o << "accelerator: " << quote(n_hw_ ? accelerator_file : experiment_.accelerator) << "\n";

@@ -91,7 +91,8 @@ class CodesignProblem : public ga::Problem {
 
   fusion::Experiment experiment_;
   CodesignConfig config_;
-  workloads::Graph forward_;
+  workloads::Graph forward_;         // adapted when the experiment has adapters
+  std::vector<int> adapter_params_;  // their parameters (ids in forward_)
   accelerators::Accelerator base_acc_;
   training::Chain chain_;
   std::vector<int> forward_ops_;  // forward op ids in order

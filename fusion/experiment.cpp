@@ -4,6 +4,7 @@
 
 #include "accelerators/loader.hpp"
 #include "core/error.hpp"
+#include "training/distill.hpp"
 #include "workloads/onnx_import.hpp"
 #include "workloads/yaml_workload.hpp"
 
@@ -147,7 +148,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   if (!root.is_map()) root.fail("an experiment file must be a map");
   root.reject_unknown_keys({"name", "description", "workload", "mode", "training", "accelerator",
                             "fusion", "allocation", "allocation_default", "cost", "outputs",
-                            "search"});
+                            "search", "few_shot", "distillation"});
   Experiment e;
   e.file = root.file();
   e.root = root;
@@ -155,11 +156,46 @@ Experiment parse_experiment(const core::YamlNode& root) {
       root.get_string("name", e.file.empty() ? "experiment" : fs::path(e.file).stem().string());
   e.workload = parse_workload(root.required("workload"), e.file);
   std::string mode = root.get_string("mode", "training");
-  if (mode != "training" && mode != "inference") root["mode"].fail("must be training or inference");
+  if (mode != "training" && mode != "inference" && mode != "few-shot")
+    root["mode"].fail("must be training, inference or few-shot");
   e.training = mode == "training";
+  if (mode == "few-shot") {
+    e.few_shot = training::few_shot_from_yaml(root.required("few_shot"));
+    if (e.workload.params.batch_set)
+      root["workload"]["batch"].fail(
+          "a few-shot episode sets the batch itself (ways·(shots + queries) images, ways·shots "
+          "for fine-tuning steps)");
+  } else if (root.has("few_shot")) {
+    root["few_shot"].fail("few_shot needs mode: few-shot");
+  }
+  if (root.has("distillation")) {
+    core::YamlNode d = root["distillation"];
+    if (mode != "training") d.fail("distillation trains a student: needs mode: training");
+    if (!d.is_map()) d.fail("must be a map {teacher}");
+    d.reject_unknown_keys({"teacher"});
+    e.teacher = parse_workload(d.required("teacher"), e.file);
+    if (e.teacher->params.batch_set && e.teacher->params.batch != e.workload.params.batch)
+      d["teacher"]["batch"].fail("the teacher sees the student's batch (" +
+                                 std::to_string(e.workload.params.batch) + ")");
+  }
   if (root.has("training")) {
-    if (!e.training) root["training"].fail("training options given but mode is inference");
+    if (mode == "inference") root["training"].fail("training options given but mode is inference");
+    if (e.few_shot && e.few_shot->finetune_steps == 0)
+      root["training"].fail(
+          "training options given but the episode has no fine-tuning steps "
+          "(few_shot.finetune.steps)");
     e.training_options = training::training_options_from_yaml(root["training"]);
+    const training::Loss loss = e.training_options.loss;
+    if (e.teacher && loss != training::Loss::kAuto && loss != training::Loss::kDistillation)
+      root["training"]["loss"].fail("a distillation step's loss is the distillation loss (auto)");
+    if (!e.teacher && loss == training::Loss::kDistillation)
+      root["training"]["loss"].fail("the distillation loss needs distillation.teacher");
+    if (e.few_shot && e.few_shot->finetune == training::FinetuneTarget::kHead)
+      for (const char* key : {"adapters", "trainable", "frozen_weight_bits", "frozen_batchnorm"})
+        if (root["training"].has(key))
+          root["training"][key].fail(
+              "concerns the backbone, but fine-tuning a head on cached features "
+              "(few_shot.finetune.trains: head) trains the head alone — use trains: backbone");
   }
   core::YamlNode acc = root.required("accelerator");
   e.accelerator = acc.as_string();
@@ -228,10 +264,7 @@ workloads::Graph build_forward(const WorkloadSpec& w) {
   return workloads::build_model(w.model, w.params);
 }
 
-Prepared prepare(const Experiment& e) {
-  workloads::Graph forward = build_forward(e.workload);
-  Prepared out;
-  out.forward_op_count = static_cast<int>(forward.ops().size());
+void check_plan_fits(const Experiment& e, const workloads::Graph& forward) {
   int64_t max_rows = 1;
   for (const auto& op : forward.ops()) max_rows = std::max(max_rows, split_rows(forward, op));
   if (e.plan.tiles > max_rows)
@@ -247,15 +280,45 @@ Prepared prepare(const Experiment& e) {
       throw core::ConfigError(e.starts_where, "fusion.starts", "", err.what());
     }
   }
-  workloads::Graph graph = std::move(forward);
-  if (!e.training) {
-    // Inference BatchNorm uses running statistics: a scale and a shift per element, not the
-    // statistics pass that training-mode BatchNorm (the builders' default) performs.
-    for (const auto& op : graph.ops())
-      if (op.kind == workloads::OpKind::kBatchNorm) graph.mutable_op(op.id).ops_per_element = 2;
+}
+
+void use_running_statistics(workloads::Graph& g) {
+  // Inference BatchNorm uses running statistics: a scale and a shift per element, not the
+  // statistics pass that training-mode BatchNorm (the builders' default) performs.
+  for (const auto& op : g.ops())
+    if (op.kind == workloads::OpKind::kBatchNorm) g.mutable_op(op.id).ops_per_element = 2;
+}
+
+namespace {
+training::TrainingStep distillation_step(const Experiment& e, const workloads::Graph& student) {
+  // The teacher sees the student's batch: the batch of its first input.
+  WorkloadSpec t = *e.teacher;
+  t.params.batch = student.tensor(student.inputs().at(0)).shape.at(0);
+  t.params.batch_set = true;
+  workloads::Graph teacher = build_forward(t);
+  try {
+    return training::expand_distillation(student, teacher, e.training_options);
+  } catch (const core::ConfigError&) {
+    throw;
+  } catch (const core::Error& err) {
+    throw core::ConfigError(e.teacher->where, "distillation.teacher", teacher.name(), err.what());
   }
+}
+}  // namespace
+
+Prepared prepare(const Experiment& e) {
+  if (e.few_shot)
+    throw core::Error("experiment '" + e.name +
+                      "' is a few-shot episode: run it with fusion::run_episode (monet-sim run)");
+  workloads::Graph forward = build_forward(e.workload);
+  Prepared out;
+  out.forward_op_count = static_cast<int>(forward.ops().size());
+  check_plan_fits(e, forward);
+  workloads::Graph graph = std::move(forward);
+  if (!e.training) use_running_statistics(graph);
   if (e.training) {
-    training::TrainingStep step = training::expand(graph, e.training_options);
+    training::TrainingStep step =
+        e.teacher ? distillation_step(e, graph) : training::expand(graph, e.training_options);
     out.training_memory = step.memory;
     out.training = training::training_summary(step);
     out.forward_op_count = step.forward_op_count;  // adapters add forward ops

@@ -10,6 +10,7 @@
 #include "core/yaml.hpp"
 #include "fusion/plan.hpp"
 #include "fusion/simulation.hpp"
+#include "training/episode.hpp"
 #include "training/expand.hpp"
 #include "training/options.hpp"
 #include "training/report.hpp"
@@ -39,6 +40,11 @@ struct Experiment {
   mapping::CostOptions cost;
   std::string output_dir;  // "" = the CLI's -o or "out/<name>"
   core::YamlNode root;     // the whole document (the search section is read by ga/)
+  // mode: few-shot (training = false; fine-tuning steps use training_options).
+  std::optional<training::FewShotSpec> few_shot;
+  // distillation.teacher: a frozen teacher whose logits the student's loss reads
+  // (training/distill.hpp); training mode only.
+  std::optional<WorkloadSpec> teacher;
 };
 
 Experiment parse_experiment(const core::YamlNode& root);
@@ -58,5 +64,11 @@ struct Prepared {
 // Builds the (training-step) graph, loads the accelerator and checks the plan against the
 // graph (tile count vs. split axis). Throws ConfigError pointing into the experiment file.
 Prepared prepare(const Experiment& e);
+
+// The checks of `prepare` on a forward graph: tiles within its longest split axis, explicit
+// stack starts naming its ops. ConfigError pointing into the experiment file.
+void check_plan_fits(const Experiment& e, const workloads::Graph& forward);
+// Inference BatchNorm: running statistics (2 ops per element) instead of batch statistics.
+void use_running_statistics(workloads::Graph& g);
 
 }  // namespace monet::fusion

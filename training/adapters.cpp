@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/glob.hpp"
+#include "core/name_table.hpp"
 #include "training/checkpoint.hpp"
 #include "workloads/builder.hpp"
 
@@ -49,7 +50,8 @@ constexpr std::pair<AdapterKind, std::string_view> kKindNames[] = {
 
 // ofa.utils.make_divisible, which TinyTL uses for the lite residual width.
 int64_t make_divisible(double v, int64_t divisor) {
-  int64_t n = std::max<int64_t>(divisor, static_cast<int64_t>(v + divisor / 2.0) / divisor * divisor);
+  int64_t n =
+      std::max<int64_t>(divisor, static_cast<int64_t>(v + divisor / 2.0) / divisor * divisor);
   if (n < 0.9 * v) n += divisor;
   return n;
 }
@@ -149,8 +151,7 @@ class Rewriter {
             any = true;
             if (!is_projection(src_, op))
               fail(a, target, ".targets", pattern,
-                   "matches '" + op.name + "', a " +
-                       std::string(workloads::op_kind_name(op.kind)) +
+                   "matches '" + op.name + "', a " + std::string(workloads::op_kind_name(op.kind)) +
                        " op that is not a projection (LoRA needs a matmul/linear op whose "
                        "second operand is a weight parameter)");
             claim(lora_, op.id, static_cast<int>(i), a, target, op.name);
@@ -263,26 +264,21 @@ class Rewriter {
 
   const Graph& src_;
   Builder b_;
-  std::vector<int> remap_;  // source tensor → the tensor readers read now
-  std::vector<int> lora_, block_;  // per source op: the adapter attached after it, or -1
+  std::vector<int> remap_;                   // source tensor → the tensor readers read now
+  std::vector<int> lora_, block_;            // per source op: the adapter attached after it, or -1
   std::unordered_map<int, int> site_input_;  // block's last op → block input
   std::vector<int> params_;
 };
 }  // namespace
 
 std::string_view adapter_kind_name(AdapterKind k) {
-  for (auto& [e, n] : kKindNames)
-    if (e == k) return n;
-  return "?";
+  return core::name_in(kKindNames, k);
 }
 
 AdapterKind parse_adapter_kind(std::string_view name) {
-  std::string valid;
-  for (auto& [e, n] : kKindNames) {
-    if (n == name) return e;
-    valid += (valid.empty() ? "" : ", ") + std::string(n);
-  }
-  throw core::Error("unknown adapter kind '" + std::string(name) + "' (valid: " + valid + ")");
+  if (auto k = core::value_in(kKindNames, name)) return *k;
+  throw core::Error("unknown adapter kind '" + std::string(name) +
+                    "' (valid: " + core::names_in(kKindNames) + ")");
 }
 
 std::string AdapterSpec::str() const {
@@ -303,6 +299,33 @@ std::string AdapterSpec::str() const {
   o << ":";
   for (size_t i = 0; i < targets.size(); ++i) o << (i ? "," : " ") << targets[i];
   o << ")";
+  return o.str();
+}
+
+std::string AdapterSpec::yaml() const {
+  std::ostringstream o;
+  o << "{kind: " << adapter_kind_name(kind);
+  switch (kind) {
+    case AdapterKind::kLora:
+      o << ", rank: " << rank;
+      if (alpha > 0) o << ", alpha: " << alpha;
+      break;
+    case AdapterKind::kDa3:
+      o << ", pool: " << pool;
+      break;
+    case AdapterKind::kLiteResidual:
+      o << ", downsample: " << downsample << ", kernel: " << kernel << ", groups: " << groups
+        << ", expand: " << expand;
+      break;
+  }
+  o << ", targets: [";
+  for (size_t i = 0; i < targets.size(); ++i) {
+    o << (i ? ", " : "") << '"';
+    for (char c : targets[i])
+      o << ((c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c));
+    o << '"';
+  }
+  o << "]}";
   return o.str();
 }
 

@@ -42,15 +42,16 @@ struct AdapterSpec {
   std::vector<std::string> targets;
   std::vector<core::ConfigIssue> target_sources;  // where each target was written, or empty
   core::ConfigIssue where;                        // the adapter entry (field path, line)
-  int rank = 8;       // LoRA r
-  double alpha = 0;   // LoRA α; 0 means α = r (scaling 1)
-  int pool = 2;       // DA3 max-pool window on the adaptor input
+  int rank = 8;                                   // LoRA r
+  double alpha = 0;                               // LoRA α; 0 means α = r (scaling 1)
+  int pool = 2;                                   // DA3 max-pool window on the adaptor input
   int downsample = 2;  // lite residual avg-pool window (TinyTL --lite_residual_downsample)
   int kernel = 5;      // lite residual max kernel (--lite_residual_ks)
   int groups = 2;      // lite residual conv groups (--lite_residual_groups)
   double expand = 1;   // lite residual width factor (--lite_residual_expand)
 
-  std::string str() const;  // "lora(r=8, α=16: h*.attn.qkv)"
+  std::string str() const;   // "lora(rank 8, alpha 16: h*.attn.qkv)"
+  std::string yaml() const;  // a YAML flow map adapters_from_yaml reads back
 };
 
 struct AdaptedGraph {

@@ -1,6 +1,7 @@
 #include "training/chain.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "core/error.hpp"
@@ -41,8 +42,12 @@ std::string element_name(const std::vector<std::string>& names) {
 }
 }  // namespace
 
-Chain extract_chain(const Graph& forward, const TrainingOptions& options,
+Chain extract_chain(const Graph& original, const TrainingOptions& options,
                     const std::vector<int64_t>& op_costs, const std::string& cost_unit) {
+  // With adapters the chain is that of the adapted graph (its ops are what the step runs).
+  std::optional<AdaptedGraph> adapted;
+  if (!options.adapters.empty()) adapted = apply_adapters(original, options.adapters);
+  const Graph& forward = adapted ? adapted->graph : original;
   if (!op_costs.empty() && op_costs.size() != forward.ops().size())
     throw core::Error("extract_chain: " + std::to_string(op_costs.size()) + " op costs for " +
                       std::to_string(forward.ops().size()) + " forward ops of graph '" +
@@ -50,7 +55,8 @@ Chain extract_chain(const Graph& forward, const TrainingOptions& options,
   auto op_cost = [&](int op) { return op_costs.empty() ? forward.op(op).macs() : op_costs[op]; };
   TrainingOptions o = options;
   o.checkpoint = CheckpointPlan{};
-  const TrainingStep step = expand(forward, o);
+  const TrainingStep step =
+      adapted ? expand_adapted(forward, adapted->adapter_params, o) : expand(forward, o);
   const Graph& g = step.graph;  // forward tensor and op ids are unchanged in the step
   const auto units = block_units(forward);
   const int u_count = static_cast<int>(units.size());

@@ -79,6 +79,7 @@ struct Chain {
 // including BatchNorm/LayerNorm statistics, dropout masks and max-pool indices. Costs are MACs,
 // or `op_costs[op id]` (e.g. cycles) when given for every forward op; g_i sums the ops of the
 // element that its saved tensors depend on (the LM head's matmul is not among those of ln_f).
+// With options.adapters the chain is that of the adapted graph (op_costs then index its ops).
 Chain extract_chain(const workloads::Graph& forward, const TrainingOptions& options = {},
                     const std::vector<int64_t>& op_costs = {},
                     const std::string& cost_unit = "MACs");

@@ -16,6 +16,11 @@ namespace {
 constexpr int kStatsBits = 32;              // mean and 1/std stay fp32 under mixed precision
 constexpr int kMaskBits = 8;                // dropout keep-mask: one byte per element
 constexpr double kRunningBatchNormOps = 2;  // x·scale + shift with folded running statistics
+// Distillation loss per logit (Hinton et al. 2015, α·T²·KL(softmax(t/T) ‖ softmax(s/T)) +
+// (1 − α)·CE(s, y)): teacher softmax at T (scale 1 + softmax 5), student log-softmax at T
+// (1 + 5), KL term t·(log t − log s) summed (4), the hard cross-entropy with its gradient (6),
+// gradient (s_T − t)·T and the α mix (4).
+constexpr double kDistillationOps = 26;
 
 int64_t elements_of(const Shape& s) {
   int64_t n = 1;
@@ -176,6 +181,8 @@ void Expander::plan_saved() {
 void Expander::add_loss() {
   const Tensor logits = g_.tensor(logits_);
   Loss loss = opt_.loss;
+  const int teacher = g_.find_tensor(kTeacherLogits);
+  if (loss == Loss::kAuto && teacher >= 0) loss = Loss::kDistillation;
   if (loss == Loss::kAuto)
     loss = logits.shape.size() == 3 ? Loss::kNextTokenCrossEntropy : Loss::kCrossEntropy;
   loss_ = loss;
@@ -201,6 +208,16 @@ void Expander::add_loss() {
       label_bits = opt_.activation_bits;
       ops = 4;  // difference, square, accumulate, gradient 2·(y - t)/N
       break;
+    case Loss::kDistillation:
+      if (logits.shape.size() < 2) throw core::Error(what + ": needs [B, ..., classes]");
+      if (teacher < 0 || g_.tensor(teacher).kind != TensorKind::kInput ||
+          g_.tensor(teacher).shape != logits.shape)
+        throw core::Error(what + ": needs the teacher's logits as an input '" +
+                          std::string(kTeacherLogits) + "' shaped like the output" +
+                          " (training::expand_distillation builds it)");
+      labels_shape.pop_back();
+      ops = kDistillationOps;
+      break;
     case Loss::kAuto:
       break;
   }
@@ -214,6 +231,7 @@ void Expander::add_loss() {
   op.kind = OpKind::kLoss;
   op.pass = Pass::kLoss;
   op.inputs = {logits_, labels};
+  if (loss == Loss::kDistillation) op.inputs.push_back(teacher);
   op.outputs = {value, dlogits};
   op.block = "loss";
   op.elements = elements;
@@ -371,6 +389,11 @@ TrainingStep expand(const workloads::Graph& forward, const TrainingOptions& opti
   if (options.adapters.empty()) return detail::Expander(forward, options, {}).run();
   AdaptedGraph adapted = apply_adapters(forward, options.adapters);
   return detail::Expander(adapted.graph, options, adapted.adapter_params).run();
+}
+
+TrainingStep expand_adapted(const workloads::Graph& forward, const std::vector<int>& adapter_params,
+                            const TrainingOptions& options) {
+  return detail::Expander(forward, options, adapter_params).run();
 }
 
 std::vector<int> saved_by(const TrainingStep& step, int forward_op) {

@@ -3,6 +3,8 @@
 // recompute ops for a checkpoint plan, and one optimizer update per parameter tensor.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "training/memory.hpp"
@@ -10,6 +12,19 @@
 #include "workloads/graph.hpp"
 
 namespace monet::training {
+
+// The name of the teacher-logits input a distillation loss reads.
+inline constexpr const char* kTeacherLogits = "teacher.logits";
+
+// The frozen teacher of a distillation step (distill.hpp), as reported.
+struct TeacherSummary {
+  std::string model;
+  int64_t parameters = 0;       // elements
+  int64_t parameter_bytes = 0;  // at the teacher's own element size
+  int64_t logits_bytes = 0;     // the teacher's output, kept until the loss reads it
+  int64_t macs = 0;             // the teacher's forward pass
+  int element_bits = 0;         // the teacher's activation element size
+};
 
 struct TrainingStep {
   // Ops in execution order: forward (ids equal to the forward graph's), loss, backward in
@@ -23,11 +38,12 @@ struct TrainingStep {
   int loss_op = -1;
   Loss loss = Loss::kAuto;  // the loss used (kAuto resolved)
   int forward_op_count = 0;
-  int64_t parameters = 0;               // parameter elements (a tied tensor once)
-  int64_t trainable_parameters = 0;     // of which train (get a gradient and an update)
-  std::vector<int> adapter_parameters;  // parameters an adapter rewrite added (ids in graph)
-  std::string trainable;                // the trainable set as resolved ("all", "fc", ...)
-  std::vector<std::string> adapters;    // AdapterSpec::str() of each adapter applied
+  int64_t parameters = 0;                 // parameter elements (a tied tensor once)
+  int64_t trainable_parameters = 0;       // of which train (get a gradient and an update)
+  std::vector<int> adapter_parameters;    // parameters an adapter rewrite added (ids in graph)
+  std::string trainable;                  // the trainable set as resolved ("all", "fc", ...)
+  std::vector<std::string> adapters;      // AdapterSpec::str() of each adapter applied
+  std::optional<TeacherSummary> teacher;  // distillation steps only
 };
 
 // Adapters in `options` are applied first (adapters.hpp): the step's forward ops are then the
@@ -35,6 +51,12 @@ struct TrainingStep {
 // trainable parameter before it, ops that are already training ops), for trainable sets that select
 // nothing and for impossible checkpoint plans.
 TrainingStep expand(const workloads::Graph& forward, const TrainingOptions& options);
+
+// `forward` already carries adapters (apply_adapters): `adapter_params` train, and
+// options.adapters only describe them (they are not applied again). Forward op ids of the
+// step equal those of `forward`.
+TrainingStep expand_adapted(const workloads::Graph& forward, const std::vector<int>& adapter_params,
+                            const TrainingOptions& options);
 
 // What the backward of a forward op reads from the forward pass (autograd's saved tensors):
 // conv/linear: input (and the other operand for activation·activation products); ReLU and

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/name_table.hpp"
 
 namespace monet::training {
 
@@ -12,6 +13,7 @@ constexpr std::pair<Loss, std::string_view> kLossNames[] = {
     {Loss::kCrossEntropy, "cross-entropy"},
     {Loss::kNextTokenCrossEntropy, "next-token-cross-entropy"},
     {Loss::kMse, "mse"},
+    {Loss::kDistillation, "distillation"},
 };
 constexpr std::pair<Optimizer, std::string_view> kOptimizerNames[] = {
     {Optimizer::kSgd, "sgd"},
@@ -62,16 +64,13 @@ Optimizer parse_optimizer(std::string_view name) {
 }
 
 std::string_view frozen_batchnorm_name(FrozenBatchNorm f) {
-  for (auto& [e, n] : kFrozenBatchNormNames)
-    if (e == f) return n;
-  return "?";
+  return core::name_in(kFrozenBatchNormNames, f);
 }
 
 FrozenBatchNorm parse_frozen_batchnorm(std::string_view name) {
-  for (auto& [e, n] : kFrozenBatchNormNames)
-    if (n == name) return e;
+  if (auto f = core::value_in(kFrozenBatchNormNames, name)) return *f;
   throw core::Error("unknown frozen_batchnorm '" + std::string(name) +
-                    "' (valid: " + valid_names(kFrozenBatchNormNames) + ")");
+                    "' (valid: " + core::names_in(kFrozenBatchNormNames) + ")");
 }
 
 int optimizer_state_count(Optimizer o) {

@@ -16,6 +16,10 @@ enum class Loss {
   kCrossEntropy,           // class ids over the last dim
   kNextTokenCrossEntropy,  // language modelling: T-1 shifted targets per sequence
   kMse,                    // targets shaped like the output
+  // Knowledge distillation (Hinton et al. 2015): KL divergence to a teacher's softened
+  // logits plus cross-entropy on class ids; the forward graph carries the teacher's logits as
+  // input `teacher.logits` (distill.hpp builds it).
+  kDistillation,
 };
 
 enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };

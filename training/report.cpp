@@ -31,15 +31,27 @@ TrainingSummary training_summary(const TrainingStep& step) {
   for (int t : step.adapter_parameters) s.adapter_parameters += step.graph.tensor(t).elements();
   s.trainable = step.trainable;
   s.adapters = step.adapters;
+  s.teacher = step.teacher;
   return s;
 }
 
+nlohmann::json teacher_json(const TeacherSummary& t) {
+  return {{"model", t.model},
+          {"parameters", t.parameters},
+          {"parameter_bytes", t.parameter_bytes},
+          {"logits_bytes", t.logits_bytes},
+          {"macs", t.macs},
+          {"element_bits", t.element_bits}};
+}
+
 nlohmann::json training_summary_json(const TrainingSummary& s) {
-  return {{"parameters", s.parameters},
-          {"trainable_parameters", s.trainable_parameters},
-          {"adapter_parameters", s.adapter_parameters},
-          {"trainable", s.trainable},
-          {"adapters", s.adapters}};
+  nlohmann::json j = {{"parameters", s.parameters},
+                      {"trainable_parameters", s.trainable_parameters},
+                      {"adapter_parameters", s.adapter_parameters},
+                      {"trainable", s.trainable},
+                      {"adapters", s.adapters}};
+  if (s.teacher) j["teacher"] = teacher_json(*s.teacher);
+  return j;
 }
 
 nlohmann::json training_json(const TrainingStep& step, const TrainingOptions& o,
@@ -93,6 +105,7 @@ nlohmann::json training_json(const TrainingStep& step, const TrainingOptions& o,
       {"saved_tensors", step.saved_tensors.size()},
       {"ops", workloads::describe_json(g)["ops"]}};
   if (baseline) doc["memory_without_checkpoint"] = memory_json(*baseline);
+  if (step.teacher) doc["teacher"] = teacher_json(*step.teacher);
   return doc;
 }
 

@@ -4,6 +4,9 @@
 #include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "training/expand.hpp"
 
@@ -33,10 +36,12 @@ struct TrainingSummary {
   int64_t parameters = 0;
   int64_t trainable_parameters = 0;
   int64_t adapter_parameters = 0;
-  std::string trainable;              // resolved_trainable_str
-  std::vector<std::string> adapters;  // AdapterSpec::str()
+  std::string trainable;                  // resolved_trainable_str
+  std::vector<std::string> adapters;      // AdapterSpec::str()
+  std::optional<TeacherSummary> teacher;  // distillation steps
 };
 TrainingSummary training_summary(const TrainingStep& step);
 nlohmann::json training_summary_json(const TrainingSummary& s);
+nlohmann::json teacher_json(const TeacherSummary& t);
 
 }  // namespace monet::training

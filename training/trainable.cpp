@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/glob.hpp"
+#include "core/name_table.hpp"
 #include "training/checkpoint.hpp"
 #include "training/text_forms.hpp"
 
@@ -16,8 +17,8 @@ using workloads::TensorKind;
 
 namespace {
 constexpr std::pair<TrainablePolicy, std::string_view> kPolicyNames[] = {
-    {TrainablePolicy::kDefault, "default"},     {TrainablePolicy::kAll, "all"},
-    {TrainablePolicy::kNone, "none"},           {TrainablePolicy::kBiasOnly, "bias-only"},
+    {TrainablePolicy::kDefault, "default"},    {TrainablePolicy::kAll, "all"},
+    {TrainablePolicy::kNone, "none"},          {TrainablePolicy::kBiasOnly, "bias-only"},
     {TrainablePolicy::kNormOnly, "norm-only"},
 };
 const char* kValidForms =
@@ -74,9 +75,9 @@ void select_params(const Graph& g, const Op& op, std::vector<char>& out) {
 }  // namespace
 
 std::string_view trainable_policy_name(TrainablePolicy p) {
-  for (auto& [e, n] : kPolicyNames)
-    if (e == p) return n;
-  return p == TrainablePolicy::kLastBlocks ? "last" : "patterns";
+  if (p == TrainablePolicy::kLastBlocks) return "last";
+  if (p == TrainablePolicy::kPatterns) return "patterns";
+  return core::name_in(kPolicyNames, p);
 }
 
 std::string TrainableSpec::str() const {
@@ -89,11 +90,10 @@ std::string TrainableSpec::str() const {
 
 TrainableSpec parse_trainable(std::string_view text) {
   TrainableSpec s;
-  for (auto& [e, n] : kPolicyNames)
-    if (n == text) {
-      s.policy = e;
-      return s;
-    }
+  if (auto p = core::value_in(kPolicyNames, text)) {
+    s.policy = *p;
+    return s;
+  }
   if (text.rfind("last:", 0) == 0) {
     auto n = positive_suffix(text, "last:");
     if (!n)
@@ -124,8 +124,7 @@ TrainableSpec trainable_from_yaml(const core::YamlNode& node) {
     }
   }
   if (!node.is_seq() || node.size() == 0)
-    node.fail(std::string("must be a policy or a non-empty list of op-name globs; ") +
-              kValidForms);
+    node.fail(std::string("must be a policy or a non-empty list of op-name globs; ") + kValidForms);
   TrainableSpec s;
   s.policy = TrainablePolicy::kPatterns;
   for (size_t i = 0; i < node.size(); ++i) {

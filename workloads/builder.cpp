@@ -59,6 +59,8 @@ double default_ops_per_element(OpKind kind) {
 Builder::Builder(std::string graph_name, int elem_bits)
     : graph_(std::move(graph_name)), elem_bits_(elem_bits) {}
 
+Builder::Builder(Graph graph, int elem_bits) : graph_(std::move(graph)), elem_bits_(elem_bits) {}
+
 int Builder::input(const std::string& name, Shape shape, TensorKind kind) {
   return graph_.add_tensor(name, std::move(shape), elem_bits_, kind);
 }

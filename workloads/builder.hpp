@@ -17,6 +17,8 @@ double default_ops_per_element(OpKind kind);
 class Builder {
  public:
   explicit Builder(std::string graph_name, int elem_bits = 32);
+  // Continues an existing graph (rewrites that append layers to a network).
+  Builder(Graph graph, int elem_bits);
 
   int input(const std::string& name, Shape shape, TensorKind kind = TensorKind::kInput);
   int param(const std::string& name, Shape shape);

@@ -142,8 +142,8 @@ TEST_CASE("Lite residual on a 2x2 map pools globally with a 1x1 kernel, as TinyT
   x = b.unary("blk.relu", x, workloads::OpKind::kRelu);
   b.set_block("head");
   b.global_avgpool("pool", x);
-  auto adapted = training::apply_adapters(
-      b.finish(), {block_adapter(AdapterKind::kLiteResidual, {"blk"})});
+  auto adapted =
+      training::apply_adapters(b.finish(), {block_adapter(AdapterKind::kLiteResidual, {"blk"})});
   const auto& g = adapted.graph;
   CHECK(g.op(g.find_op("blk.lite.pool")).kind == workloads::OpKind::kGlobalAvgPool);
   CHECK((*g.op(g.find_op("blk.lite.conv1")).nest)[workloads::Dim::kFY] == 1);
@@ -181,9 +181,9 @@ TEST_CASE("Bad adapters are errors naming the field") {
   CHECK_THROWS_WITH(
       training::apply_adapters(base, {block_adapter(AdapterKind::kDa3, {"layer9.*"})}),
       Catch::Contains("matches no block"));
-  CHECK_THROWS_WITH(training::apply_adapters(small_gpt2(),
-                                             {block_adapter(AdapterKind::kDa3, {"h0"})}),
-                    Catch::Contains("4-D"));
+  CHECK_THROWS_WITH(
+      training::apply_adapters(small_gpt2(), {block_adapter(AdapterKind::kDa3, {"h0"})}),
+      Catch::Contains("4-D"));
 
   auto doc = core::parse_yaml(
       "adapters:\n"
@@ -224,4 +224,17 @@ TEST_CASE("describe --adapters reports adapter parameters; bad adapters exit 2")
   r = run_cli("describe resnet18 --training --adapters '[{kind: lora, targets: [avgpool]}]'");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("not a projection"));
+}
+
+TEST_CASE("An adapter's YAML form reads back as the same adapter") {
+  AdapterSpec a = block_adapter(AdapterKind::kLiteResidual, {"layer*", "odd\"name"});
+  a.kernel = 3;
+  a.expand = 0.5;
+  AdapterSpec l = lora({"h*.attn.c_attn"}, 4, 8);
+  for (const AdapterSpec& spec : {a, l}) {
+    auto back = training::adapters_from_yaml(core::parse_yaml("[" + spec.yaml() + "]", "x.yaml"));
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].str() == spec.str());
+    CHECK(back[0].targets == spec.targets);
+  }
 }

@@ -23,8 +23,7 @@ constexpr int64_t kConv1Macs = int64_t{64} * 3 * 7 * 7 * 112 * 112;
 // layer3 5x256; layer4 5x512.
 constexpr int64_t kBnChannels = 64 + 4 * 64 + 5 * 128 + 5 * 256 + 5 * 512;
 
-training::TrainingStep expand_with(const std::string& trainable,
-                                   training::TrainingOptions o = {}) {
+training::TrainingStep expand_with(const std::string& trainable, training::TrainingOptions o = {}) {
   o.trainable = training::parse_trainable(trainable);
   return training::expand(workloads::resnet18(), o);
 }
@@ -126,10 +125,10 @@ TEST_CASE("A frozen BatchNorm on running statistics keeps nothing for its input 
   CHECK(running.memory.saved_activation_bytes == 512 * 4 + map + map);
   const auto& g = running.graph;
   const auto& bn2 = g.op(g.find_op("layer4.1.bn2"));
-  CHECK(bn2.outputs.size() == 1);        // no statistics output
-  CHECK(bn2.ops_per_element == 2);       // scale and shift
+  CHECK(bn2.outputs.size() == 1);   // no statistics output
+  CHECK(bn2.ops_per_element == 2);  // scale and shift
   const auto& dx = g.op(g.find_op("layer4.1.bn2.dX"));
-  CHECK(dx.ops_per_element == 1);        // dy·γ·rstd
+  CHECK(dx.ops_per_element == 1);  // dy·γ·rstd
   CHECK(g.tensor(dx.inputs[0]).kind == workloads::TensorKind::kParameter);
 }
 

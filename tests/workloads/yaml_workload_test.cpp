@@ -104,6 +104,31 @@ TEST_CASE("resnet20-cifar.yaml: He et al. ResNet-20 with projection shortcuts") 
   CHECK(g.tensor(g.find_tensor("layer3.2.relu2")).shape == Shape{1, 64, 8, 8});
 }
 
+TEST_CASE("pefsl-resnet9.yaml: PEFSL's strided ResNet-9, 16 feature maps, by hand") {
+  Graph g = load_workload_file(config("pefsl-resnet9.yaml"));
+  // brain-bzh/PEFSL ResNet9(16, use_strides): blocks 3->16->40->80; conv1, conv2 3x3 at the
+  // block's input size, conv3 3x3 stride 2 and a 1x1 stride-2 shortcut at half the size; a
+  // BatchNorm (γ, β) after each of the four convs. 32x32 input: blocks at 32, 16, 8.
+  struct Block {
+    int64_t cin, cout, size;
+  };
+  int64_t params = 0, macs = 0;
+  for (Block b : {Block{3, 16, 32}, Block{16, 40, 16}, Block{40, 80, 8}}) {
+    const int64_t full = b.size * b.size, half = full / 4;
+    params += conv_params(b.cin, b.cout, 3) + 2 * conv_params(b.cout, b.cout, 3) +
+              conv_params(b.cin, b.cout, 1) + 4 * 2 * b.cout;
+    macs += full * (conv_params(b.cin, b.cout, 3) + conv_params(b.cout, b.cout, 3)) +
+            half * (conv_params(b.cout, b.cout, 3) + conv_params(b.cin, b.cout, 1));
+  }
+  CHECK(params == 188'576);
+  CHECK(macs == 16'029'696);
+  CHECK(g.totals().parameters == params);
+  CHECK(g.totals().macs == macs);
+  REQUIRE(g.outputs().size() == 1);
+  CHECK(g.tensor(g.outputs()[0]).shape == Shape{1, 80});  // the feature vector
+  CHECK(g.tensor(g.find_tensor("block3.relu")).shape == Shape{1, 80, 4, 4});
+}
+
 TEST_CASE("transformer-tiny.yaml matches the GPT-2 builder of the same size") {
   Graph g = load_workload_file(config("transformer-tiny.yaml"));
   const int64_t d = 128, T = 128, V = 1000, H = 4, L = 2;
