@@ -6,11 +6,10 @@ namespace monet::accelerators {
 
 const std::vector<std::string_view>& op_kind_names() {
   static const std::vector<std::string_view> names = {
-      "conv", "matmul", "batchnorm", "layernorm", "relu", "leaky_relu", "gelu", "silu", "sigmoid",
-      "softmax", "dropout", "add", "mul", "maxpool", "avgpool", "global_avgpool", "embedding",
-      "reshape", "concat", "loss", "grad_sum", "optimizer",
-      // appended kinds keep the enum order of workloads::OpKind
-      "upsample"};
+      "conv",   "matmul",  "batchnorm", "layernorm",      "relu",      "leaky_relu",
+      "gelu",   "silu",    "sigmoid",   "softmax",        "dropout",   "add",
+      "mul",    "maxpool", "avgpool",   "global_avgpool", "embedding", "reshape",
+      "concat", "loss",    "grad_sum",  "optimizer"};
   return names;
 }
 
@@ -28,9 +27,7 @@ const std::vector<OpKindGroup>& op_kind_groups() {
          {"relu", "leaky_relu", "gelu", "silu", "sigmoid", "dropout", "add", "mul", "grad_sum"}},
         {"normalization", "row/channel reductions", {"batchnorm", "layernorm", "softmax"}},
         {"pooling", "windowed reductions", {"maxpool", "avgpool", "global_avgpool"}},
-        {"layout",
-         "data movement, lookups and interpolation",
-         {"reshape", "concat", "embedding", "upsample"}},
+        {"layout", "data movement and lookups", {"reshape", "concat", "embedding"}},
         {"training", "ops only a training step has", {"loss", "grad_sum", "optimizer"}},
     };
     OpKindGroup vector{"vector", "every element-streaming kind (all but conv and matmul)", {}};

@@ -36,6 +36,8 @@ const std::vector<ObjectiveInfo>& objective_table() {
       {Objective::kOnchipMemory, "onchip_memory", "peak_onchip_bytes", "peak on-chip memory", "B"},
       {Objective::kDramMemory, "dram_memory", "peak_dram_bytes", "peak DRAM", "B"},
       {Objective::kFootprint, "footprint", "peak_footprint_bytes", "peak footprint", "B"},
+      {Objective::kFrozenParameters, "frozen_parameters", "frozen_parameters", "frozen parameters",
+       "elements"},
   };
   return table;
 }
@@ -66,6 +68,7 @@ struct CodesignProblem::HwVariant {
 
 struct CodesignProblem::Variant {
   std::unique_ptr<fusion::Simulation> sim;
+  int64_t frozen_parameters = 0;  // training: parameters the step does not train
 };
 
 namespace {
@@ -91,15 +94,27 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
         "student's training step without the teacher");
   if (config_.checkpoint && !experiment_.training)
     throw core::Error("search: checkpoint genes need a training experiment (mode: training)");
+  if (config_.trainable && !experiment_.training)
+    throw core::Error("search: trainable genes need a training experiment (mode: training)");
+  if (config_.trainable && config_.checkpoint)
+    throw core::Error(
+        "search: trainable and checkpoint genes cannot be searched together (the checkpoint "
+        "genes are built for one trainable set)");
   if (experiment_.training)
     chain_ = training::extract_chain(forward_, experiment_.training_options);
-  // The forward graph the search places and fuses is the adapted one (adapter ops included).
-  if (experiment_.training && !experiment_.training_options.adapters.empty()) {
+  if (config_.trainable) init_trainable_genes();
+  // The forward graph the search places and fuses is the adapted one (adapter ops included);
+  // with trainable genes each genome places the adapters itself.
+  if (experiment_.training && !experiment_.training_options.adapters.empty() &&
+      !config_.trainable) {
     training::AdaptedGraph a =
         training::apply_adapters(forward_, experiment_.training_options.adapters);
     forward_ = std::move(a.graph);
     adapter_params_ = std::move(a.adapter_params);
   }
+  for (auto o : config_.objectives)
+    if (o == Objective::kFrozenParameters && !experiment_.training)
+      throw core::Error("search: the frozen_parameters objective needs a training experiment");
   if (config_.objectives.empty()) throw core::Error("search: no objectives");
   if (config_.hardware && config_.knobs.empty())
     throw core::Error("search: hardware genes need at least one knob");
@@ -198,6 +213,19 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     }
     add(std::move(g), offset_hw_, n_hw_);
   }
+  if (config_.trainable) {
+    ga::GeneGroup g;
+    g.name = "trainable";
+    g.crossover = ga::GeneGroup::Crossover::kUniform;
+    g.mutation = ga::GeneGroup::Mutation::kReset;
+    for (const auto& sites : unit_sites_) {
+      bool adapter = false;
+      for (const auto& s : sites) adapter = adapter || !s.empty();
+      g.lower.push_back(0);
+      g.upper.push_back(adapter ? 2 : 1);
+    }
+    add(std::move(g), offset_train_, n_train_);
+  }
   if (groups_.empty()) throw core::Error("search: no gene group to search");
   ga::validate_genes(groups_);
 }
@@ -272,8 +300,75 @@ std::shared_ptr<const CodesignProblem::HwVariant> CodesignProblem::hardware(
   return hw_.emplace(key, std::move(hw)).first->second;  // first writer wins
 }
 
+void CodesignProblem::init_trainable_genes() {
+  const auto& adapters = experiment_.training_options.adapters;
+  // Validate the adapters on the whole graph once (errors name the experiment's lines).
+  if (!adapters.empty()) training::apply_adapters(forward_, adapters);
+  std::map<std::string, size_t> index;
+  for (const auto& op : forward_.ops()) {
+    bool params = false;
+    for (int t : op.inputs)
+      params = params || forward_.tensor(t).kind == workloads::TensorKind::kParameter;
+    const std::string unit = op.block.empty() ? op.name : op.block;
+    if (!params || index.count(unit)) continue;
+    index[unit] = train_units_.size();
+    train_units_.push_back(unit);
+    unit_is_block_.push_back(!op.block.empty());
+  }
+  if (train_units_.empty())
+    throw core::Error("search: trainable genes: the graph has no parameter");
+  unit_sites_.assign(train_units_.size(), std::vector<std::vector<std::string>>(adapters.size()));
+  auto unit_of_op = [&](const workloads::Op& op) -> long {
+    auto it = index.find(op.block.empty() ? op.name : op.block);
+    return it == index.end() ? -1 : static_cast<long>(it->second);
+  };
+  for (size_t a = 0; a < adapters.size(); ++a) {
+    const auto& spec = adapters[a];
+    for (const auto& op : forward_.ops()) {
+      bool hit = false;
+      for (const auto& p : spec.targets)
+        hit = hit ||
+              core::glob_match(p, spec.kind == training::AdapterKind::kLora ? op.name : op.block);
+      long u = unit_of_op(op);
+      if (!hit || u < 0) continue;
+      auto& sites = unit_sites_[static_cast<size_t>(u)][a];
+      const std::string site = spec.kind == training::AdapterKind::kLora ? op.name : op.block;
+      if (std::find(sites.begin(), sites.end(), site) == sites.end()) sites.push_back(site);
+    }
+  }
+}
+
+std::vector<int> CodesignProblem::trainable_choice(const ga::Genome& genome) const {
+  std::vector<int> c = slice(genome, offset_train_, n_train_);
+  if (std::find_if(c.begin(), c.end(), [](int v) { return v != 0; }) == c.end())
+    c.back() = 1;  // nothing would train: train the last block (last-layer training)
+  return c;
+}
+
 training::TrainingOptions CodesignProblem::training_options(const ga::Genome& genome) const {
   training::TrainingOptions o = experiment_.training_options;
+  if (n_train_) {
+    const auto choice = trainable_choice(genome);
+    training::TrainableSpec t;
+    t.policy = training::TrainablePolicy::kPatterns;
+    std::vector<training::AdapterSpec> adapters;
+    for (size_t a = 0; a < o.adapters.size(); ++a) {
+      training::AdapterSpec spec = o.adapters[a];
+      spec.targets.clear();
+      spec.target_sources.clear();
+      for (size_t u = 0; u < choice.size(); ++u)
+        if (choice[u] == 2)
+          for (const auto& site : unit_sites_[u][a]) spec.targets.push_back(site);
+      if (!spec.targets.empty()) adapters.push_back(std::move(spec));
+    }
+    for (size_t u = 0; u < choice.size(); ++u)
+      if (choice[u] == 1)
+        t.patterns.push_back(unit_is_block_[u] ? "block:" + train_units_[u] : train_units_[u]);
+    // Only adapters: the default set (adapters only).
+    if (t.patterns.empty()) t.policy = training::TrainablePolicy::kDefault;
+    o.trainable = t;
+    o.adapters = std::move(adapters);
+  }
   if (n_ckpt_) {
     auto plan = canonical_chain_plan(
         chain_, training::plan_from_genes(chain_, config_.granularity,
@@ -291,16 +386,25 @@ std::shared_ptr<const CodesignProblem::Variant> CodesignProblem::variant(
     key.push_back(-1);
     key.insert(key.end(), bits.begin(), bits.end());
   }
+  if (n_train_) {
+    auto choice = trainable_choice(genome);
+    key.push_back(-2);
+    key.insert(key.end(), choice.begin(), choice.end());
+  }
   {
     std::lock_guard lock(mutex_);
     if (auto it = variants_.find(key); it != variants_.end()) return it->second;
   }
   auto hw = hardware(genome);
-  workloads::Graph graph =
-      experiment_.training
-          ? training::expand_adapted(forward_, adapter_params_, training_options(genome)).graph
-          : forward_;
   auto v = std::make_shared<Variant>();
+  workloads::Graph graph = forward_;
+  if (experiment_.training) {
+    const training::TrainingOptions o = training_options(genome);
+    training::TrainingStep step = n_train_ ? training::expand(forward_, o)
+                                           : training::expand_adapted(forward_, adapter_params_, o);
+    v->frozen_parameters = step.parameters - step.trainable_parameters;
+    graph = std::move(step.graph);
+  }
   v->sim = std::make_unique<fusion::Simulation>(std::move(graph), hw->acc, hw->costs);
   std::lock_guard lock(mutex_);
   return variants_.emplace(key, std::move(v)).first->second;
@@ -371,6 +475,9 @@ ga::Evaluation CodesignProblem::evaluate(const ga::Genome& genome) const {
       case Objective::kFootprint:
         e.objectives.push_back(s.summary.peak_footprint_bytes);
         break;
+      case Objective::kFrozenParameters:
+        e.objectives.push_back(static_cast<double>(variant(genome)->frozen_parameters));
+        break;
     }
   }
   e.violation = s.summary.capacity_violation_bytes;
@@ -407,11 +514,24 @@ std::vector<ga::Genome> CodesignProblem::seeds() const {
       const auto& knob = config_.knobs[k];
       base[offset_hw_ + k] = static_cast<int>(knob.values.size() / 2);
     }
+  // Trainable genes: full fine-tuning first, then last-layer training, then adapters wherever
+  // one attaches with the last block trained (the known points of the memory-time trade).
+  if (n_train_) std::fill_n(base.begin() + static_cast<long>(offset_train_), n_train_, 1);
   std::vector<ga::Genome> out;
   ga::Genome own = base;
   set_fusion(own, experiment_.plan.rule, experiment_.plan.tiles);
   if (n_ckpt_) set_ckpt(own, training::store_all_plan(chain_, config_.granularity));
   out.push_back(own);
+  if (n_train_) {
+    ga::Genome last = own;
+    std::fill_n(last.begin() + static_cast<long>(offset_train_), n_train_, 0);
+    last[offset_train_ + n_train_ - 1] = 1;
+    out.push_back(last);
+    ga::Genome adapters = last;
+    for (size_t u = 0; u + 1 < n_train_; ++u)
+      if (groups_.back().upper[u] == 2) adapters[offset_train_ + u] = 2;
+    out.push_back(adapters);
+  }
   ga::Genome lbl = own;
   set_fusion(lbl, fusion::StackRule::kLayerByLayer, 1);
   out.push_back(lbl);
@@ -466,6 +586,25 @@ std::string CodesignProblem::describe(const ga::Genome& genome) const {
              chain_, canonical_chain_plan(
                          chain_, training::plan_from_genes(chain_, config_.granularity,
                                                            slice(genome, offset_ckpt_, n_ckpt_))));
+  if (n_train_) {
+    // "| trained 2/10: layer4.1,head | adapters 3: layer1.0,..."
+    auto choice = trainable_choice(genome);
+    auto list = [&](int value) {
+      std::string names;
+      size_t n = 0;
+      for (size_t u = 0; u < choice.size(); ++u)
+        if (choice[u] == value) names += (n++ ? "," : "") + train_units_[u];
+      return std::make_pair(n, names);
+    };
+    auto [trained, trained_names] = list(1);
+    o << " | trained " << trained << "/" << choice.size()
+      << (trained ? ": " + trained_names : std::string());
+    const auto& upper = groups_.back().upper;
+    if (std::find(upper.begin(), upper.end(), 2) != upper.end()) {
+      auto [adapted, adapted_names] = list(2);
+      o << " | adapters " << adapted << (adapted ? ": " + adapted_names : std::string());
+    }
+  }
   if (n_hw_) {
     o << " | hw";
     for (size_t k = 0; k < config_.knobs.size(); ++k) {
@@ -502,6 +641,7 @@ std::string CodesignProblem::experiment_yaml(const ga::Genome& genome, const std
   if (!w.onnx.empty()) o << "  onnx: " << quote(w.onnx) << "\n";
   if (w.params.batch_set || !w.model.empty()) o << "  batch: " << w.params.batch << "\n";
   if (w.params.seq) o << "  seq: " << w.params.seq << "\n";
+  if (w.params.elem_bits_set) o << "  element_bits: " << w.params.elem_bits << "\n";
   o << "mode: " << (experiment_.training ? "training" : "inference") << "\n";
   if (experiment_.training) {
     training::TrainingOptions t = training_options(genome);

@@ -26,7 +26,16 @@ struct HardwareKnob {
   std::string label() const;
 };
 
-enum class Objective { kLatency, kEnergy, kOnchipMemory, kDramMemory, kFootprint };
+// kFrozenParameters: parameters left frozen (a proxy for how much of the network adapts;
+// training experiments only), so partial-training searches trade it against time and memory.
+enum class Objective {
+  kLatency,
+  kEnergy,
+  kOnchipMemory,
+  kDramMemory,
+  kFootprint,
+  kFrozenParameters
+};
 
 // The one table of objectives: the name an experiment's `objectives:` uses, the output name
 // (with its unit), a label for people and the unit, e.g. latency / latency_s / latency / s.
@@ -47,6 +56,10 @@ struct CodesignConfig {
   bool fusion = true;
   bool checkpoint = false;
   bool hardware = false;
+  // One gene per block with parameters: 0 frozen, 1 trained, 2 adapter (the experiment's
+  // training.adapters restricted to that block, when one attaches there). Sparse
+  // back-propagation as in PockEngine; training experiments only.
+  bool trainable = false;
   int max_tile_exponent = 4;  // tiles per stack 1, 2, 4, ... 2^max
   training::Granularity granularity = training::Granularity::kBlock;
   std::vector<Objective> objectives = {Objective::kLatency, Objective::kEnergy,
@@ -86,13 +99,23 @@ class CodesignProblem : public ga::Problem {
   std::shared_ptr<const HwVariant> hardware(const ga::Genome& genome) const;
   std::shared_ptr<const Variant> variant(const ga::Genome& genome) const;
   fusion::PlanSpec plan_spec(const ga::Genome& genome) const;
+  void init_trainable_genes();
+  // Decoded trainable genes: per unit 0 frozen, 1 trained, 2 adapter; a genome that would
+  // train nothing trains the last unit (last-layer training).
+  std::vector<int> trainable_choice(const ga::Genome& genome) const;
   training::TrainingOptions training_options(const ga::Genome& genome) const;
   std::vector<int> slice(const ga::Genome& g, size_t offset, size_t n) const;
 
   fusion::Experiment experiment_;
   CodesignConfig config_;
-  workloads::Graph forward_;         // adapted when the experiment has adapters
+  workloads::Graph forward_;         // adapted when the experiment has adapters (and no
+                                     // trainable genes, which place the adapters themselves)
   std::vector<int> adapter_params_;  // their parameters (ids in forward_)
+  // Trainable genes: units (block names, or op names of ops without a block) that have
+  // parameters, in forward order; per unit and experiment adapter, its targets inside.
+  std::vector<std::string> train_units_;
+  std::vector<char> unit_is_block_;
+  std::vector<std::vector<std::vector<std::string>>> unit_sites_;
   accelerators::Accelerator base_acc_;
   training::Chain chain_;
   std::vector<int> forward_ops_;  // forward op ids in order
@@ -105,9 +128,10 @@ class CodesignProblem : public ga::Problem {
   std::vector<std::vector<int>> core_classes_;  // identical cores (GPU SMs) form one class
   std::vector<std::vector<int>> classes_of_unit_;  // per alloc op: classes that can run it
   std::vector<ga::GeneGroup> groups_;
-  size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_mirror_ = 0, n_ckpt_ = 0, n_hw_ = 0;
+  size_t n_alloc_ = 0, n_cuts_ = 0, n_tiles_ = 0, n_mirror_ = 0, n_ckpt_ = 0, n_hw_ = 0,
+         n_train_ = 0;
   size_t offset_alloc_ = 0, offset_cuts_ = 0, offset_tiles_ = 0, offset_mirror_ = 0,
-         offset_ckpt_ = 0, offset_hw_ = 0;
+         offset_ckpt_ = 0, offset_hw_ = 0, offset_train_ = 0;
 
   mutable std::mutex mutex_;
   mutable std::map<std::vector<int>, std::shared_ptr<const HwVariant>> hw_;

@@ -78,8 +78,10 @@ SearchSpec parse_search(const fusion::Experiment& e) {
     core::YamlNode g = s["genes"];
     std::vector<std::string> genes = g.as_string_list();
     if (genes.empty())
-      g.fail("must name at least one gene group (allocation, fusion, checkpoint, hardware)");
-    c.allocation = c.fusion = c.checkpoint = c.hardware = false;
+      g.fail(
+          "must name at least one gene group (allocation, fusion, checkpoint, hardware, "
+          "trainable)");
+    c.allocation = c.fusion = c.checkpoint = c.hardware = c.trainable = false;
     for (size_t i = 0; i < genes.size(); ++i) {
       const auto& name = genes[i];
       if (name == "allocation")
@@ -90,14 +92,19 @@ SearchSpec parse_search(const fusion::Experiment& e) {
         c.checkpoint = true;
       else if (name == "hardware")
         c.hardware = true;
+      else if (name == "trainable")
+        c.trainable = true;
       else
         (g.is_seq() ? g.at(i) : g)
-            .fail("unknown gene group (allocation, fusion, checkpoint, hardware)");
+            .fail("unknown gene group (allocation, fusion, checkpoint, hardware, trainable)");
     }
     if (spec.kind == SearchSpec::Kind::kCheckpointChain &&
         genes != std::vector<std::string>{"checkpoint"})
       g.fail("checkpoint-chain searches the checkpoint genes only");
     if (c.checkpoint && !e.training) g.fail("checkpoint genes need mode: training");
+    if (c.trainable && !e.training) g.fail("trainable genes need mode: training");
+    if (c.trainable && c.checkpoint)
+      g.fail("trainable and checkpoint genes cannot be searched together");
   }
   if (s.has("objectives")) {
     core::YamlNode o = s["objectives"];
@@ -155,7 +162,7 @@ SearchSpec parse_search(const fusion::Experiment& e) {
     if (n.crossover_prob < 0 || n.crossover_prob > 1) s["crossover_prob"].fail("must be in [0, 1]");
   }
   if (spec.kind == SearchSpec::Kind::kCodesign && !c.allocation && !c.fusion && !c.checkpoint &&
-      !c.hardware)
+      !c.trainable && !c.hardware)
     s.fail("no gene group to search");
   return spec;
 }

@@ -18,8 +18,7 @@ std::string_view name_in(const std::pair<E, std::string_view> (&table)[N], E val
 }
 
 template <typename E, size_t N>
-std::optional<E> value_in(const std::pair<E, std::string_view> (&table)[N],
-                          std::string_view name) {
+std::optional<E> value_in(const std::pair<E, std::string_view> (&table)[N], std::string_view name) {
   for (const auto& [e, n] : table)
     if (n == name) return e;
   return std::nullopt;

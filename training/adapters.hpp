@@ -9,8 +9,8 @@
 // - DA3 additive attention adaptor (Yang, Rakin, Fan, arXiv 2012.01362): per block, in
 //   parallel with it, from the block input x [B, Cin, H, W] to its output [B, Cout, Ho, Wo]:
 //   max-pool p×p → conv 1×1 Cin→Cout with the block's stride → BatchNorm → sigmoid →
-//   bilinear upsample to Ho×Wo → added to the block output (additive, so its gradient needs
-//   no backbone activation). Cin·Cout + 2·Cout parameters.
+//   bilinear upsample to Ho×Wo (Builder::upsample) → added to the block output (additive, so its
+//   gradient needs no backbone activation). Cin·Cout + 2·Cout parameters.
 // - TinyTL lite residual module (Cai et al. 2020, arXiv 2007.11622; mit-han-lab/tinyml
 //   tinytl/model/modules.py): per block: avg-pool r×r → group conv k×k (g groups, the
 //   block's stride) Cin→mid → norm → ReLU → conv 1×1 mid→Cout → norm → bilinear upsample →

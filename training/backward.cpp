@@ -30,8 +30,6 @@ double backward_ops_per_element(OpKind k) {
       return 1;  // scatter dy to the argmax, zeros elsewhere
     case OpKind::kGlobalAvgPool:
       return 1;
-    case OpKind::kUpsample:
-      return 8;  // scatter each dy to its 4 source pixels: 4 multiplies, 4 adds
     default:
       return 0;
   }
@@ -255,14 +253,6 @@ void Expander::emit_backward(int fid) {
       emit_elementwise(f, Pass::kBackwardData, ".dX", {dy}, {dx}, global ? x_elements : f.elements,
                        global ? backward_ops_per_element(f.kind) : f.ops_per_element,
                        global ? 1 : f.window);
-      contribute(x, dx);
-      return;
-    }
-    case OpKind::kUpsample: {
-      if (!wants_grad(x)) return;
-      int dx = new_grad(x, f);
-      emit_elementwise(f, Pass::kBackwardData, ".dX", {dy}, {dx}, f.elements,
-                       backward_ops_per_element(f.kind));
       contribute(x, dx);
       return;
     }

@@ -40,9 +40,8 @@ TrainingStep expand_distillation(const Graph& student, const Graph& teacher,
   const Shape& logits = student.tensor(s_out).shape;
   if (teacher.tensor(t_out).shape != logits)
     throw core::Error("distillation: the teacher '" + teacher.name() + "' outputs " +
-                      shape_str(teacher.tensor(t_out).shape) + ", the student '" +
-                      student.name() + "' " + shape_str(logits) +
-                      " (same batch and classes needed)");
+                      shape_str(teacher.tensor(t_out).shape) + ", the student '" + student.name() +
+                      "' " + shape_str(logits) + " (same batch and classes needed)");
   if (options.loss != Loss::kAuto && options.loss != Loss::kDistillation)
     throw core::Error("distillation: the loss is the distillation loss, not '" +
                       std::string(loss_name(options.loss)) + "' (leave loss at auto)");

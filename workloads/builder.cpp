@@ -49,8 +49,6 @@ double default_ops_per_element(OpKind kind) {
       return 1;
     case OpKind::kLoss:
       return 6;
-    case OpKind::kUpsample:
-      return 7;  // bilinear: 4 weighted neighbours, 4 multiplies and 3 adds
     default:
       return 0;
   }
@@ -279,7 +277,14 @@ int Builder::upsample(const std::string& name, int x, int64_t out_h, int64_t out
                       std::to_string(out_h) + "x" + std::to_string(out_w) +
                       " must be 4-D and not shrink");
   Shape out = {s[0], s[1], out_h, out_w};
-  return element_op(name, OpKind::kUpsample, {x}, out, elements_of(out));
+  // Priced as the ONNX importer prices a bilinear Resize: a weighted average of 2 inputs per
+  // resized axis is average pooling over that window, 2·window − 1 ops per output element
+  // (its backward spreads dy over the window).
+  int64_t window = (out_h != s[2] ? 2 : 1) * (out_w != s[3] ? 2 : 1);
+  int id = element_op(name, OpKind::kAvgPool, {x}, out, elements_of(out), static_cast<int>(window));
+  graph_.mutable_op(graph_.tensor(id).producer).ops_per_element =
+      static_cast<double>(2 * window - 1);
+  return id;
 }
 
 int Builder::reshape(const std::string& name, int x, Shape out) {

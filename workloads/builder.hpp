@@ -44,7 +44,8 @@ class Builder {
   int maxpool(const std::string& name, int x, int kernel, int stride, int pad = 0);
   int avgpool(const std::string& name, int x, int kernel, int stride, int pad = 0);
   int global_avgpool(const std::string& name, int x);  // [B, C, H, W] → [B, C]
-  // Bilinear interpolation [B, C, H, W] → [B, C, out_h, out_w] (out ≥ in).
+  // Bilinear interpolation [B, C, H, W] → [B, C, out_h, out_w] (out ≥ in): an avgpool op
+  // over the 2 (per resized axis) weighted inputs, as the ONNX importer's Resize.
   int upsample(const std::string& name, int x, int64_t out_h, int64_t out_w);
   int reshape(const std::string& name, int x, Shape shape);
   std::vector<int> split(const std::string& name, int x, const std::vector<Shape>& shapes);

@@ -93,7 +93,6 @@ constexpr std::pair<OpKind, std::string_view> kKindNames[] = {
     {OpKind::kEmbedding, "embedding"},
     {OpKind::kReshape, "reshape"},
     {OpKind::kConcat, "concat"},
-    {OpKind::kUpsample, "upsample"},
     {OpKind::kLoss, "loss"},
     {OpKind::kGradSum, "grad_sum"},
     {OpKind::kOptimizer, "optimizer"},

@@ -92,7 +92,6 @@ enum class OpKind {
   kLoss,
   kGradSum,  // sums the gradients of a tensor with several consumers
   kOptimizer,
-  kUpsample,  // bilinear interpolation of a feature map to a larger size
 };
 std::string_view op_kind_name(OpKind k);
 std::optional<OpKind> op_kind_from_name(std::string_view name);

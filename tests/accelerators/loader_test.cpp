@@ -130,7 +130,7 @@ TEST_CASE("repeat expands a core and links may name the group") {
   CHECK(a.cores[2].repeat_index == 2);
   CHECK(a.cores[3].name == "v");
   CHECK(a.cores[3].repeat_index == -1);
-  CHECK(a.cores[3].op_kinds.size() == 21);  // `vector`: all 23 kinds but conv and matmul
+  CHECK(a.cores[3].op_kinds.size() == 20);  // `vector`: all 22 kinds but conv and matmul
   REQUIRE(a.links.size() == 3);
   CHECK(a.links[1].name == "l1");
   CHECK(a.links[1].from == "pe1");

@@ -109,8 +109,11 @@ TEST_CASE("DA3 adaptor on ResNet-18 layer2.0: pooled 1x1 conv with the block's s
   CHECK(g.totals().parameters - base.totals().parameters == 64 * 128 + 2 * 128);
   CHECK(g.totals().macs - base.totals().macs == 64 * 128 * 14 * 14);
   const auto& up = g.op(g.find_op("layer2.0.da3.up"));
-  CHECK(up.kind == workloads::OpKind::kUpsample);
+  // Bilinear upsampling 14x14 -> 28x28: a 2x2 weighted average per output, 7 ops.
+  CHECK(up.kind == workloads::OpKind::kAvgPool);
   CHECK(up.elements == 128 * 28 * 28);
+  CHECK(up.window == 4);
+  CHECK(up.ops_per_element == 7);
   // The next block reads the sum.
   const auto& next = g.op(g.find_op("layer2.1.conv1"));
   CHECK(g.tensor(next.inputs[0]).name == "layer2.0.da3");

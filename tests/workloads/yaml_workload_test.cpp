@@ -129,6 +129,37 @@ TEST_CASE("pefsl-resnet9.yaml: PEFSL's strided ResNet-9, 16 feature maps, by han
   CHECK(g.tensor(g.find_tensor("block3.relu")).shape == Shape{1, 80, 4, 4});
 }
 
+TEST_CASE("mobilenetv2.yaml: torchvision's MobileNetV2, block by block") {
+  Graph g = load_workload_file(config("mobilenetv2.yaml"));
+  // Stem 3x3/2 to 112x112; per block (t, c, n, s): expand 1x1 (t > 1), depthwise 3x3 at the
+  // block's stride, project 1x1, a BatchNorm (2 per channel) after each conv.
+  struct Stage {
+    int64_t t, c, n, s;
+  };
+  int64_t cin = 32, h = 112;
+  int64_t params = conv_params(3, 32, 3) + 2 * 32, macs = 112 * 112 * conv_params(3, 32, 3);
+  for (Stage st : {Stage{1, 16, 1, 1}, Stage{6, 24, 2, 2}, Stage{6, 32, 3, 2}, Stage{6, 64, 4, 2},
+                   Stage{6, 96, 3, 1}, Stage{6, 160, 3, 2}, Stage{6, 320, 1, 1}})
+    for (int64_t i = 0; i < st.n; ++i) {
+      const int64_t hidden = cin * st.t, out_h = i == 0 ? h / st.s : h;
+      if (st.t != 1) {
+        params += conv_params(cin, hidden, 1) + 2 * hidden;
+        macs += h * h * conv_params(cin, hidden, 1);
+      }
+      params += hidden * 9 + 2 * hidden + conv_params(hidden, st.c, 1) + 2 * st.c;
+      macs += out_h * out_h * (hidden * 9 + conv_params(hidden, st.c, 1));
+      cin = st.c;
+      h = out_h;
+    }
+  params += conv_params(320, 1280, 1) + 2 * 1280 + 1280 * 1000 + 1000;
+  macs += h * h * conv_params(320, 1280, 1) + 1280 * 1000;
+  CHECK(h == 7);
+  CHECK(params == 3'504'872);  // torchvision mobilenet_v2
+  CHECK(g.totals().parameters == params);
+  CHECK(g.totals().macs == macs);
+  CHECK(macs == 300'774'272);
+}
+
 TEST_CASE("transformer-tiny.yaml matches the GPT-2 builder of the same size") {
   Graph g = load_workload_file(config("transformer-tiny.yaml"));
   const int64_t d = 128, T = 128, V = 1000, H = 4, L = 2;
