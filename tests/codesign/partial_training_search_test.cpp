@@ -109,8 +109,8 @@ TEST_CASE("The partial-training search runs and its front spans the trade") {
 
 TEST_CASE("Trainable genes need a training experiment and exclude checkpoint genes") {
   auto bad = [](const std::string& extra) {
-    auto e = fusion::parse_experiment_yaml(
-        "workload: resnet18\naccelerator: tpu-like\n" + extra, "bad.yaml");
+    auto e = fusion::parse_experiment_yaml("workload: resnet18\naccelerator: tpu-like\n" + extra,
+                                           "bad.yaml");
     return codesign::parse_search(e);
   };
   CHECK_THROWS_WITH(bad("mode: inference\nsearch: {genes: [trainable], generations: 1}\n"),
