@@ -99,11 +99,12 @@ struct PrecisionRate {
   std::string unit;           // what runs it ("tensor cores", "CUDA cores"), for reports
 };
 
-// GPU occupancy: the op's output (rows x output channels) is cut into thread blocks of this
-// shape, and an SM runs `blocks_per_sm` of them at once.
-struct ThreadBlocks {
-  int64_t rows = 0;  // output rows (B·OY·OX, or B·M) per block; 0 = no wave model
-  int64_t cols = 0;  // output channels (K) per block
+// GPU occupancy: a kernel cuts the op's output (rows x output channels) into thread blocks
+// of one shape, and an SM runs `blocks_per_sm` of them at once (a block alone gets that
+// share of the SM). A core lists the shapes its kernels come in; an op runs with the fastest.
+struct ThreadBlock {
+  int64_t rows = 1;  // output rows (B·OY·OX, tokens) per block
+  int64_t cols = 1;  // output channels (K) per block
   int blocks_per_sm = 1;
 };
 
@@ -114,7 +115,7 @@ struct Execution {
   double issue_cycles = 0;  // per instruction (stationary load, compute block, tile move)
   double launch_s = 0;      // per op launch (GPU kernel); the ops of one fused stack share one
   double host_s = 0;        // per invocation (driver/host work around one run), reported apart
-  ThreadBlocks blocks;
+  std::vector<ThreadBlock> blocks;   // gpu-sm: kernel tile shapes (empty: no wave model)
   std::vector<PrecisionRate> rates;  // empty: the array size at `precision`
   int partial_sum_bits = 0;          // width of partial sums in memories; 0 = the output's
 };

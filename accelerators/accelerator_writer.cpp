@@ -204,13 +204,17 @@ std::optional<YAML::Node> execution_node(const Execution& e) {
   if (e.issue_cycles > 0) n["issue"] = cycles(e.issue_cycles);
   if (e.launch_s > 0) n["launch"] = seconds(e.launch_s);
   if (e.host_s > 0) n["host"] = seconds(e.host_s);
-  if (e.blocks.rows > 0) {
-    YAML::Node b(YAML::NodeType::Map);
-    b["rows"] = e.blocks.rows;
-    b["cols"] = e.blocks.cols;
-    b["per_sm"] = e.blocks.blocks_per_sm;
-    b.SetStyle(YAML::EmitterStyle::Flow);
-    n["thread_block"] = b;
+  if (!e.blocks.empty()) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (auto& tb : e.blocks) {
+      YAML::Node b(YAML::NodeType::Map);
+      b["rows"] = tb.rows;
+      b["cols"] = tb.cols;
+      b["per_sm"] = tb.blocks_per_sm;
+      b.SetStyle(YAML::EmitterStyle::Flow);
+      list.push_back(b);
+    }
+    n["thread_blocks"] = list;
   }
   if (!e.rates.empty()) {
     YAML::Node list(YAML::NodeType::Sequence);

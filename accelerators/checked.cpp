@@ -122,9 +122,12 @@ Accelerator checked_accelerator(const Accelerator& in) {
     ck.non_negative(at + ".execution.stationary_load.cycles", ex.stationary_load.cycles);
     ck.non_negative(at + ".execution.stationary_load.fill_cycles", ex.stationary_load.fill_cycles);
     ck.non_negative(at + ".execution.stationary_load.energy_pj", ex.stationary_load.energy_pj);
-    ck.non_negative(at + ".execution.blocks.rows", static_cast<double>(ex.blocks.rows));
-    ck.non_negative(at + ".execution.blocks.cols", static_cast<double>(ex.blocks.cols));
-    ck.at_least_one(at + ".execution.blocks.blocks_per_sm", ex.blocks.blocks_per_sm);
+    for (size_t b = 0; b < ex.blocks.size(); ++b) {
+      const std::string bat = at + ".execution.blocks[" + std::to_string(b) + "]";
+      ck.at_least_one(bat + ".rows", ex.blocks[b].rows);
+      ck.at_least_one(bat + ".cols", ex.blocks[b].cols);
+      ck.at_least_one(bat + ".blocks_per_sm", ex.blocks[b].blocks_per_sm);
+    }
     ck.non_negative(at + ".execution.partial_sum_bits", ex.partial_sum_bits);
     for (size_t r = 0; r < ex.rates.size(); ++r) {
       ck.positive(at + ".execution.rates[" + std::to_string(r) + "].macs_per_cycle",

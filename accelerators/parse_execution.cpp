@@ -96,7 +96,7 @@ Execution parse_execution(Reader& r, const YamlNode& n, CoreKind kind) {
     r.add(n, "must be a map (overlap, stationary_load, issue, launch, host, ...)");
     return e;
   }
-  r.unknown_keys(n, {"overlap", "stationary_load", "issue", "launch", "host", "thread_block",
+  r.unknown_keys(n, {"overlap", "stationary_load", "issue", "launch", "host", "thread_blocks",
                      "rates", "partial_sum_precision"});
   if (n.has("overlap"))
     if (auto s = r.read([&] { return n["overlap"].as_string(); })) {
@@ -122,20 +122,29 @@ Execution parse_execution(Reader& r, const YamlNode& n, CoreKind kind) {
   };
   time("launch", e.launch_s);
   time("host", e.host_s);
-  if (n.has("thread_block")) {
-    YamlNode b = n["thread_block"];
+  if (n.has("thread_blocks")) {
+    YamlNode list = n["thread_blocks"];
     if (kind != CoreKind::kGpuSm) {
-      r.add(b, "only gpu-sm cores run thread blocks");
-    } else if (!b.is_map()) {
-      r.add(b, "must be a map {rows, cols, per_sm}");
+      r.add(list, "only gpu-sm cores run thread blocks");
+    } else if (!list.is_seq() || list.size() == 0) {
+      r.add(list, "must be a non-empty list of {rows, cols, per_sm}");
     } else {
-      r.unknown_keys(b, {"rows", "cols", "per_sm"});
-      if (auto v = r.required(b, "rows"))
-        if (auto i = r.read([&] { return v->as_int(1); })) e.blocks.rows = *i;
-      if (auto v = r.required(b, "cols"))
-        if (auto i = r.read([&] { return v->as_int(1); })) e.blocks.cols = *i;
-      if (auto i = r.read([&] { return b.get_int("per_sm", 1, 1); }))
-        e.blocks.blocks_per_sm = static_cast<int>(*i);
+      for (size_t i = 0; i < list.size(); ++i) {
+        YamlNode b = list.at(i);
+        if (!b.is_map()) {
+          r.add(b, "a thread block must be a map {rows, cols, per_sm}");
+          continue;
+        }
+        r.unknown_keys(b, {"rows", "cols", "per_sm"});
+        ThreadBlock tb;
+        if (auto v = r.required(b, "rows"))
+          if (auto x = r.read([&] { return v->as_int(1); })) tb.rows = *x;
+        if (auto v = r.required(b, "cols"))
+          if (auto x = r.read([&] { return v->as_int(1); })) tb.cols = *x;
+        if (auto x = r.read([&] { return b.get_int("per_sm", 1, 1); }))
+          tb.blocks_per_sm = static_cast<int>(*x);
+        e.blocks.push_back(tb);
+      }
     }
   }
   if (n.has("rates")) {

@@ -48,9 +48,12 @@ std::string execution_text(const Execution& e) {
   if (e.issue_cycles > 0) s += fmt(", issue %g cycles/instruction", e.issue_cycles);
   if (e.launch_s > 0) s += fmt(", launch %g us", e.launch_s * 1e6);
   if (e.host_s > 0) s += fmt(", host %g us/run", e.host_s * 1e6);
-  if (e.blocks.rows > 0)
-    s += ", blocks " + std::to_string(e.blocks.rows) + "x" + std::to_string(e.blocks.cols) + " (" +
-         std::to_string(e.blocks.blocks_per_sm) + "/SM)";
+  if (!e.blocks.empty()) {
+    s += ", thread blocks";
+    for (auto& b : e.blocks)
+      s += " " + std::to_string(b.rows) + "x" + std::to_string(b.cols) + "/" +
+           std::to_string(b.blocks_per_sm);
+  }
   for (auto& r : e.rates)
     s += fmt(", %g", r.macs_per_cycle) + " MAC/cycle at " + std::to_string(r.bits) + " bit";
   if (e.partial_sum_bits > 0) s += ", partial sums " + std::to_string(e.partial_sum_bits) + " bit";

@@ -158,6 +158,17 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
     const int core = plan.core_of_op[op.id];
     const double clock = acc.cores.at(core).clock_hz;
     out.first_cn_of_op[op.id] = static_cast<int>(out.cns.size());
+    // On GPU SMs the op is one kernel whose thread blocks run in waves over the SMs it may
+    // use; its tiles share those waves (each SM takes min(T, SMs) / T of the op's time).
+    double wave_cycles_per_tile = 0;
+    if (op.nest && !acc.cores[core].execution.blocks.empty()) {
+      const auto& choices = op.id < static_cast<int>(plan.core_choices.size())
+                                ? plan.core_choices[op.id]
+                                : std::vector<int>{};
+      const int sms = std::max<int>(1, static_cast<int>(choices.size()));
+      mapping::GpuWaves w = mapping::gpu_waves(mapping::shape_of(g, op), acc.cores[core], sms);
+      wave_cycles_per_tile = w.cycles * std::min(T, sms) / T;
+    }
     for (int t = 0; t < T; ++t) {
       CN cn;
       cn.id = static_cast<int>(out.cns.size());
@@ -189,8 +200,11 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
       if (!cost.feasible)
         throw core::Error("op '" + op.name + "' cannot run on core '" + acc.cores[core].name +
                           "': " + cost.reason);
-      cn.duration_s = cost.onchip_cycles / clock;
-      cn.bound_by = std::move(cost.bound_by);
+      cn.duration_s =
+          std::max(cost.onchip_cycles, wave_cycles_per_tile + cost.phases.fixed) / clock;
+      cn.bound_by = wave_cycles_per_tile + cost.phases.fixed > cost.onchip_cycles
+                        ? std::string("GPU thread-block waves")
+                        : std::move(cost.bound_by);
       cn.energy_pj = cost.onchip_energy_pj;
       cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
                              cost.energy.cim_dac_pj + cost.energy.cim_write_pj +

@@ -126,6 +126,17 @@ struct OpCost {
   double dram_bytes() const;  // reads + writes, all operands
 };
 
+// A loop-nest op as one GPU kernel on `sms` identical SMs (accelerators::ThreadBlock): the
+// fastest of the core's block shapes, its block count and waves, and the cycles of all waves
+// (compute only). cycles == 0 when the core has no thread-block shapes or the op no nest.
+struct GpuWaves {
+  double cycles = 0;
+  double blocks = 0;
+  double waves = 0;
+  accelerators::ThreadBlock shape;
+};
+GpuWaves gpu_waves(const OpShape& s, const accelerators::Core& core, int sms);
+
 class CostModel {
  public:
   explicit CostModel(const accelerators::Accelerator& acc, CostOptions options = {});

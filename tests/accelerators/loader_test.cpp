@@ -308,7 +308,7 @@ TEST_CASE("execution rules are reported at their line") {
   CHECK(with("      launch: 5").find("launch") != std::string::npos);
   CHECK(with("      rates: [{precision: 8, macs_per_cycle: 32}]").find("own precision") !=
         std::string::npos);
-  CHECK(with("      thread_block: {rows: 64, cols: 64}").find("gpu-sm") != std::string::npos);
+  CHECK(with("      thread_blocks: [{rows: 64, cols: 64}]").find("gpu-sm") != std::string::npos);
   CHECK(with("      stationary_load: {operand: X, cycles: 1 cycle}").find("I, W, O") !=
         std::string::npos);
 }

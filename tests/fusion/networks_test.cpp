@@ -41,3 +41,25 @@ TEST_CASE("training-step schedules of the four networks satisfy the invariants")
     check(training_sim("gpt2-small", "edge-hetero", 128), fusion::StackRule::kBlocks, 4);
   }
 }
+
+TEST_CASE("kernel launches and host time: one launch per stack, host time reported apart") {
+  workloads::ModelParams p;
+  p.elem_bits = 16;
+  auto acc = accelerators::load_accelerator("jetson-orin-nano");
+  for (auto& c : acc.cores) {
+    c.execution.launch_s = 1e-3;  // far longer than any kernel: the host sets the pace
+    c.execution.host_s = 2e-3;
+  }
+  fusion::Simulation sim(workloads::build_model("resnet18", p), acc);
+  fusion::PlanSpec spec;
+  spec.rule = fusion::StackRule::kLayerByLayer;
+  auto plan = sim.plan(spec);
+  auto s = test::schedule_checked(sim, fusion::StackRule::kLayerByLayer, 1);
+  const double stacks = static_cast<double>(plan.stacks.size());
+  CHECK(s.summary.launches == plan.stacks.size());
+  // The last kernel starts after all launches were issued, 1 ms each.
+  CHECK(s.summary.latency_s >= stacks * 1e-3);
+  CHECK(s.summary.latency_s < stacks * 1e-3 + 1e-3);
+  // Eight SMs of one repeat group: one host cost per run, not in the latency.
+  CHECK(s.summary.host_s == Approx(2e-3));
+}

@@ -112,3 +112,28 @@ TEST_CASE("partial sums kept wider than the outputs cost their width until they 
   for (auto& t : c.traffic)
     if (t.memory == "dram") CHECK(t.write_bits[2] == 10.0 * 4 * 16);
 }
+
+TEST_CASE("GPU waves: thread blocks over the SMs, partial blocks and waves cost full ones") {
+  auto acc =
+      one_core({4, 4}, {memory("smem", 65536, 1024, 0, 0, {true, true, true})}, 16e9, 0, 0, 0);
+  auto& core = acc.cores[0];
+  core.kind = accelerators::CoreKind::kGpuSm;
+  // 20 x 12 outputs, reduction 16, 16 MAC/cycle per SM, 4 SMs.
+  OpShape s = gemm(20, 12, 16);
+  // 8x8 blocks: 3 x 2 = 6 blocks, 2 waves of 4 SMs, 8 x 8 x 16 / 16 = 64 cycles per block.
+  core.execution.blocks = {{8, 8, 1}};
+  GpuWaves w = gpu_waves(s, core, 4);
+  CHECK(w.blocks == 6);
+  CHECK(w.waves == 2);
+  CHECK(w.cycles == 128);
+  // Two resident blocks per SM: one wave, each block at half the SM's rate: 2 x 64 = 128.
+  core.execution.blocks = {{8, 8, 2}};
+  CHECK(gpu_waves(s, core, 4).waves == 1);
+  CHECK(gpu_waves(s, core, 4).cycles == 128);
+  // With 4x4 blocks as well: 5 x 3 = 15 blocks, 4 waves of 16 cycles = 64: the faster shape.
+  core.execution.blocks = {{8, 8, 1}, {4, 4, 1}};
+  w = gpu_waves(s, core, 4);
+  CHECK(w.cycles == 64);
+  CHECK(w.shape.rows == 4);
+  // Ideal would be 20 x 12 x 16 / (4 x 16) = 60 cycles: the last wave is 3/4 full.
+}
