@@ -44,12 +44,12 @@ GpuWaves gpu_waves(const OpShape& s, const accelerators::Core& core, int sms) {
     rate = r->macs_per_cycle;
   best.cycles = std::numeric_limits<double>::infinity();
   for (const auto& tb : blocks) {
-    const double count = ceil_div(rows, static_cast<double>(tb.rows)) *
-                         ceil_div(cols, static_cast<double>(tb.cols));
+    const double count =
+        ceil_div(rows, static_cast<double>(tb.rows)) * ceil_div(cols, static_cast<double>(tb.cols));
     const double waves = ceil_div(count, static_cast<double>(std::max(1, sms) * tb.blocks_per_sm));
     // A wave keeps per_sm blocks on each SM, sharing its rate.
-    const double cycles = waves * tb.blocks_per_sm *
-                          static_cast<double>(tb.rows * tb.cols) * red / rate;
+    const double cycles =
+        waves * tb.blocks_per_sm * static_cast<double>(tb.rows * tb.cols) * red / rate;
     if (cycles < best.cycles) best = {cycles, count, waves, tb};
   }
   return best;
