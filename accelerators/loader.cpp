@@ -3,9 +3,9 @@
 #include "accelerators/zigzag_import.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 
+#include "core/config_path.hpp"
 #include "core/error.hpp"
 
 namespace monet::accelerators {
@@ -29,31 +29,26 @@ Accelerator load_accelerator_file(const std::string& path) {
   }
 }
 
-std::string config_dir() {
-  // The environment wins so an installed binary can point at a copied configs/ tree.
-  if (const char* env = std::getenv("MONET_CONFIG_DIR"); env && *env) {
-    if (fs::is_directory(env)) return env;
-    throw core::Error(std::string("MONET_CONFIG_DIR='") + env + "' is not a directory");
-  }
-#ifdef MONET_CONFIG_DIR
-  if (fs::is_directory(MONET_CONFIG_DIR)) return MONET_CONFIG_DIR;
-#endif
-  throw core::Error("cannot find the configs directory: set MONET_CONFIG_DIR");
-}
-
 std::vector<std::string> preset_names() {
   std::vector<std::string> names;
-  fs::path dir = fs::path(config_dir()) / "accelerators";
-  if (!fs::is_directory(dir)) return names;
-  for (auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".yaml")
-      names.push_back(e.path().stem().string());
+  for (const auto& folder : core::config_path()) {
+    fs::path dir = fs::path(folder) / "accelerators";
+    if (!fs::is_directory(dir)) continue;
+    for (auto& e : fs::directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".yaml")
+        names.push_back(e.path().stem().string());
+  }
   std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
 }
 
 std::string preset_path(const std::string& name) {
-  return (fs::path(config_dir()) / "accelerators" / (name + ".yaml")).string();
+  for (const auto& folder : core::config_path()) {
+    fs::path path = fs::path(folder) / "accelerators" / (name + ".yaml");
+    if (fs::is_regular_file(path)) return path.string();
+  }
+  return "";
 }
 
 Accelerator load_accelerator(const std::string& name_or_path) {
@@ -63,7 +58,7 @@ Accelerator load_accelerator(const std::string& name_or_path) {
                          fs::path(name_or_path).extension() == ".yml";
   if (!looks_like_path) {
     std::string path = preset_path(name_or_path);
-    if (fs::is_regular_file(path)) return load_accelerator_file(path);
+    if (!path.empty()) return load_accelerator_file(path);
     std::string list;
     for (auto& n : preset_names()) list += (list.empty() ? "" : ", ") + n;
     throw core::Error("unknown accelerator '" + name_or_path +

@@ -16,14 +16,14 @@ Accelerator parse_accelerator_yaml(const std::string& text, const std::string& n
 Accelerator load_accelerator_file(const std::string& path);
 Accelerator parse_accelerator(const core::YamlNode& root);
 
-// A path to an existing file, or a preset name (configs/accelerators/<name>.yaml).
+// A path to an existing file, or a preset name (see preset_path).
 Accelerator load_accelerator(const std::string& name_or_path);
 
-// The configs directory: $MONET_CONFIG_DIR if set, else the source tree's configs/ (compiled
-// in). Throws core::Error when neither exists.
-std::string config_dir();
-// Preset names (file stems in configs/accelerators/), sorted.
+// Preset names: the file stems in <folder>/accelerators/ over every folder of
+// core::config_path() ($MONET_CONFIG_PATH, then the configs shipped with the binary), sorted.
 std::vector<std::string> preset_names();
+// The file a preset name resolves to (the first folder of core::config_path() that has it),
+// or "" when no folder has it.
 std::string preset_path(const std::string& name);
 
 // True when a parsed YAML document is an accelerator description (it has `cores`).

@@ -3,6 +3,7 @@
 #include "accelerators/checked.hpp"
 #include "accelerators/loader.hpp"
 #include "accelerators/summary.hpp"
+#include "core/config_path.hpp"
 #include "core/error.hpp"
 #include "mapping/cost.hpp"
 #include "python/bindings.hpp"
@@ -202,8 +203,12 @@ void bind_accelerators(py::module_& m) {
   m.def("parse_accelerator_yaml", &parse_accelerator_yaml, py::arg("text"), py::arg("name"),
         "An accelerator from YAML text; `name` stands in for the file in messages.");
   m.def("preset_names", &preset_names, "Preset names, sorted.");
-  m.def("preset_path", &preset_path, py::arg("name"));
-  m.def("config_dir", &config_dir, "$MONET_CONFIG_DIR or the source tree's configs/.");
+  m.def("preset_path", &preset_path, py::arg("name"),
+        "The file a preset name resolves to, or '' when no config folder has it.");
+  m.def("config_dir", &core::config_dir,
+        "The configs shipped with this module (<prefix>/share/monet-sim/configs).");
+  m.def("config_path", &core::config_path,
+        "Folders searched for presets: $MONET_CONFIG_PATH, then the shipped configs.");
 }
 
 }  // namespace monet::python

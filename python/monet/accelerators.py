@@ -23,7 +23,8 @@ from . import _monet
 from ._monet import (Accelerator, ArrayDim, CimSpec, Core, Dram, Link, MemoryLevel, MonetError)
 
 __all__ = ["Accelerator", "ArrayDim", "CimSpec", "Core", "Dram", "Link", "MemoryLevel", "load",
-           "presets", "parse", "to_yaml", "with_knobs", "config_dir"]
+           "presets", "parse", "to_yaml", "with_knobs", "config_dir",
+           "config_path"]
 
 Quantity = Union[int, float, str]
 
@@ -34,7 +35,7 @@ def load(name_or_path: "str | os.PathLike[str]") -> Accelerator:
 
 
 def presets() -> List[str]:
-    """Preset names (configs/accelerators/*.yaml), sorted."""
+    """Preset names (<folder>/accelerators/*.yaml over :func:`config_path`), sorted."""
     return _monet.preset_names()
 
 
@@ -49,7 +50,15 @@ def to_yaml(acc: Accelerator, header: str = "") -> str:
 
 
 def config_dir() -> str:
+    """The configs shipped with this package (<prefix>/share/monet-sim/configs once installed,
+    the sources' configs/ in a build tree): workloads, experiments and presets."""
     return _monet.config_dir()
+
+
+def config_path() -> List[str]:
+    """Folders searched for preset names, in order: each folder of $MONET_CONFIG_PATH
+    (separated by ':'), then :func:`config_dir`."""
+    return _monet.config_path()
 
 
 def _quantity(value: Quantity, dimension: str, what: str) -> float:

@@ -1,11 +1,12 @@
 // Every preset loads and validates; key figures are checked against the datasheet numbers in
-// /work/shared/reference/hardware.md, computed by hand here.
+// docs/references.md ("Hardware figures"), computed by hand here.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <set>
 
 #include "accelerators/loader.hpp"
 #include "accelerators/op_kinds.hpp"
+#include "core/file_io.hpp"
 
 namespace acc = monet::accelerators;
 
@@ -54,6 +55,17 @@ TEST_CASE("every file in configs/accelerators loads, validates and is a preset")
        {"jetson-orin-nano", "jetson-orin-nano-maxn", "pynq-z1-tensil", "ultra96-tensil",
         "zcu104-tensil", "cim-reram", "tpu-like", "eyeriss-like", "edge-hetero"})
     CHECK(files.count(expected));
+}
+
+TEST_CASE("every preset cites docs/references.md and no path outside the repository") {
+  for (auto& e : std::filesystem::directory_iterator(MONET_SOURCE_DIR "/configs/accelerators")) {
+    if (e.path().extension() != ".yaml") continue;
+    INFO(e.path());
+    std::string text = monet::core::read_file(e.path().string());
+    CHECK(text.find("docs/references.md") != std::string::npos);
+    for (auto outside : {"/work/", "../shared", "/home/", "/tmp/"})
+      CHECK(text.find(outside) == std::string::npos);
+  }
 }
 
 TEST_CASE("Jetson Orin Nano: 8 SMs, 10.2 TFLOPS FP16, 68 GB/s, 128 KiB L1, shared 2 MiB L2") {
