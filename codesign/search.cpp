@@ -161,6 +161,12 @@ SearchSpec parse_search(const fusion::Experiment& e) {
     n.crossover_prob = s["crossover_prob"].as_double();
     if (n.crossover_prob < 0 || n.crossover_prob > 1) s["crossover_prob"].fail("must be in [0, 1]");
   }
+  if (s.has("mutation_prob")) {
+    double p = s["mutation_prob"].as_double();
+    if (!(p >= 0 && p <= 1))
+      s["mutation_prob"].fail("must be in [0, 1] (the per-gene mutation probability)");
+    spec.mutation_prob = p;
+  }
   if (spec.kind == SearchSpec::Kind::kCodesign && !c.allocation && !c.fusion && !c.checkpoint &&
       !c.trainable && !c.hardware)
     s.fail("no gene group to search");
@@ -189,6 +195,19 @@ double front_hv(const std::vector<FrontMember>& f, const std::vector<double>& re
 }
 }  // namespace
 
+namespace {
+// One probability for every gene group of the problem (search.mutation_prob).
+void resolve_mutation_prob(const SearchSpec& spec, const ga::Problem& problem,
+                           ga::Nsga2Options& opt) {
+  if (!spec.mutation_prob) return;
+  if (!opt.mutation_prob.empty())
+    throw core::Error(
+        "search: mutation_prob is set both for every group and per group (nsga.mutation_prob); "
+        "set one");
+  opt.mutation_prob.assign(problem.genes().size(), *spec.mutation_prob);
+}
+}  // namespace
+
 SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
                          const std::string& checkpoint_path, bool resume,
                          const ga::ProgressCallback& progress) {
@@ -200,6 +219,7 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     auto forward = fusion::build_forward(e.workload);
     auto chain = training::extract_chain(forward, e.training_options);
     ChainCheckpointProblem problem(chain, spec.codesign.granularity);
+    resolve_mutation_prob(spec, problem, opt);
     auto seeds = problem.seeds();
     if (seeds.size() > opt.population) seeds.resize(opt.population);
     // The exact front fixes the reference point, so GA and DP are measured alike.
@@ -221,6 +241,7 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     out.exact_front_size = exact.points.size();
   } else {
     CodesignProblem problem(e, spec.codesign);
+    resolve_mutation_prob(spec, problem, opt);
     auto seeds = problem.seeds();
     if (seeds.size() > opt.population) seeds.resize(opt.population);
     out.result = ga::optimize(problem, opt, seeds, progress);

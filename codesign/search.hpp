@@ -23,6 +23,10 @@ struct SearchSpec {
   Kind kind = Kind::kCodesign;
   CodesignConfig codesign;
   ga::Nsga2Options nsga;
+  // `search.mutation_prob`: the per-gene mutation probability of every gene group; unset,
+  // the engine's 1 / genome length. Resolved into nsga.mutation_prob (one entry per group)
+  // once the problem's gene groups are known (run_search).
+  std::optional<double> mutation_prob;
 };
 
 // Parses and validates `experiment.root["search"]` (every error names file, line, field,

@@ -204,6 +204,9 @@ void bind_search(py::module_& m) {
           [](SearchSpec& s, const std::string& g) {
             s.codesign.granularity = training::parse_granularity(g);
           })
+      .def_readwrite("mutation_prob", &SearchSpec::mutation_prob,
+                     "Per-gene mutation probability of every gene group (None: 1 / genome "
+                     "length); the YAML `search.mutation_prob`.")
       .def_readwrite("nsga", &SearchSpec::nsga, "Population, seed, threads and limits.")
       .def("copy", [](const SearchSpec& s) { return SearchSpec(s); });
 

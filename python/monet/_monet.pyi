@@ -511,6 +511,7 @@ class SearchSpec:
     knobs: List[HardwareKnob]
     max_tile_exponent: int
     granularity: str
+    mutation_prob: Optional[float]  # every gene group; None: 1 / genome length
     nsga: Nsga2Options
     def __init__(self) -> None: ...
     def copy(self) -> SearchSpec: ...

@@ -43,13 +43,13 @@ def _knob(k: Union[HardwareKnob, Dict[str, Any]]) -> HardwareKnob:
 def search_spec(experiment: Experiment, spec: Optional[SearchSpec] = None, **overrides) -> SearchSpec:
     """The experiment's search section (or `spec`, or defaults) with keyword overrides:
     problem, genes, objectives, knobs, granularity, max_tile_exponent, population,
-    generations, evaluations, seconds, seed, threads."""
+    generations, evaluations, seconds, seed, threads, crossover_prob, mutation_prob."""
     if spec is None:
         spec = _monet.parse_search(experiment) if _monet.has_search(experiment) else SearchSpec()
     spec = spec.copy()
     nsga = {"population": "population", "generations": "max_generations",
             "evaluations": "max_evaluations", "seconds": "max_seconds", "seed": "seed",
-            "threads": "threads"}
+            "threads": "threads", "crossover_prob": "crossover_prob"}
     for key, value in overrides.items():
         if value is None:
             continue
@@ -57,7 +57,8 @@ def search_spec(experiment: Experiment, spec: Optional[SearchSpec] = None, **ove
             setattr(spec.nsga, nsga[key], value)
         elif key == "knobs":
             spec.knobs = [_knob(k) for k in value]
-        elif key in ("problem", "genes", "objectives", "granularity", "max_tile_exponent"):
+        elif key in ("problem", "genes", "objectives", "granularity", "max_tile_exponent",
+                     "mutation_prob"):
             setattr(spec, key, value)
         else:
             raise TypeError(f"search: unknown option {key!r}")
@@ -80,7 +81,8 @@ def search(experiment: Union[str, "os.PathLike[str]", Experiment], spec: Optiona
     overrides: problem ("codesign" | "checkpoint-chain"), genes (allocation, fusion, checkpoint,
     hardware), objectives (latency, energy, onchip_memory, dram_memory, footprint), knobs
     (dicts {kind: array|memory|dram_bandwidth, core, memory, values}), granularity,
-    max_tile_exponent, population, generations, evaluations, seconds, seed, threads.
+    max_tile_exponent, population, generations, evaluations, seconds, seed, threads,
+    crossover_prob, mutation_prob (per gene, every group).
     checkpoint/resume: state file written after every generation, and continuing from it.
     progress: True prints one line per generation on stderr; a callable gets a dict (and may
     return False to stop). out_dir: also write the CLI's files (pareto.json, ...).

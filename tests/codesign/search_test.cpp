@@ -140,3 +140,37 @@ TEST_CASE("every shipped search experiment parses and builds its problem") {
   }
   CHECK(n >= 3);
 }
+
+TEST_CASE("search.mutation_prob is read: changing it changes the search; out of range refused") {
+  auto front_genomes = [](const std::string& prob) {
+    auto e = experiment(
+        "workload: {model: resnet18}\ntraining: {optimizer: adam, activation_bits: 16}\n"
+        "accelerator: edge-hetero\n"
+        "search: {problem: checkpoint-chain, population: 16, generations: 6, seed: 11, "
+        "crossover_prob: 0" +
+        (prob.empty() ? std::string() : ", mutation_prob: " + prob) + "}\n");
+    auto spec = codesign::parse_search(e);
+    auto out = codesign::run_search(e, spec, "", false);
+    std::vector<ga::Genome> genomes;
+    for (const auto& m : out.front) genomes.push_back(m.genome);
+    return std::make_pair(spec.mutation_prob, genomes);
+  };
+  auto [none, by_default] = front_genomes("");
+  auto [low, rare] = front_genomes("0.02");
+  auto [high, frequent] = front_genomes("0.6");
+  CHECK(!none);
+  REQUIRE(low);
+  CHECK(*low == 0.02);
+  REQUIRE(high);
+  CHECK(*high == 0.6);
+  // Same seed, same everything else: only the mutation rate differs, so the fronts differ.
+  CHECK(rare != frequent);
+  CHECK(by_default != frequent);
+
+  auto bad =
+      "accelerator: edge-hetero\nworkload: {model: resnet18}\n"
+      "search: {genes: [fusion], generations: 1, mutation_prob: 1.5}\n";
+  CHECK_THROWS_WITH(codesign::parse_search(experiment(bad)), Catch::Contains("test.yaml:3") &&
+                                                                 Catch::Contains("mutation_prob") &&
+                                                                 Catch::Contains("[0, 1]"));
+}

@@ -106,3 +106,15 @@ def test_codesign_search_members_replay():
     best = front.simulate(0, records=False)
     assert [best.summary["latency_s"], best.summary["energy_pj"]["total"]] == \
         pytest.approx(list(front.objectives[0]), rel=1e-12)
+
+
+def test_search_mutation_prob_reaches_the_engine():
+    from monet.search import search_spec  # `monet.search` is the function
+    e = _chain_experiment(4)
+    assert search_spec(e).mutation_prob is None
+    spec = search_spec(e, mutation_prob=0.6, crossover_prob=0.0)
+    assert spec.mutation_prob == 0.6 and spec.nsga.crossover_prob == 0.0
+    low = monet.search(e, mutation_prob=0.02, crossover_prob=0.0)
+    high = monet.search(e, mutation_prob=0.6, crossover_prob=0.0)
+    # Same seed and budget: only the mutation rate differs, so the evaluated fronts differ.
+    assert [m["genome"] for m in low.members] != [m["genome"] for m in high.members]
