@@ -92,8 +92,11 @@ void transpose(Importer& im) {
     for (size_t i = s.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
   if (perm.size() != s.size()) im.fail("perm does not match input " + shape_str(s));
   Shape os;
+  std::vector<bool> used(s.size(), false);
   for (int64_t p : perm) {
-    if (p < 0 || p >= static_cast<int64_t>(s.size())) im.fail("perm entry out of range");
+    if (p < 0 || p >= static_cast<int64_t>(s.size()) || used[p])
+      im.fail("perm is not a permutation of the " + std::to_string(s.size()) + " axes");
+    used[p] = true;
     os.push_back(s[p]);
   }
   reshape_to(im, os);
@@ -108,6 +111,9 @@ void squeeze(Importer& im, bool un) {
   for (int64_t a : *axes) {
     auto ax = norm_axis(a, rank);
     if (!ax) im.fail("axis " + std::to_string(a) + " out of range");
+    if (marked[*ax]) im.fail("axis " + std::to_string(a) + " is listed twice");
+    if (!un && s[*ax] != 1)
+      im.fail("axis " + std::to_string(a) + " of " + shape_str(s) + " does not have size 1");
     marked[*ax] = true;
   }
   Shape os;

@@ -370,6 +370,11 @@ TEST_CASE("onnx: malformed graphs are rejected before shape inference") {
     const std::string e = error_of("fuzz/onnx_import/" + file + ".onnx");
     CHECK_THAT(e, Catch::Contains(file + ".onnx: ") && Catch::Contains(message));
   }
+  // Found by fuzz/onnx_import.cpp with skip_unsupported: an Unsqueeze listing axis 0 twice
+  // wrote past its output shape.
+  CHECK_THAT(error_of("fuzz/onnx_import/unsqueeze_duplicate_axes.onnx",
+                      {.batch = 3, .skip_unsupported = true, .element_bits = 8}),
+             Catch::Contains("(Unsqueeze): axis 0 is listed twice"));
 }
 
 TEST_CASE("onnx: skip_unsupported passes unsupported nodes through at no cost") {
