@@ -131,6 +131,7 @@ std::optional<int64_t> int_op(const std::string& op, int64_t x, int64_t y, bool 
   }
   if (op == "Pow") {
     if (y < 0) return std::nullopt;
+    if (x == -1) return y % 2 ? -1 : 1;  // (and 0, 1 below stop at once): no 2^62-step loop
     int64_t r = 1;
     for (int64_t k = 0; k < y; ++k) {
       auto next = core::checked_mul(r, x);

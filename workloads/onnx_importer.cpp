@@ -123,6 +123,7 @@ void Importer::emit_fused(const Fused& f) {
   Shape out_shape = xs;
   if (f.kind == OpKind::kEmbedding) {
     Shape table = shape(f.weights[0]);
+    if (table.size() != 2) fail("the embedding table is " + shape_str(table) + ", not 2-D");
     out_shape.push_back(table.back());
   }
   int out = output(f.output, out_shape);

@@ -160,8 +160,22 @@ void split(Importer& im) {
   auto sizes = int_operand(im, "split", 1);
   const int parts = n.output_size();
   if (sizes && sizes->empty()) {
-    if (s[*axis] % parts) im.fail("cannot split " + shape_str(s) + " into equal parts");
-    sizes = std::vector<int64_t>(parts, s[*axis] / parts);
+    // Opset 18's num_outputs: parts of ceil(dim / parts), the last one smaller.
+    const int64_t dim = s[*axis], chunk = (dim + parts - 1) / parts;
+    if (dim % parts && (im.opset() < 18 || chunk * (parts - 1) >= dim))
+      im.fail("cannot split " + shape_str(s) + " into " + std::to_string(parts) + " parts");
+    sizes = std::vector<int64_t>(parts, chunk);
+    sizes->back() = dim - chunk * (parts - 1);
+  }
+  if (sizes && static_cast<int>(sizes->size()) == parts) {
+    int64_t total = 0;
+    for (int64_t v : *sizes) {
+      if (v < 0 || v > s[*axis]) im.fail("split size " + std::to_string(v) + " out of range");
+      total += v;
+    }
+    if (total != s[*axis])
+      im.fail("split sizes add up to " + std::to_string(total) + ", not " +
+              std::to_string(s[*axis]));
   }
   std::vector<int> outs;
   for (int i = 0; i < parts; ++i) {
