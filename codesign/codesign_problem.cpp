@@ -9,6 +9,7 @@
 #include "codesign/chain_problem.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "fusion/experiment_writer.hpp"
 #include "fusion/scheduler.hpp"
 #include "training/checkpoint_dp.hpp"
 #include "training/expand.hpp"
@@ -622,94 +623,18 @@ std::string CodesignProblem::describe(const ga::Genome& genome) const {
   return o.str();
 }
 
-namespace {
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  return out + "\"";
-}
-}  // namespace
-
 std::string CodesignProblem::experiment_yaml(const ga::Genome& genome, const std::string& name,
                                              const std::string& accelerator_file) const {
-  std::ostringstream o;
-  const auto& w = experiment_.workload;
-  o << "# Replays one member of a monet-sim search front (" << describe(genome) << ").\n";
-  o << "name: " << quote(name) << "\nworkload:\n";
-  if (!w.model.empty()) o << "  model: " << w.model << "\n";
-  if (!w.file.empty()) o << "  file: " << quote(w.file) << "\n";
-  if (!w.onnx.empty()) o << "  onnx: " << quote(w.onnx) << "\n";
-  if (w.params.batch_set || !w.model.empty()) o << "  batch: " << w.params.batch << "\n";
-  if (w.params.seq) o << "  seq: " << w.params.seq << "\n";
-  if (w.params.elem_bits_set) o << "  element_bits: " << w.params.elem_bits << "\n";
-  o << "mode: " << (experiment_.training ? "training" : "inference") << "\n";
-  if (experiment_.training) {
-    training::TrainingOptions t = training_options(genome);
-    o << "training:\n  optimizer: " << training::optimizer_name(t.optimizer)
-      << "\n  loss: " << training::loss_name(t.loss) << "\n  activation_bits: " << t.activation_bits
-      << "\n  weight_bits: " << t.weight_bits << "\n  gradient_bits: " << t.gradient_bits
-      << "\n  optimizer_state_bits: " << t.optimizer_state_bits << "\n";
-    if (t.checkpoint.kind == training::CheckpointKind::kExplicit) {
-      o << "  checkpoint: [";
-      for (size_t i = 0; i < t.checkpoint.names.size(); ++i)
-        o << (i ? ", " : "") << quote(t.checkpoint.names[i]);
-      o << "]\n";
-    } else {
-      o << "  checkpoint: " << quote(t.checkpoint.str()) << "\n";
-    }
-    if (t.trainable.policy != training::TrainablePolicy::kDefault)
-      o << "  trainable: " << quote(t.trainable.str()) << "\n";
-    if (t.frozen_weight_bits) o << "  frozen_weight_bits: " << t.frozen_weight_bits << "\n";
-    o << "  frozen_batchnorm: " << training::frozen_batchnorm_name(t.frozen_batchnorm) << "\n";
-    if (!t.adapters.empty()) {
-      o << "  adapters:\n";
-      for (const auto& a : t.adapters) o << "    - " << a.yaml() << "\n";
-    }
-  }
-  o << "accelerator: " << quote(n_hw_ ? accelerator_file : experiment_.accelerator) << "\n";
-  fusion::PlanSpec spec = plan_spec(genome);
-  if (spec.rule == fusion::StackRule::kExplicit) {
-    o << "fusion:\n  stacks: explicit\n  starts: [";
-    for (size_t i = 0; i < spec.starts.size(); ++i) o << (i ? ", " : "") << quote(spec.starts[i]);
-    o << "]\n  tiles: [";
-    for (size_t i = 0; i < spec.stack_tiles.size(); ++i)
-      o << (i ? ", " : "") << spec.stack_tiles[i];
-    o << "]\n";
-    if (!spec.mirror_backward) o << "  backward: layer-by-layer\n";
-  } else {
-    o << "fusion: {stacks: " << experiment_.plan_name << ", ops_per_stack: " << spec.ops_per_stack
-      << ", tiles: " << spec.tiles << (spec.mirror_backward ? "" : ", backward: layer-by-layer")
-      << "}\n";
-  }
-  if (experiment_.cost.objective != mapping::Objective::kLatency ||
-      experiment_.cost.written_fraction >= 0) {
-    o << "cost: {objective: " << mapping::objective_name(experiment_.cost.objective);
-    if (experiment_.cost.written_fraction >= 0)
-      o << ", cim_written_fraction: " << experiment_.cost.written_fraction;
-    o << "}\n";
-  }
-  if (!spec.allocation.empty()) {
-    o << "allocation:\n";
-    for (const auto& r : spec.allocation) {
-      o << "  - {";
-      bool first = true;
-      auto field = [&](const char* k, const std::string& v) {
-        if (v.empty()) return;
-        o << (first ? "" : ", ") << k << ": " << quote(v);
-        first = false;
-      };
-      field("ops", r.name_pattern);
-      field("kind", r.kind);
-      field("pass", r.pass);
-      o << (first ? "" : ", ") << "cores: [";
-      for (size_t i = 0; i < r.cores.size(); ++i) o << (i ? ", " : "") << r.cores[i];
-      o << "]}\n";
-    }
-  }
-  o << "allocation_default: "
-    << (spec.allocation_default == fusion::AllocationDefault::kFollow ? "follow" : "fastest")
-    << "\n";
-  return o.str();
+  // The experiment with the genome's choices, written by the experiment writer so that every
+  // other field (element_bits, cost, outputs, few-shot, teacher, search) is kept.
+  fusion::Experiment e = experiment_;
+  e.name = name;
+  if (e.training) e.training_options = training_options(genome);
+  if (n_hw_) e.accelerator = accelerator_file;
+  e.plan = plan_spec(genome);
+  if (e.plan.rule == fusion::StackRule::kExplicit) e.plan_name = "explicit";
+  return fusion::write_experiment_yaml(
+      e, "Replays one member of a monet-sim search front (" + describe(genome) + ").");
 }
 
 }  // namespace monet::codesign

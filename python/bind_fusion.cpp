@@ -3,6 +3,7 @@
 #include "accelerators/checked.hpp"
 #include "core/error.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/experiment_writer.hpp"
 #include "fusion/report.hpp"
 #include "python/bindings.hpp"
 #include "python/run.hpp"
@@ -185,6 +186,8 @@ void bind_fusion(py::module_& m) {
                          "An experiment file (configs/experiments/README.md); fields editable.")
       .def_readwrite("name", &Experiment::name)
       .def_readonly("file", &Experiment::file)
+      .def("to_yaml", &fusion::write_experiment_yaml, py::arg("header") = "",
+           "The experiment as a YAML document that parse_experiment reads back unchanged.")
       .def_readwrite("workload", &Experiment::workload)
       .def_property(
           "mode", [](const Experiment& e) { return e.training ? "training" : "inference"; },

@@ -372,6 +372,7 @@ class Experiment:
     objective: str
     cim_written_fraction: Optional[float]
     output_dir: str
+    def to_yaml(self, header: str = "") -> str: ...
     def copy(self) -> Experiment: ...
 
 class Stack:

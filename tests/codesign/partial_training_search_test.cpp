@@ -77,9 +77,11 @@ TEST_CASE("A front member's replay file trains what its genes say") {
   g[8] = 2;  // lite residual beside layer4.1
   g[1] = 1;  // layer1.0 trained
   auto yaml = problem.experiment_yaml(g, "member", "");
-  CHECK_THAT(yaml, Catch::Contains("trainable: \"block:layer1.0,block:head\"") &&
-                       Catch::Contains("targets: [\"layer4.1\"]"));
   auto replay = fusion::parse_experiment_yaml(yaml, "member.yaml");
+  CHECK(replay.training_options.trainable.patterns ==
+        std::vector<std::string>{"block:layer1.0", "block:head"});
+  REQUIRE(replay.training_options.adapters.size() == 1);
+  CHECK(replay.training_options.adapters[0].targets == std::vector<std::string>{"layer4.1"});
   auto p = fusion::prepare(replay);
   REQUIRE(p.training);
   // layer1.0: two 3x3 64->64 convs and two BatchNorms; head: fc; layer4.1's lite residual:

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/experiment_writer.hpp"
 
 using namespace monet;
 
@@ -173,4 +174,37 @@ TEST_CASE("search.mutation_prob is read: changing it changes the search; out of 
   CHECK_THROWS_WITH(codesign::parse_search(experiment(bad)), Catch::Contains("test.yaml:3") &&
                                                                  Catch::Contains("mutation_prob") &&
                                                                  Catch::Contains("[0, 1]"));
+}
+
+TEST_CASE("a front member's replay file keeps every field but the searched ones") {
+  // FP16 workload, a cost objective, a CIM write fraction, outputs, allocation rules: the
+  // replay must run what the member was scored on, so all of these come back unchanged.
+  auto e = experiment(
+      "name: keep\nworkload: {model: resnet18, batch: 2, element_bits: 16}\n"
+      "training: {optimizer: adam, activation_bits: 16, weight_bits: 16, gradient_bits: 16}\n"
+      "accelerator: edge-hetero\nfusion: {stacks: blocks, tiles: 2}\n"
+      "allocation: [{kind: conv, pass: backward-weight, cores: [simd]}]\n"
+      "allocation_default: follow\n"
+      "cost: {objective: energy, cim_written_fraction: 0.05}\noutputs: {dir: /tmp/keep-out}\n"
+      "search: {genes: [fusion, checkpoint], generations: 1, population: 4}\n");
+  auto spec = codesign::parse_search(e);
+  codesign::CodesignProblem problem(e, spec.codesign);
+  auto seeds = problem.seeds();
+  REQUIRE(!seeds.empty());
+  auto replay = fusion::parse_experiment_yaml(problem.experiment_yaml(seeds.back(), "keep-000", ""),
+                                              "r.yaml");
+  CHECK(replay.name == "keep-000");
+  CHECK(replay.workload.params.elem_bits_set);
+  CHECK(replay.workload.params.elem_bits == 16);
+  // What the genes decide (name, plan, checkpoint plan) taken over, everything else equal.
+  auto expected = e;
+  expected.name = replay.name;
+  expected.plan_name = replay.plan_name;
+  expected.plan.rule = replay.plan.rule;
+  expected.plan.starts = replay.plan.starts;
+  expected.plan.stack_tiles = replay.plan.stack_tiles;
+  expected.plan.tiles = replay.plan.tiles;
+  expected.plan.mirror_backward = replay.plan.mirror_backward;
+  expected.training_options.checkpoint = replay.training_options.checkpoint;
+  CHECK(fusion::same_experiment(expected, replay));
 }

@@ -147,3 +147,18 @@ def test_dram_bandwidth_bound_step_gets_faster_with_more_bandwidth():
     b = monet.simulate(step, fast, stacks="blocks", tiles=4, records=False).summary
     assert b["latency_s"] < a["latency_s"]
     assert slow.dram.bandwidth_bytes_per_s == pytest.approx(5.6e9)  # the copy was edited
+
+
+def test_experiment_to_yaml_reads_back_with_edits():
+    e = monet.load_experiment(monet.accelerators.config_dir() +
+                              "/experiments/resnet12-train-edge-hetero.yaml")
+    e.name = "edited"
+    e.tiles = 2
+    text = e.to_yaml("written from Python")
+    assert text.startswith("# written from Python\n")
+    back = monet.parse_experiment(text, "/nonexistent/back.yaml")
+    assert back.name == "edited" and back.tiles == 2 and back.stacks == "blocks"
+    assert back.workload.model == "resnet12" and back.workload.batch == 8
+    t = back.training_options
+    assert (t.optimizer, t.weight_bits, t.optimizer_state_bits) == ("momentum", 16, 32)
+    assert back.to_yaml() == monet.parse_experiment(back.to_yaml(), "x.yaml").to_yaml()
