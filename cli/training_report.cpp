@@ -46,6 +46,7 @@ training::TrainingOptions to_training_options(const TrainingArgs& a) {
   }
   o.frozen_weight_bits = a.frozen_weight_bits;
   o.frozen_batchnorm = training::parse_frozen_batchnorm(a.frozen_batchnorm);
+  o.relu_saves = training::parse_relu_saves(a.relu_saves);
   if (!a.adapters.empty()) o.adapters = training::parse_adapters(a.adapters, "--adapters");
   return o;
 }
@@ -97,8 +98,11 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
       ->check(bits)
       ->needs(t);
   cmd->add_option("--frozen-batchnorm", a.frozen_batchnorm,
-                  "BatchNorm with frozen γ and β: batch-statistics (train mode, default) or "
+                  "BatchNorm with a frozen γ: batch-statistics (train mode, default) or "
                   "running-statistics (eval mode)")
+      ->needs(t);
+  cmd->add_option("--relu-saves", a.relu_saves,
+                  "What a ReLU keeps for backward: output (default) or mask (1 bit per element)")
       ->needs(t);
 }
 

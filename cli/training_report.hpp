@@ -22,6 +22,7 @@ struct TrainingArgs {
   std::string trainable = "default";
   int frozen_weight_bits = 0;
   std::string frozen_batchnorm = "batch-statistics";
+  std::string relu_saves = "output";
   std::string adapters;  // YAML list text or a .yaml file
 };
 

@@ -191,7 +191,8 @@ Experiment parse_experiment(const core::YamlNode& root) {
     if (!e.teacher && loss == training::Loss::kDistillation)
       root["training"]["loss"].fail("the distillation loss needs distillation.teacher");
     if (e.few_shot && e.few_shot->finetune == training::FinetuneTarget::kHead)
-      for (const char* key : {"adapters", "trainable", "frozen_weight_bits", "frozen_batchnorm"})
+      for (const char* key :
+           {"adapters", "trainable", "frozen_weight_bits", "frozen_batchnorm", "relu_saves"})
         if (root["training"].has(key))
           root["training"][key].fail(
               "concerns the backbone, but fine-tuning a head on cached features "

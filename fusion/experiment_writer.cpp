@@ -72,6 +72,8 @@ YAML::Node training_node(const training::TrainingOptions& t) {
   if (t.frozen_weight_bits) n["frozen_weight_bits"] = t.frozen_weight_bits;
   if (t.frozen_batchnorm != training::TrainingOptions{}.frozen_batchnorm)
     n["frozen_batchnorm"] = std::string(training::frozen_batchnorm_name(t.frozen_batchnorm));
+  if (t.relu_saves != training::TrainingOptions{}.relu_saves)
+    n["relu_saves"] = std::string(training::relu_saves_name(t.relu_saves));
   if (!t.adapters.empty()) {
     YAML::Node list(YAML::NodeType::Sequence);
     for (const auto& a : t.adapters) {
@@ -225,7 +227,8 @@ bool same_training(const training::TrainingOptions& a, const training::TrainingO
          a.checkpoint.names == b.checkpoint.names && a.trainable.policy == b.trainable.policy &&
          a.trainable.last_blocks == b.trainable.last_blocks &&
          a.trainable.patterns == b.trainable.patterns &&
-         a.frozen_weight_bits == b.frozen_weight_bits && a.frozen_batchnorm == b.frozen_batchnorm;
+         a.frozen_weight_bits == b.frozen_weight_bits && a.frozen_batchnorm == b.frozen_batchnorm &&
+         a.relu_saves == b.relu_saves;
 }
 
 bool same_plan(const PlanSpec& a, const PlanSpec& b) {

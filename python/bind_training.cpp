@@ -101,6 +101,15 @@ void bind_training(py::module_& m) {
           },
           "batch-statistics | running-statistics")
       .def_property(
+          "relu_saves",
+          [](const TrainingOptions& o) {
+            return std::string(training::relu_saves_name(o.relu_saves));
+          },
+          [](TrainingOptions& o, const std::string& s) {
+            o.relu_saves = training::parse_relu_saves(s);
+          },
+          "output | mask: what a ReLU keeps for its backward")
+      .def_property(
           "adapters",
           [](const TrainingOptions& o) {
             std::vector<std::string> out;

@@ -73,7 +73,8 @@ std::vector<int> saved_for_backward(const Graph& g, const Op& f,
       if (f.outputs.size() < 2 || (!requires_grad[f.inputs[0]] && !requires_grad[f.inputs[1]]))
         return {};
       return {f.inputs[0], aux()};
-    case OpKind::kRelu:
+    case OpKind::kRelu:  // its output, or the 1-bit mask when it has one
+      return {f.outputs.back()};
     case OpKind::kSigmoid:
     case OpKind::kSoftmax:
       return {f.outputs[0]};
@@ -184,11 +185,18 @@ void Expander::emit_backward(int fid) {
       const int beta = f.inputs.size() > 2 ? f.inputs[2] : -1;
       const bool bn = f.kind == OpKind::kBatchNorm;
       if (f.outputs.size() < 2) {  // BatchNorm on running statistics: dX = dy·γ·rstd
-        if (!wants_grad(x)) return;
-        int dx = new_grad(x, f);
-        emit_elementwise(f, Pass::kBackwardData, ".dX", {param(gamma), dy}, {dx}, x_elements,
-                         kRunningBatchNormDataOps);
-        contribute(x, dx);
+        if (wants_grad(x)) {
+          int dx = new_grad(x, f);
+          emit_elementwise(f, Pass::kBackwardData, ".dX", {param(gamma), dy}, {dx}, x_elements,
+                           kRunningBatchNormDataOps);
+          contribute(x, dx);
+        }
+        if (beta >= 0 && wants_grad(beta)) {  // dβ = Σ dy (γ is frozen on this path)
+          int dbeta = new_grad(beta, f);
+          emit_elementwise(f, Pass::kBackwardWeight, ".dW", {dy}, {dbeta}, x_elements,
+                           kNormBetaOps);
+          contribute(beta, dbeta);
+        }
         return;
       }
       const int stats = f.outputs.at(1);
@@ -234,6 +242,7 @@ void Expander::emit_backward(int fid) {
       return;
     }
     case OpKind::kRelu:
+      return unary(f.outputs.back());  // the output, or the 1-bit mask
     case OpKind::kSigmoid:
     case OpKind::kSoftmax:
       return unary(y);

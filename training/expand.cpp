@@ -53,11 +53,12 @@ std::string Expander::unique_op_name(const std::string& base) const {
   return name;
 }
 
-// A BatchNorm left on its running statistics: both parameters frozen and the option set.
+// A BatchNorm left on its running statistics (eval mode): the option set and its scale frozen.
 bool Expander::on_running_statistics(const Op& op) const {
+  // γ frozen: an eval-mode BatchNorm is y = x·s + t, whose dX and dβ read no activation.
   return op.kind == OpKind::kBatchNorm &&
          opt_.frozen_batchnorm == FrozenBatchNorm::kRunningStatistics &&
-         !trainable_[op.inputs.at(1)] && !trainable_[op.inputs.at(2)];
+         !trainable_[op.inputs.at(1)];
 }
 
 void Expander::check_forward() const {
@@ -98,6 +99,9 @@ void Expander::copy_forward() {
     if (op.kind == OpKind::kDropout)
       a.mask = g_.add_tensor(unique_tensor_name(op.name + ".mask"), x, kMaskBits,
                              TensorKind::kActivation);
+    if (op.kind == OpKind::kRelu && opt_.relu_saves == ReluSaves::kMask)
+      a.relu_mask = g_.add_tensor(unique_tensor_name(op.name + ".mask"),
+                                  fwd_.tensor(op.outputs.at(0)).shape, 1, TensorKind::kActivation);
     if (op.kind == OpKind::kMaxPool)  // argmax inside the window: a byte up to 256 positions
       a.indices = g_.add_tensor(unique_tensor_name(op.name + ".indices"),
                                 fwd_.tensor(op.outputs.at(0)).shape, op.window > 256 ? 16 : 8,
@@ -107,7 +111,8 @@ void Expander::copy_forward() {
     Op copy = op;
     copy.id = -1;
     copy.forward_op = -1;
-    for (int extra : {aux_[op.id].stats, aux_[op.id].mask, aux_[op.id].indices})
+    for (int extra :
+         {aux_[op.id].stats, aux_[op.id].mask, aux_[op.id].indices, aux_[op.id].relu_mask})
       if (extra >= 0) copy.outputs.push_back(extra);
     // Running statistics: a scale and a shift per element, as in inference.
     if (on_running_statistics(op)) copy.ops_per_element = kRunningBatchNormOps;

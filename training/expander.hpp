@@ -18,9 +18,10 @@ using workloads::TensorKind;
 
 // Extra forward outputs that backward reads.
 struct Aux {
-  int stats = -1;    // BatchNorm/LayerNorm mean and 1/std
-  int mask = -1;     // dropout keep-mask, 1 byte per element
-  int indices = -1;  // max-pool argmax within the window
+  int stats = -1;      // BatchNorm/LayerNorm mean and 1/std
+  int mask = -1;       // dropout keep-mask, 1 byte per element
+  int indices = -1;    // max-pool argmax within the window
+  int relu_mask = -1;  // ReLU's positive elements, 1 bit each (relu_saves: mask)
 };
 
 // Saved tensors of forward op `f` of the expanded graph `g` (see saved_by()); extra outputs

@@ -27,6 +27,11 @@ constexpr std::pair<FrozenBatchNorm, std::string_view> kFrozenBatchNormNames[] =
     {FrozenBatchNorm::kRunningStatistics, "running-statistics"},
 };
 
+constexpr std::pair<ReluSaves, std::string_view> kReluSavesNames[] = {
+    {ReluSaves::kOutput, "output"},
+    {ReluSaves::kMask, "mask"},
+};
+
 template <typename E, size_t N>
 std::string valid_names(const std::pair<E, std::string_view> (&table)[N]) {
   std::string out;
@@ -73,6 +78,16 @@ FrozenBatchNorm parse_frozen_batchnorm(std::string_view name) {
                     "' (valid: " + core::names_in(kFrozenBatchNormNames) + ")");
 }
 
+std::string_view relu_saves_name(ReluSaves r) {
+  return core::name_in(kReluSavesNames, r);
+}
+
+ReluSaves parse_relu_saves(std::string_view name) {
+  if (auto r = core::value_in(kReluSavesNames, name)) return *r;
+  throw core::Error("unknown relu_saves '" + std::string(name) +
+                    "' (valid: " + core::names_in(kReluSavesNames) + ")");
+}
+
 int optimizer_state_count(Optimizer o) {
   switch (o) {
     case Optimizer::kSgd:
@@ -105,7 +120,7 @@ TrainingOptions training_options_from_yaml(const core::YamlNode& node) {
   if (!node.is_map()) node.fail("must be a map of training options");
   node.reject_unknown_keys({"loss", "optimizer", "activation_bits", "weight_bits", "gradient_bits",
                             "optimizer_state_bits", "checkpoint", "trainable", "frozen_weight_bits",
-                            "frozen_batchnorm", "adapters"});
+                            "frozen_batchnorm", "relu_saves", "adapters"});
   TrainingOptions o;
   core::IssueList issues;
   auto guarded = [&](auto&& f) {
@@ -132,6 +147,7 @@ TrainingOptions training_options_from_yaml(const core::YamlNode& node) {
   name_field("loss", parse_loss, o.loss);
   name_field("optimizer", parse_optimizer, o.optimizer);
   name_field("frozen_batchnorm", parse_frozen_batchnorm, o.frozen_batchnorm);
+  name_field("relu_saves", parse_relu_saves, o.relu_saves);
   auto bits = [&](const char* key, int& out) {
     core::YamlNode n = node[key];
     if (n.defined()) guarded([&] { out = static_cast<int>(n.as_int(1, 64)); });

@@ -24,11 +24,15 @@ enum class Loss {
 
 enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
 
-// How a BatchNorm whose γ and β are both frozen normalises: with the batch's statistics
-// (PyTorch's train mode, the default: its input and statistics are kept when a gradient must
-// pass through it) or with its running statistics (eval mode: a per-channel scale and shift
-// whose input gradient reads no activation).
+// How a BatchNorm whose γ is frozen normalises: with the batch's statistics (PyTorch's train
+// mode, the default: its input and statistics are kept when a gradient must pass through it)
+// or with its running statistics (eval mode: a per-channel scale and shift whose input and β
+// gradients read no activation).
 enum class FrozenBatchNorm { kBatchStatistics, kRunningStatistics };
+
+// What a ReLU keeps for its backward: its output (PyTorch) or a 1-bit mask of the positive
+// elements (memory-efficient training engines; TinyTL counts ReLUs this way).
+enum class ReluSaves { kOutput, kMask };
 
 struct TrainingOptions {
   Loss loss = Loss::kAuto;
@@ -44,6 +48,7 @@ struct TrainingOptions {
   TrainableSpec trainable;
   int frozen_weight_bits = 0;  // element size of frozen parameters; 0 = weight_bits
   FrozenBatchNorm frozen_batchnorm = FrozenBatchNorm::kBatchStatistics;
+  ReluSaves relu_saves = ReluSaves::kOutput;
   // Rewrites of the forward graph before the expansion (adapters.hpp); their parameters
   // always train, and with adapters the default trainable set is "none" (adapters only).
   std::vector<AdapterSpec> adapters;
@@ -57,13 +62,16 @@ Loss parse_loss(std::string_view name);
 Optimizer parse_optimizer(std::string_view name);
 std::string_view frozen_batchnorm_name(FrozenBatchNorm f);  // "batch-statistics", ...
 FrozenBatchNorm parse_frozen_batchnorm(std::string_view name);
+std::string_view relu_saves_name(ReluSaves r);  // "output", "mask"
+ReluSaves parse_relu_saves(std::string_view name);
 
 // State tensors per parameter tensor (momentum 1, Adam 2) and arithmetic per element.
 int optimizer_state_count(Optimizer o);
 double optimizer_ops_per_element(Optimizer o);
 
 // A `training:` map: loss, optimizer, activation_bits, weight_bits, gradient_bits,
-// optimizer_state_bits, checkpoint, trainable, frozen_weight_bits, frozen_batchnorm, adapters.
+// optimizer_state_bits, checkpoint, trainable, frozen_weight_bits, frozen_batchnorm,
+// relu_saves, adapters.
 // Unknown keys and bad values are ConfigErrors.
 TrainingOptions training_options_from_yaml(const core::YamlNode& node);
 

@@ -22,8 +22,8 @@ constexpr std::pair<TrainablePolicy, std::string_view> kPolicyNames[] = {
     {TrainablePolicy::kNormOnly, "norm-only"},
 };
 const char* kValidForms =
-    "valid: all, none, last:N (N >= 1), bias-only, norm-only, or op-name globs separated by "
-    "commas (block:GLOB matches block names)";
+    "valid: all, none, last:N (N >= 1), bias-only, norm-only, or a list (commas) of op-name "
+    "globs (block:GLOB matches block names), bias-only, norm-only and last:N, trained together";
 constexpr std::string_view kBlockPrefix = "block:";
 
 std::vector<std::string> split_patterns(std::string_view s) {
@@ -72,6 +72,15 @@ void select_params(const Graph& g, const Op& op, std::vector<char>& out) {
   }
   throw core::Error("trainable '" + spec.str() + "': " + rule);
 }
+// A list item is a glob or one of bias-only, norm-only, last:N (all, none and default make no
+// sense next to anything else).
+void check_item(const std::string& item) {
+  if (item == "all" || item == "none" || item == "default")
+    throw core::Error("trainable item '" + item + "' cannot be combined with other items (" +
+                      kValidForms + ")");
+  if (item.rfind("last:", 0) == 0 && !positive_suffix(item, "last:"))
+    throw core::Error("trainable item '" + item + "': N must be an integer >= 1");
+}
 }  // namespace
 
 std::string_view trainable_policy_name(TrainablePolicy p) {
@@ -94,7 +103,7 @@ TrainableSpec parse_trainable(std::string_view text) {
     s.policy = *p;
     return s;
   }
-  if (text.rfind("last:", 0) == 0) {
+  if (text.rfind("last:", 0) == 0 && text.find(',') == std::string_view::npos) {
     auto n = positive_suffix(text, "last:");
     if (!n)
       throw core::Error("trainable '" + std::string(text) + "': N must be an integer >= 1 (" +
@@ -107,6 +116,8 @@ TrainableSpec parse_trainable(std::string_view text) {
   s.patterns = split_patterns(text);
   if (s.patterns.empty())
     throw core::Error("trainable '" + std::string(text) + "' names nothing (" + kValidForms + ")");
+  if (s.patterns.size() > 1)
+    for (const auto& item : s.patterns) check_item(item);
   return s;
 }
 
@@ -125,38 +136,41 @@ TrainableSpec trainable_from_yaml(const core::YamlNode& node) {
   }
   if (!node.is_seq() || node.size() == 0)
     node.fail(std::string("must be a policy or a non-empty list of op-name globs; ") + kValidForms);
+  if (node.size() == 1 && node.at(0).is_scalar()) return trainable_from_yaml(node.at(0));
   TrainableSpec s;
   s.policy = TrainablePolicy::kPatterns;
   for (size_t i = 0; i < node.size(); ++i) {
     core::YamlNode item = node.at(i);
     std::string p = item.as_string();
     if (p.empty()) item.fail("an empty pattern matches no op");
+    try {
+      check_item(p);
+    } catch (const core::Error& e) {
+      item.fail(e.what());
+    }
     s.patterns.push_back(p);
     s.pattern_sources.push_back(item.issue(""));
   }
   return s;
 }
 
-std::vector<char> resolve_trainable(const Graph& g, const TrainableSpec& spec,
-                                    const std::vector<int>& adapters) {
-  std::vector<char> out(g.tensors().size(), 0);
-  TrainablePolicy policy = spec.policy;
-  if (policy == TrainablePolicy::kDefault)
-    policy = adapters.empty() ? TrainablePolicy::kAll : TrainablePolicy::kNone;
+namespace {
+// Selects the parameters of one policy (kAll, kLastBlocks, kBiasOnly, kNormOnly); false when
+// it selects nothing. `item` locates errors (a list item, or past the end for the whole spec).
+bool select_policy(const Graph& g, TrainablePolicy policy, int last_blocks,
+                   const TrainableSpec& spec, size_t item, std::vector<char>& out) {
+  const std::vector<char> before = out;
   switch (policy) {
-    case TrainablePolicy::kDefault:
     case TrainablePolicy::kAll:
       for (const auto& op : g.ops()) select_params(g, op, out);
       break;
-    case TrainablePolicy::kNone:
-      break;
     case TrainablePolicy::kLastBlocks: {
       auto units = block_units(g);
-      if (spec.last_blocks > static_cast<int>(units.size()))
-        fail(spec, spec.patterns.size(),
-             "last:" + std::to_string(spec.last_blocks) + " asks for more blocks than graph '" +
+      if (last_blocks > static_cast<int>(units.size()))
+        fail(spec, item,
+             "last:" + std::to_string(last_blocks) + " asks for more blocks than graph '" +
                  g.name() + "' has (" + std::to_string(units.size()) + ")");
-      for (size_t u = units.size() - static_cast<size_t>(spec.last_blocks); u < units.size(); ++u)
+      for (size_t u = units.size() - static_cast<size_t>(last_blocks); u < units.size(); ++u)
         for (int id : units[u]) select_params(g, g.op(id), out);
       break;
     }
@@ -171,27 +185,52 @@ std::vector<char> resolve_trainable(const Graph& g, const TrainableSpec& spec,
           if (pick) out[t] = 1;
         }
       break;
-    case TrainablePolicy::kPatterns:
-      for (size_t i = 0; i < spec.patterns.size(); ++i) {
-        bool any = false;
-        for (const auto& op : g.ops()) {
-          if (!matches(spec.patterns[i], op)) continue;
-          any = true;
-          select_params(g, op, out);
-        }
-        if (!any) fail(spec, i, "matches no op of graph '" + g.name() + "'");
-      }
+    default:
       break;
   }
-  // A policy that selects nothing is almost certainly a mistake, unless adapters train.
-  bool selected = std::find(out.begin(), out.end(), 1) != out.end();
-  if (!selected && adapters.empty()) {
-    std::string what = policy == TrainablePolicy::kBiasOnly   ? "has no bias parameter"
-                       : policy == TrainablePolicy::kNormOnly ? "has no normalisation parameter"
-                       : policy == TrainablePolicy::kAll      ? "has no parameter"
-                                                              : "leaves no parameter to train";
-    fail(spec, spec.patterns.size(), "graph '" + g.name() + "' " + what);
+  return out != before;
+}
+
+std::string nothing_selected(TrainablePolicy p) {
+  return p == TrainablePolicy::kBiasOnly   ? "has no bias parameter"
+         : p == TrainablePolicy::kNormOnly ? "has no normalisation parameter"
+         : p == TrainablePolicy::kAll      ? "has no parameter"
+                                           : "leaves no parameter to train";
+}
+}  // namespace
+
+std::vector<char> resolve_trainable(const Graph& g, const TrainableSpec& spec,
+                                    const std::vector<int>& adapters) {
+  std::vector<char> out(g.tensors().size(), 0);
+  TrainablePolicy policy = spec.policy;
+  if (policy == TrainablePolicy::kDefault)
+    policy = adapters.empty() ? TrainablePolicy::kAll : TrainablePolicy::kNone;
+  bool selected = false;
+  if (policy == TrainablePolicy::kPatterns) {
+    // Items are globs, or the policies bias-only, norm-only and last:N (a union of all).
+    for (size_t i = 0; i < spec.patterns.size(); ++i) {
+      const std::string& item = spec.patterns[i];
+      TrainableSpec one = parse_trainable(item);
+      if (one.policy != TrainablePolicy::kPatterns) {
+        if (!select_policy(g, one.policy, one.last_blocks, spec, i, out))
+          fail(spec, i, "graph '" + g.name() + "' " + nothing_selected(one.policy));
+        continue;
+      }
+      bool any = false;
+      for (const auto& op : g.ops()) {
+        if (!matches(item, op)) continue;
+        any = true;
+        select_params(g, op, out);
+      }
+      if (!any) fail(spec, i, "matches no op of graph '" + g.name() + "'");
+    }
+    selected = true;
+  } else {
+    selected = select_policy(g, policy, spec.last_blocks, spec, spec.patterns.size(), out);
   }
+  // A policy that selects nothing is almost certainly a mistake, unless adapters train.
+  if (!selected && adapters.empty())
+    fail(spec, spec.patterns.size(), "graph '" + g.name() + "' " + nothing_selected(policy));
   for (int t : adapters) out[t] = 1;
   return out;
 }

@@ -20,7 +20,8 @@ enum class TrainablePolicy {
   kLastBlocks,  // the parameters of the last N block units (checkpoint.hpp's block_units)
   kBiasOnly,    // conv/linear biases and normalisation shifts (β): PyTorch's `*.bias`
   kNormOnly,    // BatchNorm/LayerNorm γ and β
-  kPatterns,    // the parameters of ops matching any pattern
+  kPatterns,    // the union of the items: op-name globs, block:GLOB, bias-only, norm-only,
+                // last:N
 };
 
 struct TrainableSpec {
@@ -38,8 +39,9 @@ struct TrainableSpec {
 // and pattern lists are the other forms).
 std::string_view trainable_policy_name(TrainablePolicy p);
 
-// "all" | "none" | "last:N" | "bias-only" | "norm-only" | "GLOB[,GLOB...]". Throws core::Error
-// naming the accepted forms.
+// "all" | "none" | "last:N" | "bias-only" | "norm-only" | "ITEM[,ITEM...]" where an item is a
+// glob or one of bias-only, norm-only, last:N ("bias-only,classifier.*" trains the biases and
+// the classifier). Throws core::Error naming the accepted forms.
 TrainableSpec parse_trainable(std::string_view text);
 // A YAML value: one of the strings above, or a list of patterns.
 TrainableSpec trainable_from_yaml(const core::YamlNode& node);

@@ -99,6 +99,7 @@ class TrainingOptions:
     def trainable(self, value: Union[str, List[str]]) -> None: ...
     frozen_weight_bits: int
     frozen_batchnorm: str
+    relu_saves: str
     @property
     def adapters(self) -> List[str]: ...
     @adapters.setter

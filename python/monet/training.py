@@ -27,7 +27,8 @@ def options(optimizer: str = "sgd", loss: str = "auto", activation_bits: int = 3
             weight_bits: int = 32, gradient_bits: int = 32, optimizer_state_bits: int = 32,
             checkpoint: Checkpoint = "none", trainable: Union[str, Sequence[str]] = "default",
             adapters: Optional[Sequence[Dict[str, Any]]] = None, frozen_weight_bits: int = 0,
-            frozen_batchnorm: str = "batch-statistics") -> TrainingOptions:
+            frozen_batchnorm: str = "batch-statistics",
+            relu_saves: str = "output") -> TrainingOptions:
     """TrainingOptions from keywords. checkpoint: "none", "all-but-inputs-of-blocks", "sqrt",
     "every:K", "drop:a,b" or a list of forward activation names to drop. trainable: "all",
     "none", "last:N", "bias-only", "norm-only" or op-name globs ("layer4.*,fc" or a list).
@@ -45,6 +46,7 @@ def options(optimizer: str = "sgd", loss: str = "auto", activation_bits: int = 3
     o.trainable = trainable if isinstance(trainable, str) else list(trainable)
     o.frozen_weight_bits = frozen_weight_bits
     o.frozen_batchnorm = frozen_batchnorm
+    o.relu_saves = relu_saves
     if adapters:
         o.adapters = json.dumps(list(adapters))  # JSON is YAML: one parser, one set of rules
     return o

@@ -38,6 +38,7 @@ std::string every_field() {
          "  trainable: [\"layer4.*\", fc]\n"
          "  frozen_weight_bits: 4\n"
          "  frozen_batchnorm: running-statistics\n"
+         "  relu_saves: mask\n"
          "  adapters:\n"
          "    - {kind: lora, rank: 4, alpha: 0.3, targets: [fc]}\n"
          "    - {kind: lite-residual, downsample: 4, kernel: 3, groups: 1, expand: 0.75,\n"
@@ -126,6 +127,7 @@ TEST_CASE("same_experiment notices a change in any field") {
        [](auto& e) {
          e.training_options.frozen_batchnorm = training::FrozenBatchNorm::kBatchStatistics;
        }},
+      {"relu_saves", [](auto& e) { e.training_options.relu_saves = training::ReluSaves::kOutput; }},
       {"adapter rank", [](auto& e) { e.training_options.adapters[0].rank = 8; }},
       {"adapter expand", [](auto& e) { e.training_options.adapters[1].expand = 1; }},
       {"accelerator", [](auto& e) { e.accelerator = "edge-hetero"; }},

@@ -37,6 +37,17 @@ TEST_CASE("Training options from YAML, with located errors") {
   CHECK_THROWS_WITH(training::training_options_from_yaml(bad2["training"]),
                     Catch::Contains("t.yaml:2") && Catch::Contains("unknown optimizer 'adamx'") &&
                         Catch::Contains("t.yaml:3") && Catch::Contains("at least 1"));
+
+  auto relu =
+      core::parse_yaml("training:\n  relu_saves: mask\n  trainable: [bias-only, fc]\n", "t.yaml");
+  auto r = training::training_options_from_yaml(relu["training"]);
+  CHECK(r.relu_saves == training::ReluSaves::kMask);
+  CHECK(r.trainable.patterns == std::vector<std::string>{"bias-only", "fc"});
+  auto bad3 = core::parse_yaml("training:\n  relu_saves: bits\n  trainable: [fc, all]\n", "t.yaml");
+  CHECK_THROWS_WITH(training::training_options_from_yaml(bad3["training"]),
+                    Catch::Contains("t.yaml:2") && Catch::Contains("unknown relu_saves 'bits'") &&
+                        Catch::Contains("output, mask") && Catch::Contains("t.yaml:3") &&
+                        Catch::Contains("cannot be combined"));
 }
 
 TEST_CASE("Losses: labels and element counts follow the output") {

@@ -110,6 +110,13 @@ TEST_CASE("bias-only trains BatchNorm shifts and the fc bias; dX runs back to bn
 
   auto norm = expand_with("norm-only");
   CHECK(norm.trainable_parameters == 2 * kBnChannels);
+  // Policies and globs combine: TinyTL's "bias" update with a trained classifier.
+  auto bias_fc = expand_with("bias-only,fc");
+  CHECK(bias_fc.trainable_parameters == kBnChannels + 1000 + 512 * 1000);
+  auto last_bias = expand_with("last:2,bias-only");
+  CHECK(last_bias.trainable_parameters ==
+        kBnChannels + 1000 + 512 * 1000 + 2 * 512 * 512 * 9 + 2 * 2 * 512 - 2 * 512);
+  CHECK_THROWS_WITH(training::parse_trainable("all,fc"), Catch::Contains("cannot be combined"));
 }
 
 TEST_CASE("A frozen BatchNorm on running statistics keeps nothing for its input gradient") {
@@ -130,6 +137,28 @@ TEST_CASE("A frozen BatchNorm on running statistics keeps nothing for its input 
   const auto& dx = g.op(g.find_op("layer4.1.bn2.dX"));
   CHECK(dx.ops_per_element == 1);  // dy·γ·rstd
   CHECK(g.tensor(dx.inputs[0]).kind == workloads::TensorKind::kParameter);
+}
+
+TEST_CASE("ReLU masks and eval-mode BatchNorm with a trained shift keep less") {
+  const int64_t map = int64_t{512} * 7 * 7;  // one 512x7x7 map, elements
+  training::TrainingOptions o;
+  o.relu_saves = training::ReluSaves::kMask;
+  o.frozen_batchnorm = training::FrozenBatchNorm::kRunningStatistics;
+  // fc input (fp32), relu2's 1-bit mask, conv2's input (relu1's fp32 output, for its dW).
+  auto step = expand_with("layer4.1.conv2,fc", o);
+  CHECK(step.memory.saved_activation_bytes == 512 * 4 + map / 8 + map * 4);
+  CHECK(step.graph.tensor(step.graph.find_tensor("layer4.1.relu2.mask")).elem_bits == 1);
+  // bias-only on running statistics: every BatchNorm's dβ is Σ dy, no statistics kept.
+  auto bias = expand_with("bias-only", o);
+  const auto& g = bias.graph;
+  CHECK(g.find_tensor("layer1.0.bn1.stats") < 0);
+  const auto& dbeta = g.op(g.find_op("layer1.0.bn1.dW"));
+  CHECK(dbeta.pass == Pass::kBackwardWeight);
+  REQUIRE(dbeta.inputs.size() == 1);
+  CHECK(g.tensor(dbeta.inputs[0]).kind == workloads::TensorKind::kGradient);
+  for (int t : bias.saved_tensors)
+    CHECK(g.op(g.tensor(t).producer).kind != workloads::OpKind::kBatchNorm);
+  CHECK(bias.trainable_parameters == kBnChannels + 1000);
 }
 
 TEST_CASE("Frozen parameters can be stored at their own element size") {
