@@ -62,8 +62,9 @@ void add_adapters_option(CLI::App* cmd, std::string& adapters, CLI::Option* need
 void add_trainable_option(CLI::App* cmd, std::string& trainable, CLI::Option* needs) {
   cmd->add_option("--trainable", trainable,
                   "Parameters that train: all (default), none, last:N (last N blocks), "
-                  "bias-only, norm-only, or op-name globs \"layer4.*,fc\" (block:GLOB for "
-                  "block names)")
+                  "bias-only, norm-only, or a list of op-name globs (block:GLOB for block "
+                  "names) and bias-only/norm-only/last:N trained together: \"layer4.*,fc\", "
+                  "\"bias-only,fc\"")
       ->needs(needs);
 }
 

@@ -187,8 +187,8 @@ def sensitivity(binary, variants, entries, results, tmp):
     return "\n".join(rows)
 
 
-def replace_region(text, name, body):
-    begin = f"<!-- BEGIN GENERATED: {name} (docs/validation/make_table.py) -->"
+def replace_region(text, name, body, script="make_table.py"):
+    begin = f"<!-- BEGIN GENERATED: {name} (docs/validation/{script}) -->"
     end = f"<!-- END GENERATED: {name} -->"
     start, stop = text.find(begin), text.find(end)
     if start < 0 or stop < start:

@@ -31,7 +31,9 @@ def options(optimizer: str = "sgd", loss: str = "auto", activation_bits: int = 3
             relu_saves: str = "output") -> TrainingOptions:
     """TrainingOptions from keywords. checkpoint: "none", "all-but-inputs-of-blocks", "sqrt",
     "every:K", "drop:a,b" or a list of forward activation names to drop. trainable: "all",
-    "none", "last:N", "bias-only", "norm-only" or op-name globs ("layer4.*,fc" or a list).
+    "none", "last:N", "bias-only", "norm-only" or op-name globs ("layer4.*,fc" or a list), which
+    may include bias-only, norm-only and last:N ("bias-only,fc"). relu_saves: "output" or "mask"
+    (1 bit per element).
     adapters: dicts such as {"kind": "lora", "rank": 8, "alpha": 16, "targets": ["*.qkv"]},
     {"kind": "da3", "targets": ["layer*"]}, {"kind": "lite-residual", "targets": ["layer*"]}
     (configs/experiments/README.md)."""

@@ -224,6 +224,9 @@ TEST_CASE("describe --adapters reports adapter parameters; bad adapters exit 2")
   r = run_cli("describe resnet18 --training --adapters '[{kind: lora, rank: -1, targets: [fc]}]'");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("rank"));
+  r = run_cli("describe resnet18 --training --adapters '[{kind: lora, rank: 0, targets: [fc]}]'");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("rank") && Catch::Contains("0"));
   r = run_cli("describe resnet18 --training --adapters '[{kind: lora, targets: [avgpool]}]'");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("not a projection"));
