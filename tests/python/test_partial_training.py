@@ -41,3 +41,17 @@ def test_bad_trainable_and_adapters_raise_naming_the_field():
                               adapters=[{"kind": "lora", "targets": ["avgpool"]}])
     with pytest.raises(monet.MonetError, match="rank"):
         monet.training.options(adapters=[{"kind": "lora", "rank": 0, "targets": ["fc"]}])
+
+
+def test_relu_masks_and_mixed_trainable_lists():
+    # TinyTL's "bias" update with a trained classifier: BatchNorm shifts, fc bias and weight.
+    step = monet.training.expand(monet.workloads.resnet18(), trainable="bias-only,fc")
+    assert step.trainable_parameters == 4800 + 1000 + 512 * 1000
+    # Kept: the fc input (fp32), relu2's 1-bit mask and conv2's input (relu1's output, fp32).
+    feature_map = 512 * 7 * 7
+    masked = monet.training.expand(monet.workloads.resnet18(), trainable="layer4.1.conv2,fc",
+                                   relu_saves="mask", frozen_batchnorm="running-statistics")
+    assert masked.memory["saved_activation_bytes"] == 512 * 4 + feature_map // 8 + feature_map * 4
+    assert monet.training.options(relu_saves="mask").relu_saves == "mask"
+    with pytest.raises(monet.MonetError, match="output, mask"):
+        monet.training.options(relu_saves="bits")
