@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "accelerators/cim_rules.hpp"
 #include "core/error.hpp"
 
 namespace monet::accelerators {
@@ -39,34 +40,9 @@ class Checker {
   core::IssueList issues_;
 };
 
-// Same rule as the YAML loader (accelerators/parse_core.cpp, cim_array).
-std::vector<ArrayDim> cim_array(const CimSpec& c) {
-  int64_t weight_cols = c.cols / std::max<int64_t>(1, c.weight_bits / c.cell_bits);
-  return {{"D1", c.rows, {"C", "FY", "FX"}},
-          {"D2", std::max<int64_t>(1, weight_cols), {"K"}},
-          {"D3", c.crossbars, {"K", "C", "OX"}}};
-}
-
 void check_cim(Checker& ck, const std::string& at, const CimSpec& c) {
-  ck.at_least_one(at + ".rows", c.rows);
-  ck.at_least_one(at + ".cols", c.cols);
-  ck.at_least_one(at + ".crossbars", c.crossbars);
-  ck.at_least_one(at + ".weight_bits", c.weight_bits);
-  ck.at_least_one(at + ".cell_bits", c.cell_bits);
-  ck.at_least_one(at + ".input_bits", c.input_bits);
-  ck.at_least_one(at + ".dac_bits", c.dac_bits);
-  ck.at_least_one(at + ".cols_per_adc", c.cols_per_adc);
-  if (c.cell_bits >= 1 && c.weight_bits % c.cell_bits != 0)
-    ck.add(at + ".cell_bits", c.cell_bits, "weight_bits must be a multiple of cell_bits");
-  else if (c.cell_bits >= 1 && c.cols % std::max(1, c.weight_bits / c.cell_bits) != 0)
-    ck.add(at + ".cols", static_cast<double>(c.cols),
-           "must be a multiple of the cells per weight (weight_bits / cell_bits)");
-  if (c.dac_bits >= 1 && c.input_bits % c.dac_bits != 0)
-    ck.add(at + ".dac_bits", c.dac_bits, "input_bits must be a multiple of dac_bits");
-  if (c.cols_per_adc >= 1 && c.cols % c.cols_per_adc != 0)
-    ck.add(at + ".cols_per_adc", c.cols_per_adc, "cols must be a multiple of cols_per_adc");
-  if (!(c.written_fraction > 0 && c.written_fraction <= 1))
-    ck.add(at + ".written_fraction", c.written_fraction, "must be in (0, 1]");
+  for (const auto& broken : cim_rule_breaks(c))
+    ck.add(at + "." + broken.field, broken.value, broken.rule);
 }
 
 void check_level_values(Checker& ck, const std::string& at, const MemoryLevel& m) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "accelerators/cim_rules.hpp"
 #include "accelerators/op_kinds.hpp"
 #include "accelerators/parse_memory.hpp"
 
@@ -80,10 +81,7 @@ CimSpec parse_cim(Reader& r, const YamlNode& n) {
   auto quantity = [&](std::string_view key, double& out, Dimension dim, bool required) {
     if (!required && !n.has(key)) return;
     if (auto v = r.required(n, key))
-      if (auto q = r.read([&] { return v->as_quantity(dim); })) {
-        if (*q < 0) r.add(*v, "must not be negative");
-        out = *q;
-      }
+      if (auto q = r.read([&] { return v->as_quantity(dim); })) out = *q;
   };
   int_field("rows", c.rows, true);
   int_field("cols", c.cols, true);
@@ -103,35 +101,10 @@ CimSpec parse_cim(Reader& r, const YamlNode& n) {
   quantity("write_pulse", c.write_pulse_s, Dimension::kTime, true);
   c.written_fraction = 1.0;
   if (n.has("written_fraction"))
-    if (auto f = r.read([&] { return n["written_fraction"].as_double(); })) {
-      if (!(*f > 0 && *f <= 1))
-        r.add(n["written_fraction"],
-              "must be in (0, 1]: the share of cells reprogrammed per weight update");
-      c.written_fraction = *f;
-    }
-  if (c.weight_bits % c.cell_bits != 0)
-    r.add(n["cell_bits"],
-          "weight_bits (" + std::to_string(c.weight_bits) + ") must be a multiple of cell_bits");
-  else if (c.cols < c.weight_bits / c.cell_bits || c.cols % (c.weight_bits / c.cell_bits) != 0)
-    r.add(n["cols"], "cols must be a multiple of the cells per weight (weight_bits/cell_bits = " +
-                         std::to_string(c.weight_bits / c.cell_bits) + ")");
-  if (c.input_bits % c.dac_bits != 0)
-    r.add(n.has("dac_bits") ? n["dac_bits"] : n["input_bits"],
-          "input_bits (" + std::to_string(c.input_bits) + ") must be a multiple of dac_bits (" +
-              std::to_string(c.dac_bits) + ")");
-  if (c.cols % c.cols_per_adc != 0)
-    r.add(n["cols_per_adc"],
-          "cols (" + std::to_string(c.cols) + ") must be a multiple of cols_per_adc");
+    if (auto f = r.read([&] { return n["written_fraction"].as_double(); })) c.written_fraction = *f;
+  for (const auto& broken : cim_rule_breaks(c))
+    r.add(n.has(broken.field) ? n[broken.field] : n, broken.rule);
   return c;
-}
-
-// The crossbars' spatial unrolling: rows reduce over C·FY·FX, weight columns produce K,
-// crossbars side by side take more K or more of the reduction (partial sums added digitally).
-std::vector<ArrayDim> cim_array(const CimSpec& c) {
-  int64_t weight_cols = c.cols / std::max<int64_t>(1, c.weight_bits / c.cell_bits);
-  return {{"D1", c.rows, {"C", "FY", "FX"}},
-          {"D2", std::max<int64_t>(1, weight_cols), {"K"}},
-          {"D3", c.crossbars, {"K", "C", "OX"}}};
 }
 
 std::vector<std::string> parse_op_kinds(Reader& r, const YamlNode& n) {

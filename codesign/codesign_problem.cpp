@@ -30,6 +30,62 @@ std::string HardwareKnob::label() const {
   return "?";
 }
 
+namespace {
+struct GeneGroupName {
+  const char* name;
+  bool CodesignConfig::*searched;
+};
+constexpr GeneGroupName kGeneGroups[] = {{"allocation", &CodesignConfig::allocation},
+                                         {"fusion", &CodesignConfig::fusion},
+                                         {"checkpoint", &CodesignConfig::checkpoint},
+                                         {"hardware", &CodesignConfig::hardware},
+                                         {"trainable", &CodesignConfig::trainable}};
+
+constexpr std::pair<HardwareKnob::Kind, const char*> kKnobKinds[] = {
+    {HardwareKnob::Kind::kArraySize, "array"},
+    {HardwareKnob::Kind::kMemorySize, "memory"},
+    {HardwareKnob::Kind::kDramBandwidth, "dram_bandwidth"}};
+}  // namespace
+
+std::vector<std::string> gene_group_names(const CodesignConfig& c) {
+  std::vector<std::string> out;
+  for (const auto& g : kGeneGroups)
+    if (c.*g.searched) out.emplace_back(g.name);
+  return out;
+}
+
+std::string gene_group_list() {
+  std::string out;
+  for (const auto& g : kGeneGroups) out += (out.empty() ? "" : ", ") + std::string(g.name);
+  return out;
+}
+
+void set_gene_groups(CodesignConfig& c, const std::vector<std::string>& names) {
+  for (const auto& g : kGeneGroups) c.*g.searched = false;
+  for (const auto& n : names) {
+    auto it = std::find_if(std::begin(kGeneGroups), std::end(kGeneGroups),
+                           [&](const GeneGroupName& g) { return n == g.name; });
+    if (it == std::end(kGeneGroups))
+      throw core::Error("unknown gene group '" + n + "' (" + gene_group_list() + ")");
+    c.*it->searched = true;
+  }
+}
+
+std::string_view knob_kind_name(HardwareKnob::Kind k) {
+  for (const auto& [kind, name] : kKnobKinds)
+    if (kind == k) return name;
+  return "?";
+}
+
+HardwareKnob::Kind parse_knob_kind(std::string_view name) {
+  std::string known;
+  for (const auto& [kind, n] : kKnobKinds) {
+    if (name == n) return kind;
+    known += (known.empty() ? "" : ", ") + std::string(n);
+  }
+  throw core::Error("knob kind '" + std::string(name) + "' is not one of " + known);
+}
+
 const std::vector<ObjectiveInfo>& objective_table() {
   static const std::vector<ObjectiveInfo> table = {
       {Objective::kLatency, "latency", "latency_s", "latency", "s"},

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fusion/experiment.hpp"
@@ -66,6 +67,17 @@ struct CodesignConfig {
                                        Objective::kFootprint};
   std::vector<HardwareKnob> knobs;
 };
+
+// The gene-group names a search lists, once (in genome order): allocation, fusion, checkpoint,
+// hardware, trainable. parse_search and the Python binding both go through these.
+std::vector<std::string> gene_group_names(const CodesignConfig& c);  // the groups c searches
+std::string gene_group_list();                                       // "allocation, fusion, ..."
+// Searches exactly the named groups; throws core::Error naming the valid ones.
+void set_gene_groups(CodesignConfig& c, const std::vector<std::string>& names);
+
+// Knob kind names ("array", "memory", "dram_bandwidth"), once.
+std::string_view knob_kind_name(HardwareKnob::Kind k);
+HardwareKnob::Kind parse_knob_kind(std::string_view name);  // throws core::Error listing them
 
 class CodesignProblem : public ga::Problem {
  public:

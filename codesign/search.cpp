@@ -1,6 +1,7 @@
 #include "codesign/search.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <sstream>
@@ -23,38 +24,116 @@ HardwareKnob parse_knob(const core::YamlNode& k) {
   if (!k.is_map()) k.fail("must be a map {kind, core, memory, values}");
   k.reject_unknown_keys({"kind", "core", "memory", "values"});
   HardwareKnob knob;
-  std::string kind = k.required("kind").as_string();
+  core::YamlNode kind = k.required("kind");
+  try {
+    knob.kind = parse_knob_kind(kind.as_string());
+  } catch (const core::ConfigError&) {
+    throw;
+  } catch (const core::Error& err) {
+    kind.fail(err.what());
+  }
   core::YamlNode values = k.required("values");
-  if (!values.is_seq() || values.size() == 0) values.fail("must be a non-empty list");
-  auto each = [&](auto&& read) {
-    for (size_t i = 0; i < values.size(); ++i) knob.values.push_back(read(values.at(i)));
-  };
-  if (kind == "array") {
-    knob.kind = HardwareKnob::Kind::kArraySize;
-    knob.core = k.required("core").as_string();
-    each([](const core::YamlNode& v) { return static_cast<double>(v.as_int(1, 4096)); });
-  } else if (kind == "memory") {
-    knob.kind = HardwareKnob::Kind::kMemorySize;
-    knob.core = k.required("core").as_string();
-    knob.memory = k.required("memory").as_string();
-    each([](const core::YamlNode& v) {
-      double b = v.as_quantity(core::Dimension::kBytes);
-      if (b <= 0) v.fail("must be a positive size");
-      return b;
-    });
-  } else if (kind == "dram_bandwidth") {
-    knob.kind = HardwareKnob::Kind::kDramBandwidth;
-    each([](const core::YamlNode& v) {
-      double b = v.as_quantity(core::Dimension::kBandwidth);
-      if (b <= 0) v.fail("must be a positive bandwidth");
-      return b;
-    });
-  } else {
-    k["kind"].fail("must be array, memory or dram_bandwidth");
+  if (!values.is_seq()) values.fail("must be a list");
+  if (knob.kind != HardwareKnob::Kind::kDramBandwidth) knob.core = k.required("core").as_string();
+  if (knob.kind == HardwareKnob::Kind::kMemorySize) knob.memory = k.required("memory").as_string();
+  for (size_t i = 0; i < values.size(); ++i) {
+    core::YamlNode v = values.at(i);
+    switch (knob.kind) {
+      case HardwareKnob::Kind::kArraySize:
+        knob.values.push_back(static_cast<double>(v.as_int(0, 1 << 30)));
+        break;
+      case HardwareKnob::Kind::kMemorySize:
+        knob.values.push_back(v.as_quantity(core::Dimension::kBytes));
+        break;
+      case HardwareKnob::Kind::kDramBandwidth:
+        knob.values.push_back(v.as_quantity(core::Dimension::kBandwidth));
+        break;
+    }
   }
   return knob;
 }
+
+template <typename T>
+std::string text(const T& v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out + "]";
+}
+
+// The YAML key of each Nsga2Options member the search section sets.
+std::string search_key(const std::string& option) {
+  if (option == "max_generations") return "";  // the budget: the section as a whole
+  if (option == "max_seconds") return "seconds";
+  return option;
+}
 }  // namespace
+
+std::vector<SearchRuleBreak> search_rule_breaks(const SearchSpec& spec,
+                                                const fusion::Experiment& e) {
+  std::vector<SearchRuleBreak> out;
+  const auto& c = spec.codesign;
+  const auto genes = gene_group_names(c);
+  const bool chain = spec.kind == SearchSpec::Kind::kCheckpointChain;
+  if (chain && !e.training)
+    out.push_back({"problem", "checkpoint-chain", "checkpoint-chain needs a training experiment"});
+  if (chain && genes != std::vector<std::string>{"checkpoint"})
+    out.push_back({"genes", joined(genes), "checkpoint-chain searches the checkpoint genes only"});
+  if (!chain && genes.empty())
+    out.push_back({"genes", "[]", "must name at least one gene group (" + gene_group_list() + ")"});
+  if (c.checkpoint && !e.training)
+    out.push_back({"genes", joined(genes), "checkpoint genes need mode: training"});
+  if (c.trainable && !e.training)
+    out.push_back({"genes", joined(genes), "trainable genes need mode: training"});
+  if (c.trainable && c.checkpoint)
+    out.push_back(
+        {"genes", joined(genes), "trainable and checkpoint genes cannot be searched together"});
+  if (c.hardware && c.knobs.empty())
+    out.push_back({"knobs", "[]", "hardware genes need a non-empty `knobs` list"});
+  if (!chain) {
+    if (c.objectives.empty())
+      out.push_back({"objectives", "[]", "must name at least one objective"});
+    auto sorted = c.objectives;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+      out.push_back({"objectives", "", "an objective is listed twice"});
+  }
+  for (size_t k = 0; k < c.knobs.size(); ++k) {
+    const auto& knob = c.knobs[k];
+    const std::string at = "knobs[" + std::to_string(k) + "]";
+    if (knob.values.empty()) out.push_back({at + ".values", "[]", "must be a non-empty list"});
+    if (knob.kind != HardwareKnob::Kind::kDramBandwidth && knob.core.empty())
+      out.push_back({at + ".core", "", "must name a core"});
+    if (knob.kind == HardwareKnob::Kind::kMemorySize && knob.memory.empty())
+      out.push_back({at + ".memory", "", "must name a memory of the core"});
+    for (size_t i = 0; i < knob.values.size(); ++i) {
+      const double v = knob.values[i];
+      const std::string vat = at + ".values[" + std::to_string(i) + "]";
+      if (knob.kind == HardwareKnob::Kind::kArraySize) {
+        if (!(v >= 1 && v <= 4096 && v == std::floor(v)))
+          out.push_back({vat, text(v), "must be a whole number of PEs from 1 to 4096"});
+      } else if (!(v > 0) || !std::isfinite(v)) {
+        out.push_back({vat, text(v),
+                       knob.kind == HardwareKnob::Kind::kMemorySize
+                           ? "must be a positive size"
+                           : "must be a positive bandwidth"});
+      }
+    }
+  }
+  if (c.max_tile_exponent < 0 || c.max_tile_exponent > 10)
+    out.push_back({"max_tile_exponent", text(c.max_tile_exponent), "must be from 0 to 10"});
+  // The engine's own rules on its options, with the section's names.
+  ga::Nsga2Options options = spec.nsga;
+  if (spec.mutation_prob) options.mutation_prob = {*spec.mutation_prob};
+  for (const auto& b : ga::option_breaks(options))
+    out.push_back({search_key(b.option), b.value, b.rule});
+  return out;
+}
 
 SearchSpec parse_search(const fusion::Experiment& e) {
   core::YamlNode s = e.root["search"];
@@ -64,54 +143,36 @@ SearchSpec parse_search(const fusion::Experiment& e) {
   s.reject_unknown_keys({"problem", "genes", "objectives", "population", "generations",
                          "evaluations", "seconds", "seed", "threads", "max_tile_exponent",
                          "granularity", "knobs", "crossover_prob", "mutation_prob"});
+  // Read every field (a value of the wrong type fails here, at its line), then check the
+  // rules once (search_rule_breaks) and report each broken one at its key.
   SearchSpec spec;
   std::string problem = s.get_string("problem", "codesign");
   if (problem == "checkpoint-chain")
     spec.kind = SearchSpec::Kind::kCheckpointChain;
   else if (problem != "codesign")
     s["problem"].fail("must be codesign or checkpoint-chain");
-  if (spec.kind == SearchSpec::Kind::kCheckpointChain && !e.training)
-    s["problem"].fail("checkpoint-chain needs a training experiment");
 
   auto& c = spec.codesign;
+  if (spec.kind == SearchSpec::Kind::kCheckpointChain) set_gene_groups(c, {"checkpoint"});
   if (s.has("genes")) {
     core::YamlNode g = s["genes"];
     std::vector<std::string> genes = g.as_string_list();
-    if (genes.empty())
-      g.fail(
-          "must name at least one gene group (allocation, fusion, checkpoint, hardware, "
-          "trainable)");
-    c.allocation = c.fusion = c.checkpoint = c.hardware = c.trainable = false;
     for (size_t i = 0; i < genes.size(); ++i) {
-      const auto& name = genes[i];
-      if (name == "allocation")
-        c.allocation = true;
-      else if (name == "fusion")
-        c.fusion = true;
-      else if (name == "checkpoint")
-        c.checkpoint = true;
-      else if (name == "hardware")
-        c.hardware = true;
-      else if (name == "trainable")
-        c.trainable = true;
-      else
-        (g.is_seq() ? g.at(i) : g)
-            .fail("unknown gene group (allocation, fusion, checkpoint, hardware, trainable)");
+      try {
+        set_gene_groups(c, {genes[i]});
+      } catch (const core::ConfigError&) {
+        throw;
+      } catch (const core::Error& err) {
+        (g.is_seq() ? g.at(i) : g).fail(err.what());
+      }
     }
-    if (spec.kind == SearchSpec::Kind::kCheckpointChain &&
-        genes != std::vector<std::string>{"checkpoint"})
-      g.fail("checkpoint-chain searches the checkpoint genes only");
-    if (c.checkpoint && !e.training) g.fail("checkpoint genes need mode: training");
-    if (c.trainable && !e.training) g.fail("trainable genes need mode: training");
-    if (c.trainable && c.checkpoint)
-      g.fail("trainable and checkpoint genes cannot be searched together");
+    set_gene_groups(c, genes);
   }
   if (s.has("objectives")) {
     core::YamlNode o = s["objectives"];
     if (spec.kind == SearchSpec::Kind::kCheckpointChain)
       o.fail("checkpoint-chain has fixed objectives (recompute cost, peak activation bytes)");
     auto names = o.as_string_list();
-    if (names.empty()) o.fail("must name at least one objective");
     c.objectives.clear();
     for (size_t i = 0; i < names.size(); ++i) {
       try {
@@ -122,54 +183,60 @@ SearchSpec parse_search(const fusion::Experiment& e) {
         (o.is_seq() ? o.at(i) : o).fail(err.what());
       }
     }
-    auto sorted = c.objectives;
-    std::sort(sorted.begin(), sorted.end());
-    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-      o.fail("an objective is listed twice");
   }
   if (s.has("knobs")) {
     core::YamlNode k = s["knobs"];
     if (!k.is_seq()) k.fail("must be a list of knobs");
     for (size_t i = 0; i < k.size(); ++i) c.knobs.push_back(parse_knob(k.at(i)));
   }
-  if (c.hardware && c.knobs.empty())
-    (s.has("knobs") ? s["knobs"] : s["genes"]).fail("hardware genes need a non-empty `knobs` list");
   if (s.has("max_tile_exponent"))
-    c.max_tile_exponent = static_cast<int>(s["max_tile_exponent"].as_int(0, 10));
+    c.max_tile_exponent = static_cast<int>(s["max_tile_exponent"].as_int(-(1 << 20), 1 << 20));
   if (s.has("granularity")) {
-    std::string g = s["granularity"].as_string();
-    if (g == "block")
-      c.granularity = training::Granularity::kBlock;
-    else if (g == "activation")
-      c.granularity = training::Granularity::kActivation;
-    else
-      s["granularity"].fail("must be block or activation");
+    try {
+      c.granularity = training::parse_granularity(s["granularity"].as_string());
+    } catch (const core::ConfigError&) {
+      throw;
+    } catch (const core::Error& err) {
+      s["granularity"].fail(err.what());
+    }
   }
   auto& n = spec.nsga;
-  n.population = static_cast<size_t>(s.get_int("population", 64, 4));
+  n.population = static_cast<size_t>(s.get_int("population", 64, 0));
   n.max_generations = static_cast<size_t>(s.get_int("generations", 0, 0));
   n.max_evaluations = static_cast<size_t>(s.get_int("evaluations", 0, 0));
-  if (s.has("seconds")) {
-    n.max_seconds = s["seconds"].as_double();
-    if (n.max_seconds < 0) s["seconds"].fail("must be >= 0");
-  }
-  if (!n.max_generations && !n.max_evaluations && n.max_seconds <= 0)
-    s.fail("the budget is 0: give generations, evaluations or seconds (> 0)");
+  if (s.has("seconds")) n.max_seconds = s["seconds"].as_double();
   n.seed = static_cast<uint64_t>(s.get_int("seed", 1, 0));
-  n.threads = static_cast<size_t>(s.get_int("threads", 1, 1));
-  if (s.has("crossover_prob")) {
-    n.crossover_prob = s["crossover_prob"].as_double();
-    if (n.crossover_prob < 0 || n.crossover_prob > 1) s["crossover_prob"].fail("must be in [0, 1]");
+  n.threads = static_cast<size_t>(s.get_int("threads", 1, 0));
+  if (s.has("crossover_prob")) n.crossover_prob = s["crossover_prob"].as_double();
+  if (s.has("mutation_prob")) spec.mutation_prob = s["mutation_prob"].as_double();
+
+  core::IssueList issues;
+  for (const auto& b : search_rule_breaks(spec, e)) {
+    // knobs[i].values[j] → the node of that value, when written.
+    core::YamlNode at = s;
+    std::string path = b.field;
+    while (!path.empty()) {
+      size_t end = path.find_first_of(".[");
+      std::string key = path.substr(0, end);
+      core::YamlNode next = at[key];
+      if (!next.defined()) break;
+      at = next;
+      path = end == std::string::npos ? "" : path.substr(end + (path[end] == '.' ? 1 : 0));
+      while (!path.empty() && path[0] == '[') {
+        size_t close = path.find(']');
+        size_t index = std::stoul(path.substr(1, close - 1));
+        if (!at.is_seq() || index >= at.size()) {
+          path.clear();
+          break;
+        }
+        at = at.at(index);
+        path = path.substr(close + 1);
+        if (!path.empty() && path[0] == '.') path = path.substr(1);
+      }
+    }
+    issues.add(at.issue(b.rule));
   }
-  if (s.has("mutation_prob")) {
-    double p = s["mutation_prob"].as_double();
-    if (!(p >= 0 && p <= 1))
-      s["mutation_prob"].fail("must be in [0, 1] (the per-gene mutation probability)");
-    spec.mutation_prob = p;
-  }
-  if (spec.kind == SearchSpec::Kind::kCodesign && !c.allocation && !c.fusion && !c.checkpoint &&
-      !c.trainable && !c.hardware)
-    s.fail("no gene group to search");
+  issues.throw_if_any();
   return spec;
 }
 
@@ -211,6 +278,14 @@ void resolve_mutation_prob(const SearchSpec& spec, const ga::Problem& problem,
 SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
                          const std::string& checkpoint_path, bool resume,
                          const ga::ProgressCallback& progress) {
+  // Specs built in code (Python) meet the same rules as search sections.
+  if (auto broken = search_rule_breaks(spec, e); !broken.empty()) {
+    core::IssueList issues;
+    for (const auto& b : broken)
+      issues.add({"<search of experiment '" + e.name + "'>", 0}, "search." + b.field, b.value,
+                 b.rule);
+    issues.throw_if_any();
+  }
   ga::Nsga2Options opt = spec.nsga;
   opt.checkpoint_path = checkpoint_path;
   opt.resume = resume;

@@ -29,6 +29,22 @@ struct SearchSpec {
   std::optional<double> mutation_prob;
 };
 
+// A rule a search spec breaks: the field of the search section ("genes", "knobs[0].values[1]",
+// "" for the section as a whole), its value and the rule.
+struct SearchRuleBreak {
+  std::string field;
+  std::string value;
+  std::string rule;
+};
+// The rules of a search, defined once: gene groups (at least one; checkpoint and trainable need
+// a training experiment and exclude each other; checkpoint-chain searches checkpoint genes
+// only; hardware needs knobs), objectives (at least one, none twice), knob values, the tile
+// exponent and the engine's own options (ga::option_breaks: population, threads, budget,
+// probabilities). parse_search reports each at its line; run_search throws them for specs
+// built in code (Python).
+std::vector<SearchRuleBreak> search_rule_breaks(const SearchSpec& spec,
+                                                const fusion::Experiment& experiment);
+
 // Parses and validates `experiment.root["search"]` (every error names file, line, field,
 // value and rule): empty gene list, unknown gene or objective, population < 4, no budget.
 SearchSpec parse_search(const fusion::Experiment& experiment);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "core/error.hpp"
@@ -26,28 +27,36 @@ constexpr int kDuplicateRetries = 8;
 constexpr std::size_t kAttemptsPerGenome = 20;
 }  // namespace
 
+std::vector<OptionBreak> option_breaks(const Nsga2Options& o) {
+  std::vector<OptionBreak> out;
+  auto text = [](double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  };
+  if (o.population < 4)
+    out.push_back({"population", std::to_string(o.population), "population must be at least 4"});
+  if (o.threads < 1) out.push_back({"threads", "0", "threads must be at least 1"});
+  if (o.max_generations == 0 && o.max_evaluations == 0 && !(o.max_seconds > 0.0))
+    out.push_back({"max_generations", "0",
+                   "no stopping budget: set generations, evaluations or seconds (0 means no "
+                   "limit, and at least one limit is needed)"});
+  if (!std::isfinite(o.max_seconds) || o.max_seconds < 0.0)
+    out.push_back({"max_seconds", text(o.max_seconds), "max_seconds must be finite and >= 0"});
+  if (!(o.crossover_prob >= 0.0 && o.crossover_prob <= 1.0))
+    out.push_back({"crossover_prob", text(o.crossover_prob), "crossover_prob must lie in [0, 1]"});
+  for (double p : o.mutation_prob)
+    if (!(p >= 0.0 && p <= 1.0))
+      out.push_back({"mutation_prob", text(p), "mutation_prob must lie in [0, 1]"});
+  return out;
+}
+
 void validate(const Nsga2Options& o, const std::vector<GeneGroup>& genes) {
   validate_genes(genes);
-  if (o.population < 4)
-    throw Error("ga: population must be at least 4 (got " + std::to_string(o.population) + ")");
-  if (o.threads < 1) throw Error("ga: threads must be at least 1 (got 0)");
-  if (o.max_generations == 0 && o.max_evaluations == 0 && !(o.max_seconds > 0.0))
-    throw Error(
-        "ga: no stopping budget: set max_generations, max_evaluations or max_seconds (0 means no "
-        "limit, and at least one limit is needed)");
-  if (!std::isfinite(o.max_seconds) || o.max_seconds < 0.0)
-    throw Error("ga: max_seconds must be finite and >= 0 (got " + std::to_string(o.max_seconds) +
-                ")");
-  if (!(o.crossover_prob >= 0.0 && o.crossover_prob <= 1.0))
-    throw Error("ga: crossover_prob must lie in [0, 1] (got " + std::to_string(o.crossover_prob) +
-                ")");
+  for (const auto& b : option_breaks(o)) throw Error("ga: " + b.rule + " (got " + b.value + ")");
   if (!o.mutation_prob.empty() && o.mutation_prob.size() != genes.size())
     throw Error("ga: mutation_prob has " + std::to_string(o.mutation_prob.size()) +
                 " entries but there are " + std::to_string(genes.size()) + " gene groups");
-  for (std::size_t g = 0; g < o.mutation_prob.size(); ++g)
-    if (!(o.mutation_prob[g] >= 0.0 && o.mutation_prob[g] <= 1.0))
-      throw Error("ga: mutation_prob of gene group '" + genes[g].name +
-                  "' must lie in [0, 1] (got " + std::to_string(o.mutation_prob[g]) + ")");
   for (double r : o.reference_point)
     if (!std::isfinite(r)) throw Error("ga: reference_point has a non-finite coordinate");
   if (o.resume && o.checkpoint_path.empty())

@@ -41,7 +41,19 @@ struct Nsga2Options {
   std::vector<double> reference_point;
 };
 
-// Throws core::Error with a message naming the option when the options or genes are unusable.
+// A rule the options break: the option's name (a member of Nsga2Options), its value, the rule.
+struct OptionBreak {
+  std::string option;
+  std::string value;
+  std::string rule;
+};
+// The rules on the options alone, defined once: population >= 4, threads >= 1, a stopping
+// budget, max_seconds finite and >= 0, crossover_prob and every mutation_prob in [0, 1].
+// validate() throws them; an experiment's search section reports each at its line.
+std::vector<OptionBreak> option_breaks(const Nsga2Options& options);
+
+// Throws core::Error with a message naming the option when the options or genes are unusable
+// (option_breaks, and what needs the genes: one mutation_prob per gene group).
 void validate(const Nsga2Options& options, const std::vector<GeneGroup>& genes);
 
 class Nsga2 {

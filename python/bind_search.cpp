@@ -15,63 +15,6 @@ using ga::Nsga2Options;
 using ga::Progress;
 using ga::ProgressCallback;
 
-// The names the `search.objectives` list accepts, in Objective order.
-const std::vector<std::pair<Objective, std::string>>& objective_inputs() {
-  static const std::vector<std::pair<Objective, std::string>> names = {
-      {Objective::kLatency, "latency"},
-      {Objective::kEnergy, "energy"},
-      {Objective::kOnchipMemory, "onchip_memory"},
-      {Objective::kDramMemory, "dram_memory"},
-      {Objective::kFootprint, "footprint"}};
-  return names;
-}
-
-std::string objective_input(Objective o) {
-  for (const auto& [k, n] : objective_inputs())
-    if (k == o) return n;
-  return "?";
-}
-
-const char* knob_kind_name(HardwareKnob::Kind k) {
-  switch (k) {
-    case HardwareKnob::Kind::kArraySize:
-      return "array";
-    case HardwareKnob::Kind::kMemorySize:
-      return "memory";
-    case HardwareKnob::Kind::kDramBandwidth:
-      return "dram_bandwidth";
-  }
-  return "?";
-}
-
-std::vector<std::string> gene_names(const CodesignConfig& c) {
-  std::vector<std::string> out;
-  if (c.allocation) out.emplace_back("allocation");
-  if (c.fusion) out.emplace_back("fusion");
-  if (c.checkpoint) out.emplace_back("checkpoint");
-  if (c.hardware) out.emplace_back("hardware");
-  return out;
-}
-
-void set_genes(CodesignConfig& c, const std::vector<std::string>& genes) {
-  if (genes.empty())
-    throw core::Error("genes: name at least one of allocation, fusion, checkpoint, hardware");
-  c.allocation = c.fusion = c.checkpoint = c.hardware = false;
-  for (const auto& g : genes) {
-    if (g == "allocation")
-      c.allocation = true;
-    else if (g == "fusion")
-      c.fusion = true;
-    else if (g == "checkpoint")
-      c.checkpoint = true;
-    else if (g == "hardware")
-      c.hardware = true;
-    else
-      throw core::Error("gene group '" + g +
-                        "' is not one of allocation, fusion, checkpoint, hardware");
-  }
-}
-
 // A finished search with what is needed to replay its members.
 struct SearchRun {
   fusion::Experiment experiment;
@@ -138,14 +81,7 @@ void bind_search(py::module_& m) {
       .def(py::init([](const std::string& kind, std::string core, std::string memory,
                        std::vector<double> values) {
              HardwareKnob k;
-             if (kind == "array")
-               k.kind = HardwareKnob::Kind::kArraySize;
-             else if (kind == "memory")
-               k.kind = HardwareKnob::Kind::kMemorySize;
-             else if (kind == "dram_bandwidth")
-               k.kind = HardwareKnob::Kind::kDramBandwidth;
-             else
-               throw core::Error("knob kind '" + kind + "' is not array, memory or dram_bandwidth");
+             k.kind = parse_knob_kind(kind);
              k.core = std::move(core);
              k.memory = std::move(memory);
              k.values = std::move(values);
@@ -153,7 +89,8 @@ void bind_search(py::module_& m) {
            }),
            py::arg("kind"), py::arg("core") = "", py::arg("memory") = "",
            py::arg("values") = std::vector<double>{})
-      .def_property_readonly("kind", [](const HardwareKnob& k) { return knob_kind_name(k.kind); })
+      .def_property_readonly(
+          "kind", [](const HardwareKnob& k) { return std::string(knob_kind_name(k.kind)); })
       .def_readwrite("core", &HardwareKnob::core)
       .def_readwrite("memory", &HardwareKnob::memory)
       .def_readwrite("values", &HardwareKnob::values)
@@ -175,21 +112,21 @@ void bind_search(py::module_& m) {
               throw core::Error("problem '" + p + "' is not codesign or checkpoint-chain");
           })
       .def_property(
-          "genes", [](const SearchSpec& s) { return gene_names(s.codesign); },
-          [](SearchSpec& s, const std::vector<std::string>& g) { set_genes(s.codesign, g); },
-          "Subset of allocation, fusion, checkpoint, hardware.")
+          "genes", [](const SearchSpec& s) { return gene_group_names(s.codesign); },
+          [](SearchSpec& s, const std::vector<std::string>& g) { set_gene_groups(s.codesign, g); },
+          "Subset of allocation, fusion, checkpoint, hardware, trainable.")
       .def_property(
           "objectives",
           [](const SearchSpec& s) {
             std::vector<std::string> out;
-            for (auto o : s.codesign.objectives) out.push_back(objective_input(o));
+            for (auto o : s.codesign.objectives) out.emplace_back(objective_info(o).key);
             return out;
           },
           [](SearchSpec& s, const std::vector<std::string>& names) {
             s.codesign.objectives.clear();
             for (const auto& n : names) s.codesign.objectives.push_back(parse_objective(n));
           },
-          "Subset of latency, energy, onchip_memory, dram_memory, footprint.")
+          "Subset of latency, energy, onchip_memory, dram_memory, footprint, frozen_parameters.")
       .def_property(
           "knobs", [](const SearchSpec& s) { return s.codesign.knobs; },
           [](SearchSpec& s, std::vector<HardwareKnob> k) { s.codesign.knobs = std::move(k); })

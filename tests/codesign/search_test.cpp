@@ -119,7 +119,7 @@ TEST_CASE("bad search sections are rejected with their line") {
                  Catch::Contains("unknown objective"));
   CHECK_THAT(bad("  population: 2\n  generations: 2\n"),
              Catch::Contains("search.population") && Catch::Contains("at least 4"));
-  CHECK_THAT(bad("  population: 8\n"), Catch::Contains("budget is 0"));
+  CHECK_THAT(bad("  population: 8\n"), Catch::Contains("no stopping budget"));
   CHECK_THAT(bad("  genes: [hardware]\n  generations: 2\n"), Catch::Contains("knobs"));
 }
 

@@ -118,3 +118,17 @@ def test_search_mutation_prob_reaches_the_engine():
     high = monet.search(e, mutation_prob=0.6, crossover_prob=0.0)
     # Same seed and budget: only the mutation rate differs, so the evaluated fronts differ.
     assert [m["genome"] for m in low.members] != [m["genome"] for m in high.members]
+
+
+def test_search_specs_built_in_python_meet_the_section_rules():
+    from monet.search import search_spec
+    e = _chain_experiment(2)
+    # Every gene group the YAML section accepts, the binding accepts (trainable was missing).
+    spec = search_spec(e, problem="codesign", genes=["fusion", "trainable"])
+    assert spec.genes == ["fusion", "trainable"]
+    # The same rules as the section: hardware genes need knobs, objectives listed once.
+    for overrides, words in [({"genes": ["hardware"]}, "search.knobs"),
+                             ({"objectives": ["latency", "latency"]}, "listed twice"),
+                             ({"mutation_prob": 2.0}, "search.mutation_prob")]:
+        with pytest.raises(monet.MonetError, match=words):
+            monet.search(e, problem="codesign", **{"genes": ["fusion"], **overrides})

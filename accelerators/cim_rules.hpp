@@ -1,0 +1,29 @@
+// The rules a CIM section obeys and the array the crossbars form, defined once. The YAML
+// loader (parse_core.cpp) reports a broken rule at the field's line, checked_accelerator
+// (cores edited in code: Python, the search's hardware knobs) at the field's path.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "accelerators/accelerator.hpp"
+
+namespace monet::accelerators {
+
+struct CimRuleBreak {
+  std::string field;  // key inside the cim section ("cols", "written_fraction", ...)
+  std::string value;  // the offending value
+  std::string rule;   // what it must satisfy
+};
+
+// Every rule `c` breaks: sizes at least 1, weights made of whole cells and rows of whole
+// weights, inputs of whole DAC steps, columns shared evenly by the ADCs, energies and times
+// not negative, written_fraction in (0, 1].
+std::vector<CimRuleBreak> cim_rule_breaks(const CimSpec& c);
+
+// The crossbars' spatial unrolling: D1 = rows (reduce over C, FY, FX), D2 = weight columns =
+// cols / (weight_bits / cell_bits) (produce K), D3 = crossbars side by side (more K, more of
+// the reduction with partial sums added digitally, or more output columns).
+std::vector<ArrayDim> cim_array(const CimSpec& c);
+
+}  // namespace monet::accelerators
