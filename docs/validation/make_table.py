@@ -196,14 +196,33 @@ def replace_region(text, name, body, script="make_table.py"):
     return text[:start + len(begin)] + "\n" + body + "\n" + text[stop:]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(description):
+    """The command line both generators share: (monet-sim binary, --check)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("binary", nargs="?", default=str(ROOT / "build" / "cli" / "monet-sim"))
     parser.add_argument("--check", action="store_true", help="exit 1 if the document is stale")
     args = parser.parse_args()
     binary = Path(args.binary).resolve()
     if not binary.exists():
         raise SystemExit(f"monet-sim binary not found: {binary}")
+    return binary, args.check
+
+
+def write_or_check(text, new, check):
+    """Writes the regenerated document, or with --check returns 1 when it is stale."""
+    if check:
+        if new != text:
+            print(f"{DOC} is out of date; rerun without --check", file=sys.stderr)
+            return 1
+        return 0
+    if new != text:
+        DOC.write_text(new)
+        print(f"updated {DOC}")
+    return 0
+
+
+def main():
+    binary, check = parse_args(__doc__.splitlines()[0])
 
     data = yaml.safe_load(MEASUREMENTS.read_text())
     entries = data["measurements"]
@@ -231,15 +250,8 @@ def main():
         new = replace_region(new, "sensitivity",
                              sensitivity(binary, data.get("sensitivity", []), entries, results,
                                          tmp))
-    if args.check:
-        if new != text:
-            print(f"{DOC} is out of date; rerun without --check", file=sys.stderr)
-            return 1
-        return 0
-    if new != text:
-        DOC.write_text(new)
-        print(f"updated {DOC}")
-    return 1 if failures else 0
+    status = write_or_check(text, new, check)
+    return status if check else (1 if failures else 0)
 
 
 if __name__ == "__main__":

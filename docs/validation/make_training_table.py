@@ -11,14 +11,14 @@ MONET_SIM defaults to build/cli/monet-sim under the repository root. --check wri
 exits 1 when the document is out of date.
 """
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
-from make_table import DOC, HERE, ROOT, cell, load_experiment, replace_region, run, set_dotted
+from make_table import (DOC, HERE, cell, load_experiment, parse_args, replace_region, run,
+                        set_dotted, write_or_check)
 
 CLAIMS = HERE / "training_claims.yaml"
 MIB = 1024.0 * 1024.0
@@ -76,27 +76,13 @@ def table(binary, claims, tmp):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("binary", nargs="?", default=str(ROOT / "build" / "cli" / "monet-sim"))
-    parser.add_argument("--check", action="store_true", help="exit 1 if the document is stale")
-    args = parser.parse_args()
-    binary = Path(args.binary).resolve()
-    if not binary.exists():
-        raise SystemExit(f"monet-sim binary not found: {binary}")
+    binary, check = parse_args(__doc__.splitlines()[0])
     claims = yaml.safe_load(CLAIMS.read_text())["claims"]
     with tempfile.TemporaryDirectory(prefix="monet-training-validation-") as tmp_name:
         body = table(binary, claims, Path(tmp_name))
     text = DOC.read_text()
     new = replace_region(text, "training", body, Path(__file__).name)
-    if args.check:
-        if new != text:
-            print(f"{DOC} is out of date; rerun without --check", file=sys.stderr)
-            return 1
-        return 0
-    if new != text:
-        DOC.write_text(new)
-        print(f"updated {DOC}")
-    return 0
+    return write_or_check(text, new, check)
 
 
 if __name__ == "__main__":
