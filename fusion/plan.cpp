@@ -236,6 +236,51 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
   return out;
 }
 
+std::vector<PlanRuleBreak> plan_rule_breaks(const PlanSpec& spec) {
+  std::vector<PlanRuleBreak> out;
+  if (spec.tiles < 1) out.push_back({"tiles", std::to_string(spec.tiles), "must be at least 1"});
+  for (int t : spec.stack_tiles)
+    if (t < 1) out.push_back({"tiles", std::to_string(t), "every tile count must be at least 1"});
+  if (spec.ops_per_stack < 1)
+    out.push_back({"ops_per_stack", std::to_string(spec.ops_per_stack), "must be at least 1"});
+  if (spec.rule == StackRule::kLayerByLayer && spec.tiles != 1)
+    out.push_back(
+        {"tiles", std::to_string(spec.tiles),
+         "layer-by-layer runs every op as one tile; use stacks: blocks or fixed to tile"});
+  if (spec.rule == StackRule::kExplicit && spec.starts.empty())
+    out.push_back(
+        {"starts", "", "stacks: explicit needs `starts`, the first forward op of each stack"});
+  if (spec.rule != StackRule::kExplicit && !spec.starts.empty())
+    out.push_back({"starts", "", "`starts` and a list of tiles need stacks: explicit"});
+  if (spec.rule != StackRule::kExplicit && !spec.stack_tiles.empty())
+    out.push_back({"tiles", "", "`starts` and a list of tiles need stacks: explicit"});
+  return out;
+}
+
+std::vector<PlanRuleBreak> plan_fit_breaks(const PlanSpec& spec, const Graph& forward) {
+  std::vector<PlanRuleBreak> out;
+  int64_t max_rows = 1;
+  for (const auto& op : forward.ops()) max_rows = std::max(max_rows, split_rows(forward, op));
+  if (spec.tiles > max_rows)
+    out.push_back({"tiles", std::to_string(spec.tiles),
+                   "larger than the longest split axis of the workload (" +
+                       std::to_string(max_rows) + " rows/tokens)"});
+  if (spec.rule == StackRule::kExplicit && !spec.starts.empty()) {
+    try {
+      std::vector<int> groups =
+          group_forward_ops(forward, spec.rule, spec.ops_per_stack, spec.starts);
+      int n_groups = 0;
+      for (int x : groups) n_groups = std::max(n_groups, x + 1);
+      if (!spec.stack_tiles.empty() && static_cast<int>(spec.stack_tiles.size()) != n_groups)
+        out.push_back({"tiles", std::to_string(spec.stack_tiles.size()) + " tile counts",
+                       "one tile count per stack (" + std::to_string(n_groups) + " stacks)"});
+    } catch (const core::Error& err) {
+      out.push_back({"starts", "", err.what()});
+    }
+  }
+  return out;
+}
+
 FusionPlan make_plan(const Graph& g, const mapping::CostModel& costs, const PlanSpec& spec) {
   std::vector<int> groups = group_forward_ops(g, spec.rule, spec.ops_per_stack, spec.starts);
   int n_groups = 0;

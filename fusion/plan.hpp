@@ -82,6 +82,22 @@ FusionPlan plan_from_groups(const workloads::Graph& g, const std::vector<int>& g
 std::vector<int> group_forward_ops(const workloads::Graph& g, StackRule rule, int ops_per_stack,
                                    const std::vector<std::string>& starts = {});
 
+// A rule a plan spec breaks: the field under `fusion:` ("tiles", "starts", "ops_per_stack"),
+// its value and the rule.
+struct PlanRuleBreak {
+  std::string field;
+  std::string value;
+  std::string rule;
+};
+// The rules on a plan spec alone, defined once: tiles and ops_per_stack at least 1;
+// layer-by-layer runs one tile per op; explicit stacks need `starts`, and only they take
+// `starts` or a list of tiles. The experiment parser reports each at its line; plans built in
+// code (Python) are refused with them.
+std::vector<PlanRuleBreak> plan_rule_breaks(const PlanSpec& spec);
+// The rules that need the forward graph: tiles within its longest split axis; explicit starts
+// naming its forward ops in order, and one tile count per stack.
+std::vector<PlanRuleBreak> plan_fit_breaks(const PlanSpec& spec, const workloads::Graph& forward);
+
 struct Allocation {
   std::vector<int> core;                  // per op: the fastest allowed core
   std::vector<std::vector<int>> choices;  // per op: every allowed core as fast as it

@@ -54,22 +54,15 @@ mapping::CostOptions cost_options(const std::string& objective, std::optional<do
   return c;
 }
 
-// The plan rules an experiment file enforces while parsing, for plans built in Python.
+// Plans built in Python meet the rules an experiment file's plan meets (fusion/plan.hpp).
 void check_plan(const PlanSpec& p, const workloads::Graph& forward_or_step) {
-  if (p.tiles < 1) throw core::Error("tiles " + std::to_string(p.tiles) + " must be at least 1");
-  if (p.rule == StackRule::kLayerByLayer && p.tiles != 1)
-    throw core::Error("tiles " + std::to_string(p.tiles) +
-                      ": layer-by-layer runs every op as one tile; use stacks blocks or fixed "
-                      "to tile");
-  if (p.rule == StackRule::kExplicit && p.starts.empty())
-    throw core::Error("stacks explicit needs `starts`, the first forward op of each stack");
-  int64_t max_rows = 1;
-  for (const auto& op : forward_or_step.ops())
-    max_rows = std::max(max_rows, fusion::split_rows(forward_or_step, op));
-  if (p.tiles > max_rows)
-    throw core::Error("tiles " + std::to_string(p.tiles) +
-                      " is larger than the longest split axis of the workload (" +
-                      std::to_string(max_rows) + " rows/tokens)");
+  std::vector<fusion::PlanRuleBreak> broken = fusion::plan_rule_breaks(p);
+  for (auto& b : fusion::plan_fit_breaks(p, forward_or_step)) broken.push_back(std::move(b));
+  if (broken.empty()) return;
+  core::IssueList issues;
+  for (const auto& b : broken)
+    issues.add({"<plan built in Python>", 0}, "fusion." + b.field, b.value, b.rule);
+  issues.throw_if_any();
 }
 
 Run run_experiment(const Experiment& e, const accelerators::Accelerator* acc, bool records) {

@@ -157,3 +157,33 @@ TEST_CASE("same_experiment notices a change in any field") {
   text.replace(text.find("0.125"), 5, "0.25");
   CHECK(!fusion::same_experiment(base, fusion::parse_experiment_yaml(text, "every.yaml")));
 }
+
+TEST_CASE("plan rules: one definition for files and for experiments edited in code") {
+  fusion::PlanSpec p;
+  p.rule = fusion::StackRule::kLayerByLayer;
+  p.tiles = 4;
+  auto broken = fusion::plan_rule_breaks(p);
+  REQUIRE(broken.size() == 1);
+  CHECK(broken[0].field == "tiles");
+  // The file says the same and is refused at the line of `tiles`.
+  const std::string head = "name: t\nworkload: {model: resnet18}\naccelerator: edge-hetero\n";
+  CHECK_THROWS_WITH(fusion::parse_experiment_yaml(
+                        head + "fusion: {stacks: layer-by-layer,\n  tiles: 4}\n", "t.yaml"),
+                    Catch::Contains("t.yaml:5") && Catch::Contains("fusion.tiles") &&
+                        Catch::Contains(broken[0].rule));
+  // An experiment edited in code after parsing is refused by prepare with the same rule.
+  auto e = fusion::parse_experiment_yaml(head + "fusion: {stacks: blocks, tiles: 4}\n", "t.yaml");
+  e.plan.rule = fusion::StackRule::kLayerByLayer;
+  e.plan_name = "layer-by-layer";
+  CHECK_THROWS_WITH(fusion::prepare(e), Catch::Contains(broken[0].rule));
+  // Explicit stacks: `starts` required, and a tile count per stack.
+  fusion::PlanSpec x;
+  x.rule = fusion::StackRule::kExplicit;
+  CHECK(fusion::plan_rule_breaks(x).size() == 1);
+  x.starts = {"conv1", "layer2.0.conv1"};
+  x.stack_tiles = {2, 2, 2};
+  auto forward = fusion::build_forward(e.workload);
+  auto fit = fusion::plan_fit_breaks(x, forward);
+  REQUIRE(fit.size() == 1);
+  CHECK(fit[0].rule == "one tile count per stack (2 stacks)");
+}

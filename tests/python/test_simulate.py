@@ -162,3 +162,13 @@ def test_experiment_to_yaml_reads_back_with_edits():
     t = back.training_options
     assert (t.optimizer, t.weight_bits, t.optimizer_state_bits) == ("momentum", 16, 32)
     assert back.to_yaml() == monet.parse_experiment(back.to_yaml(), "x.yaml").to_yaml()
+
+
+def test_experiments_edited_in_python_meet_the_plan_rules_of_files():
+    e = monet.load_experiment(monet.accelerators.config_dir() +
+                              "/experiments/resnet12-train-edge-hetero.yaml")
+    e.stacks = "layer-by-layer"  # keeps tiles 4: a file saying so is refused, so is this
+    with pytest.raises(monet.ConfigError, match="layer-by-layer runs every op as one tile"):
+        monet.simulate(e)
+    e.tiles = 1
+    assert monet.simulate(e).latency_s > 0
