@@ -151,6 +151,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   e.root = root;
   e.name =
       root.get_string("name", e.file.empty() ? "experiment" : fs::path(e.file).stem().string());
+  e.description = root.get_string("description", "");
   e.workload = parse_workload(root.required("workload"), e.file);
   std::string mode = root.get_string("mode", "training");
   if (mode != "training" && mode != "inference" && mode != "few-shot")

@@ -28,7 +28,8 @@ struct WorkloadSpec {
 
 struct Experiment {
   std::string name;
-  std::string file;  // the experiment file ("" when built in code)
+  std::string description;  // free text, for people; written back by the experiment writer
+  std::string file;         // the experiment file ("" when built in code)
   WorkloadSpec workload;
   bool training = true;
   training::TrainingOptions training_options;

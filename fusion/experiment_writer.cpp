@@ -163,6 +163,7 @@ std::string dump(const YAML::Node& n) {
 std::string write_experiment_yaml(const Experiment& e, const std::string& header) {
   YAML::Node root(YAML::NodeType::Map);
   root["name"] = e.name;
+  if (!e.description.empty()) root["description"] = e.description;
   root["workload"] = workload_node(e.workload);
   root["mode"] = mode_name(e);
   if (e.few_shot) root["few_shot"] = few_shot_node(*e.few_shot);
@@ -260,7 +261,8 @@ std::string search_text(const Experiment& e) {
 }  // namespace
 
 bool same_experiment(const Experiment& a, const Experiment& b) {
-  return a.name == b.name && same_workload(a.workload, b.workload) && a.training == b.training &&
+  return a.name == b.name && a.description == b.description &&
+         same_workload(a.workload, b.workload) && a.training == b.training &&
          same_training(a.training_options, b.training_options) &&
          accelerator_reference(a.accelerator) == accelerator_reference(b.accelerator) &&
          a.plan_name == b.plan_name && same_plan(a.plan, b.plan) &&

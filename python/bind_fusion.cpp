@@ -178,6 +178,7 @@ void bind_fusion(py::module_& m) {
   py::class_<Experiment>(m, "Experiment",
                          "An experiment file (configs/experiments/README.md); fields editable.")
       .def_readwrite("name", &Experiment::name)
+      .def_readwrite("description", &Experiment::description)
       .def_readonly("file", &Experiment::file)
       .def("to_yaml", &fusion::write_experiment_yaml, py::arg("header") = "",
            "The experiment as a YAML document that parse_experiment reads back unchanged.")

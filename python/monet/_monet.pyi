@@ -362,6 +362,7 @@ class WorkloadSpec:
 
 class Experiment:
     name: str
+    description: str
     file: str
     workload: WorkloadSpec
     mode: str

@@ -24,7 +24,7 @@ fusion::Experiment round_trip(const fusion::Experiment& e) {
 std::string every_field() {
   std::string mlp = (fs::path(MONET_SOURCE_DIR) / "configs/workloads/mlp.yaml").string();
   std::string acc = (fs::path(MONET_SOURCE_DIR) / "configs/accelerators/tpu-like.yaml").string();
-  return "name: every-field\n"
+  return "name: every-field\ndescription: \"every field: set, written, read back\"\n"
          "workload: {model: resnet18, batch: 3, element_bits: 16}\n"
          "mode: training\n"
          "distillation: {teacher: {file: " +
@@ -84,6 +84,7 @@ TEST_CASE("a hand-written experiment with every field survives write and parse")
   CHECK(e.cost.written_fraction == 0.123456789);
   auto back = round_trip(e);
   CHECK(fusion::same_experiment(e, back));
+  CHECK(back.description == "every field: set, written, read back");
   CHECK(back.workload.params.elem_bits_set);
   CHECK(back.workload.params.elem_bits == 16);
   CHECK(back.workload.params.batch == 3);
@@ -108,6 +109,7 @@ TEST_CASE("same_experiment notices a change in any field") {
   const auto base = fusion::parse_experiment_yaml(every_field(), "every.yaml");
   std::vector<std::pair<const char*, std::function<void(fusion::Experiment&)>>> edits = {
       {"name", [](auto& e) { e.name = "other"; }},
+      {"description", [](auto& e) { e.description.clear(); }},
       {"model", [](auto& e) { e.workload.model = "resnet12"; }},
       {"batch", [](auto& e) { e.workload.params.batch = 4; }},
       {"element_bits", [](auto& e) { e.workload.params.elem_bits = 8; }},
