@@ -51,7 +51,8 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
     w.params.elem_bits_set = true;
   }
   if (n.has("seq")) {
-    if (w.model.rfind("gpt2", 0) != 0) n["seq"].fail("seq applies to GPT-2 models only");
+    if (!workloads::is_decoder_model(w.model))
+      n["seq"].fail("seq applies to decoder models (GPT-2, Llama family) only");
     w.params.seq = n["seq"].as_int(1, 1 << 20);
   }
   return w;

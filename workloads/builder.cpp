@@ -18,6 +18,9 @@ int64_t product(const Shape& s, size_t from, size_t to) {
 int64_t elements_of(const Shape& s) {
   return product(s, 0, s.size());
 }
+// RMSNorm: x², Σ, ·rsqrt, ·γ. RoPE: x·cos, rotate_half(x)·sin, +.
+constexpr double kRmsNormOps = 4;
+constexpr double kRopeOps = 3;
 }  // namespace
 
 double default_ops_per_element(OpKind kind) {
@@ -212,6 +215,32 @@ int Builder::layernorm(const std::string& name, int x) {
   int g = param(name + ".weight", {s.back()});
   int b = param(name + ".bias", {s.back()});
   return element_op(name, OpKind::kLayerNorm, {x, g, b}, s, elements_of(s));
+}
+
+int Builder::rmsnorm(const std::string& name, int x) {
+  Shape s = shape(x);  // a copy: param() may reallocate the tensor table
+  int g = param(name + ".weight", {s.back()});
+  int out = element_op(name, OpKind::kLayerNorm, {x, g}, s, elements_of(s));
+  graph_.mutable_op(graph_.tensor(out).producer).ops_per_element = kRmsNormOps;
+  return out;
+}
+
+int Builder::rope(const std::string& name, int x, int table) {
+  Shape s = shape(x);
+  const Shape& t = shape(table);
+  if (s.size() < 2 || t.size() != 2 || t[1] != s.back() || s[s.size() - 2] % t[0])
+    throw core::Error("rope '" + name + "': table " + shape_str(t) + " does not match " +
+                      shape_str(s) + " (rows of positions × head_dim)");
+  int out = element_op(name, OpKind::kMul, {x, table}, s, elements_of(s));
+  graph_.mutable_op(graph_.tensor(out).producer).ops_per_element = kRopeOps;
+  return out;
+}
+
+int Builder::take_last(const std::string& name, int x) {
+  Shape s = shape(x);
+  if (s.size() != 3) throw core::Error("take_last '" + name + "': input must be [B, T, D]");
+  s[1] = 1;
+  return element_op(name, OpKind::kConcat, {x}, s, elements_of(s));
 }
 
 int Builder::unary(const std::string& name, int x, OpKind kind) {

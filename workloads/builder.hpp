@@ -37,6 +37,14 @@ class Builder {
 
   int batchnorm(const std::string& name, int x);           // γ, β per channel (dim 1)
   int layernorm(const std::string& name, int x);           // γ, β over the last dim
+  // RMSNorm: a LayerNorm op with γ only (no mean, no β): square, sum, scale by the reciprocal
+  // root, multiply by γ — 4 ops per element.
+  int rmsnorm(const std::string& name, int x);
+  // Rotary position embedding x·cos + rotate_half(x)·sin (3 ops per element) with the cos/sin
+  // rows of the processed positions `table` [T, head_dim]: a mul op reading x and the table.
+  int rope(const std::string& name, int x, int table);
+  // The last position of x [B, T, D] → [B, 1, D] (a layout op: the rows are read in place).
+  int take_last(const std::string& name, int x);
   int unary(const std::string& name, int x, OpKind kind);  // relu, gelu, silu, dropout, ...
   int softmax(const std::string& name, int x);             // over the last dim
   int add(const std::string& name, int a, int b);

@@ -1,6 +1,7 @@
 #include "workloads/models.hpp"
 
 #include "core/error.hpp"
+#include "workloads/llama.hpp"
 
 namespace monet::workloads {
 
@@ -14,7 +15,22 @@ const std::vector<ModelInfo>& builtin_models() {
       {"gpt2-small", "GPT-2 small: 12 layers, 12 heads, d 768, 1024 tokens, tied head"},
       {"gpt2-medium", "GPT-2 medium: 24 layers, 16 heads, d 1024, 1024 tokens, tied head"},
   };
-  return models;
+  static const std::vector<ModelInfo> all = [] {
+    std::vector<ModelInfo> v = models;
+    for (const auto& c : llama_configs()) {
+      const int64_t p = c.parameter_count();
+      v.push_back({c.name, std::string(c.mlp == LlamaMlp::kRelu2 ? "BitNet" : "Llama-style") +
+                               " decoder: " + std::to_string(c.num_hidden_layers) + " layers, " +
+                               std::to_string(c.num_attention_heads) + "/" +
+                               std::to_string(c.num_key_value_heads) + " q/kv heads, d " +
+                               std::to_string(c.hidden_size) + ", " +
+                               std::to_string(c.max_position_embeddings) + " positions, " +
+                               (c.tie_word_embeddings ? "tied" : "untied") + " head, " +
+                               std::to_string(p / 1000000) + " M parameters"});
+    }
+    return v;
+  }();
+  return all;
 }
 
 bool is_builtin_model(const std::string& name) {
@@ -23,12 +39,17 @@ bool is_builtin_model(const std::string& name) {
   return false;
 }
 
+bool is_decoder_model(const std::string& name) {
+  return name.rfind("gpt2", 0) == 0 || find_llama_config(name) != nullptr;
+}
+
 Graph build_model(const std::string& name, const ModelParams& p) {
   if (p.batch <= 0)
     throw core::Error("batch must be a positive integer, got " + std::to_string(p.batch));
   if (p.seq < 0) throw core::Error("seq must be a positive integer, got " + std::to_string(p.seq));
-  if (p.seq && name.rfind("gpt2", 0) != 0)
-    throw core::Error("--seq applies to GPT-2 models only, not '" + name + "'");
+  if (p.seq && !is_decoder_model(name))
+    throw core::Error("--seq applies to decoder models (GPT-2, Llama family) only, not '" + name +
+                      "'");
   if (name == "resnet18") return resnet18({.batch = p.batch, .elem_bits = p.elem_bits});
   if (name == "resnet12") return resnet12({.batch = p.batch, .elem_bits = p.elem_bits});
   if (name == "mobilevit-xxs" || name == "mobilevit-xs" || name == "mobilevit-s") {
@@ -46,6 +67,13 @@ Graph build_model(const std::string& name, const ModelParams& p) {
     if (p.seq) o.seq = p.seq;
     o.elem_bits = p.elem_bits;
     return gpt2(o);
+  }
+  if (const LlamaConfig* c = find_llama_config(name)) {
+    LlamaOptions o;
+    o.batch = p.batch;
+    o.seq = p.seq;
+    o.elem_bits = p.elem_bits;
+    return llama(*c, o);
   }
   std::string known;
   for (auto& m : builtin_models()) known += (known.empty() ? "" : ", ") + m.name;

@@ -52,7 +52,7 @@ Graph gpt2(const Gpt2Options& o = {});
 // Registry used by the CLI and experiment files.
 struct ModelParams {
   int64_t batch = 1;
-  int64_t seq = 0;  // 0: the model's default (GPT-2 only)
+  int64_t seq = 0;  // 0: the model's default (decoder models only)
   int elem_bits = 32;
   bool batch_set = false;  // workload files: `batch` replaces the file's batch only when set
   // ONNX models: elem_bits replaces the model's element types only when set (an FP16 export
@@ -65,6 +65,8 @@ struct ModelInfo {
 };
 const std::vector<ModelInfo>& builtin_models();
 bool is_builtin_model(const std::string& name);
+// GPT-2 and the Llama family (workloads/llama.hpp): the models `seq` applies to.
+bool is_decoder_model(const std::string& name);
 // Throws core::Error naming the known models when `name` is unknown.
 Graph build_model(const std::string& name, const ModelParams& params = {});
 

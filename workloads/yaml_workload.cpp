@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/yaml.hpp"
 #include "workloads/builder.hpp"
+#include "workloads/llama_yaml.hpp"
 #include "workloads/yaml_workload_spec.hpp"
 
 namespace monet::workloads {
@@ -128,6 +129,13 @@ Graph build(const WorkloadSpec& spec, Issues& issues) {
 Graph load(const YamlNode& root, const std::string& display_name, const ModelParams& overrides) {
   if (overrides.batch_set && overrides.batch <= 0)
     throw core::Error("batch must be a positive integer, got " + std::to_string(overrides.batch));
+  if (is_family_document(root)) {
+    LlamaFileSpec f = parse_llama_family(root, display_name);
+    if (overrides.batch_set) f.options.batch = overrides.batch;
+    if (overrides.seq) f.options.seq = overrides.seq;
+    if (overrides.elem_bits_set) f.options.elem_bits = overrides.elem_bits;
+    return llama(f.config, f.options);
+  }
   if (overrides.seq != 0)
     throw core::Error("a sequence length override applies to GPT-2 models only; workload file '" +
                       display_name + "' sets its sequence lengths in `inputs`");

@@ -1,11 +1,13 @@
 // Built-in forward graphs against published totals (../shared/reference/workloads.md), hand
 // calculations of single layers, and structural invariants of every graph.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
 
 #include "core/error.hpp"
 #include "workloads/graph.hpp"
+#include "workloads/llama.hpp"
 #include "workloads/models.hpp"
 
 using namespace monet::workloads;
@@ -24,6 +26,11 @@ const std::map<std::string, Published>& published() {
       {"mobilevit-xxs", {1'272'024, 407'364'096}}, {"mobilevit-xs", {2'317'848, 1'025'911'808}},
       {"mobilevit-s", {5'578'632, 2'000'831'488}}, {"gpt2-small", {124'439'808, 145'824'153'600}},
       {"gpt2-medium", {354'823'168, 0}},
+      // Llama family: Llama-2-7B's published total; the others derived by hand from their
+      // config.json, term by term, in llama_test.cpp.
+      {"llama-2-7b", {6'738'415'616, 0}},         {"tinyllama-1.1b", {1'100'048'384, 0}},
+      {"llama-3.2-1b", {1'235'814'400, 0}},       {"llama-3.2-3b", {3'212'749'824, 0}},
+      {"qwen2.5-0.5b", {494'032'768, 0}},         {"bitnet-b1.58-2b-4t", {2'412'820'480, 0}},
   };
   return p;
 }
@@ -37,6 +44,8 @@ Graph build(const std::string& name, int64_t batch) {
 Shape expected_output(const std::string& name, int64_t batch) {
   if (name == "resnet12") return {batch, 640};
   if (name.rfind("gpt2", 0) == 0) return {batch, 1024, 50257};
+  if (const LlamaConfig* c = find_llama_config(name))
+    return {batch, std::min<int64_t>(c->max_position_embeddings, 2048), c->vocab_size};
   return {batch, 1000};  // ResNet-18 and MobileViT logits
 }
 
@@ -96,7 +105,8 @@ TEST_CASE("built-in graphs satisfy the structural invariants") {
     CHECK_NOTHROW(g.validate());
     CHECK(g.op_graph().is_acyclic());
 
-    REQUIRE(g.inputs().size() == 1);
+    // Llama graphs also read the rotary cos/sin table of the processed positions.
+    REQUIRE(g.inputs().size() == (find_llama_config(m.name) ? 2u : 1u));
     std::vector<int> outs = g.outputs();
     REQUIRE(outs.size() == 1);
     CHECK(g.tensor(outs[0]).shape == expected_output(m.name, batch));
