@@ -8,6 +8,7 @@
 #include "core/units.hpp"
 #include "fusion/episode.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/generate.hpp"
 #include "fusion/report.hpp"
 #include "fusion/run_outputs.hpp"
 
@@ -60,9 +61,31 @@ void run_few_shot(const RunArgs& a, const fusion::Experiment& e) {
   std::cout << "  wrote            " << dir << "/summary.json and one folder per part\n";
 }
 
+void run_generate(const RunArgs& a, const fusion::Experiment& e) {
+  fusion::GenerationRun r = fusion::run_generation(e);
+  const auto& acc = r.parts.front().sim->accelerator();
+  std::cout << "monet-sim run: " << e.name << "\n"
+            << "  workload         " << r.config.name << " (generation)\n"
+            << "  accelerator      " << acc.name << " (" << acc.cores.size() << " cores)\n"
+            << "  plan             " << e.plan_name << ", tiles " << e.plan.tiles
+            << " in the prefill, 1 in decode steps (one token per sequence)\n"
+            << fusion::generation_text(r);
+  if (!r.monotone)
+    std::cerr << "warning: decode step time does not grow with the context at the scheduled "
+                 "samples; the integration error bound assumes it does\n";
+  if (r.capacity_violation_bytes > 0)
+    std::cerr << "warning: DRAM capacity exceeded by "
+              << core::format_bytes(r.capacity_violation_bytes) << "\n";
+  if (a.no_files) return;
+  std::string dir = output_dir(a, e);
+  fusion::write_generation_outputs(dir, e, r);
+  std::cout << "  wrote            " << dir << "/summary.json, prefill/ and decode/\n";
+}
+
 void run(const RunArgs& a) {
   fusion::Experiment e = fusion::load_experiment(a.experiment);
   if (e.few_shot) return run_few_shot(a, e);
+  if (e.generate) return run_generate(a, e);
   fusion::Prepared p = fusion::prepare(e);
   const auto& sim = *p.sim;
   fusion::FusionPlan plan = sim.plan(e.plan);

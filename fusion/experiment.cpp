@@ -146,7 +146,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   if (!root.is_map()) root.fail("an experiment file must be a map");
   root.reject_unknown_keys({"name", "description", "workload", "mode", "training", "accelerator",
                             "fusion", "allocation", "allocation_default", "cost", "outputs",
-                            "search", "few_shot", "distillation"});
+                            "search", "few_shot", "distillation", "generate", "precision"});
   Experiment e;
   e.file = root.file();
   e.root = root;
@@ -155,9 +155,35 @@ Experiment parse_experiment(const core::YamlNode& root) {
   e.description = root.get_string("description", "");
   e.workload = parse_workload(root.required("workload"), e.file);
   std::string mode = root.get_string("mode", "training");
-  if (mode != "training" && mode != "inference" && mode != "few-shot")
-    root["mode"].fail("must be training, inference or few-shot");
+  if (mode != "training" && mode != "inference" && mode != "few-shot" && mode != "generate")
+    root["mode"].fail("must be training, inference, few-shot or generate");
   e.training = mode == "training";
+  if (mode == "generate") {
+    core::YamlNode g = root.required("generate");
+    if (!g.is_map()) g.fail("must be a map {prompt_tokens, output_tokens}");
+    g.reject_unknown_keys({"prompt_tokens", "output_tokens"});
+    GenerateSpec spec;
+    spec.node = g;
+    spec.prompt_tokens = g.required("prompt_tokens").as_int(1, 1 << 24);
+    // The first output token comes from the prefill; time per output token needs a decode step.
+    spec.output_tokens = g.required("output_tokens").as_int(2, 1 << 24);
+    e.generate = spec;
+  } else if (root.has("generate")) {
+    root["generate"].fail("generate needs mode: generate");
+  }
+  if (root.has("precision")) {
+    core::YamlNode p = root["precision"];
+    if (mode != "generate") p.fail("precision per tensor kind applies to mode: generate");
+    if (!p.is_map()) p.fail("must be a map {weights, activations, kv_cache} of bits");
+    p.reject_unknown_keys({"weights", "activations", "kv_cache"});
+    e.precision.node = p;
+    auto bits = [&](const char* key) {
+      return p.has(key) ? static_cast<int>(p[key].as_int(1, 32)) : 0;
+    };
+    e.precision.weights = bits("weights");
+    e.precision.activations = bits("activations");
+    e.precision.kv_cache = bits("kv_cache");
+  }
   if (mode == "few-shot") {
     e.few_shot = training::few_shot_from_yaml(root.required("few_shot"));
     if (e.workload.params.batch_set)
@@ -178,7 +204,8 @@ Experiment parse_experiment(const core::YamlNode& root) {
                                  std::to_string(e.workload.params.batch) + ")");
   }
   if (root.has("training")) {
-    if (mode == "inference") root["training"].fail("training options given but mode is inference");
+    if (mode == "inference" || mode == "generate")
+      root["training"].fail("training options given but mode is " + mode);
     if (e.few_shot && e.few_shot->finetune_steps == 0)
       root["training"].fail(
           "training options given but the episode has no fine-tuning steps "
@@ -300,6 +327,9 @@ training::TrainingStep distillation_step(const Experiment& e, const workloads::G
 }  // namespace
 
 Prepared prepare(const Experiment& e) {
+  if (e.generate)
+    throw core::Error("experiment '" + e.name +
+                      "' generates tokens: run it with fusion::run_generation (monet-sim run)");
   if (e.few_shot)
     throw core::Error("experiment '" + e.name +
                       "' is a few-shot episode: run it with fusion::run_episode (monet-sim run)");

@@ -26,6 +26,22 @@ struct WorkloadSpec {
   core::Location where;
 };
 
+// mode: generate (fusion/generate.hpp).
+struct GenerateSpec {
+  int64_t prompt_tokens = 0;
+  int64_t output_tokens = 0;
+  core::YamlNode node;  // the generate map (errors found later point at it)
+};
+
+// Bits per tensor kind (`precision:`); 0 keeps the workload's element bits.
+struct Precision {
+  int weights = 0;
+  int activations = 0;
+  int kv_cache = 0;
+  core::YamlNode node;
+  bool any() const { return weights || activations || kv_cache; }
+};
+
 struct Experiment {
   std::string name;
   std::string description;  // free text, for people; written back by the experiment writer
@@ -46,6 +62,8 @@ struct Experiment {
   // distillation.teacher: a frozen teacher whose logits the student's loss reads
   // (training/distill.hpp); training mode only.
   std::optional<WorkloadSpec> teacher;
+  std::optional<GenerateSpec> generate;
+  Precision precision;
 };
 
 Experiment parse_experiment(const core::YamlNode& root);

@@ -35,8 +35,8 @@ class Builder {
   // with b_transposed, b is [g..., N, R] (as for Q·Kᵀ).
   int matmul(const std::string& name, int a, int b, bool b_transposed = false);
 
-  int batchnorm(const std::string& name, int x);           // γ, β per channel (dim 1)
-  int layernorm(const std::string& name, int x);           // γ, β over the last dim
+  int batchnorm(const std::string& name, int x);  // γ, β per channel (dim 1)
+  int layernorm(const std::string& name, int x);  // γ, β over the last dim
   // RMSNorm: a LayerNorm op with γ only (no mean, no β): square, sum, scale by the reciprocal
   // root, multiply by γ — 4 ops per element.
   int rmsnorm(const std::string& name, int x);

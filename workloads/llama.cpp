@@ -88,10 +88,9 @@ void LlamaConfig::check() const {
                       " is not divisible by num_attention_heads " +
                       std::to_string(num_attention_heads) + " (give head_dim)");
   if (num_attention_heads % num_key_value_heads)
-    throw core::Error("llama config '" + name + "': num_attention_heads " +
-                      std::to_string(num_attention_heads) +
-                      " is not a multiple of num_key_value_heads " +
-                      std::to_string(num_key_value_heads));
+    throw core::Error(
+        "llama config '" + name + "': num_attention_heads " + std::to_string(num_attention_heads) +
+        " is not a multiple of num_key_value_heads " + std::to_string(num_key_value_heads));
 }
 
 int64_t LlamaConfig::parameter_count() const {

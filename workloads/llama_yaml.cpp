@@ -11,8 +11,7 @@ bool is_family_document(const core::YamlNode& root) {
 LlamaFileSpec parse_llama_family(const core::YamlNode& root, const std::string& display_name) {
   root.reject_unknown_keys(
       {"name", "description", "family", "batch", "seq", "element_bits", "config"});
-  if (root["family"].as_string() != "llama")
-    root["family"].fail("unknown family (known: llama)");
+  if (root["family"].as_string() != "llama") root["family"].fail("unknown family (known: llama)");
   LlamaFileSpec s;
   LlamaConfig& c = s.config;
   c.name = root.get_string("name", display_name);

@@ -78,7 +78,8 @@ TEST_CASE("a decode step reads the cache and attends over past + new positions")
   CHECK(past.shape == Shape{1, 8, 127, 64});
   // Present rows are written (graph outputs), and only the last token's logits exist.
   int outputs_present = 0;
-  for (int t : g.outputs()) outputs_present += g.tensor(t).name.find(".present_") != std::string::npos;
+  for (int t : g.outputs())
+    outputs_present += g.tensor(t).name.find(".present_") != std::string::npos;
   CHECK(outputs_present == 2 * 16);
   CHECK(g.tensor(g.find_tensor("lm_head")).shape == Shape{1, 1, 128256});
   // Linear MACs of one token equal the non-embedding weights (tied head counts once more).
@@ -127,7 +128,8 @@ config:
   // Qwen2.5-1.5B file: 1,543,714,304 parameters (d 1536, 12 heads of 128, 2 KV heads of 128,
   // bias): per layer 2,359,296 + 786,432 + 2,359,296 + 3·1536·8960 + 3,072 + 2,048 =
   // 46,797,824 × 28 + tied 151936·1536 + 1,536.
-  Graph q = load_workload_file(std::string(MONET_SOURCE_DIR) + "/configs/workloads/qwen2.5-1.5b.yaml");
+  Graph q =
+      load_workload_file(std::string(MONET_SOURCE_DIR) + "/configs/workloads/qwen2.5-1.5b.yaml");
   CHECK(q.totals().parameters == int64_t{46'797'824} * 28 + 233'373'696 + 1'536);
   CHECK(q.totals().parameters == 1'543'714'304);
 
@@ -136,9 +138,9 @@ config:
     y.replace(y.find(from), from.size(), to);
     return y;
   };
-  CHECK_THROWS_WITH(parse_workload_yaml(bad("num_key_value_heads: 4", "num_key_value_heads: 5"),
-                                        "t.yaml"),
-                    Catch::Contains("num_key_value_heads 5"));
+  CHECK_THROWS_WITH(
+      parse_workload_yaml(bad("num_key_value_heads: 4", "num_key_value_heads: 5"), "t.yaml"),
+      Catch::Contains("num_key_value_heads 5"));
   CHECK_THROWS_WITH(parse_workload_yaml(bad("family: llama", "family: mamba"), "t.yaml"),
                     Catch::Contains("t.yaml:3") && Catch::Contains("family"));
   CHECK_THROWS_WITH(parse_workload_yaml(bad("  vocab_size: 32000", "  vocab: 32000"), "t.yaml"),

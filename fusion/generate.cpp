@@ -1,0 +1,243 @@
+#include "fusion/generate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "accelerators/loader.hpp"
+#include "core/file_io.hpp"
+#include "core/units.hpp"
+#include "fusion/report.hpp"
+#include "fusion/run_outputs.hpp"
+#include "fusion/scheduler.hpp"
+
+namespace monet::fusion {
+
+namespace {
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool is_kv_cache(const workloads::Tensor& t) {
+  return ends_with(t.name, ".past_key") || ends_with(t.name, ".past_value") ||
+         ends_with(t.name, ".present_key") || ends_with(t.name, ".present_value");
+}
+
+// Bits per tensor kind: weights (parameters), the KV cache (past inputs and present outputs),
+// activations (everything else, token ids and the rotary table included).
+void apply_precision(workloads::Graph& g, int weights, int activations, int kv) {
+  for (const auto& t : g.tensors()) {
+    int bits = t.kind == workloads::TensorKind::kParameter ? weights
+               : is_kv_cache(t)                              ? kv
+                                                             : activations;
+    g.mutable_tensor(t.id).elem_bits = bits;
+  }
+}
+}  // namespace
+
+workloads::LlamaFileSpec decoder_of(const WorkloadSpec& w) {
+  workloads::LlamaFileSpec f;
+  if (!w.model.empty()) {
+    const workloads::LlamaConfig* c = workloads::find_llama_config(w.model);
+    if (!c)
+      throw core::ConfigError(w.where, "workload", w.model,
+                              "mode: generate needs a Llama-family decoder (a built-in such as "
+                              "llama-2-7b, or a workload file with family: llama)");
+    f.config = *c;
+  } else if (!w.file.empty()) {
+    core::YamlNode root = core::load_yaml_file(w.file);
+    if (!workloads::is_family_document(root))
+      throw core::ConfigError(w.where, "workload.file", w.file,
+                              "mode: generate needs a decoder family file (family: llama)");
+    f = workloads::parse_llama_family(root, w.file);
+  } else {
+    throw core::ConfigError(w.where, "workload.onnx", w.onnx,
+                            "mode: generate builds its own prefill and decode graphs: give a "
+                            "Llama-family built-in or family file, not an ONNX export");
+  }
+  if (w.params.batch_set) f.options.batch = w.params.batch;
+  if (w.params.elem_bits_set) f.options.elem_bits = w.params.elem_bits;
+  return f;
+}
+
+GenerationRun run_generation(const Experiment& e) {
+  if (!e.generate) throw core::Error("experiment '" + e.name + "' is not a generation run");
+  const GenerateSpec& spec = *e.generate;
+  GenerationRun r;
+  workloads::LlamaFileSpec dec = decoder_of(e.workload);
+  r.config = dec.config;
+  r.options = dec.options;
+  r.prompt_tokens = spec.prompt_tokens;
+  r.output_tokens = spec.output_tokens;
+  r.batch = dec.options.batch;
+  r.decode_steps = spec.output_tokens - 1;
+  const int64_t context = spec.prompt_tokens + r.decode_steps;  // positions after the last step
+  if (context > r.config.max_position_embeddings)
+    throw core::ConfigError(spec.node["output_tokens"].loc(), "generate",
+                            std::to_string(spec.prompt_tokens) + " + " +
+                                std::to_string(spec.output_tokens),
+                            "prompt_tokens + output_tokens − 1 = " + std::to_string(context) +
+                                " positions exceed the model's max_position_embeddings " +
+                                std::to_string(r.config.max_position_embeddings));
+  const int base = dec.options.elem_bits;
+  r.weight_bits = e.precision.weights ? e.precision.weights : base;
+  r.activation_bits = e.precision.activations ? e.precision.activations : base;
+  r.kv_cache_bits = e.precision.kv_cache ? e.precision.kv_cache : r.activation_bits;
+
+  auto acc = std::make_shared<const accelerators::Accelerator>(
+      accelerators::load_accelerator(e.accelerator));
+  auto costs = std::make_shared<const mapping::CostModel>(*acc, e.cost);
+  auto part = [&](const std::string& name, int64_t seq, int64_t past) {
+    workloads::LlamaOptions o = dec.options;
+    o.seq = seq;
+    o.past = past;
+    o.kv_cache = true;
+    workloads::Graph g = workloads::llama(r.config, o);
+    apply_precision(g, r.weight_bits, r.activation_bits, r.kv_cache_bits);
+    GenerationPart p;
+    p.name = name;
+    p.past = past;
+    if (past == 0) check_plan_fits(e, g);
+    p.sim = std::make_shared<const Simulation>(std::move(g), acc, costs);
+    PlanSpec plan = e.plan;
+    // A decode step has one token per sequence: nothing to split along tokens.
+    if (past > 0) plan.tiles = 1, plan.stack_tiles.clear();
+    p.plan = p.sim->plan(plan);
+    p.cns = p.sim->cns(p.plan);
+    p.schedule = schedule(p.sim->graph(), p.plan, p.cns, p.sim->accelerator());
+    return p;
+  };
+  r.parts.push_back(part("prefill", spec.prompt_tokens, 0));
+  r.ttft_s = r.parts[0].schedule.summary.latency_s;
+  r.prefill_energy_pj = r.parts[0].schedule.summary.energy.total_pj();
+
+  // Decode step j (1 … N) reads a cache of P + j − 1 positions. Sample contexts: every step
+  // when N ≤ kExactDecodeSteps, else kDecodeGroups + 1 evenly spaced ones, first and last
+  // included.
+  const int64_t n = r.decode_steps, first = spec.prompt_tokens, last = first + n - 1;
+  std::vector<int64_t> samples;
+  if (n <= kExactDecodeSteps) {
+    for (int64_t p = first; p <= last; ++p) samples.push_back(p);
+  } else {
+    for (int64_t k = 0; k <= kDecodeGroups; ++k)
+      samples.push_back(first + (last - first) * k / kDecodeGroups);
+    samples.erase(std::unique(samples.begin(), samples.end()), samples.end());
+  }
+  std::vector<double> t, en;
+  for (int64_t p : samples) {
+    r.parts.push_back(part("decode@" + std::to_string(p), 1, p));
+    t.push_back(r.parts.back().schedule.summary.latency_s);
+    en.push_back(r.parts.back().schedule.summary.energy.total_pj());
+  }
+  for (size_t i = 0; i < samples.size(); ++i) {
+    r.decode_s += t[i];
+    r.decode_energy_pj += en[i];
+    if (i + 1 == samples.size()) break;
+    const int64_t a = samples[i], b = samples[i + 1];
+    if (t[i + 1] < t[i]) r.monotone = false;
+    for (int64_t p = a + 1; p < b; ++p) {  // steps strictly between two samples
+      const double f = static_cast<double>(p - a) / static_cast<double>(b - a);
+      r.decode_s += t[i] + f * (t[i + 1] - t[i]);
+      r.decode_energy_pj += en[i] + f * (en[i + 1] - en[i]);
+      r.decode_error_bound_s += std::abs(t[i + 1] - t[i]);
+    }
+  }
+  for (const auto& p : r.parts) {
+    r.peak_memory_bytes = std::max(r.peak_memory_bytes, p.schedule.summary.peak_footprint_bytes);
+    r.capacity_violation_bytes =
+        std::max(r.capacity_violation_bytes, p.schedule.summary.capacity_violation_bytes);
+  }
+  r.kv_cache_bytes = r.config.kv_cache_bytes(context, r.batch, r.kv_cache_bits);
+  r.weight_bytes = r.parts.back().sim->graph().totals().parameter_bytes;
+  r.weight_roofline_s = acc->dram.bandwidth_bytes_per_s > 0
+                            ? static_cast<double>(r.weight_bytes) / acc->dram.bandwidth_bytes_per_s
+                            : 0;
+  return r;
+}
+
+nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
+  const double decode_tokens = static_cast<double>(r.decode_steps * r.batch);
+  nlohmann::json parts = nlohmann::json::array();
+  for (const auto& p : r.parts) {
+    const Summary& s = p.schedule.summary;
+    parts.push_back({{"name", p.name},
+                     {"tokens", p.past ? 1 : r.prompt_tokens},
+                     {"past", p.past},
+                     {"latency_s", s.latency_s},
+                     {"energy_pj", s.energy.total_pj()},
+                     {"dram_read_bytes", s.dram_read_bytes},
+                     {"dram_write_bytes", s.dram_write_bytes},
+                     {"peak_footprint_bytes", s.peak_footprint_bytes},
+                     {"macs", p.sim->graph().totals().macs}});
+  }
+  return {
+      {"schema", "monet.generate/1"},
+      {"experiment", e.name},
+      {"workload", r.config.name},
+      {"mode", "generate"},
+      {"accelerator", r.parts.front().sim->accelerator().name},
+      {"batch", r.batch},
+      {"prompt_tokens", r.prompt_tokens},
+      {"output_tokens", r.output_tokens},
+      {"precision",
+       {{"weights", r.weight_bits},
+        {"activations", r.activation_bits},
+        {"kv_cache", r.kv_cache_bits}}},
+      {"generation",
+       {{"ttft_s", r.ttft_s},
+        {"tpot_s", r.tpot_s()},
+        {"decode_tokens_per_s", r.decode_s > 0 ? decode_tokens / r.decode_s : 0},
+        {"kv_cache_bytes", r.kv_cache_bytes},
+        {"energy_per_token_j", decode_tokens > 0 ? r.decode_energy_pj * 1e-12 / decode_tokens : 0},
+        {"peak_memory_bytes", r.peak_memory_bytes},
+        {"decode_s", r.decode_s},
+        {"total_s", r.ttft_s + r.decode_s},
+        {"prefill_energy_j", r.prefill_energy_pj * 1e-12},
+        {"decode_energy_j", r.decode_energy_pj * 1e-12},
+        {"weight_bytes", r.weight_bytes},
+        {"weight_roofline_s", r.weight_roofline_s},
+        {"capacity_violation_bytes", r.capacity_violation_bytes},
+        {"decode_integration",
+         {{"decode_steps", r.decode_steps},
+          {"scheduled_steps", static_cast<int64_t>(r.parts.size()) - 1},
+          {"error_bound_s", r.decode_error_bound_s},
+          {"monotone", r.monotone}}}}},
+      {"parts", parts}};
+}
+
+void write_generation_outputs(const std::string& dir, const Experiment& e,
+                              const GenerationRun& r) {
+  for (const GenerationPart* p : {&r.parts.front(), &r.parts.back()}) {
+    const bool prefill = p == &r.parts.front();
+    RunInfo info{e.name + "/" + p->name, "inference", e.plan_name,
+                 prefill ? e.plan.tiles : 1,     std::nullopt, std::nullopt};
+    write_run_outputs(dir + (prefill ? "/prefill" : "/decode"), *p->sim, p->plan, p->cns,
+                      p->schedule, info);
+  }
+  core::write_file_atomic(dir + "/summary.json", generation_json(e, r).dump(2) + "\n");
+}
+
+std::string generation_text(const GenerationRun& r) {
+  std::ostringstream o;
+  const double tokens = static_cast<double>(r.decode_steps * r.batch);
+  o << "  prompt           " << r.prompt_tokens << " tokens, " << r.output_tokens
+    << " output tokens (prefill + " << r.decode_steps << " decode steps), batch " << r.batch
+    << "\n"
+    << "  precision        weights " << r.weight_bits << " bit, activations " << r.activation_bits
+    << " bit, KV cache " << r.kv_cache_bits << " bit\n"
+    << "  ttft             " << core::format_seconds(r.ttft_s) << "\n"
+    << "  tpot             " << core::format_seconds(r.tpot_s()) << " ("
+    << (r.decode_s > 0 ? tokens / r.decode_s : 0) << " tokens/s)";
+  if (r.decode_error_bound_s > 0)
+    o << ", decode integrated over " << r.parts.size() - 1 << " scheduled contexts, ± "
+      << core::format_seconds(r.decode_error_bound_s) << " in total";
+  o << "\n"
+    << "  weight roofline  " << core::format_seconds(r.weight_roofline_s) << " per step ("
+    << core::format_bytes(static_cast<double>(r.weight_bytes)) << " of weights over DRAM)\n"
+    << "  energy per token " << (tokens > 0 ? r.decode_energy_pj * 1e-12 / tokens : 0) << " J\n"
+    << "  KV cache         " << core::format_bytes(static_cast<double>(r.kv_cache_bytes))
+    << " at " << r.prompt_tokens + r.decode_steps << " positions\n"
+    << "  peak memory      " << core::format_bytes(r.peak_memory_bytes) << "\n";
+  return o.str();
+}
+
+}  // namespace monet::fusion

@@ -1,0 +1,89 @@
+// Generation runs (mode: generate): the KV-cache formula, the weight-streaming roofline no
+// decode step beats, decode steps that grow with the context, the grouped integration
+// against every step scheduled, and bad input.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "fusion/generate.hpp"
+
+using namespace monet;
+
+namespace {
+fusion::Experiment experiment(const std::string& model, int64_t prompt, int64_t output,
+                              const std::string& extra = "") {
+  return fusion::parse_experiment_yaml("workload: {model: " + model +
+                                           ", element_bits: 16}\n"
+                                           "mode: generate\n"
+                                           "generate: {prompt_tokens: " +
+                                           std::to_string(prompt) +
+                                           ", output_tokens: " + std::to_string(output) +
+                                           "}\n"
+                                           "accelerator: jetson-orin-nano\n" +
+                                           extra,
+                                       "gen.yaml");
+}
+}  // namespace
+
+TEST_CASE("generation: KV cache, roofline, context growth") {
+  auto e = experiment("qwen2.5-0.5b", 64, 9, "precision: {weights: 4, kv_cache: 8}\n");
+  fusion::GenerationRun r = fusion::run_generation(e);
+  // Qwen2.5-0.5B: 24 layers, 2 KV heads of 64; 64 + 8 positions, 8-bit cache, batch 1.
+  CHECK(r.kv_cache_bytes == int64_t{2} * 24 * 2 * 64 * 72 * 1);
+  CHECK(r.weight_bits == 4);
+  CHECK(r.activation_bits == 16);
+  CHECK(r.kv_cache_bits == 8);
+  CHECK(r.decode_steps == 8);
+  REQUIRE(r.parts.size() == 1 + 8);  // prefill + every step (≤ kExactDecodeSteps)
+  CHECK(r.decode_error_bound_s == 0);
+  // Weights at 4 bits: 494,032,768 parameters / 2 bytes each.
+  CHECK(r.weight_bytes == 494'032'768 / 2);
+  const double bw = r.parts[0].sim->accelerator().dram.bandwidth_bytes_per_s;
+  REQUIRE(bw > 0);
+  CHECK(r.weight_roofline_s == Approx(494'032'768 / 2 / bw));
+  for (size_t i = 1; i < r.parts.size(); ++i) {
+    INFO(r.parts[i].name);
+    const auto& s = r.parts[i].schedule.summary;
+    // No decode step beats streaming its weights from DRAM once.
+    CHECK(s.latency_s >= r.weight_roofline_s);
+    CHECK(s.dram_read_bytes >= static_cast<double>(r.weight_bytes));
+    if (i > 1) CHECK(s.latency_s >= r.parts[i - 1].schedule.summary.latency_s);
+  }
+  CHECK(r.tpot_s() >= r.weight_roofline_s);
+  CHECK(r.ttft_s > r.tpot_s());
+  nlohmann::json j = fusion::generation_json(e, r);
+  CHECK(j["generation"]["kv_cache_bytes"] == r.kv_cache_bytes);
+  CHECK(j["generation"]["decode_tokens_per_s"].get<double>() == Approx(1 / r.tpot_s()));
+  CHECK(j["generation"]["energy_per_token_j"].get<double>() ==
+        Approx(r.decode_energy_pj * 1e-12 / 8));
+}
+
+TEST_CASE("grouped decode steps stay within their bound of every step scheduled") {
+  // 40 decode steps at prompt 32: 9 sampled contexts; the exact sum from one-step runs.
+  auto grouped = fusion::run_generation(experiment("tinyllama-1.1b", 32, 41));
+  CHECK(grouped.parts.size() == 1 + fusion::kDecodeGroups + 1);
+  CHECK(grouped.monotone);
+  double exact = 0;
+  for (int64_t past = 32; past < 32 + 40; ++past) {
+    auto one = fusion::run_generation(experiment("tinyllama-1.1b", past, 2));
+    exact += one.decode_s;
+  }
+  CHECK(std::abs(grouped.decode_s - exact) <= grouped.decode_error_bound_s + 1e-12);
+  CHECK(grouped.decode_error_bound_s < 0.05 * grouped.decode_s);
+}
+
+TEST_CASE("generation bad input names the field") {
+  using Catch::Contains;
+  CHECK_THROWS_WITH(fusion::run_generation(experiment("tinyllama-1.1b", 2000, 100)),
+                    Contains("max_position_embeddings 2048") && Contains("2099"));
+  CHECK_THROWS_WITH(experiment("tinyllama-1.1b", 0, 10), Contains("prompt_tokens"));
+  CHECK_THROWS_WITH(experiment("tinyllama-1.1b", 8, 0), Contains("output_tokens"));
+  CHECK_THROWS_WITH(experiment("tinyllama-1.1b", 8, 4, "precision: {weights: 4, kv: 8}\n"),
+                    Contains("precision.kv"));
+  CHECK_THROWS_WITH(experiment("tinyllama-1.1b", 8, 4, "precision: {weights: 0}\n"),
+                    Contains("precision.weights"));
+  CHECK_THROWS_WITH(fusion::run_generation(experiment("gpt2-small", 8, 4)),
+                    Contains("Llama-family"));
+  CHECK_THROWS_AS(fusion::prepare(experiment("tinyllama-1.1b", 8, 4)), core::Error);
+}
