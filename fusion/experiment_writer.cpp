@@ -149,6 +149,7 @@ YAML::Node allocation_node(const std::vector<AllocationRule>& rules) {
 
 const char* mode_name(const Experiment& e) {
   if (e.few_shot) return "few-shot";
+  if (e.generate) return "generate";
   return e.training ? "training" : "inference";
 }
 
@@ -167,6 +168,19 @@ std::string write_experiment_yaml(const Experiment& e, const std::string& header
   root["workload"] = workload_node(e.workload);
   root["mode"] = mode_name(e);
   if (e.few_shot) root["few_shot"] = few_shot_node(*e.few_shot);
+  if (e.generate) {
+    YAML::Node g(YAML::NodeType::Map);
+    g["prompt_tokens"] = e.generate->prompt_tokens;
+    g["output_tokens"] = e.generate->output_tokens;
+    root["generate"] = flow(g);
+  }
+  if (e.precision.any()) {
+    YAML::Node p(YAML::NodeType::Map);
+    if (e.precision.weights) p["weights"] = e.precision.weights;
+    if (e.precision.activations) p["activations"] = e.precision.activations;
+    if (e.precision.kv_cache) p["kv_cache"] = e.precision.kv_cache;
+    root["precision"] = flow(p);
+  }
   if (e.teacher) {
     YAML::Node d(YAML::NodeType::Map);
     d["teacher"] = workload_node(*e.teacher);
@@ -271,7 +285,13 @@ bool same_experiment(const Experiment& a, const Experiment& b) {
          a.cost.weights_resident == b.cost.weights_resident &&
          same_path(a.output_dir, b.output_dir) && same_few_shot(a.few_shot, b.few_shot) &&
          (a.teacher.has_value() == b.teacher.has_value()) &&
-         (!a.teacher || same_workload(*a.teacher, *b.teacher)) && search_text(a) == search_text(b);
+         (!a.teacher || same_workload(*a.teacher, *b.teacher)) &&
+         a.generate.has_value() == b.generate.has_value() &&
+         (!a.generate || (a.generate->prompt_tokens == b.generate->prompt_tokens &&
+                          a.generate->output_tokens == b.generate->output_tokens)) &&
+         a.precision.weights == b.precision.weights &&
+         a.precision.activations == b.precision.activations &&
+         a.precision.kv_cache == b.precision.kv_cache && search_text(a) == search_text(b);
 }
 
 }  // namespace monet::fusion

@@ -15,7 +15,8 @@ namespace monet::fusion {
 
 namespace {
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 bool is_kv_cache(const workloads::Tensor& t) {
   return ends_with(t.name, ".past_key") || ends_with(t.name, ".past_value") ||
@@ -27,8 +28,8 @@ bool is_kv_cache(const workloads::Tensor& t) {
 void apply_precision(workloads::Graph& g, int weights, int activations, int kv) {
   for (const auto& t : g.tensors()) {
     int bits = t.kind == workloads::TensorKind::kParameter ? weights
-               : is_kv_cache(t)                              ? kv
-                                                             : activations;
+               : is_kv_cache(t)                            ? kv
+                                                           : activations;
     g.mutable_tensor(t.id).elem_bits = bits;
   }
 }
@@ -72,12 +73,12 @@ GenerationRun run_generation(const Experiment& e) {
   r.decode_steps = spec.output_tokens - 1;
   const int64_t context = spec.prompt_tokens + r.decode_steps;  // positions after the last step
   if (context > r.config.max_position_embeddings)
-    throw core::ConfigError(spec.node["output_tokens"].loc(), "generate",
-                            std::to_string(spec.prompt_tokens) + " + " +
-                                std::to_string(spec.output_tokens),
-                            "prompt_tokens + output_tokens − 1 = " + std::to_string(context) +
-                                " positions exceed the model's max_position_embeddings " +
-                                std::to_string(r.config.max_position_embeddings));
+    throw core::ConfigError(
+        spec.node["output_tokens"].loc(), "generate",
+        std::to_string(spec.prompt_tokens) + " + " + std::to_string(spec.output_tokens),
+        "prompt_tokens + output_tokens − 1 = " + std::to_string(context) +
+            " positions exceed the model's max_position_embeddings " +
+            std::to_string(r.config.max_position_embeddings));
   const int base = dec.options.elem_bits;
   r.weight_bits = e.precision.weights ? e.precision.weights : base;
   r.activation_bits = e.precision.activations ? e.precision.activations : base;
@@ -204,12 +205,11 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
       {"parts", parts}};
 }
 
-void write_generation_outputs(const std::string& dir, const Experiment& e,
-                              const GenerationRun& r) {
+void write_generation_outputs(const std::string& dir, const Experiment& e, const GenerationRun& r) {
   for (const GenerationPart* p : {&r.parts.front(), &r.parts.back()}) {
     const bool prefill = p == &r.parts.front();
-    RunInfo info{e.name + "/" + p->name, "inference", e.plan_name,
-                 prefill ? e.plan.tiles : 1,     std::nullopt, std::nullopt};
+    RunInfo info{e.name + "/" + p->name,     "inference",  e.plan_name,
+                 prefill ? e.plan.tiles : 1, std::nullopt, std::nullopt};
     write_run_outputs(dir + (prefill ? "/prefill" : "/decode"), *p->sim, p->plan, p->cns,
                       p->schedule, info);
   }
@@ -220,8 +220,7 @@ std::string generation_text(const GenerationRun& r) {
   std::ostringstream o;
   const double tokens = static_cast<double>(r.decode_steps * r.batch);
   o << "  prompt           " << r.prompt_tokens << " tokens, " << r.output_tokens
-    << " output tokens (prefill + " << r.decode_steps << " decode steps), batch " << r.batch
-    << "\n"
+    << " output tokens (prefill + " << r.decode_steps << " decode steps), batch " << r.batch << "\n"
     << "  precision        weights " << r.weight_bits << " bit, activations " << r.activation_bits
     << " bit, KV cache " << r.kv_cache_bits << " bit\n"
     << "  ttft             " << core::format_seconds(r.ttft_s) << "\n"
@@ -234,8 +233,8 @@ std::string generation_text(const GenerationRun& r) {
     << "  weight roofline  " << core::format_seconds(r.weight_roofline_s) << " per step ("
     << core::format_bytes(static_cast<double>(r.weight_bytes)) << " of weights over DRAM)\n"
     << "  energy per token " << (tokens > 0 ? r.decode_energy_pj * 1e-12 / tokens : 0) << " J\n"
-    << "  KV cache         " << core::format_bytes(static_cast<double>(r.kv_cache_bytes))
-    << " at " << r.prompt_tokens + r.decode_steps << " positions\n"
+    << "  KV cache         " << core::format_bytes(static_cast<double>(r.kv_cache_bytes)) << " at "
+    << r.prompt_tokens + r.decode_steps << " positions\n"
     << "  peak memory      " << core::format_bytes(r.peak_memory_bytes) << "\n";
   return o.str();
 }

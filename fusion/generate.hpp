@@ -21,8 +21,8 @@ inline constexpr int64_t kExactDecodeSteps = 16;
 inline constexpr int64_t kDecodeGroups = 8;
 
 struct GenerationPart {
-  std::string name;     // "prefill" or "decode@<past>"
-  int64_t past = 0;     // positions in the cache before the step (decode)
+  std::string name;  // "prefill" or "decode@<past>"
+  int64_t past = 0;  // positions in the cache before the step (decode)
   std::shared_ptr<const Simulation> sim;
   FusionPlan plan;
   CnGraph cns;
@@ -31,7 +31,7 @@ struct GenerationPart {
 
 struct GenerationRun {
   workloads::LlamaConfig config;
-  workloads::LlamaOptions options;  // batch, element bits of the graphs
+  workloads::LlamaOptions options;                              // batch, element bits of the graphs
   int weight_bits = 0, activation_bits = 0, kv_cache_bits = 0;  // as simulated
   int64_t prompt_tokens = 0, output_tokens = 0, batch = 1;
   std::vector<GenerationPart> parts;  // prefill, then the scheduled decode steps (by context)
@@ -63,8 +63,7 @@ GenerationRun run_generation(const Experiment& e);
 // summary.json of a generation run (schema monet.generate/1) and the prefill's and the
 // longest decode step's run documents in DIR/prefill/ and DIR/decode/.
 nlohmann::json generation_json(const Experiment& e, const GenerationRun& r);
-void write_generation_outputs(const std::string& dir, const Experiment& e,
-                              const GenerationRun& r);
+void write_generation_outputs(const std::string& dir, const Experiment& e, const GenerationRun& r);
 std::string generation_text(const GenerationRun& r);
 
 }  // namespace monet::fusion
