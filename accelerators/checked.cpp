@@ -115,6 +115,8 @@ Accelerator checked_accelerator(const Accelerator& in) {
              "no rate for the core's own precision");
     if (core.kind == CoreKind::kCim) {
       check_cim(ck, at + ".cim", core.cim);
+      if (auto rule = cim_adder_rule_break(core); !rule.empty())
+        ck.add(at + ".vector_ops_per_cycle", core.vector_ops_per_cycle, rule);
       core.array = cim_array(core.cim);
     }
     if ((core.kind == CoreKind::kArray || core.kind == CoreKind::kGpuSm) && core.array.empty())

@@ -14,6 +14,12 @@ std::string text(T v) {
 }
 }  // namespace
 
+std::string cim_adder_rule_break(const Core& core) {
+  if (core.kind != CoreKind::kCim || core.vector_ops_per_cycle > 0) return "";
+  return "a cim core adds the partial sums of its crossbars at vector_ops_per_cycle, so it "
+         "must be positive";
+}
+
 std::vector<CimRuleBreak> cim_rule_breaks(const CimSpec& c) {
   std::vector<CimRuleBreak> out;
   auto at_least_one = [&](const char* field, int64_t v) {

@@ -21,6 +21,10 @@ struct CimRuleBreak {
 // not negative, written_fraction in (0, 1].
 std::vector<CimRuleBreak> cim_rule_breaks(const CimSpec& c);
 
+// A cim core adds the partial sums of a reduction split over its crossbars with its vector
+// units (mapping/cim.cpp), so its vector_ops_per_cycle must be positive. Empty when it is.
+std::string cim_adder_rule_break(const Core& core);
+
 // The crossbars' spatial unrolling: D1 = rows (reduce over C, FY, FX), D2 = weight columns =
 // cols / (weight_bits / cell_bits) (produce K), D3 = crossbars side by side (more K, more of
 // the reduction with partial sums added digitally, or more output columns).

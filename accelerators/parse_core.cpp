@@ -245,6 +245,9 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
       if (*v < 0) r.add(n["vector_ops_per_cycle"], "must not be negative");
       core.vector_ops_per_cycle = *v;
     }
+  if (kind_ok && n.has("kind"))
+    if (auto rule = cim_adder_rule_break(core); !rule.empty())
+      r.add(n.has("vector_ops_per_cycle") ? n["vector_ops_per_cycle"] : n["kind"], rule);
   if (auto v = r.required(n, "op_kinds")) {
     core.op_kinds = parse_op_kinds(r, *v);
     auto element = std::find_if(core.op_kinds.begin(), core.op_kinds.end(),

@@ -82,18 +82,24 @@ void add_cim_programming(const Graph& g, const FusionPlan& plan, const mapping::
   for (int t : update.outputs)
     if (g.tensor(t).kind == workloads::TensorKind::kParameter) updated = t;
   if (param < 0 || updated < 0) return;
-  std::vector<int> cim_cores;
+  // Per CIM core: the most copies of the weights any forward consumer keeps there.
+  std::vector<std::pair<int, int>> cim_cores;
   for (int consumer : g.tensor(param).consumers) {
     if (g.op(consumer).pass != Pass::kForward) continue;
     int c = plan.core_of_op[consumer];
-    if (acc.cores[c].kind == accelerators::CoreKind::kCim &&
-        std::find(cim_cores.begin(), cim_cores.end(), c) == cim_cores.end())
-      cim_cores.push_back(c);
+    if (acc.cores[c].kind != accelerators::CoreKind::kCim) continue;
+    int copies = std::max(1, costs.evaluate(g, g.op(consumer), c).weight_copies);
+    auto it = std::find_if(cim_cores.begin(), cim_cores.end(),
+                           [c](const auto& e) { return e.first == c; });
+    if (it == cim_cores.end())
+      cim_cores.emplace_back(c, copies);
+    else
+      it->second = std::max(it->second, copies);
   }
   const int first = out.first_cn_of_op[update.id];
   const int tiles = out.tiles_of_op[update.id];
-  for (int c : cim_cores) {
-    mapping::OpCost cost = costs.weight_update(c, g.tensor(param).elements());
+  for (auto [c, copies] : cim_cores) {
+    mapping::OpCost cost = costs.weight_update(c, g.tensor(param).elements(), copies);
     CN cn;
     cn.id = static_cast<int>(out.cns.size());
     cn.op = update.id;

@@ -5,8 +5,16 @@
 // needs to convert the columns multiplexed onto it. A dX op reads the same crossbars
 // transposed: it drives the columns (one bit slice at a time) and senses the rows. A dW op has
 // no operand that stays in the array, so a CIM core cannot run it.
+//
+// Mapping (ISAAC / PUMA style): the weight matrix is partitioned into crossbar tiles that run
+// in parallel; when one copy leaves crossbars idle, the weights are replicated over them and
+// each copy takes its own input vectors (ISAAC replicates early layers to balance its
+// pipeline). Every crossbar has its own ADCs (cols / cols_per_adc), so copies convert in
+// parallel. The partial sums of a reduction split over several crossbars are added
+// digitally by the core's vector units, pipelined with the next MVM.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/error.hpp"
 #include "mapping/detail.hpp"
@@ -51,19 +59,22 @@ double cim_peak_macs_per_cycle(const accelerators::Core& core) {
          (static_cast<double>(g.input_cycles) * g.cycle);
 }
 
-CimWrite cim_write(const accelerators::Core& core, double weights, double fraction) {
+CimWrite cim_write(const accelerators::Core& core, double weights, double fraction, int copies) {
   if (fraction < 0 || fraction > 1)
     throw core::Error("CIM written fraction must be in [0, 1], got " + std::to_string(fraction));
   Geometry g = geometry(core);
   const auto& c = core.cim;
   CimWrite w;
+  if (copies < 1 || copies > c.crossbars)
+    throw core::Error("CIM core '" + core.name + "' cannot hold " + std::to_string(copies) +
+                      " copies of the weights in " + std::to_string(c.crossbars) + " crossbars");
   double cells = weights * static_cast<double>(g.cells_per_weight);
-  w.cells_written = cells * fraction;
+  w.cells_written = cells * fraction * copies;
   w.energy_pj = w.cells_written * c.cell_write_energy_pj;
-  // Rows are programmed one pulse at a time, crossbars in parallel; a row needs a pulse when
-  // at least one of its cells is written.
+  // Rows are programmed one pulse at a time, crossbars in parallel (each copy in its share of
+  // the crossbars); a row needs a pulse when at least one of its cells is written.
   double rows = std::ceil(cells / static_cast<double>(c.cols));
-  double rows_per_crossbar = std::ceil(rows / static_cast<double>(c.crossbars));
+  double rows_per_crossbar = std::ceil(rows / static_cast<double>(c.crossbars / copies));
   double row_touched = 1 - std::pow(1 - fraction, static_cast<double>(c.cols));
   w.cycles = rows_per_crossbar * row_touched * c.write_pulse_s * core.clock_hz;
   return w;
@@ -96,7 +107,8 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
   // vector what is driven, sensed, read from the input buffer and written as (partial) output.
   std::vector<int64_t> row_seen(packs * rt_max, -1), col_seen(packs * ct_max, -1);
   double drives = 0, conversions = 0, cells = 0, in_reads = 0, out_writes = 0;
-  double program_rows = 0;  // sum over passes of the rows programmed in the fullest crossbar
+  double contributions = 0;  // per input vector: partial results sensed, over all tiles
+  double program_rows = 0;   // sum over passes of the rows programmed in the fullest crossbar
   int64_t tile = 0, pass = -1, pass_rows = 0;
   for (int64_t p = 0; p < packs; ++p) {
     int64_t in_pack = std::min(per_pack, groups - p * per_pack);
@@ -121,11 +133,13 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
           conversions += static_cast<double>(wts * g.cells_per_weight);
           if (new_row) in_reads += static_cast<double>(rows);
           if (new_col) out_writes += static_cast<double>(wts);
+          contributions += static_cast<double>(wts);
         } else {
           drives += static_cast<double>(wts * g.cells_per_weight);
           conversions += static_cast<double>(rows * g.cells_per_weight);
           if (new_col) in_reads += static_cast<double>(wts);
           if (new_row) out_writes += static_cast<double>(rows);
+          contributions += static_cast<double>(rows);
         }
       }
   }
@@ -133,6 +147,23 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
   const double passes = static_cast<double>(pass + 1);
   const double ic = static_cast<double>(g.input_cycles);
   const double cycle = transposed ? g.cycle * static_cast<double>(g.cells_per_weight) : g.cycle;
+  // Replication: when one copy of the weights fits in one pass, spare crossbars hold more
+  // copies (never more than there are input vectors to share out).
+  int64_t copies = 1;
+  if (pass == 0)
+    copies = std::max<int64_t>(
+        1, std::min<int64_t>(c.crossbars / tile, static_cast<int64_t>(std::ceil(vectors))));
+  const double steps = std::ceil(vectors / static_cast<double>(copies));
+  // Partial-sum adds per input vector: every partial result beyond the first of an output
+  // (inside a pass the crossbars' results meet in the adders; across passes the sum read
+  // back from the output buffer is added to).
+  const double outputs_per_vector = static_cast<double>(transposed ? groups * red : groups * outs);
+  const double adds = std::max(0.0, contributions - outputs_per_vector);
+  const double add_rate = std::max(1e-9, core.vector_ops_per_cycle);
+  const double mvm_cycles = passes * steps * ic * cycle;
+  const double add_cycles = vectors * adds / add_rate;
+  // The adds of one step's vectors drain after the last MVM.
+  const double add_drain = static_cast<double>(copies) * adds / passes / add_rate;
 
   OpCost cost;
   cost.energy.cim_dac_pj = vectors * ic * drives * c.dac_energy_pj;
@@ -142,10 +173,12 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
   double mac_pj =
       vectors * ic * (cells * c.cell_read_energy_pj + conversions * core.vector_op_energy_pj) +
       static_cast<double>(n.macs()) * core.mac_energy_pj;
+  const double add_pj = vectors * adds * core.vector_op_energy_pj;
   const bool program = !(o.weights_resident && s.weight_is_parameter && passes == 1);
   double program_cycles = 0;
   if (program) {
-    cost.energy.cim_write_pj = cells * c.cell_write_energy_pj;
+    // Copies sit in different crossbars: programmed in parallel, each cell written.
+    cost.energy.cim_write_pj = cells * static_cast<double>(copies) * c.cell_write_energy_pj;
     program_cycles = program_rows * c.write_pulse_s * core.clock_hz;
   }
 
@@ -196,20 +229,31 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
     add_transfer(h, h.dram(), stage >= 0 ? stage : h.dram(), stage >= 0 ? wbits : 0, ev);
   }
 
-  ev.compute_cycles = passes * vectors * ic * cycle + program_cycles;
+  ev.compute_cycles = std::max(mvm_cycles, add_cycles) + add_drain + program_cycles;
   finish_evaluation(
       h, ev, dsr, dsw,
-      mac_pj + cost.energy.cim_dac_pj + cost.energy.cim_adc_pj + cost.energy.cim_write_pj);
-  fill_cost(cost, h, ev, mac_pj, 0);
-  cost.spatial_utilization = cells / (passes * static_cast<double>(c.crossbars * c.rows * c.cols));
+      mac_pj + add_pj + cost.energy.cim_dac_pj + cost.energy.cim_adc_pj + cost.energy.cim_write_pj);
+  fill_cost(cost, h, ev, mac_pj, add_pj);
+  cost.weight_copies = static_cast<int>(copies);
+  cost.crossbars_used = static_cast<int>(copies * std::min<int64_t>(tile, c.crossbars));
+  cost.spatial_utilization = cells * static_cast<double>(copies) /
+                             (passes * static_cast<double>(c.crossbars * c.rows * c.cols));
   auto num = [](double v) { return std::to_string(static_cast<long long>(std::llround(v))); };
+  auto rate = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return std::string(text);
+  };
   cost.mapping =
       std::string(transposed ? "cim transposed read (dX)" : "cim") + ": weights " + num(groups) +
       " group(s) of " + num(red) + " rows x " + num(outs) + " outputs, " + num(g.cells_per_weight) +
       " cells/weight, " + num(packs) + " pack(s) of " + num(per_pack) + " group(s), " + num(tile) +
-      " crossbar tiles over " + num(passes) + " pass(es) of " + num(c.crossbars) + "; " +
-      num(vectors) + " input vectors x " + num(ic) + " bit-serial cycles x " + num(cycle) +
-      " cycles (ADC-limited)" +
+      " crossbar tiles over " + num(passes) + " pass(es) of " + num(c.crossbars) + ", " +
+      num(copies) + " cop" + (copies == 1 ? "y" : "ies") + " of the weights; " + num(vectors) +
+      " input vectors (" + num(steps) + " per copy) x " + num(ic) + " bit-serial cycles x " +
+      num(cycle) + " cycles (ADC-limited, " + num(c.cols / std::max(1, c.cols_per_adc)) +
+      " ADCs per crossbar); " + num(adds) + " partial-sum adds per vector at " +
+      rate(core.vector_ops_per_cycle) + "/cycle" +
       (program ? "; programming " + num(program_cycles) + " cycles" : "; weights resident");
   return cost;
 }

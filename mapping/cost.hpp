@@ -112,7 +112,11 @@ struct OpCost {
   double energy_pj = 0;         // standalone total (includes DRAM)
   double onchip_energy_pj = 0;  // total minus DRAM
   EnergyBreakdown energy;
-  double spatial_utilization = 0;           // used PEs / PEs (0..1)
+  double spatial_utilization = 0;  // used PEs / PEs (0..1)
+  // CIM: copies of the weights held in the crossbars (replicated over spare crossbars, each
+  // copy serving its own input vectors) and crossbars in use; 0 on other cores.
+  int weight_copies = 0;
+  int crossbars_used = 0;
   std::array<double, 3> dram_read_bytes{};  // per operand, standalone mapping
   std::array<double, 3> dram_write_bytes{};
   std::vector<LevelTraffic> traffic;
@@ -158,7 +162,9 @@ class CostModel {
   // only the written fraction (options, else the core's) of the cells is reprogrammed
   // (threshold-based updates). For the scheduler, when an optimizer op elsewhere updates
   // weights that live in a CIM core. Zero cost on other cores (weights sit in memory).
-  OpCost weight_update(int core, int64_t weights) const;
+  // `copies`: copies of the weights the forward op keeps (OpCost::weight_copies), each
+  // rewritten.
+  OpCost weight_update(int core, int64_t weights, int copies = 1) const;
   size_t cache_size() const;
 
  private:

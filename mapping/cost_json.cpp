@@ -40,6 +40,10 @@ nlohmann::json to_json(const OpCost& c) {
   for (auto& [name, pj] : c.energy.levels) e["levels_pj"][name] = pj;
   j["energy"] = e;
   j["spatial_utilization"] = c.spatial_utilization;
+  if (c.weight_copies > 0) {
+    j["cim_weight_copies"] = c.weight_copies;
+    j["cim_crossbars_used"] = c.crossbars_used;
+  }
   j["dram_read_bytes"] = per_operand(c.dram_read_bytes);
   j["dram_write_bytes"] = per_operand(c.dram_write_bytes);
   j["traffic_bits"] = nlohmann::json::array();

@@ -32,7 +32,7 @@ OpCost CostModel::evaluate_uncached(const OpShape& s, int core_index) const {
   return detail::element_cost(s, acc_, c, options_);
 }
 
-OpCost CostModel::weight_update(int core_index, int64_t weights) const {
+OpCost CostModel::weight_update(int core_index, int64_t weights, int copies) const {
   if (core_index < 0 || core_index >= static_cast<int>(acc_.cores.size()))
     throw core::Error("accelerator '" + acc_.name + "' has no core #" + std::to_string(core_index));
   const accelerators::Core& c = acc_.cores[core_index];
@@ -43,15 +43,17 @@ OpCost CostModel::weight_update(int core_index, int64_t weights) const {
     return cost;
   }
   double f = options_.written_fraction >= 0 ? options_.written_fraction : c.cim.written_fraction;
-  detail::CimWrite w = detail::cim_write(c, static_cast<double>(weights), f);
+  detail::CimWrite w = detail::cim_write(c, static_cast<double>(weights), f, copies);
   cost.cycles = cost.onchip_cycles = cost.compute_cycles = w.cycles;
   cost.bound_by = "cim cell writes";
   cost.energy.cim_write_pj = w.energy_pj;
   cost.energy_pj = cost.onchip_energy_pj = cost.energy.total();
-  char text[160];
+  char text[200];
   std::snprintf(text, sizeof text,
-                "cim weight update: %.0f cells of %lld weights reprogrammed (written fraction %g)",
-                w.cells_written, static_cast<long long>(weights), f);
+                "cim weight update: %.0f cells of %d cop%s of %lld weights reprogrammed (written "
+                "fraction %g)",
+                w.cells_written, copies, copies == 1 ? "y" : "ies", static_cast<long long>(weights),
+                f);
   cost.mapping = text;
   return cost;
 }

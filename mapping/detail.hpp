@@ -30,7 +30,8 @@ struct CimWrite {
   double energy_pj = 0;
   double cycles = 0;
 };
-CimWrite cim_write(const accelerators::Core& core, double weights, double fraction);
+// `copies` copies of the weights, each in its own crossbars.
+CimWrite cim_write(const accelerators::Core& core, double weights, double fraction, int copies = 1);
 // Element-streaming ops (and, on a CIM core, the cell writes of an optimizer update).
 OpCost element_cost(const OpShape& s, const accelerators::Accelerator& acc,
                     const accelerators::Core& core, const CostOptions& o);

@@ -22,6 +22,7 @@ const char* kBroken =
     "  - name: x\n"
     "    kind: cim\n"
     "    clock: 1 GHz\n"
+    "    vector_ops_per_cycle: 1\n"
     "    cim: {rows: 64, cols: 100, crossbars: 2, weight_bits: 8, cell_bits: 1,\n"
     "          input_bits: 3, dac_bits: 2, adc_bits: 8, cols_per_adc: 8,\n"
     "          adc_energy: -0.7 pJ, adc_delay: 11.8 ns, dac_energy: 0.04 pJ,\n"

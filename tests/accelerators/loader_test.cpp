@@ -191,6 +191,7 @@ TEST_CASE("each broken rule is reported with file, line, field, value and rule")
   SECTION("written_fraction outside (0, 1]") {
     Doc d;
     d.set(4, "    kind: cim")
+        .set(9, "    vector_ops_per_cycle: 1  # partial-sum adds")
         .set(6,
              "    cim: {rows: 128, cols: 128, crossbars: 1, "
              "weight_bits: 8, cell_bits: 1, input_bits: 8, adc_bits: 8, "
@@ -202,6 +203,10 @@ TEST_CASE("each broken rule is reported with file, line, field, value and rule")
           "(0, 1]: the share of cells reprogrammed per weight update");
     d.set(8, "          written_fraction: 0.25}");
     auto a = acc::parse_accelerator_yaml(d.text(), "t.yaml");
+    // The crossbars' partial sums are added by the vector units: a rate is required.
+    CHECK(only_issue(Doc(d).set(9, "    mac_energy: 0 pJ")) ==
+          "t.yaml:4: field 'cores[0].kind' = 'cim': a cim core adds the partial sums of its "
+          "crossbars at vector_ops_per_cycle, so it must be positive");
     CHECK(a.cores[0].cim.written_fraction == 0.25);
     CHECK(a.cores[0].macs_per_cycle() == 128 * 16);  // 8-bit weights in 1-bit cells
   }
