@@ -38,6 +38,9 @@ struct MemoryLevel {
   std::vector<std::string> served_dims;  // array dims whose PEs it feeds ("D1"); empty = all
   int shared_index = -1;  // >= 0: this level is Accelerator::shared_memories[shared_index]
   int line = 0;           // source line, for messages
+  // Smallest transfer to or from one copy, in bits (YAML `min_access`, ZigZag's
+  // bandwidth_min): a transfer of fewer bits costs a whole access. 0 = any width.
+  int min_access_bits = 0;
   // Added by the YAML loader (additive; the fields above keep their meaning):
   // The same bandwidths as absolute rates (bits per cycle × owning core's clock / 8); for
   // Accelerator::shared_memories, which belong to no core, these are the only rates set.
@@ -165,6 +168,7 @@ struct Dram {
   double bandwidth_bytes_per_s = 0;
   double read_energy_pj_per_bit = 0;
   double write_energy_pj_per_bit = 0;
+  int min_access_bits = 0;  // as MemoryLevel::min_access_bits
 };
 
 struct Accelerator {

@@ -143,6 +143,7 @@ void put_level_fields(YAML::Node& n, const MemoryLevel& m, double clock_hz) {
   }
   put_energies(n, m.read_energy_pj_per_bit, m.write_energy_pj_per_bit,
                {m.read_bits_per_cycle, m.write_bits_per_cycle});
+  if (m.min_access_bits > 0) n["min_access"] = std::to_string(m.min_access_bits) + " bit";
   std::vector<std::string> holds;
   const char* names[] = {"I", "W", "O"};
   for (int o = 0; o < kMemOperandCount; ++o)
@@ -295,6 +296,7 @@ YAML::Node dram_node(const Dram& d) {
   n["capacity"] = bytes(d.capacity_bytes);
   n["bandwidth"] = rate(d.bandwidth_bytes_per_s);
   put_energies(n, d.read_energy_pj_per_bit, d.write_energy_pj_per_bit, {});
+  if (d.min_access_bits > 0) n["min_access"] = std::to_string(d.min_access_bits) + " bit";
   return n;
 }
 

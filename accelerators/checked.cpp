@@ -51,6 +51,7 @@ void check_level_values(Checker& ck, const std::string& at, const MemoryLevel& m
   ck.at_least_one(at + ".write_ports", m.write_ports);
   ck.non_negative(at + ".read_energy_pj_per_bit", m.read_energy_pj_per_bit);
   ck.non_negative(at + ".write_energy_pj_per_bit", m.write_energy_pj_per_bit);
+  ck.non_negative(at + ".min_access_bits", m.min_access_bits);
   if (!m.holds[0] && !m.holds[1] && !m.holds[2])
     ck.add(at + ".holds", "[]", "a memory must hold at least one of I, W, O");
 }
@@ -155,6 +156,7 @@ Accelerator checked_accelerator(const Accelerator& in) {
   ck.non_negative("dram.bandwidth_bytes_per_s", a.dram.bandwidth_bytes_per_s);
   ck.non_negative("dram.read_energy_pj_per_bit", a.dram.read_energy_pj_per_bit);
   ck.non_negative("dram.write_energy_pj_per_bit", a.dram.write_energy_pj_per_bit);
+  ck.non_negative("dram.min_access_bits", a.dram.min_access_bits);
   ck.throw_if_any();
   return a;
 }

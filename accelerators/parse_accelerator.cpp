@@ -22,7 +22,8 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
     r.add(n, "must be a map (capacity, bandwidth, read_energy, write_energy)");
     return d;
   }
-  r.unknown_keys(n, {"capacity", "bandwidth", "read_energy", "write_energy", "access_bits"});
+  r.unknown_keys(
+      n, {"capacity", "bandwidth", "read_energy", "write_energy", "access_bits", "min_access"});
   if (auto v = r.required(n, "capacity"))
     if (auto b = r.read([&] { return v->as_quantity(Dimension::kBytes); })) {
       if (!(*b > 0)) r.add(*v, "capacity must be positive");
@@ -33,6 +34,9 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
       d.bandwidth_bytes_per_s = rate->bytes_per_s;
   std::optional<int64_t> access_bits;
   if (n.has("access_bits")) access_bits = r.read([&] { return n["access_bits"].as_int(1); });
+  if (n.has("min_access"))
+    if (auto b = r.read([&] { return detail::parse_bits(n["min_access"]); }))
+      d.min_access_bits = *b;
   if (auto v = r.required(n, "read_energy"))
     if (auto e = r.read([&] { return detail::parse_energy_per_bit(*v, access_bits); }))
       d.read_energy_pj_per_bit = *e;

@@ -72,6 +72,8 @@ std::optional<MemoryLevel> parse_level(Reader& r, const YamlNode& m, double cloc
   read_ports(r, m, level);
   std::optional<int64_t> access_bits;
   if (m.has("access_bits")) access_bits = r.read([&] { return m["access_bits"].as_int(1); });
+  if (m.has("min_access"))
+    if (auto b = r.read([&] { return parse_bits(m["min_access"]); })) level.min_access_bits = *b;
   if (auto n = r.required(m, "read_energy"))
     if (auto e = r.read([&] { return parse_energy_per_bit(*n, access_bits); }))
       level.read_energy_pj_per_bit = *e;
@@ -126,8 +128,9 @@ void read_serves(Reader& r, const YamlNode& m, const CoreContext& c, MemoryLevel
 }
 
 const std::initializer_list<std::string_view> kLevelKeys = {
-    "name",       "size",        "bandwidth",   "read_bandwidth", "write_bandwidth", "ports",
-    "read_ports", "write_ports", "read_energy", "write_energy",   "access_bits",     "holds"};
+    "name",        "size",       "bandwidth",   "read_bandwidth", "write_bandwidth",
+    "ports",       "read_ports", "write_ports", "read_energy",    "write_energy",
+    "access_bits", "holds",      "min_access"};
 
 }  // namespace
 
@@ -172,7 +175,7 @@ std::optional<MemoryLevel> parse_core_memory(Reader& r, const YamlNode& m, const
   }
   r.unknown_keys(m, {"name", "size", "bandwidth", "read_bandwidth", "write_bandwidth", "ports",
                      "read_ports", "write_ports", "read_energy", "write_energy", "access_bits",
-                     "holds", "serves", "shared"});
+                     "holds", "serves", "shared", "min_access"});
   auto level = parse_level(r, m, c.clock_hz, c.precision_bits);
   if (level) read_serves(r, m, c, *level);
   return level;

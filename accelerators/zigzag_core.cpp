@@ -137,6 +137,12 @@ void read_ports(Reader& r, const YamlNode& m, ZigzagLevel& z) {
       auto type = r.read([&] { return p.required("type").as_string(); });
       auto bw = r.read([&] { return p.required("bandwidth_max").as_int(1); });
       if (!type || !bw) continue;
+      // bandwidth_min: ZigZag charges a transfer whole accesses of this many bits.
+      if (p.has("bandwidth_min"))
+        if (auto lo = r.read([&] { return p["bandwidth_min"].as_int(1, *bw); }))
+          level.min_access_bits = level.min_access_bits == 0
+                                      ? static_cast<int>(*lo)
+                                      : std::min(level.min_access_bits, static_cast<int>(*lo));
       bool rd = *type == "read" || *type == "read_write";
       bool wr = *type == "write" || *type == "read_write";
       if (!rd && !wr) r.add(p["type"], "port type must be read, write or read_write");
@@ -182,12 +188,49 @@ void read_ports(Reader& r, const YamlNode& m, ZigzagLevel& z) {
   level.write_ports = std::max(1, wp + rwp);
 }
 
-std::optional<ZigzagLevel> read_memory(Reader& r, const std::string& name, const YamlNode& m,
+// PyYAML keeps the last of a key written twice in one map (ZigZag's own tpu_like.yaml has
+// two `ports:`); so does this import, saying so, when the caller collects warnings.
+YamlNode last_key_wins(Reader& r, const YamlNode& m, const ImportOptions& o) {
+  std::map<std::string, int> first_line;
+  bool duplicated = false;
+  for (auto it = m.raw().begin(); it != m.raw().end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string key = it->first.Scalar();
+    const int line = it->first.Mark().line + 1;
+    auto [at, fresh] = first_line.emplace(key, line);
+    if (fresh) continue;
+    duplicated = true;
+    YamlNode dup(it->first, m.file(), m.path() + "." + key, line);
+    if (!o.warnings) {
+      r.add(dup, "key written twice (also on line " + std::to_string(at->second) + ")");
+    } else {
+      o.warnings->push_back(m.file() + ":" + std::to_string(line) + ": " + m.path() + "." + key +
+                            " is written twice (lines " + std::to_string(at->second) + " and " +
+                            std::to_string(line) + "); the one on line " + std::to_string(line) +
+                            " is used, as PyYAML (ZigZag) does");
+    }
+    at->second = line;
+  }
+  if (!duplicated || !o.warnings) return m;
+  std::map<std::string, YAML::Node> value;  // the last of each key
+  std::vector<std::string> order;
+  for (auto it = m.raw().begin(); it != m.raw().end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    if (value.count(key) == 0) order.push_back(key);
+    value[key] = it->second;
+  }
+  YAML::Node last(YAML::NodeType::Map);
+  for (auto& key : order) last[key] = value[key];
+  return YamlNode(last, m.file(), m.path(), m.loc().line);
+}
+
+std::optional<ZigzagLevel> read_memory(Reader& r, const std::string& name, const YamlNode& node,
                                        const Core& core, const ImportOptions& o) {
-  if (!m.is_map()) {
-    r.add(m, "a memory must be a map (size, r_cost, w_cost, operands, ports, ...)");
+  if (!node.is_map()) {
+    r.add(node, "a memory must be a map (size, r_cost, w_cost, operands, ports, ...)");
     return std::nullopt;
   }
+  const YamlNode m = last_key_wins(r, node, o);
   r.unknown_keys(
       m, {"size", "r_bw", "w_bw", "r_cost", "w_cost", "area", "r_port", "w_port", "rw_port",
           "latency", "min_r_granularity", "min_w_granularity", "mem_type", "auto_cost_extraction",
@@ -302,6 +345,37 @@ std::optional<ZigzagCore> read_zigzag_core(Reader& r, const YamlNode& root, cons
     else
       for (auto name : loop_dim_names()) d.unrolls.emplace_back(name);
   }
+  if (!o.spatial.empty() && !offchip) {
+    // The mapping file's unrolling replaces the dataflows: one loop dim over each whole dim.
+    YamlNode oa = root["operational_array"];
+    for (auto& d : c.core.array) {
+      auto it = std::find_if(o.spatial.begin(), o.spatial.end(),
+                             [&](auto& s) { return s.first == d.name; });
+      if (it == o.spatial.end()) {
+        r.add(oa, "the mapping gives array dimension " + d.name +
+                      " no loop dimension (spatial_mapping must name every one)");
+        continue;
+      }
+      auto comma = it->second.find(',');
+      const std::string dim = it->second.substr(0, comma);
+      const int64_t factor = std::stoll(it->second.substr(comma + 1));
+      if (factor != d.size)
+        r.add(oa, "the mapping unrolls " + dim + " by " + std::to_string(factor) + " along " +
+                      d.name + " of size " + std::to_string(d.size) +
+                      "; monet-sim unrolls one loop dimension over a whole array dimension");
+      d.unrolls = {dim};
+    }
+    for (auto& s : o.spatial)
+      if (std::none_of(c.core.array.begin(), c.core.array.end(),
+                       [&](auto& d) { return d.name == s.first; }))
+        r.add(oa, "the mapping names array dimension " + s.first +
+                      ", which operational_array.dimensions does not list");
+  }
+  // ZigZag's latency: ideal cycles + stalls + on-loading + off-loading (cost_model.py), i.e.
+  // double buffering; its ONNX layers keep partial sums at twice the activation width
+  // (onnx_operator_parser.py, get_intermediate_output_precision).
+  c.core.execution.overlap = Overlap::kDoubleBuffered;
+  c.core.execution.partial_sum_bits = 2 * c.core.precision_bits;
   for (auto& k : o.op_kinds) {
     auto kinds = expand_op_kind(k);
     if (!kinds) throw core::Error("unknown op kind '" + k + "' in the import options");
@@ -340,6 +414,7 @@ Dram dram_from_level(const ZigzagLevel& l, double clock_hz) {
   d.bandwidth_bytes_per_s = std::min(l.read_bits_total, l.write_bits_total) * clock_hz / 8;
   d.read_energy_pj_per_bit = l.level.read_energy_pj_per_bit;
   d.write_energy_pj_per_bit = l.level.write_energy_pj_per_bit;
+  d.min_access_bits = l.level.min_access_bits;
   return d;
 }
 

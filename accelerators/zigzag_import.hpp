@@ -28,7 +28,22 @@ struct ImportOptions {
   std::vector<std::string> op_kinds{"loopnest"};
   double vector_ops_per_cycle = 0;
   double vector_op_energy_pj = 0;
+  // ZigZag's spatial mapping (read_zigzag_mapping): the loop dim each array dim unrolls, by
+  // array dim name; replaces the core's `dataflows`. Empty: dataflows, else any loop dim.
+  std::vector<std::pair<std::string, std::string>> spatial;
+  // Where the ZigZag files bend a rule PyYAML lets pass (a memory with a key written twice:
+  // the last one wins, as in PyYAML), one message each. Without it that is an error.
+  std::vector<std::string>* warnings = nullptr;
 };
+
+// ZigZag's mapping file (a list of {name, spatial_mapping, memory_operand_links,
+// temporal_ordering}) for the layer types monet-sim runs as loop nests: the entry named
+// `default` (or `Conv`, which wins over it) sets ImportOptions::spatial and operand_of.
+// Entries for other layer types or layer names are not carried and each gets a warning;
+// temporal_ordering is ignored (our mapper searches it), with a warning. Throws ConfigError
+// naming file, line and rule (a mixed unrolling of one array dim, an unknown loop dim).
+void read_zigzag_mapping(const core::YamlNode& root, ImportOptions& options,
+                         std::vector<std::string>& warnings);
 
 // Parses "I1=I,I2=W,O=O" (any permutation of I, W, O over I1, I2, O) into operand_of.
 // Throws core::Error naming the rule broken.

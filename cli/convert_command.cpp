@@ -20,6 +20,7 @@ namespace {
 
 struct ConvertArgs {
   std::string input;
+  std::string mapping;
   std::string output;
   std::string clock = "1 GHz";
   int precision = 0;
@@ -30,7 +31,7 @@ struct ConvertArgs {
 };
 
 std::string header(const ConvertArgs& a, accelerators::AcceleratorFormat f,
-                   const accelerators::ImportOptions& o) {
+                   const accelerators::ImportOptions& o, const std::vector<std::string>& warnings) {
   std::ostringstream h;
   h << "Converted by `monet-sim convert` from the " << accelerators::format_name(f) << " file "
     << a.input << ".\n";
@@ -40,12 +41,19 @@ std::string header(const ConvertArgs& a, accelerators::AcceleratorFormat f,
   h << "Assumed (not in the source): clock " << a.clock << "; precision "
     << (o.precision_bits > 0 ? std::to_string(o.precision_bits) + " bit"
                              : "from input_precision, else 8 bit")
-    << "; operands " << a.operands << "; op kinds " << kinds;
+    << "; operands I1="
+    << "IWO"[static_cast<int>(o.operand_of[0])] << ",I2="
+    << "IWO"[static_cast<int>(o.operand_of[1])] << ",O="
+    << "IWO"[static_cast<int>(o.operand_of[2])] << "; op kinds " << kinds;
   if (o.vector_ops_per_cycle > 0)
     h << "; " << o.vector_ops_per_cycle << " element ops/cycle at " << a.vector_energy;
-  h << ".\n"
-    << "Per-cycle figures of the source are in this clock's cycles; energies per access are\n"
+  h << "; ZigZag's latency model (overlap double-buffered) and partial sums at twice the "
+       "precision.\n";
+  if (!a.mapping.empty())
+    h << "Spatial mapping and operand links from the ZigZag mapping " << a.mapping << ".\n";
+  h << "Per-cycle figures of the source are in this clock's cycles; energies per access are\n"
     << "divided by the access width (pJ/bit). See configs/accelerators/README.md.";
+  for (auto& w : warnings) h << "\nwarning: " << w;
   return h.str();
 }
 
@@ -58,15 +66,20 @@ void add_convert_command(CLI::App& app) {
   cmd->add_option("file", args->input, "ZigZag, Stream or monet-sim accelerator YAML")
       ->required()
       ->check(CLI::ExistingFile);
+  cmd->add_option("--mapping", args->mapping,
+                  "ZigZag mapping file: its spatial_mapping and memory_operand_links for "
+                  "loop-nest layers (entry Conv, else default) replace dataflows and --operands")
+      ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", args->output, "Write here instead of stdout");
   cmd->add_option("--clock", args->clock, "Clock of the cores (ZigZag/Stream count cycles only)")
       ->capture_default_str();
   cmd->add_option("--precision", args->precision,
                   "Operand bits of the cores (default: input_precision, else 8)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--operands", args->operands,
-                  "Our operand for ZigZag's I1, I2, O (ZigZag's conv link: I1=I,I2=W,O=O)")
-      ->capture_default_str();
+  auto* operands =
+      cmd->add_option("--operands", args->operands,
+                      "Our operand for ZigZag's I1, I2, O (ZigZag's conv link: I1=I,I2=W,O=O)")
+          ->capture_default_str();
   cmd->add_option("--op-kinds", args->op_kinds, "Op kinds the imported cores run")
       ->delimiter(',')
       ->capture_default_str();
@@ -75,7 +88,7 @@ void add_convert_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--vector-op-energy", args->vector_energy, "Energy per element op")
       ->capture_default_str();
-  cmd->callback([args] {
+  cmd->callback([args, operands] {
     const ConvertArgs& a = *args;
     accelerators::ImportOptions o;
     try {
@@ -93,9 +106,23 @@ void add_convert_command(CLI::App& app) {
     } catch (const core::Error& e) {
       throw core::Error(std::string("--vector-op-energy: ") + e.what());
     }
+    std::vector<std::string> warnings;
+    o.warnings = &warnings;
     auto format = accelerators::detect_accelerator_format(core::load_yaml_file(a.input));
+    if (!a.mapping.empty()) {
+      if (operands->count() > 0)
+        throw core::Error(
+            "give --operands or --mapping, not both: the mapping's memory_operand_links say "
+            "which memory operand holds which layer operand");
+      if (format != accelerators::AcceleratorFormat::kZigzag &&
+          format != accelerators::AcceleratorFormat::kStream)
+        throw core::Error("--mapping reads a ZigZag mapping file; " + a.input + " is a " +
+                          accelerators::format_name(format) + " file");
+      accelerators::read_zigzag_mapping(core::load_yaml_file(a.mapping), o, warnings);
+    }
     accelerators::Accelerator acc = accelerators::load_accelerator_any(a.input, o);
-    std::string yaml = accelerators::write_accelerator_yaml(acc, header(a, format, o));
+    for (auto& w : warnings) std::cerr << "warning: " << w << "\n";
+    std::string yaml = accelerators::write_accelerator_yaml(acc, header(a, format, o, warnings));
     if (a.output.empty()) {
       std::cout << yaml;
       return;

@@ -75,7 +75,11 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
                   double refills, Evaluation& ev, LevelBits& dram_side_read,
                   LevelBits& dram_side_write) {
   const Hierarchy& h = *p.h;
-  const double bits = p.bits[x];
+  // Outputs whose reduction ends inside the child move at their final width (ZigZag's
+  // O_final), partial sums at theirs.
+  const bool final_here =
+      x == p.output() && p.final_out_bits != p.bits[x] && p.reduced_within(tile);
+  const double bits = final_here ? p.final_out_bits : p.bits[x];
   const double elements_at_parent =
       p.footprint(x, tile, p.served[parent]) * h.levels[parent].instances;
   const double at_parent = elements_at_parent * bits;
@@ -83,6 +87,16 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
       child < 0 ? 0 : p.footprint(x, tile, p.served[child]) * h.levels[child].instances * bits;
   const bool to_dram = parent == h.dram() && child >= 0;
   const Level& P = h.levels[parent];
+  // Bits charged beyond the tile per transfer at a level, all copies: the tile of one copy
+  // is rounded up to the level's smallest access.
+  auto pad = [&](int level, double elements_per_copy) {
+    const Level& L = h.levels[level];
+    if (!(L.min_access_bits > 0)) return 0.0;
+    const double b = elements_per_copy * bits;
+    return (std::ceil(b / L.min_access_bits - 1e-9) * L.min_access_bits - b) * L.instances;
+  };
+  const double pad_parent = pad(parent, p.footprint(x, tile, p.served[parent]));
+  const double pad_child = child < 0 ? 0 : pad(child, p.footprint(x, tile, p.served[child]));
   const auto& ex = h.execution;
   // The PE array's stationary operand enters through its innermost level: priced as array
   // loads (cycles per load of the whole array), not as a transfer at the level's bandwidth.
@@ -93,13 +107,15 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
     // Every eviction writes the tile back; every revisit after the first reads it back in.
     const double back = std::max(0.0, refills - distinct_tiles(p, x, tile));
     double write_parent = at_parent * refills, read_parent = at_parent * back;
-    if (parent == h.dram() && p.final_out_bits != p.bits[x]) {
+    if (parent == h.dram() && !final_here && p.final_out_bits != p.bits[x]) {
       // Partial sums travel at their width; each output leaves once at its final width.
       const double finals = distinct_tiles(p, x, tile) * elements_at_parent;
       write_parent += finals * (p.final_out_bits - bits);
     }
     ev.write_bits[parent][x] += write_parent;
     ev.read_bits[parent][x] += read_parent;
+    ev.write_pad_bits[parent] += pad_parent * refills;
+    ev.read_pad_bits[parent] += pad_parent * back;
     if (child < 0) {
       ev.pe_write_bits[parent] += write_parent;
       ev.pe_read_bits[parent] += read_parent;
@@ -108,6 +124,8 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
     const Level& C = h.levels[child];
     ev.read_bits[child][x] += at_child * refills;
     ev.write_bits[child][x] += at_child * back;
+    ev.read_pad_bits[child] += pad_child * refills;
+    ev.write_pad_bits[child] += pad_child * back;
     if (to_dram) {
       dram_side_read[child] += at_child * refills;
       dram_side_write[child] += at_child * back;
@@ -123,12 +141,14 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
     ev.instructions += refills + back;
   } else {
     ev.read_bits[parent][x] += at_parent * refills;
+    ev.read_pad_bits[parent] += pad_parent * refills;
     if (child < 0) {
       ev.pe_read_bits[parent] += at_parent * refills;
       return;
     }
     const Level& C = h.levels[child];
     ev.write_bits[child][x] += at_child * refills;
+    ev.write_pad_bits[child] += pad_child * refills;
     if (to_dram) dram_side_write[child] += at_child * refills;
     if (stationary) {
       // Loads of the whole array: a child tile of n elements per PE takes n loads.
@@ -191,7 +211,8 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       rd += ev.read_bits[l][x];
       wr += ev.write_bits[l][x];
     }
-    double pj = rd * lv.read_pj_per_bit + wr * lv.write_pj_per_bit;
+    double pj = (rd + ev.read_pad_bits[l]) * lv.read_pj_per_bit +
+                (wr + ev.write_pad_bits[l]) * lv.write_pj_per_bit;
     ev.energy_pj += pj;
     if (l == dram) {
       // Reads and writes share the off-chip bandwidth.

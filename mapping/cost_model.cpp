@@ -209,7 +209,16 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
   const SpatialMapping* best_s = nullptr;
   long searched = 0, nodes = 0;
   for (auto& sm : spatial) {
-    Problem p(nest, s.in_h, s.in_w, bits, h, sm, mac_pj, o.objective);
+    // Only the PEs this unrolling uses touch their private levels: a level replicated along
+    // an array dim has as many working copies as that dim's used factor.
+    Hierarchy active = h;
+    for (auto& lv : active.levels) {
+      if (lv.is_dram) continue;
+      lv.instances = 1;
+      for (size_t a = 0; a < array.size(); ++a)
+        if (!lv.serves[a]) lv.instances *= static_cast<double>(sm.factor[a]);
+    }
+    Problem p(nest, s.in_h, s.in_w, bits, active, sm, mac_pj, o.objective);
     p.final_out_bits = s.operand_bits[out];
     p.step_cycles = step_cycles;
     // Earlier unrollings' best mapping bounds the search of the next.

@@ -51,6 +51,7 @@ Hierarchy make_hierarchy(const accelerators::Accelerator& acc, const accelerator
     l.read_pj_per_bit = m.read_energy_pj_per_bit;
     l.write_pj_per_bit = m.write_energy_pj_per_bit;
     l.holds = m.holds;
+    l.min_access_bits = m.min_access_bits;
     l.instances = 1;
     l.serves.assign(array.size(), false);
     for (size_t a = 0; a < array.size(); ++a) {
@@ -70,6 +71,7 @@ Hierarchy make_hierarchy(const accelerators::Accelerator& acc, const accelerator
   d.read_bits_per_cycle = d.write_bits_per_cycle = dram_bits_per_cycle(acc, core);
   d.read_pj_per_bit = acc.dram.read_energy_pj_per_bit;
   d.write_pj_per_bit = acc.dram.write_energy_pj_per_bit;
+  d.min_access_bits = acc.dram.min_access_bits;
   d.serves.assign(array.size(), true);
   h.levels.push_back(std::move(d));
   for (int x = 0; x < 3; ++x)

@@ -22,8 +22,9 @@ struct Level {
   double read_pj_per_bit = 0;
   double write_pj_per_bit = 0;
   std::array<bool, 3> holds{true, true, true};
-  std::vector<bool> serves;  // per array dim: one instance spans the PEs along that dim
-  double instances = 1;      // copies side by side (one per unserved array position)
+  std::vector<bool> serves;    // per array dim: one instance spans the PEs along that dim
+  double instances = 1;        // copies side by side (one per unserved array position)
+  double min_access_bits = 0;  // a transfer to or from one copy is rounded up to this
 };
 
 struct Hierarchy {

@@ -39,6 +39,10 @@ struct Enumerator {
       choice[a] = d;
       run(a + 1);
     }
+    // Leaving the dim idle: slower, but the only fit when every unrolling along it
+    // overflows a memory it feeds (a 1-byte weight register shared along the dim).
+    choice[a] = -1;
+    run(a + 1);
   }
 
   SpatialMapping build() const {

@@ -30,7 +30,8 @@ struct SpatialMapping {
 
 // The unrollings with the fewest compute cycles, best first: those within `slack` times the
 // fewest (a slightly less regular unrolling may relieve a memory port), at most
-// `max_candidates`. An array dim whose options all have size 1 in this nest stays unused.
+// `max_candidates`. An array dim whose options all have size 1 in this nest stays unused; any
+// dim may stay unused (ranked by its compute cycles like the rest).
 // Unrollings for which `keep` is false (e.g. one step's operands overflow a memory) are
 // dropped before the best are chosen.
 std::vector<SpatialMapping> spatial_candidates(

@@ -39,6 +39,14 @@ struct Problem {
   Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<int, 3> b,
           const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
   int output() const { return static_cast<int>(nest->output); }
+  // True when a tile with these temporal extents spans every reduction loop: the outputs
+  // leaving it are final (they travel at final_out_bits, not as partial sums).
+  bool reduced_within(const Extents& tile) const {
+    for (int d = 0; d < workloads::kDimCount; ++d)
+      if (nest->is_reduction(static_cast<workloads::Dim>(d)) && tile[d] < s->temporal[d])
+        return false;
+    return true;
+  }
   // Elements of operand x touched by a tile with these temporal and spatial extents.
   double footprint(int x, const Extents& temporal, const Extents& spatial) const {
     const auto& n = nest->size;
@@ -68,6 +76,10 @@ struct Evaluation {
   std::array<std::array<double, 3>, kMaxLevels> read_bits{};
   std::array<std::array<double, 3>, kMaxLevels> write_bits{};
   std::array<double, kMaxLevels> level_pj{};
+  // Per level: bits charged beyond those moved, transfers rounded up to min_access_bits
+  // (energy only; the bandwidth carries the real bits).
+  std::array<double, kMaxLevels> read_pad_bits{};
+  std::array<double, kMaxLevels> write_pad_bits{};
   std::array<double, kMaxLevels> level_cycles{};
   double compute_cycles = 0;
   double cycles = 0;         // standalone, DRAM included

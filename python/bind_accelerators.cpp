@@ -93,6 +93,8 @@ void bind_accelerators(py::module_& m) {
       .def_readwrite("write_ports", &MemoryLevel::write_ports)
       .def_readwrite("read_energy_pj_per_bit", &MemoryLevel::read_energy_pj_per_bit)
       .def_readwrite("write_energy_pj_per_bit", &MemoryLevel::write_energy_pj_per_bit)
+      .def_readwrite("min_access_bits", &MemoryLevel::min_access_bits,
+                     "Smallest transfer per copy (bits); 0 = any width.")
       .def_property("holds", &holds_names, &set_holds, "Operands held: a subset of I, W, O.")
       .def_readwrite("served_dims", &MemoryLevel::served_dims)
       .def_readwrite("per_pe", &MemoryLevel::per_pe)
@@ -169,7 +171,8 @@ void bind_accelerators(py::module_& m) {
       .def_readwrite("capacity_bytes", &Dram::capacity_bytes)
       .def_readwrite("bandwidth_bytes_per_s", &Dram::bandwidth_bytes_per_s)
       .def_readwrite("read_energy_pj_per_bit", &Dram::read_energy_pj_per_bit)
-      .def_readwrite("write_energy_pj_per_bit", &Dram::write_energy_pj_per_bit);
+      .def_readwrite("write_energy_pj_per_bit", &Dram::write_energy_pj_per_bit)
+      .def_readwrite("min_access_bits", &Dram::min_access_bits);
 
   py::class_<Accelerator>(m, "Accelerator",
                           "An accelerator description. Every field is writable; lists are edited "
