@@ -71,6 +71,18 @@ struct Problem {
   }
 };
 
+// A tile moved once in the whole op (every input tile of a level no loop above refills, the
+// one output tile written back once). Under `double-buffered` it streams during the compute
+// phase as far as both levels have spare bandwidth; only the rest, and at least the first
+// step's data, waits before (inputs) or after (outputs) the compute phase.
+struct OnceMove {
+  int from = 0, to = 0;  // levels (DRAM = hierarchy.dram())
+  double from_bits = 0, to_bits = 0;
+  double cycles = 0;      // the whole tile
+  double min_cycles = 0;  // the data of one step of the array
+  bool inward = true;     // towards the PEs (an input), else an output leaving
+};
+
 // Per level (DRAM last) and operand I, W, O: bits read and written.
 struct Evaluation {
   std::array<std::array<double, 3>, kMaxLevels> read_bits{};
@@ -95,6 +107,8 @@ struct Evaluation {
   // the first input tiles / last output tile only; on-chip pairs and pairs with DRAM apart.
   double in_onchip = 0, in_dram = 0, out_onchip = 0, out_dram = 0;
   double first_in_onchip = 0, first_in_dram = 0, last_out_onchip = 0, last_out_dram = 0;
+  std::array<OnceMove, 3 * kMaxLevels> once{};
+  int once_count = 0;
   double array_loads = 0;      // stationary-operand loads into the PE array
   double loaded_elements = 0;  // elements shifted in by those loads
   double instructions = 0;
@@ -132,6 +146,9 @@ void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation&
 // the bits each on-chip level exchanges with DRAM, left out of `onchip_cycles`.
 void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
                        const LevelBits& dram_side_write, double compute_pj);
+
+// Relative latency difference below which the latency objective ranks by energy.
+inline constexpr double kLatencyResolution = 1e-3;
 
 // True when `a` is strictly better than `b` for the objective.
 bool better(const Evaluation& a, const Evaluation& b, Objective o);

@@ -185,6 +185,17 @@ TEST_CASE("a ZigZag core imports as its hand conversion") {
 TEST_CASE("the later ZigZag port syntax reads into the same core") {
   acc::Accelerator old_syntax = acc::import_zigzag_file(kData + "edge_core.yaml");
   acc::Accelerator new_syntax = acc::import_zigzag_file(kData + "edge_core_ports.yaml");
+  // The later syntax also says each port's smallest access (bandwidth_min; the old one
+  // cannot): rf_w 8, rf_o 32, buf_i 8, gb 64 bits, DRAM 64.
+  const std::vector<int> min_access{8, 32, 8, 64};
+  auto& mems = new_syntax.cores.at(0).memories;
+  REQUIRE(mems.size() == min_access.size());
+  for (size_t i = 0; i < mems.size(); ++i) {
+    CHECK(mems[i].min_access_bits == min_access[i]);
+    mems[i].min_access_bits = 0;
+  }
+  CHECK(new_syntax.dram.min_access_bits == 64);
+  new_syntax.dram.min_access_bits = 0;
   INFO(diff(new_syntax, old_syntax, true));
   CHECK(diff(new_syntax, old_syntax, true).empty());
 }

@@ -16,34 +16,34 @@ namespace {
 // A 4x2 array whose sram lists `ports` twice: first in ZigZag 2's allocation form, then in
 // the later port list (64 .. 256 bit per access).
 const std::string kCore =
-    "name: dup\n"                                                                           // 1
-    "memories:\n"                                                                           // 2
-    "  rf:\n"                                                                               // 3
-    "    size: 16\n"                                                                        // 4
-    "    r_cost: 0.02\n"                                                                    // 5
-    "    w_cost: 0.02\n"                                                                    // 6
-    "    operands: [O]\n"                                                                   // 7
-    "    ports:\n"                                                                          // 8
-    "      - {name: r1, type: read, bandwidth_min: 16, bandwidth_max: 16, allocation: []}\n"  // 9
+    "name: dup\n"                                                                              // 1
+    "memories:\n"                                                                              // 2
+    "  rf:\n"                                                                                  // 3
+    "    size: 16\n"                                                                           // 4
+    "    r_cost: 0.02\n"                                                                       // 5
+    "    w_cost: 0.02\n"                                                                       // 6
+    "    operands: [O]\n"                                                                      // 7
+    "    ports:\n"                                                                             // 8
+    "      - {name: r1, type: read, bandwidth_min: 16, bandwidth_max: 16, allocation: []}\n"   // 9
     "      - {name: w1, type: write, bandwidth_min: 16, bandwidth_max: 16, allocation: []}\n"  // 10
-    "    served_dimensions: []\n"                                                           // 11
-    "  sram:\n"                                                                             // 12
-    "    size: 65536\n"                                                                     // 13
-    "    r_cost: 40\n"                                                                      // 14
-    "    w_cost: 40\n"                                                                      // 15
-    "    operands: [I1, I2, O]\n"                                                           // 16
-    "    ports:\n"                                                                          // 17
-    "      - {fh: w_port_1, tl: r_port_1}\n"                                                // 18
-    "    ports:\n"                                                                          // 19
+    "    served_dimensions: []\n"                                                              // 11
+    "  sram:\n"                                                                                // 12
+    "    size: 65536\n"                                                                        // 13
+    "    r_cost: 40\n"                                                                         // 14
+    "    w_cost: 40\n"                                                                         // 15
+    "    operands: [I1, I2, O]\n"                                                              // 16
+    "    ports:\n"                                                                             // 17
+    "      - {fh: w_port_1, tl: r_port_1}\n"                                                   // 18
+    "    ports:\n"                                                                             // 19
     "      - {name: r1, type: read, bandwidth_min: 64, bandwidth_max: 256, allocation: []}\n"  // 20
     "      - {name: w1, type: write, bandwidth_min: 64, bandwidth_max: 256, allocation: []}\n"  // 21
-    "    served_dimensions: [D1, D2]\n"                                                     // 22
-    "  dram:\n"                                                                             // 23
-    "    size: 1000000000\n"                                                                // 24
-    "    r_cost: 700\n"                                                                     // 25
-    "    w_cost: 750\n"                                                                     // 26
-    "    operands: [I1, I2, O]\n"                                                           // 27
-    "    ports:\n"                                                                          // 28
+    "    served_dimensions: [D1, D2]\n"  // 22
+    "  dram:\n"                          // 23
+    "    size: 1000000000\n"             // 24
+    "    r_cost: 700\n"                  // 25
+    "    w_cost: 750\n"                  // 26
+    "    operands: [I1, I2, O]\n"        // 27
+    "    ports:\n"                       // 28
     "      - {name: rw, type: read_write, bandwidth_min: 64, bandwidth_max: 64, allocation: []}\n"
     "    served_dimensions: [D1, D2]\n"
     "operational_array:\n"
@@ -77,15 +77,15 @@ TEST_CASE("a key written twice: the last wins with a warning naming both lines, 
 
 TEST_CASE("a ZigZag mapping file sets the unrolling and the operand links of loop nests") {
   const std::string mapping =
-      "- name: default\n"              // 1
-      "  spatial_mapping:\n"           // 2
-      "    D1: [\"K, 4\"]\n"           // 3
-      "    D2: [\"C, 2\"]\n"           // 4
+      "- name: default\n"     // 1
+      "  spatial_mapping:\n"  // 2
+      "    D1: [\"K, 4\"]\n"  // 3
+      "    D2: [\"C, 2\"]\n"  // 4
       "  memory_operand_links: {O: O, W: I1, I: I2}\n"
-      "- name: Add\n"                  // 6
+      "- name: Add\n"  // 6
       "  spatial_mapping: {D1: [\"G, 4\"], D2: [\"C, 1\"]}\n"
       "  memory_operand_links: {O: O, W: I2, I: I1}\n"
-      "- name: conv7\n"                // 9
+      "- name: conv7\n"  // 9
       "  spatial_mapping: {D1: [\"C, 4\"], D2: [\"K, 2\"]}\n"
       "  temporal_ordering: [[OX, 112]]\n";
   std::vector<std::string> warnings;
@@ -108,7 +108,8 @@ TEST_CASE("a ZigZag mapping file sets the unrolling and the operand links of loo
   acc::ImportOptions bad;
   bad.warnings = &warnings;
   acc::read_zigzag_mapping(
-      parse_yaml("- {name: default, spatial_mapping: {D1: [\"K, 2\"], D2: [\"C, 2\"]}}\n", "f.yaml"),
+      parse_yaml("- {name: default, spatial_mapping: {D1: [\"K, 2\"], D2: [\"C, 2\"]}}\n",
+                 "f.yaml"),
       bad, warnings);
   CHECK_THROWS_WITH(acc::import_zigzag(parse_yaml(kCore, "dup.yaml"), bad),
                     Catch::Contains("unrolls K by 2 along D1 of size 4"));
