@@ -212,6 +212,7 @@ class MemoryLevel:
     write_ports: int
     read_energy_pj_per_bit: float
     write_energy_pj_per_bit: float
+    min_access_bits: int
     holds: List[str]
     served_dims: List[str]
     per_pe: bool
@@ -306,6 +307,7 @@ class Dram:
     bandwidth_bytes_per_s: float
     read_energy_pj_per_bit: float
     write_energy_pj_per_bit: float
+    min_access_bits: int
     def __init__(self) -> None: ...
 
 class Accelerator:
