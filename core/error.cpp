@@ -1,5 +1,7 @@
 #include "core/error.hpp"
 
+#include "core/utf8.hpp"
+
 namespace monet::core {
 
 std::string Location::str() const {
@@ -13,7 +15,8 @@ std::string ConfigIssue::str() const {
   if (!field.empty()) s += "field '" + field + "'";
   if (!value.empty()) s += (field.empty() ? "value '" : " = '") + value + "'";
   if (!field.empty() || !value.empty()) s += ": ";
-  return s + rule;
+  // Names and values may hold any bytes; a message must stay printable UTF-8.
+  return escape_invalid_utf8(s + rule);
 }
 
 namespace {

@@ -2,10 +2,11 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/error.hpp"
 
@@ -31,12 +32,23 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   }
 }
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, size_t max_bytes) {
+  std::error_code ec;
+  // ConfigError: the message reads "PATH: rule", like every other input error.
+  auto fail = [&](const std::string& rule) { throw ConfigError(Location{path, 0}, "", "", rule); };
+  if (std::filesystem::is_directory(path, ec)) fail("is a folder, not a file");
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  if (!in) fail(std::string("cannot open: ") + std::strerror(errno ? errno : ENOENT));
+  std::string out;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    out.append(buf, static_cast<size_t>(in.gcount()));
+    if (out.size() > max_bytes)
+      fail("larger than " + std::to_string(max_bytes >> 20) + " MiB; not an input monet-sim reads");
+  }
+  if (in.bad()) fail(std::string("reading failed: ") + std::strerror(errno ? errno : EIO));
+  return out;
 }
 
 }  // namespace monet::core

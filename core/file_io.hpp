@@ -1,12 +1,15 @@
 // Output files are written atomically: readers see the old file or the new one, never half.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace monet::core {
 
 // Writes `content` to a temporary file beside `path`, flushes it and renames it over `path`.
 void write_file_atomic(const std::string& path, const std::string& content);
-std::string read_file(const std::string& path);
+// The whole file; a folder, an unreadable path or more than `max_bytes` (a device such as
+// /dev/zero never ends) is a ConfigError located at the path.
+std::string read_file(const std::string& path, size_t max_bytes = size_t{1} << 30);
 
 }  // namespace monet::core

@@ -1,15 +1,40 @@
 #include "core/yaml.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <cmath>
+#include <cstdio>
+
+#include "core/file_io.hpp"
 
 namespace monet::core {
 
+namespace {
+// yaml-cpp hands out an invalid node for a missing key or index; it throws on most queries.
+YAML::Node valid_or_undefined(const YAML::Node& n) {
+  return n.IsDefined() ? n : YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+}  // namespace
+
 YamlNode::YamlNode(YAML::Node node, std::string file, std::string path, int fallback_line)
-    : node_(std::move(node)),
+    : node_(valid_or_undefined(node)),
       file_(std::move(file)),
       path_(std::move(path)),
       fallback_line_(fallback_line) {}
+
+YamlNode& YamlNode::operator=(const YamlNode& other) {
+  if (this != &other) {
+    node_.reset(other.node_);
+    file_ = other.file_;
+    path_ = other.path_;
+    fallback_line_ = other.fallback_line_;
+  }
+  return *this;
+}
 
 Location YamlNode::loc() const {
   int line = fallback_line_;
@@ -27,7 +52,7 @@ YamlNode YamlNode::operator[](std::string_view key) const {
   std::string child = path_.empty() ? k : path_ + "." + k;
   if (!is_map()) return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child, loc().line);
   const YAML::Node& cn = node_;
-  return YamlNode(cn[k], file_, child, loc().line);
+  return YamlNode(valid_or_undefined(cn[k]), file_, child, loc().line);
 }
 
 YamlNode YamlNode::required(std::string_view key) const {
@@ -39,18 +64,45 @@ YamlNode YamlNode::required(std::string_view key) const {
 }
 
 YamlNode YamlNode::at(size_t i) const {
+  std::string child = path_ + "[" + std::to_string(i) + "]";
+  if (!is_seq() || i >= node_.size())
+    return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child, loc().line);
   const YAML::Node& cn = node_;
-  return YamlNode(cn[i], file_, path_ + "[" + std::to_string(i) + "]", loc().line);
+  return YamlNode(valid_or_undefined(cn[i]), file_, child, loc().line);
 }
 
 size_t YamlNode::size() const {
-  return node_.IsDefined() ? node_.size() : 0;
+  return is_map() || is_seq() ? node_.size() : 0;
+}
+
+std::vector<YamlEntry> YamlNode::entries() const {
+  std::vector<YamlEntry> out;
+  if (!is_map()) return out;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    std::string child = path_.empty() ? key : path_ + "." + key;
+    YamlNode key_node(it->first, file_, child, loc().line);
+    int line = key_node.loc().line;
+    out.push_back({key, std::move(key_node), YamlNode(it->second, file_, child, line)});
+  }
+  return out;
+}
+
+const YamlNode& YamlNode::expect_map(const std::string& what) const {
+  if (!is_map()) fail(defined() ? "must be " + what : "must be " + what + "; it is missing");
+  return *this;
+}
+
+const YamlNode& YamlNode::expect_seq(const std::string& what) const {
+  if (!is_seq()) fail(defined() ? "must be " + what : "must be " + what + "; it is missing");
+  return *this;
 }
 
 std::vector<std::string> YamlNode::keys() const {
   std::vector<std::string> out;
   if (!is_map()) return out;
-  for (auto it = node_.begin(); it != node_.end(); ++it) out.push_back(it->first.Scalar());
+  for (auto it = node_.begin(); it != node_.end(); ++it)
+    out.push_back(it->first.IsScalar() ? it->first.Scalar() : std::string());
   return out;
 }
 
@@ -91,7 +143,7 @@ int64_t YamlNode::as_int(int64_t min, int64_t max) const {
   return v;
 }
 
-double YamlNode::as_double() const {
+double YamlNode::as_double(double min, double max) const {
   if (!is_scalar()) fail("must be a number");
   const std::string& s = node_.Scalar();
   size_t used = 0;
@@ -102,6 +154,11 @@ double YamlNode::as_double() const {
     used = 0;
   }
   if (used == 0 || used != s.size()) fail("must be a number");
+  if (!std::isfinite(v)) fail("must be a finite number");
+  if (v < min) fail("must be at least " + number_text(min));
+  if (v > max) fail("must be at most " + number_text(max));
+  if (v != 0 && std::fabs(v) < kMinMagnitude)
+    fail("must be 0 or at least " + number_text(kMinMagnitude) + " in magnitude");
   return v;
 }
 
@@ -139,9 +196,9 @@ std::vector<std::string> YamlNode::as_string_list() const {
   return out;
 }
 
-int64_t YamlNode::get_int(std::string_view key, int64_t fallback, int64_t min) const {
+int64_t YamlNode::get_int(std::string_view key, int64_t fallback, int64_t min, int64_t max) const {
   YamlNode c = (*this)[key];
-  return c.defined() ? c.as_int(min) : fallback;
+  return c.defined() ? c.as_int(min, max) : fallback;
 }
 
 std::string YamlNode::get_string(std::string_view key, const std::string& fallback) const {
@@ -155,7 +212,7 @@ void YamlNode::reject_unknown_keys(std::initializer_list<std::string_view> allow
   std::string list;
   for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
   for (auto it = node_.begin(); it != node_.end(); ++it) {
-    const std::string& k = it->first.Scalar();
+    const std::string k = it->first.IsScalar() ? it->first.Scalar() : std::string("<map key>");
     bool ok = false;
     for (auto a : allowed) ok = ok || a == k;
     if (!ok) {
@@ -167,20 +224,48 @@ void YamlNode::reject_unknown_keys(std::initializer_list<std::string_view> allow
   if (!issues.empty()) throw ConfigError(std::move(issues));
 }
 
-YamlNode parse_yaml(const std::string& text, const std::string& name) {
+namespace {
+// Under kLastWins: drops every earlier copy of a duplicated key, map by map. The walk may
+// meet an aliased map twice; scan_yaml has bounded the expanded size.
+void keep_last_duplicates(YAML::Node n) {
+  if (n.IsSequence()) {
+    for (auto it = n.begin(); it != n.end(); ++it) keep_last_duplicates(*it);
+    return;
+  }
+  if (!n.IsMap()) return;
+  std::vector<std::string> keys;
+  for (auto it = n.begin(); it != n.end(); ++it)
+    if (it->first.IsScalar()) keys.push_back(it->first.Scalar());
+  for (size_t i = 0; i < keys.size(); ++i)
+    for (size_t j = i + 1; j < keys.size(); ++j)
+      if (keys[i] == keys[j]) {
+        n.remove(keys[i]);  // removes the first copy still present
+        break;
+      }
+  for (auto it = n.begin(); it != n.end(); ++it) keep_last_duplicates(it->second);
+}
+}  // namespace
+
+YamlNode parse_yaml(const std::string& text, const std::string& name, const YamlOptions& options) {
+  YamlScan scan = scan_yaml(text, name, options.duplicates);
+  YAML::Node root;
   try {
-    return YamlNode(YAML::Load(text), name, "");
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(Location{name, e.mark.line + 1}, "", "", "YAML syntax error: " + e.msg);
   }
+  if (!scan.duplicate_warnings.empty()) {
+    keep_last_duplicates(root);
+    if (options.warnings)
+      options.warnings->insert(options.warnings->end(), scan.duplicate_warnings.begin(),
+                               scan.duplicate_warnings.end());
+  }
+  // Whole-document errors ("must be a map") point at line 1 when the root has no line.
+  return YamlNode(root, name, "", 1);
 }
 
-YamlNode load_yaml_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(Location{path, 0}, "", "", "cannot open file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_yaml(ss.str(), path);
+YamlNode load_yaml_file(const std::string& path, const YamlOptions& options) {
+  return parse_yaml(read_file(path, kYamlMaxBytes), path, options);
 }
 
 }  // namespace monet::core

@@ -13,13 +13,22 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "core/yaml_scan.hpp"
 
 namespace monet::core {
 
+struct YamlEntry;
+
+// Never holds one of yaml-cpp's invalid ("zombie") nodes: a missing key or index reads as an
+// undefined node, so every query below is safe and every failure is a located ConfigError.
+// Assignment rebinds (yaml-cpp's Node::operator= would overwrite the node it refers to).
 class YamlNode {
  public:
   YamlNode() = default;
   YamlNode(YAML::Node node, std::string file, std::string path, int fallback_line = 0);
+  YamlNode(const YamlNode&) = default;
+  YamlNode& operator=(const YamlNode& other);
+  YamlNode& operator=(YamlNode&& other) { return *this = static_cast<const YamlNode&>(other); }
 
   const YAML::Node& raw() const { return node_; }
   const std::string& file() const { return file_; }
@@ -35,9 +44,16 @@ class YamlNode {
 
   YamlNode operator[](std::string_view key) const;  // missing → !defined()
   YamlNode required(std::string_view key) const;    // missing → ConfigError
-  YamlNode at(size_t i) const;
-  size_t size() const;
-  std::vector<std::string> keys() const;  // in file order
+  YamlNode at(size_t i) const;                      // out of range → !defined()
+  size_t size() const;                              // entries of a map or list, else 0
+  std::vector<std::string> keys() const;            // in file order
+
+  // A map's entries in file order, each key with its own node (for its line).
+  std::vector<YamlEntry> entries() const;
+
+  // Shape checks that fail with a located ConfigError naming what was expected.
+  const YamlNode& expect_map(const std::string& what = "a map") const;
+  const YamlNode& expect_seq(const std::string& what = "a list") const;
 
   std::string text() const;  // scalar as written (for messages); "<map>"/"<list>" otherwise
 
@@ -45,14 +61,19 @@ class YamlNode {
   std::string as_string() const;
   int64_t as_int(int64_t min = std::numeric_limits<int64_t>::min(),
                  int64_t max = std::numeric_limits<int64_t>::max()) const;
-  double as_double() const;
+  // A finite number in [min, max]; also 0 or at least kMinMagnitude in magnitude, so no
+  // value read from YAML overflows or underflows a product or quotient it enters.
+  static constexpr double kMaxMagnitude = 1e18;
+  static constexpr double kMinMagnitude = 1e-18;
+  double as_double(double min = -kMaxMagnitude, double max = kMaxMagnitude) const;
   bool as_bool() const;
   double as_quantity(Dimension dim) const;  // "256 KiB" → bytes, etc.
   std::vector<int64_t> as_int_list(int64_t min = std::numeric_limits<int64_t>::min()) const;
   std::vector<std::string> as_string_list() const;
 
   // Reads with a default when the key is absent.
-  int64_t get_int(std::string_view key, int64_t fallback, int64_t min) const;
+  int64_t get_int(std::string_view key, int64_t fallback, int64_t min,
+                  int64_t max = std::numeric_limits<int64_t>::max()) const;
   std::string get_string(std::string_view key, const std::string& fallback) const;
 
   // Throws one ConfigError naming every key not in `allowed` (catches typos).
@@ -68,9 +89,24 @@ class YamlNode {
   int fallback_line_ = 0;
 };
 
-// Loads a YAML file; a missing file or a syntax error is a ConfigError with the line.
-YamlNode load_yaml_file(const std::string& path);
+struct YamlEntry {
+  std::string key;  // "" for a key that is not a scalar
+  YamlNode key_node;
+  YamlNode value;
+};
+
+struct YamlOptions {
+  DuplicateKeys duplicates = DuplicateKeys::kError;
+  // Under DuplicateKeys::kLastWins, one warning per replaced key (line, field, both lines).
+  std::vector<ConfigIssue>* warnings = nullptr;
+};
+
+// Loads a YAML file; a missing or unreadable file, a syntax error and every rule of
+// scan_yaml (duplicate keys, depth, aliases, UTF-8, one document, size) is a ConfigError
+// with the file and, where there is one, the line.
+YamlNode load_yaml_file(const std::string& path, const YamlOptions& options = {});
 // Parses YAML text; `name` stands in for the file name in messages.
-YamlNode parse_yaml(const std::string& text, const std::string& name);
+YamlNode parse_yaml(const std::string& text, const std::string& name,
+                    const YamlOptions& options = {});
 
 }  // namespace monet::core

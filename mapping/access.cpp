@@ -15,7 +15,6 @@ using workloads::LoopNest;
 using workloads::Operand;
 
 namespace {
-constexpr int kB = 0, kG = 1, kK = 2, kC = 3, kOY = 4, kOX = 5, kFY = 6, kFX = 7;
 
 bool relevant(int x, int d) {
   return LoopNest::relevant(static_cast<Operand>(x), static_cast<Dim>(d));

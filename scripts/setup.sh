@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(cmake ninja-build g++ clang-format
+PACKAGES=(cmake ninja-build g++ clang-format clang libclang-rt-14-dev
   libyaml-cpp-dev libeigen3-dev nlohmann-json3-dev libboost-graph-dev libcli11-dev catch2
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-matplotlib python3-yaml
