@@ -1,6 +1,7 @@
 #include "workloads/builder.hpp"
 
 #include "core/error.hpp"
+#include "core/size_math.hpp"
 
 namespace monet::workloads {
 
@@ -11,9 +12,7 @@ std::string shape_str(const Shape& s) {
   return out + "]";
 }
 int64_t product(const Shape& s, size_t from, size_t to) {
-  int64_t n = 1;
-  for (size_t i = from; i < to; ++i) n *= s[i];
-  return n;
+  return core::checked_product(s, "product of dimensions of " + shape_str(s), from, to);
 }
 int64_t elements_of(const Shape& s) {
   return product(s, 0, s.size());
@@ -21,6 +20,12 @@ int64_t elements_of(const Shape& s) {
 // RMSNorm: x², Σ, ·rsqrt, ·γ. RoPE: x·cos, rotate_half(x)·sin, +.
 constexpr double kRmsNormOps = 4;
 constexpr double kRopeOps = 3;
+// Op fields that are `int` (padding, pooling windows) must not be truncated.
+int as_small(int64_t v, const std::string& what) {
+  if (v < 0 || v > (int64_t{1} << 28))
+    throw core::Error(what + " " + std::to_string(v) + " is out of range (at most 2^28)");
+  return static_cast<int>(v);
+}
 }  // namespace
 
 double default_ops_per_element(OpKind kind) {
@@ -117,7 +122,7 @@ int Builder::conv(const std::string& name, int x, int64_t out_channels, int kern
   if (kernel <= 0 || stride <= 0 || groups <= 0 || dilation <= 0 || out_channels <= 0)
     throw core::Error("conv '" + name +
                       "': kernel, stride, groups, dilation, channels must be > 0");
-  if (pad < 0) pad = (kernel / 2) * dilation;
+  if (pad < 0) pad = as_small(int64_t{kernel / 2} * dilation, "conv '" + name + "': padding");
   int64_t c = s[1];
   if (c % groups || out_channels % groups)
     throw core::Error("conv '" + name + "': channels " + std::to_string(c) + " -> " +
@@ -284,19 +289,21 @@ Shape pooled(const std::string& name, const Shape& s, int kernel, int stride, in
 
 int Builder::maxpool(const std::string& name, int x, int kernel, int stride, int pad) {
   Shape out = pooled(name, shape(x), kernel, stride, pad);
-  return element_op(name, OpKind::kMaxPool, {x}, out, elements_of(out), kernel * kernel);
+  return element_op(name, OpKind::kMaxPool, {x}, out, elements_of(out),
+                    as_small(int64_t{kernel} * kernel, "maxpool '" + name + "': window"));
 }
 
 int Builder::avgpool(const std::string& name, int x, int kernel, int stride, int pad) {
   Shape out = pooled(name, shape(x), kernel, stride, pad);
-  return element_op(name, OpKind::kAvgPool, {x}, out, elements_of(out), kernel * kernel);
+  return element_op(name, OpKind::kAvgPool, {x}, out, elements_of(out),
+                    as_small(int64_t{kernel} * kernel, "avgpool '" + name + "': window"));
 }
 
 int Builder::global_avgpool(const std::string& name, int x) {
   const Shape& s = shape(x);
   if (s.size() != 4) throw core::Error("global_avgpool '" + name + "': input must be 4-D");
   return element_op(name, OpKind::kGlobalAvgPool, {x}, {s[0], s[1]}, elements_of(s),
-                    static_cast<int>(s[2] * s[3]));
+                    as_small(product(s, 2, 4), "global_avgpool '" + name + "': window"));
 }
 
 int Builder::upsample(const std::string& name, int x, int64_t out_h, int64_t out_w) {

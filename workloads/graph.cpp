@@ -1,6 +1,7 @@
 #include "workloads/graph.hpp"
 
 #include "core/error.hpp"
+#include "core/size_math.hpp"
 
 namespace monet::workloads {
 
@@ -37,6 +38,9 @@ int Graph::add_tensor(std::string name, Shape shape, int elem_bits, TensorKind k
     if (d <= 0)
       throw core::Error("tensor '" + name + "' has a non-positive dimension " + shape_str(shape));
   if (elem_bits <= 0) throw core::Error("tensor '" + name + "' has element size <= 0 bits");
+  // Every later size computation (elements, bytes, tiles of it) stays within kMaxSize.
+  const std::string what = "tensor '" + name + "' " + shape_str(shape);
+  core::checked_mul(core::checked_product(shape, what + " elements"), elem_bits, what + " bits");
   Tensor t;
   t.id = static_cast<int>(tensors_.size());
   t.name = std::move(name);
@@ -60,6 +64,11 @@ int Graph::add_op(Op op) {
     if (tensors_[t].producer >= 0)
       throw core::Error("tensor '" + tensors_[t].name + "' already has a producer");
   }
+  if (op.nest)
+    core::checked_product({op.nest->size.begin(), op.nest->size.end()},
+                          "op '" + op.name + "' MACs (" + op.nest->str() + ")");
+  core::checked_mul(op.elements, std::max<int64_t>(op.window, 1),
+                    "op '" + op.name + "' elements read");
   op.id = id;
   for (int t : op.inputs) tensors_[t].consumers.push_back(id);
   for (int t : op.outputs) tensors_[t].producer = id;

@@ -3,12 +3,16 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/size_math.hpp"
+
 namespace monet::workloads {
 
 int64_t Tensor::elements() const {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
+  return core::checked_product(shape, "tensor '" + name + "' elements");
+}
+
+int64_t Tensor::bytes() const {
+  return (core::checked_mul(elements(), elem_bits, "tensor '" + name + "' bits") + 7) / 8;
 }
 
 std::string_view dim_name(Dim d) {
@@ -23,9 +27,7 @@ std::string_view operand_name(Operand o) {
 }
 
 int64_t LoopNest::macs() const {
-  int64_t n = 1;
-  for (int64_t s : size) n *= s;
-  return n;
+  return core::checked_product({size.begin(), size.end()}, "MACs of loop nest " + str());
 }
 
 bool LoopNest::relevant(Operand o, Dim d) {
@@ -51,11 +53,14 @@ int64_t LoopNest::operand_elements(Operand o, int64_t in_h, int64_t in_w) const 
   const auto& s = *this;
   switch (o) {
     case Operand::kW:
-      return s[Dim::kG] * s[Dim::kK] * s[Dim::kC] * s[Dim::kFY] * s[Dim::kFX];
+      return core::checked_product({s[Dim::kG], s[Dim::kK], s[Dim::kC], s[Dim::kFY], s[Dim::kFX]},
+                                   "weight elements of " + str());
     case Operand::kO:
-      return s[Dim::kB] * s[Dim::kG] * s[Dim::kK] * s[Dim::kOY] * s[Dim::kOX];
+      return core::checked_product({s[Dim::kB], s[Dim::kG], s[Dim::kK], s[Dim::kOY], s[Dim::kOX]},
+                                   "output elements of " + str());
     case Operand::kI:
-      return s[Dim::kB] * s[Dim::kG] * s[Dim::kC] * in_h * in_w;
+      return core::checked_product({s[Dim::kB], s[Dim::kG], s[Dim::kC], in_h, in_w},
+                                   "input elements of " + str());
   }
   return 0;
 }

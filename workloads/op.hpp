@@ -31,8 +31,10 @@ struct Tensor {
   int producer = -1;           // op id; -1 for inputs and parameters
   std::vector<int> consumers;  // op ids, in insertion order
 
+  // Both throw core::Error when the size exceeds core::kMaxSize (Graph::add_tensor refuses
+  // such tensors, so a tensor in a graph never does).
   int64_t elements() const;
-  int64_t bytes() const { return (elements() * elem_bits + 7) / 8; }
+  int64_t bytes() const;
 };
 
 // Loop dimensions of the canonical nest. Matmuls use B, G (batched heads), K (output

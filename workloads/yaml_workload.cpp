@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/size_math.hpp"
 #include "core/yaml.hpp"
 #include "workloads/builder.hpp"
 #include "workloads/llama_yaml.hpp"
@@ -28,10 +29,14 @@ std::string shape_text(const Shape& s) {
 
 // Turns a reshape target (without batch, one size may be -1) into a full shape.
 Shape reshape_target(const LayerSpec& L, const Shape& in) {
-  int64_t per_sample = 1, known = 1;
-  for (size_t i = 1; i < in.size(); ++i) per_sample *= in[i];
-  for (int64_t d : L.shape)
-    if (d > 0) known *= d;
+  const int64_t per_sample = core::checked_product(in, "elements per sample of the input", 1);
+  int64_t known = 1;
+  try {
+    for (int64_t d : L.shape)
+      if (d > 0) known = core::checked_mul(known, d, "elements of the target shape");
+  } catch (const core::Error& e) {
+    L.node["shape"].fail(e.what());
+  }
   Shape out = {in[0]};
   for (int64_t d : L.shape) {
     if (d > 0)
@@ -64,9 +69,7 @@ int build_layer(Builder& b, const LayerSpec& L, const std::vector<int>& in) {
   if (type == "embedding") return b.embedding(n, x, L.vocab, L.size, L.positions);
   if (type == "flatten") {
     const Shape& s = b.shape(x);
-    int64_t rest = 1;
-    for (size_t i = 1; i < s.size(); ++i) rest *= s[i];
-    return b.reshape(n, x, {s[0], rest});
+    return b.reshape(n, x, {s[0], core::checked_product(s, "elements per sample", 1)});
   }
   if (type == "reshape") return b.reshape(n, x, reshape_target(L, b.shape(x)));
   if (type == "concat") {
@@ -89,7 +92,14 @@ Graph build(const WorkloadSpec& spec, Issues& issues) {
   for (const auto& in : spec.inputs) {
     Shape s = {spec.batch};
     s.insert(s.end(), in.shape.begin(), in.shape.end());
-    ids[in.name] = b.input(in.name, s);
+    try {
+      ids[in.name] = b.input(in.name, s);
+    } catch (const core::Error& e) {
+      // The shape with the batch prepended is out of range (or the name is taken).
+      issues.push_back(in.node["shape"].issue(std::string(e.what()) + " (batch " +
+                                              std::to_string(spec.batch) + " first)"));
+      ids[in.name] = -1;
+    }
   }
   for (const auto& L : spec.layers) {
     if (!L.valid) {
