@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/workload_source.hpp"
+#include "core/json_text.hpp"
 #include "core/units.hpp"
 #include "training/checkpoint_dp.hpp"
 
@@ -87,7 +88,8 @@ void add_checkpoint_front_command(CLI::App& app) {
     const auto front = training::checkpoint_front(chain, gran);
     const auto base = training::checkpoint_baselines(chain, gran);
     if (args->json)
-      std::cout << training::checkpoint_front_json(chain, gran, front, base).dump(2) << "\n";
+      std::cout << core::json_text(training::checkpoint_front_json(chain, gran, front, base), 2)
+                << "\n";
     else
       print_text(chain, gran, front, base);
   });

@@ -11,6 +11,7 @@
 #include "cli/training_report.hpp"
 #include "cli/workload_source.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/units.hpp"
 #include "mapping/cost.hpp"
 #include "mapping/cost_json.hpp"
@@ -184,7 +185,7 @@ void print_json(const CostArgs& a, const accelerators::Accelerator& acc, const w
                  {"seconds", t.seconds},
                  {"dram_bytes", t.dram_bytes},
                  {"energy", energy_json(t.energy)}};
-  std::cout << j.dump(2) << "\n";
+  std::cout << core::json_text(j, 2) << "\n";
 }
 
 void print_text(const CostArgs& a, const accelerators::Accelerator& acc, const workloads::Graph& g,

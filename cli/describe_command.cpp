@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/training_report.hpp"
 #include "cli/workload_source.hpp"
+#include "core/json_text.hpp"
 #include "core/units.hpp"
 #include "workloads/describe.hpp"
 #include "workloads/onnx_import.hpp"
@@ -75,7 +76,7 @@ void add_describe_command(CLI::App& app) {
     if (args->training.training)
       print_training_report(g, args->training, args->json);
     else if (args->json)
-      std::cout << workloads::describe_json(g).dump(2) << "\n";
+      std::cout << core::json_text(workloads::describe_json(g), 2) << "\n";
     else
       print_table(g);
   });

@@ -2,10 +2,12 @@
 // 2 bad input or usage (with one message naming file, line, field, value and rule),
 // 1 internal error.
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -34,10 +36,17 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   } catch (const monet::core::Error& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << monet::core::escape_invalid_utf8(e.what()) << "\n";
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // The environment refused a path (too long, not permitted, disk full): the user's to fix.
+    std::string paths = e.path1().string();
+    if (!e.path2().empty()) paths += "' -> '" + e.path2().string();
+    std::cerr << "error: '" << monet::core::escape_invalid_utf8(paths)
+              << "': " << e.code().message() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "internal error: " << e.what() << "\n";
+    std::cerr << "internal error: " << monet::core::escape_invalid_utf8(e.what()) << "\n";
     return 1;
   }
   return 0;

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "core/file_io.hpp"
+#include "core/output_set.hpp"
 #include "core/units.hpp"
 #include "fusion/episode.hpp"
 #include "fusion/experiment.hpp"
@@ -84,6 +85,8 @@ void run_generate(const RunArgs& a, const fusion::Experiment& e) {
 
 void run(const RunArgs& a) {
   fusion::Experiment e = fusion::load_experiment(a.experiment);
+  // Refuse a folder the outputs may not replace before simulating, not after.
+  if (!a.no_files) core::check_output_folder(output_dir(a, e));
   if (e.few_shot) return run_few_shot(a, e);
   if (e.generate) return run_generate(a, e);
   fusion::Prepared p = fusion::prepare(e);

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "codesign/search.hpp"
+#include "core/output_set.hpp"
 #include "core/units.hpp"
 #include "fusion/experiment.hpp"
 
@@ -27,8 +28,10 @@ void search(const SearchArgs& a) {
   std::string dir = !a.out_dir.empty()      ? a.out_dir
                     : !e.output_dir.empty() ? e.output_dir
                                             : "out/" + e.name + "-search";
-  std::filesystem::create_directories(dir);
-  std::string checkpoint = dir + "/search.checkpoint.json";
+  // The folder holds the checkpoint while the search runs; at the end the outputs replace
+  // it as a whole.
+  core::claim_output_folder(dir, "search");
+  std::string checkpoint = dir + "/" + codesign::kCheckpointFile;
   if (!a.resume && std::filesystem::exists(checkpoint)) std::filesystem::remove(checkpoint);
   const bool tty = ::isatty(2);
   ga::ProgressCallback progress = [tty](const ga::Progress& p) {
@@ -39,10 +42,15 @@ void search(const SearchArgs& a) {
   if (tty) std::cerr << "\n";
   codesign::write_search_outputs(e, spec, out, dir);
   std::cout << "monet-sim search: " << e.name << "\n"
-            << "  evaluations      " << out.result.evaluations << " in "
-            << core::format_seconds(out.result.seconds) << " ("
+            << "  evaluations      " << out.result.evaluations;
+  if (out.result.session_evaluations != out.result.evaluations)
+    std::cout << " (" << out.result.session_evaluations << " in this session)";
+  // Throughput counts only this session's evaluations: a resumed checkpoint's took time
+  // this session did not measure.
+  std::cout << " in " << core::format_seconds(out.result.seconds) << " ("
             << (out.result.seconds > 0
-                    ? static_cast<long>(out.result.evaluations / out.result.seconds)
+                    ? static_cast<long>(static_cast<double>(out.result.session_evaluations) /
+                                        out.result.seconds)
                     : 0)
             << " eval/s, " << spec.nsga.threads << " threads), " << out.result.generations
             << " generations, stopped by " << out.result.stop_reason << "\n"

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/units.hpp"
 #include "training/expand.hpp"
 #include "training/report.hpp"
@@ -118,7 +119,8 @@ void print_training_report(const workloads::Graph& forward, const TrainingArgs& 
     baseline = training::expand(forward, none).memory;
   }
   if (json) {
-    std::cout << training::training_json(step, o, planned ? &baseline : nullptr).dump(2) << "\n";
+    std::cout << core::json_text(training::training_json(step, o, planned ? &baseline : nullptr), 2)
+              << "\n";
     return;
   }
   std::printf("%s training step: optimizer %s, loss %s, checkpoint %s\n", forward.name().c_str(),

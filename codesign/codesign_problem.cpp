@@ -215,7 +215,9 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
     for (size_t k = 0; k < core_classes_.size(); ++k)
       if (base_costs.evaluate(sized, op, core_classes_[k][0]).feasible)
         ok.push_back(static_cast<int>(k));
-    if (ok.empty()) throw core::Error("no core can run '" + op.name + "'");
+    if (ok.empty())
+      throw core::ConfigError(experiment_.accelerator_where, "accelerator", experiment_.accelerator,
+                              "no core of this accelerator can run op '" + op.name + "'");
     alloc_ops_.push_back(op.id);
     classes_of_unit_.push_back(ok);
   }

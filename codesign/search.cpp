@@ -8,9 +8,12 @@
 
 #include "accelerators/accelerator_writer.hpp"
 #include "codesign/chain_problem.hpp"
+#include "codesign/search_context.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/json_text.hpp"
+#include "core/output_set.hpp"
 #include "core/units.hpp"
 #include "ga/hypervolume.hpp"
 #include "training/checkpoint_dp.hpp"
@@ -289,6 +292,7 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
   ga::Nsga2Options opt = spec.nsga;
   opt.checkpoint_path = checkpoint_path;
   opt.resume = resume;
+  if (!checkpoint_path.empty()) opt.context = evaluation_context(e);
   SearchOutcome out;
   if (spec.kind == SearchSpec::Kind::kCheckpointChain) {
     auto forward = fusion::build_forward(e.workload);
@@ -345,6 +349,7 @@ std::string num(double v) {
 void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
                           const SearchOutcome& outcome, const std::string& dir) {
   using nlohmann::json;
+  core::OutputSet set(dir, "search");
   std::unique_ptr<CodesignProblem> problem;
   if (spec.kind == SearchSpec::Kind::kCodesign)
     problem = std::make_unique<CodesignProblem>(e, spec.codesign);
@@ -362,15 +367,15 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
       replay = "front/" + idx.str() + ".yaml";
       std::string acc_file;
       if (spec.codesign.hardware) {
-        acc_file = fs::absolute(dir + "/front/" + idx.str() + ".accelerator.yaml").string();
-        core::write_file_atomic(
-            acc_file, accelerators::write_accelerator_yaml(
-                          problem->accelerator_for(m.genome),
-                          "Hardware variant of a monet-sim search front member: " + m.plan));
+        // The replay file names the accelerator where it will be once the set is in place.
+        const std::string acc_rel = "front/" + idx.str() + ".accelerator.yaml";
+        acc_file = (fs::path(set.dir()) / acc_rel).string();
+        set.write(acc_rel, accelerators::write_accelerator_yaml(
+                               problem->accelerator_for(m.genome),
+                               "Hardware variant of a monet-sim search front member: " + m.plan));
       }
-      core::write_file_atomic(
-          dir + "/" + replay,
-          problem->experiment_yaml(m.genome, e.name + "-front-" + idx.str(), acc_file));
+      set.write(replay,
+                problem->experiment_yaml(m.genome, e.name + "-front-" + idx.str(), acc_file));
     }
     json obj = json::object();
     for (size_t k = 0; k < outcome.objective_names.size(); ++k)
@@ -404,23 +409,32 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
                        {"hypervolume", *outcome.exact_hypervolume},
                        {"ratio", outcome.hypervolume / *outcome.exact_hypervolume}};
   }
-  core::write_file_atomic(dir + "/pareto.json", pareto.dump(2) + "\n");
-  core::write_file_atomic(dir + "/pareto.csv", csv.str());
+  set.write("pareto.json", core::json_text(pareto, 2, "pareto.json") + "\n");
+  set.write("pareto.csv", csv.str());
   std::ostringstream hist;
   hist << "generation,evaluations,hypervolume,front_size\n";
   for (const auto& h : outcome.result.history)
     hist << h.generation << ',' << h.evaluations << ',' << num(h.hypervolume) << ',' << h.front_size
          << '\n';
-  core::write_file_atomic(dir + "/history.csv", hist.str());
+  set.write("history.csv", hist.str());
   json info = {
       {"schema", "monet.search_run/1"},
       {"seconds", outcome.result.seconds},
       {"evaluations", outcome.result.evaluations},
+      // A resumed search's earlier evaluations took time this session did not measure.
+      {"session_evaluations", outcome.result.session_evaluations},
       {"evaluations_per_second",
-       outcome.result.seconds > 0 ? outcome.result.evaluations / outcome.result.seconds : 0},
+       outcome.result.seconds > 0
+           ? static_cast<double>(outcome.result.session_evaluations) / outcome.result.seconds
+           : 0.0},
       {"stop_reason", outcome.result.stop_reason},
       {"threads", spec.nsga.threads}};
-  core::write_file_atomic(dir + "/search.json", info.dump(2) + "\n");
+  set.write("search.json", core::json_text(info, 2, "search.json") + "\n");
+  // The checkpoint stays with the outputs it produced, so the search can be resumed later.
+  const fs::path checkpoint = fs::path(set.dir()) / kCheckpointFile;
+  if (fs::is_regular_file(checkpoint))
+    set.write(kCheckpointFile, core::read_file(checkpoint.string()));
+  set.commit();
 }
 
 }  // namespace monet::codesign

@@ -74,8 +74,12 @@ SearchOutcome run_search(const fusion::Experiment& experiment, const SearchSpec&
                          const std::string& checkpoint_path, bool resume,
                          const ga::ProgressCallback& progress = {});
 
+// The checkpoint's name inside a search's output folder.
+inline constexpr const char* kCheckpointFile = "search.checkpoint.json";
+
 // pareto.json (deterministic: no timings), pareto.csv, history.csv, front/NNN.yaml and
-// search.json (timings, stop reason). All written atomically.
+// search.json (timings, stop reason), plus the folder's kCheckpointFile when there is one:
+// written as one core::OutputSet that replaces the whole folder (no stale front files).
 void write_search_outputs(const fusion::Experiment& experiment, const SearchSpec& spec,
                           const SearchOutcome& outcome, const std::string& dir);
 

@@ -7,8 +7,7 @@
 namespace monet::core {
 
 int64_t checked_mul(int64_t a, int64_t b, const std::string& what) {
-  if (a < 0 || b < 0)
-    throw Error(what + ": negative size " + std::to_string(a < 0 ? a : b));
+  if (a < 0 || b < 0) throw Error(what + ": negative size " + std::to_string(a < 0 ? a : b));
   int64_t r = 0;
   if (__builtin_mul_overflow(a, b, &r) || r > kMaxSize)
     throw Error(what + ": " + std::to_string(a) + " × " + std::to_string(b) +

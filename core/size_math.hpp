@@ -18,7 +18,7 @@ inline constexpr int64_t kMaxSize = int64_t{1} << 56;
 // a × b for sizes ≥ 0; throws core::Error("<what>: a × b exceeds 2^56") on overflow.
 int64_t checked_mul(int64_t a, int64_t b, const std::string& what);
 // The product of dims[from, to); any negative dimension or a product over kMaxSize throws.
-int64_t checked_product(const std::vector<int64_t>& dims, const std::string& what,
-                        size_t from = 0, size_t to = SIZE_MAX);
+int64_t checked_product(const std::vector<int64_t>& dims, const std::string& what, size_t from = 0,
+                        size_t to = SIZE_MAX);
 
 }  // namespace monet::core

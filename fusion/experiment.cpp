@@ -226,6 +226,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   }
   core::YamlNode acc = root.required("accelerator");
   e.accelerator = acc.as_string();
+  e.accelerator_where = acc.loc();
   std::string resolved = resolve(e.accelerator, e.file);
   if (fs::exists(resolved)) {
     e.accelerator = resolved;
@@ -275,7 +276,16 @@ Experiment parse_experiment_yaml(const std::string& text, const std::string& nam
 }
 
 workloads::Graph build_forward(const WorkloadSpec& w) {
-  if (!w.file.empty()) return workloads::load_workload_file(w.file, w.params);
+  if (!w.file.empty()) {
+    // A file that cannot be read is reported at the experiment line that names it; errors
+    // inside the file point into the file itself.
+    std::error_code ec;
+    if (!fs::is_regular_file(w.file, ec))
+      throw core::ConfigError(
+          w.where, "workload.file", w.file,
+          ec ? "cannot read the workload file: " + ec.message() : "no such workload file");
+    return workloads::load_workload_file(w.file, w.params);
+  }
   if (!w.onnx.empty()) {
     workloads::OnnxOptions o;
     if (w.params.batch_set) o.batch = w.params.batch;
@@ -288,7 +298,13 @@ workloads::Graph build_forward(const WorkloadSpec& w) {
       throw core::ConfigError(w.where, "workload.onnx", w.onnx, e.what());
     }
   }
-  return workloads::build_model(w.model, w.params);
+  try {
+    return workloads::build_model(w.model, w.params);
+  } catch (const core::ConfigError&) {
+    throw;
+  } catch (const core::Error& e) {
+    throw core::ConfigError(w.where, "workload.model", w.model, e.what());
+  }
 }
 
 void check_plan_fits(const Experiment& e, const workloads::Graph& forward) {
@@ -340,15 +356,34 @@ Prepared prepare(const Experiment& e) {
   workloads::Graph graph = std::move(forward);
   if (!e.training) use_running_statistics(graph);
   if (e.training) {
-    training::TrainingStep step =
-        e.teacher ? distillation_step(e, graph) : training::expand(graph, e.training_options);
-    out.training_memory = step.memory;
-    out.training = training::training_summary(step);
-    out.forward_op_count = step.forward_op_count;  // adapters add forward ops
-    graph = std::move(step.graph);
+    try {
+      training::TrainingStep step =
+          e.teacher ? distillation_step(e, graph) : training::expand(graph, e.training_options);
+      out.training_memory = step.memory;
+      out.training = training::training_summary(step);
+      out.forward_op_count = step.forward_op_count;  // adapters add forward ops
+      graph = std::move(step.graph);
+    } catch (const core::ConfigError&) {
+      throw;
+    } catch (const core::Error& err) {
+      throw core::ConfigError(e.workload.where, "workload", "",
+                              std::string("cannot be trained (mode: training): ") + err.what());
+    }
   }
-  out.sim = std::make_unique<Simulation>(std::move(graph),
-                                         accelerators::load_accelerator(e.accelerator), e.cost);
+  accelerators::Accelerator acc;
+  try {
+    acc = accelerators::load_accelerator(e.accelerator);
+  } catch (const core::ConfigError& err) {
+    // Errors inside the accelerator file carry its lines; one about the file as a whole
+    // (unreadable, not a description) is reported at the experiment line naming it.
+    bool located = false;
+    for (const auto& issue : err.issues()) located = located || issue.where.line > 0;
+    if (located) throw;
+    throw core::ConfigError(e.accelerator_where, "accelerator", e.accelerator, err.what());
+  } catch (const core::Error& err) {
+    throw core::ConfigError(e.accelerator_where, "accelerator", e.accelerator, err.what());
+  }
+  out.sim = std::make_unique<Simulation>(std::move(graph), std::move(acc), e.cost);
   return out;
 }
 

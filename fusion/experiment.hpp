@@ -50,7 +50,8 @@ struct Experiment {
   bool training = true;
   training::TrainingOptions training_options;
   std::string accelerator;  // preset name or resolved path
-  std::string plan_name;    // "layer-by-layer", "blocks", "fixed"
+  core::Location accelerator_where;
+  std::string plan_name;  // "layer-by-layer", "blocks", "fixed"
   PlanSpec plan;
   core::Location tiles_where;
   core::Location starts_where;

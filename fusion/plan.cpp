@@ -228,7 +228,9 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
         throw core::ConfigError(
             {rules[matched].file, rules[matched].line}, "allocation.cores", "",
             what + " is allocated by this rule to cores that cannot run it:" + reasons);
-      throw core::Error("no core of '" + acc.name + "' can run " + what + ":" + reasons);
+      throw core::ConfigError(
+          core::Location{acc.source_file, 0}, "", "",
+          "no core of accelerator '" + acc.name + "' can run " + what + ":" + reasons);
     }
     for (int c : allowed)
       if (seconds_on[c] <= best * (1 + 1e-12)) out.choices[op.id].push_back(c);

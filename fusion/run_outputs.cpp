@@ -1,6 +1,7 @@
 #include "fusion/run_outputs.hpp"
 
-#include "core/file_io.hpp"
+#include "core/json_text.hpp"
+#include "core/output_set.hpp"
 #include "fusion/report.hpp"
 
 namespace monet::fusion {
@@ -32,12 +33,14 @@ void write_run_outputs(const std::string& dir, const Simulation& sim, const Fusi
                        const CnGraph& cns, const Schedule& schedule, const RunInfo& info) {
   const auto& g = sim.graph();
   const auto& acc = sim.accelerator();
-  core::write_file_atomic(dir + "/summary.json",
-                          run_summary_json(sim, plan, schedule, info).dump(2) + "\n");
-  core::write_file_atomic(dir + "/schedule.trace.json",
-                          trace_json(schedule, g, cns, acc).dump() + "\n");
-  core::write_file_atomic(dir + "/memory.csv", memory_csv(schedule.summary));
-  core::write_file_atomic(dir + "/ops.csv", ops_csv(schedule, g, cns, acc));
+  core::OutputSet set(dir, "run");
+  set.write("summary.json",
+            core::json_text(run_summary_json(sim, plan, schedule, info), 2, "summary.json") + "\n");
+  set.write("schedule.trace.json",
+            core::json_text(trace_json(schedule, g, cns, acc), -1, "schedule.trace.json") + "\n");
+  set.write("memory.csv", memory_csv(schedule.summary));
+  set.write("ops.csv", ops_csv(schedule, g, cns, acc));
+  set.commit();
 }
 
 }  // namespace monet::fusion

@@ -1,6 +1,7 @@
 // The documents of one simulated run, shared by `monet-sim run` and the Python binding so
 // both write byte-identical files: summary.json (summary_json plus what was run),
-// schedule.trace.json, memory.csv and ops.csv, each written atomically.
+// schedule.trace.json, memory.csv and ops.csv, written as one core::OutputSet: the folder
+// holds the previous complete set or the new one, never a mix.
 #pragma once
 
 #include <nlohmann/json.hpp>

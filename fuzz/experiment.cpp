@@ -3,9 +3,9 @@
 // accelerator loaded, plan checked); built-in models are only parsed, to keep runs fast.
 #include <string>
 
+#include "codesign/search.hpp"
 #include "fusion/experiment.hpp"
 #include "fuzz/fuzz_target.hpp"
-#include "codesign/search.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,10 +1,12 @@
 // Checkpoint files of Nsga2: the population and counters after a completed generation, plus the
 // settings that shape the search, so a resumed run can prove it continues the same search.
 // Random state is not stored: generation g always draws from Rng(seed, g).
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/json_text.hpp"
 #include "ga/nsga2.hpp"
 
 namespace monet::ga {
@@ -63,6 +65,7 @@ void Nsga2::save_checkpoint(const std::string& path) const {
   const json doc = {{"schema", kSchema},
                     {"version", kVersion},
                     {"search", search_json(genes_, options_, rates_)},
+                    {"context", options_.context},
                     {"generation", generation_},
                     {"evaluations", evaluations_},
                     {"objectives", objectives_},
@@ -70,7 +73,7 @@ void Nsga2::save_checkpoint(const std::string& path) const {
                     {"population", population},
                     {"archive", archive},
                     {"history", history}};
-  core::write_file_atomic(path, doc.dump(1) + "\n");
+  core::write_file_atomic(path, core::json_text(doc, 1, path) + "\n");
 }
 
 void Nsga2::load_checkpoint(const std::string& path) {
@@ -85,6 +88,21 @@ void Nsga2::load_checkpoint(const std::string& path) {
     if (doc.value("schema", "") != kSchema || doc.value("version", 0) != kVersion)
       throw Error("ga: '" + path + "' is not a version " + std::to_string(kVersion) +
                   " GA checkpoint (schema " + kSchema + ")");
+    const auto found_context =
+        doc.value("context", json::object()).get<std::map<std::string, std::string>>();
+    if (found_context != options_.context) {
+      std::string changed;
+      for (const auto& [key, value] : options_.context) {
+        auto it = found_context.find(key);
+        if (it == found_context.end() || it->second != value)
+          changed += (changed.empty() ? "" : ", ") + key;
+      }
+      for (const auto& [key, value] : found_context)
+        if (!options_.context.count(key)) changed += (changed.empty() ? "" : ", ") + key;
+      throw Error("ga: checkpoint '" + path + "' was written for different inputs: " + changed +
+                  " changed since; its evaluations do not hold any more, so it cannot be "
+                  "resumed (run without --resume to start over)");
+    }
     const json expected = search_json(genes_, options_, rates_);
     const json& found = doc.at("search");
     for (const auto& [key, value] : expected.items()) {

@@ -410,6 +410,7 @@ Result Nsga2::run(const Problem& problem, const ProgressCallback& progress) {
   Result r = result();
   r.objective_names = names;
   r.seconds = elapsed();
+  r.session_evaluations = evaluations_ - evaluations_at_start;
   r.stop_reason = reason;
   return r;
 }

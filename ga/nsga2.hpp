@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct Nsga2Options {
   // population that has any: worst value of each objective plus 10% of its range (or of its
   // magnitude, at least 1, when the range is 0).
   std::vector<double> reference_point;
+  // What the evaluations depend on besides the genome (the problem's inputs, e.g. digests of
+  // an experiment's sections), by name. Stored in the checkpoint; resuming under a different
+  // context is refused with the names that differ, because the stored evaluations would no
+  // longer be those of the problem being searched.
+  std::map<std::string, std::string> context;
 };
 
 // A rule the options break: the option's name (a member of Nsga2Options), its value, the rule.

@@ -36,8 +36,9 @@ struct Result {
   std::vector<HistoryEntry> history;
   std::vector<double> reference_point;  // empty while no feasible genome has been seen
   std::size_t generations = 0;          // completed generations after the initial population
-  std::size_t evaluations = 0;
-  double seconds = 0.0;  // wall time of the run() call that produced this result
+  std::size_t evaluations = 0;          // in total, including those a resumed checkpoint held
+  std::size_t session_evaluations = 0;  // done by the run() call that produced this result
+  double seconds = 0.0;                 // wall time of the run() call that produced this result
   std::string stop_reason;
 };
 

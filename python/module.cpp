@@ -4,12 +4,16 @@
 
 #include <string>
 
+#include <filesystem>
+
 #include "core/error.hpp"
+#include "core/json_text.hpp"
+#include "core/utf8.hpp"
 
 namespace monet::python {
 
 py::object to_python(const nlohmann::json& j) {
-  return py::module_::import("json").attr("loads")(j.dump());
+  return py::module_::import("json").attr("loads")(core::json_text(j));
 }
 
 nlohmann::json from_python(const py::handle& obj) {
@@ -35,19 +39,25 @@ void bind_errors(py::module_& m) {
       py::list issues;
       for (const auto& i : e.issues()) {
         py::dict d;
-        d["file"] = i.where.file;
+        // Strings from files may hold any bytes; Python strings must be valid UTF-8.
+        d["file"] = core::escape_invalid_utf8(i.where.file);
         d["line"] = i.where.line;
-        d["field"] = i.field;
-        d["value"] = i.value;
-        d["rule"] = i.rule;
+        d["field"] = core::escape_invalid_utf8(i.field);
+        d["value"] = core::escape_invalid_utf8(i.value);
+        d["rule"] = core::escape_invalid_utf8(i.rule);
         issues.append(d);
       }
       py::object type = py::reinterpret_borrow<py::object>(config_error);
-      py::object exc = type(e.what());
+      py::object exc = type(core::escape_invalid_utf8(e.what()));
       exc.attr("issues") = issues;
       PyErr_SetObject(config_error.ptr(), exc.ptr());
     } catch (const core::Error& e) {
-      error(e.what());  // sets the Python error
+      error(core::escape_invalid_utf8(e.what()).c_str());  // sets the Python error
+    } catch (const std::filesystem::filesystem_error& e) {
+      // A path the system refused (too long, not permitted): bad input like any other.
+      std::string paths = e.path1().string();
+      if (!e.path2().empty()) paths += "' -> '" + e.path2().string();
+      error(core::escape_invalid_utf8("'" + paths + "': " + e.code().message()).c_str());
     }
   });
 }
