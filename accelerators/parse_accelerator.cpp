@@ -33,7 +33,8 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
     if (auto rate = r.read([&] { return detail::parse_rate(*v, 0); }))
       d.bandwidth_bytes_per_s = rate->bytes_per_s;
   std::optional<int64_t> access_bits;
-  if (n.has("access_bits")) access_bits = r.read([&] { return n["access_bits"].as_int(1); });
+  if (n.has("access_bits"))
+    access_bits = r.read([&] { return n["access_bits"].as_int(1, 1 << 20); });
   if (n.has("min_access"))
     if (auto b = r.read([&] { return detail::parse_bits(n["min_access"]); }))
       d.min_access_bits = *b;
@@ -74,7 +75,8 @@ void parse_link(Reader& r, const YamlNode& n, const Endpoints& known, std::vecto
     if (auto rate = r.read([&] { return detail::parse_rate(*v, 0); }))
       link.bandwidth_bytes_per_s = rate->bytes_per_s;
   std::optional<int64_t> access_bits;
-  if (n.has("access_bits")) access_bits = r.read([&] { return n["access_bits"].as_int(1); });
+  if (n.has("access_bits"))
+    access_bits = r.read([&] { return n["access_bits"].as_int(1, 1 << 20); });
   if (auto v = r.required(n, "energy"))
     if (auto e = r.read([&] { return detail::parse_energy_per_bit(*v, access_bits); }))
       link.energy_pj_per_bit = *e;

@@ -1,5 +1,7 @@
 #include "accelerators/parse_core.hpp"
 
+#include "core/units.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -12,6 +14,12 @@ namespace {
 
 using core::Dimension;
 using core::YamlNode;
+
+// Bounds that keep an accelerator finite to simulate: a core written with `repeat` is
+// expanded into that many cores, and the array's PE count multiplies every per-cycle rate.
+constexpr int64_t kMaxRepeat = 1024;
+constexpr int64_t kMaxArrayDim = 1 << 20;
+constexpr int64_t kMaxPes = int64_t{1} << 32;
 
 std::optional<CoreKind> kind_from(const std::string& s) {
   for (CoreKind k : {CoreKind::kArray, CoreKind::kSimd, CoreKind::kCim, CoreKind::kGpuSm})
@@ -43,7 +51,7 @@ std::vector<ArrayDim> parse_array(Reader& r, const YamlNode& n) {
     dim.name = "D" + std::to_string(i + 1);
     if (auto s = r.read([&] { return d.get_string("name", dim.name); })) dim.name = *s;
     if (auto sz = r.required(d, "size"))
-      if (auto v = r.read([&] { return sz->as_int(1); })) dim.size = *v;
+      if (auto v = r.read([&] { return sz->as_int(1, kMaxArrayDim); })) dim.size = *v;
     if (auto u = r.required(d, "unrolls")) {
       if (auto names = r.read([&] { return u->as_string_list(); })) {
         for (size_t j = 0; j < names->size(); ++j) {
@@ -59,6 +67,10 @@ std::vector<ArrayDim> parse_array(Reader& r, const YamlNode& n) {
       if (prev.name == dim.name) r.add(d, "duplicate array dimension name '" + dim.name + "'");
     dims.push_back(std::move(dim));
   }
+  double pes = 1;
+  for (const auto& d : dims) pes *= static_cast<double>(d.size);
+  if (pes > static_cast<double>(kMaxPes))
+    r.add(n, "the array has " + core::format_count(pes) + " PEs; at most 2^32 are supported");
   return dims;
 }
 
@@ -206,7 +218,7 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
         r.add(*v, "clock must be positive");
     }
   int64_t repeat = 1;
-  if (auto v = r.read([&] { return n.get_int("repeat", 1, 1); })) repeat = *v;
+  if (auto v = r.read([&] { return n.get_int("repeat", 1, 1, kMaxRepeat); })) repeat = *v;
   if (n.has("precision"))
     if (auto b = r.read([&] { return parse_bits(n["precision"]); })) core.precision_bits = *b;
 

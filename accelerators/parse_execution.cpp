@@ -138,10 +138,10 @@ Execution parse_execution(Reader& r, const YamlNode& n, CoreKind kind) {
         r.unknown_keys(b, {"rows", "cols", "per_sm"});
         ThreadBlock tb;
         if (auto v = r.required(b, "rows"))
-          if (auto x = r.read([&] { return v->as_int(1); })) tb.rows = *x;
+          if (auto x = r.read([&] { return v->as_int(1, 1 << 20); })) tb.rows = *x;
         if (auto v = r.required(b, "cols"))
-          if (auto x = r.read([&] { return v->as_int(1); })) tb.cols = *x;
-        if (auto x = r.read([&] { return b.get_int("per_sm", 1, 1); }))
+          if (auto x = r.read([&] { return v->as_int(1, 1 << 20); })) tb.cols = *x;
+        if (auto x = r.read([&] { return b.get_int("per_sm", 1, 1, 1024); }))
           tb.blocks_per_sm = static_cast<int>(*x);
         e.blocks.push_back(tb);
       }

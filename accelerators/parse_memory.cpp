@@ -17,11 +17,11 @@ std::optional<MemOperand> operand_from(const std::string& s) {
 void read_ports(Reader& r, const YamlNode& m, MemoryLevel& level) {
   if (m.has("ports") && (m.has("read_ports") || m.has("write_ports")))
     r.add(m["ports"], "give either ports (both) or read_ports/write_ports, not both");
-  if (auto p = r.read([&] { return m.get_int("ports", 1, 1); }))
+  if (auto p = r.read([&] { return m.get_int("ports", 1, 1, 64); }))
     level.read_ports = level.write_ports = static_cast<int>(*p);
-  if (auto p = r.read([&] { return m.get_int("read_ports", level.read_ports, 1); }))
+  if (auto p = r.read([&] { return m.get_int("read_ports", level.read_ports, 1, 64); }))
     level.read_ports = static_cast<int>(*p);
-  if (auto p = r.read([&] { return m.get_int("write_ports", level.write_ports, 1); }))
+  if (auto p = r.read([&] { return m.get_int("write_ports", level.write_ports, 1, 64); }))
     level.write_ports = static_cast<int>(*p);
 }
 
@@ -71,7 +71,8 @@ std::optional<MemoryLevel> parse_level(Reader& r, const YamlNode& m, double cloc
   read_bandwidths(r, m, clock_hz, level);
   read_ports(r, m, level);
   std::optional<int64_t> access_bits;
-  if (m.has("access_bits")) access_bits = r.read([&] { return m["access_bits"].as_int(1); });
+  if (m.has("access_bits"))
+    access_bits = r.read([&] { return m["access_bits"].as_int(1, 1 << 20); });
   if (m.has("min_access"))
     if (auto b = r.read([&] { return parse_bits(m["min_access"]); })) level.min_access_bits = *b;
   if (auto n = r.required(m, "read_energy"))

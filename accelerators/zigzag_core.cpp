@@ -169,14 +169,14 @@ void read_ports(Reader& r, const YamlNode& m, ZigzagLevel& z) {
       r.unknown_keys(p, {"fh", "tl", "fl", "th"});
   }
   auto bw = [&](const char* key) -> double {
-    auto v = r.read([&] { return m.required(key).as_int(1); });
+    auto v = r.read([&] { return m.required(key).as_int(1, int64_t{1} << 40); });
     return v ? static_cast<double>(*v) : 0;
   };
   z.read_access_bits = level.read_bits_per_cycle = bw("r_bw");
   z.write_access_bits = level.write_bits_per_cycle = bw("w_bw");
   // Defaults of ZigZag's MemoryInstance.
   auto count = [&](const char* key, int64_t fallback) {
-    auto v = r.read([&] { return m.get_int(key, fallback, 0); });
+    auto v = r.read([&] { return m.get_int(key, fallback, 0, 64); });
     return static_cast<int>(v ? *v : fallback);
   };
   int rp = count("r_port", 1), wp = count("w_port", 1), rwp = count("rw_port", 0);

@@ -21,9 +21,10 @@ std::map<std::string, std::string> evaluation_context(const fusion::Experiment& 
   std::map<std::string, std::string> out;
   const core::YamlNode& root = e.root;
   // Sections named in the experiment file (name, description and outputs change nothing).
-  for (const char* key : {"workload", "mode", "training", "fusion", "allocation",
-                          "allocation_default", "cost"})
-    out[std::string("experiment section '") + key + "'"] = core::digest_hex(section_text(root[key]));
+  for (const char* key :
+       {"workload", "mode", "training", "fusion", "allocation", "allocation_default", "cost"})
+    out[std::string("experiment section '") + key + "'"] =
+        core::digest_hex(section_text(root[key]));
   if (root["search"].is_map()) {
     std::string text;
     for (const auto& entry : root["search"].entries()) {

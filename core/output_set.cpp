@@ -49,8 +49,7 @@ void check_output_folder(const std::string& dir) {
   if (!fs::is_directory(p, ec)) fail(dir, "exists and is not a folder");
   if (fs::exists(p / OutputSet::kMarker, ec)) return;
   for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
-    fail(dir, "holds files monet-sim did not write (e.g. '" +
-                  it->path().filename().string() +
+    fail(dir, "holds files monet-sim did not write (e.g. '" + it->path().filename().string() +
                   "'); outputs replace the whole folder, so name a new or empty folder");
   if (ec) fail(dir, "cannot read the folder: " + ec.message());
 }
@@ -106,8 +105,7 @@ void OutputSet::write(const std::string& relative, const std::string& content) {
 
 void OutputSet::commit() {
   if (committed_) return;
-  const nlohmann::json marker = {
-      {"schema", "monet.outputs/1"}, {"kind", kind_}, {"files", files_}};
+  const nlohmann::json marker = {{"schema", "monet.outputs/1"}, {"kind", kind_}, {"files", files_}};
   write(kMarker, json_text(marker, 2) + "\n");
   files_.pop_back();
   // First time: a plain rename. It fails when the folder exists (or a concurrent set put
@@ -130,10 +128,10 @@ void OutputSet::commit() {
   // No atomic exchange on this file system: two renames. A kill between them leaves the
   // previous set under .<name>.old.<pid>.*, removed by the next set written here.
   const fs::path p(dir_);
-  const std::string old = (p.parent_path() / ("." + p.filename().string() + ".old." +
-                                              std::to_string(::getpid()) + "." +
-                                              std::to_string(g_counter++)))
-                              .string();
+  const std::string old =
+      (p.parent_path() / ("." + p.filename().string() + ".old." + std::to_string(::getpid()) + "." +
+                          std::to_string(g_counter++)))
+          .string();
   if (::rename(dir_.c_str(), old.c_str()) != 0)
     fail(dir_, std::string("cannot move the previous outputs aside: ") + std::strerror(errno));
   if (::rename(staging_.c_str(), dir_.c_str()) != 0) {

@@ -115,7 +115,16 @@ double parse_quantity(std::string_view text, Dimension dim) {
   if (unit.empty())
     throw Error("'" + std::string(text) + "' has no unit; write one of: " + accepted_units(dim));
   for (auto& [u, factor] : units_for(dim))
-    if (u == unit) return value * factor;
+    if (u == unit) {
+      const double v = value * factor;
+      const double mag = std::fabs(v);
+      if (v != 0 && !(mag >= kMinQuantity && mag <= kMaxQuantity))
+        throw Error("'" + std::string(text) +
+                    "' is out of range: a quantity is 0 or between 1e-15 and 1e21 in base units "
+                    "(B, bit, B/s, pJ, Hz, s), so every product and quotient of quantities "
+                    "stays finite");
+      return v;
+    }
   throw Error("unit '" + std::string(unit) + "' in '" + std::string(text) +
               "' is not one of: " + accepted_units(dim));
 }

@@ -1,7 +1,7 @@
 #include "workloads/builder.hpp"
 
+#include "core/checked_math.hpp"
 #include "core/error.hpp"
-#include "core/size_math.hpp"
 
 namespace monet::workloads {
 

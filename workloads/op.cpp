@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "core/size_math.hpp"
+#include "core/checked_math.hpp"
 
 namespace monet::workloads {
 

@@ -5,8 +5,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/checked_math.hpp"
 #include "core/error.hpp"
-#include "core/size_math.hpp"
 #include "core/yaml.hpp"
 #include "workloads/builder.hpp"
 #include "workloads/llama_yaml.hpp"

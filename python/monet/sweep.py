@@ -29,6 +29,7 @@ import json
 import math
 import os
 import random
+import signal
 import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -371,6 +372,11 @@ def _open_csv(path: str, columns: List[str], resume: bool, overwrite: bool,
     if os.path.exists(path) and os.path.getsize(path) > 0 and not overwrite:
         if not resume:
             raise MonetError(f"{path} exists; use --resume to continue it or --overwrite")
+        with open(path, "rb") as f:
+            torn_header = b"\n" not in f.read()
+        if torn_header:
+            # Killed while the header itself was written: no row can follow it, start afresh.
+            return _new_csv(path, columns), done
         with open(path, newline="") as f:
             header = next(csv.reader(f), [])
         if header != columns:
@@ -391,12 +397,30 @@ def _open_csv(path: str, columns: List[str], resume: bool, overwrite: bool,
                 f.truncate(data.rfind(b"\n") + 1)
         f = open(path, "a", newline="")
     else:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        f = open(path, "w", newline="")
-        csv.writer(f).writerow(columns)
-        f.flush()
-        os.fsync(f.fileno())
+        f = _new_csv(path, columns)
     return f, done
+
+
+def _new_csv(path: str, columns: List[str]):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    f = open(path, "w", newline="")
+    csv.writer(f).writerow(columns)
+    f.flush()
+    os.fsync(f.fileno())
+    return f
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: the kernel kills this worker when the sweep process dies (Linux
+    PR_SET_PDEATHSIG), so a killed sweep leaves no worker computing its queued points."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # not Linux: nothing to arm
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
 
 
 def run(sweep: "Sweep | str", out: str, *, workers: Optional[int] = None,
@@ -449,7 +473,8 @@ def _run_local(points: List[dict], workers: int, write: Callable[[Dict[str, str]
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(run_point, p) for p in points]
         for fut in as_completed(futures):
             write(fut.result())

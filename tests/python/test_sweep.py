@@ -162,3 +162,62 @@ def test_resume_refuses_rows_of_a_changed_experiment(tmp_path):
     spec.write_text(spec.read_text().replace("resnet18", "resnet12"))
     p = sweep(spec, "-o", out, "--resume", "--no-progress")
     assert p.returncode == 2 and "written for other parameters" in p.stderr
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping (a zombie or a vanished process is not alive)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def _children(parent: int):
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                out.append(int(entry))
+    return out
+
+
+def test_workers_stop_when_the_sweep_is_killed(tmp_path):
+    out = tmp_path / "killed.csv"
+    proc = subprocess.Popen([sys.executable, str(SWEEP_SCRIPT), str(KILL), "-o", str(out),
+                             "-j", "2", "--no-progress"], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers = []
+    while time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        if len(workers) >= 2 and out.exists() and len(monet.sweep.read_csv(str(out))) >= 1:
+            break
+        if proc.poll() is not None:
+            pytest.fail("the sweep finished before it could be interrupted")
+        time.sleep(0.02)
+    assert len(workers) >= 2
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only, as an OOM killer or a user would
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    survivors = [w for w in workers if _alive(w)]
+    for w in survivors:  # do not leave them to the next test
+        os.kill(w, signal.SIGKILL)
+    assert not survivors
+
+
+def test_resume_repairs_a_header_cut_off_by_a_kill(tmp_path):
+    reference = tmp_path / "reference.csv"
+    assert sweep(HARDWARE, "-o", reference, "-j", "1", "--no-progress").returncode == 0
+    out = tmp_path / "torn.csv"
+    out.write_text("point,key,acc")  # a kill while the header was being written
+    p = sweep(HARDWARE, "-o", out, "--resume", "-j", "1", "--no-progress")
+    assert p.returncode == 0, p.stderr
+    assert rows_by_point(out) == rows_by_point(reference)

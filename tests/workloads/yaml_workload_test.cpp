@@ -328,3 +328,43 @@ TEST_CASE("a missing workload file is a ConfigError naming it") {
   CHECK_FALSE(is_workload_file_name("resnet18"));
   CHECK_FALSE(is_workload_file_name(".yaml"));
 }
+
+TEST_CASE("sizes beyond 2^56 are located errors, never wrapped-around counts") {
+  // 2^63 - 1 elements per sample before a linear layer once printed "forward MACs -10".
+  auto issues = issues_of(
+      "name: big\nbatch: 1\ninputs: [{name: x, shape: [9223372036854775807]}]\n"
+      "layers:\n  - {name: fc, type: linear, out_features: 4}\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].where.line == 3);
+  CHECK(issues[0].field == "inputs[0].shape");
+  CHECK_THAT(issues[0].rule, Catch::Contains("exceeds") && Catch::Contains("2^56"));
+  // Each dimension fits, their product with the batch does not.
+  issues = issues_of(
+      "name: big\nbatch: 65536\ninputs: [{name: x, shape: [65536, 65536, 65536]}]\n"
+      "layers:\n  - {name: r, type: relu}\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].field == "inputs[0].shape");
+  // A layer whose weight or MAC count overflows names the layer.
+  issues = issues_of(
+      "name: big\nbatch: 1\ninputs: [{name: x, shape: [1048576]}]\n"
+      "layers:\n  - {name: fc, type: linear, out_features: 1099511627776}\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].where.line == 5);
+  CHECK(issues[0].value == "fc");
+  CHECK_THAT(issues[0].rule, Catch::Contains("fc.weight") && Catch::Contains("exceeds"));
+  // A reshape target whose known sizes overflow.
+  issues = issues_of(
+      "name: big\nbatch: 1\ninputs: [{name: x, shape: [16]}]\n"
+      "layers:\n  - {name: r, type: reshape, shape: [4294967296, 4294967296, -1]}\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].field == "layers[0].shape");
+}
+
+TEST_CASE("a key written twice in a workload is an error, not a silent first-wins") {
+  auto issues = issues_of(
+      "name: w\nbatch: 2\nbatch: 0\ninputs: [{name: x, shape: [4]}]\n"
+      "layers:\n  - {name: r, type: relu}\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].where.line == 3);
+  CHECK_THAT(issues[0].rule, Catch::Contains("lines 2 and 3"));
+}

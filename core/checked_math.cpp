@@ -1,4 +1,4 @@
-#include "core/size_math.hpp"
+#include "core/checked_math.hpp"
 
 #include <algorithm>
 
