@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "accelerators/loader.hpp"
-#include "core/file_io.hpp"
+#include "core/json_text.hpp"
+#include "core/output_set.hpp"
 #include "fusion/report.hpp"
 #include "fusion/scheduler.hpp"
 #include "training/adapters.hpp"
@@ -150,15 +151,18 @@ nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const
 
 void write_episode_outputs(const std::string& dir, const Experiment& e, const PreparedEpisode& p,
                            const EpisodeRun& r) {
+  // One set: the episode summary and every part's files appear together.
+  core::OutputSet set(dir, "episode");
   for (size_t i = 0; i < p.parts.size(); ++i) {
     const auto& part = p.parts[i];
     const auto& run = r.parts[i];
     RunInfo info{e.name + "/" + part.name, part.training ? "training" : "inference",
                  part.plan_name,           part.plan.tiles,
                  part.training_memory,     part.training};
-    write_run_outputs(dir + "/" + part.name, *part.sim, run.plan, run.cns, run.schedule, info);
+    write_run_files(set, part.name + "/", *part.sim, run.plan, run.cns, run.schedule, info);
   }
-  core::write_file_atomic(dir + "/summary.json", episode_json(e, p, r).dump(2) + "\n");
+  set.write("summary.json", core::json_text(episode_json(e, p, r), 2, "summary.json") + "\n");
+  set.commit();
 }
 
 }  // namespace monet::fusion

@@ -29,17 +29,23 @@ nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
   return s;
 }
 
-void write_run_outputs(const std::string& dir, const Simulation& sim, const FusionPlan& plan,
-                       const CnGraph& cns, const Schedule& schedule, const RunInfo& info) {
+void write_run_files(core::OutputSet& set, const std::string& prefix, const Simulation& sim,
+                     const FusionPlan& plan, const CnGraph& cns, const Schedule& schedule,
+                     const RunInfo& info) {
   const auto& g = sim.graph();
   const auto& acc = sim.accelerator();
-  core::OutputSet set(dir, "run");
-  set.write("summary.json",
+  set.write(prefix + "summary.json",
             core::json_text(run_summary_json(sim, plan, schedule, info), 2, "summary.json") + "\n");
-  set.write("schedule.trace.json",
+  set.write(prefix + "schedule.trace.json",
             core::json_text(trace_json(schedule, g, cns, acc), -1, "schedule.trace.json") + "\n");
-  set.write("memory.csv", memory_csv(schedule.summary));
-  set.write("ops.csv", ops_csv(schedule, g, cns, acc));
+  set.write(prefix + "memory.csv", memory_csv(schedule.summary));
+  set.write(prefix + "ops.csv", ops_csv(schedule, g, cns, acc));
+}
+
+void write_run_outputs(const std::string& dir, const Simulation& sim, const FusionPlan& plan,
+                       const CnGraph& cns, const Schedule& schedule, const RunInfo& info) {
+  core::OutputSet set(dir, "run");
+  write_run_files(set, "", sim, plan, cns, schedule, info);
   set.commit();
 }
 

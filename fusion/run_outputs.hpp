@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/output_set.hpp"
 #include "fusion/cn.hpp"
 #include "fusion/schedule.hpp"
 #include "fusion/simulation.hpp"
@@ -29,5 +30,9 @@ nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
                                 const Schedule& schedule, const RunInfo& info);
 void write_run_outputs(const std::string& dir, const Simulation& sim, const FusionPlan& plan,
                        const CnGraph& cns, const Schedule& schedule, const RunInfo& info);
+// The same four files into a set being assembled, under `prefix` ("part/" or "").
+void write_run_files(core::OutputSet& set, const std::string& prefix, const Simulation& sim,
+                     const FusionPlan& plan, const CnGraph& cns, const Schedule& schedule,
+                     const RunInfo& info);
 
 }  // namespace monet::fusion

@@ -62,11 +62,13 @@ TEST_CASE("a run killed at random points leaves the previous set or the new one"
   const std::string b = dir.write("b.yaml", head);
   // The two complete sets, written without interruption.
   const auto t0 = std::chrono::steady_clock::now();
-  REQUIRE(run_cli("run " + shell_quote(a) + " -o " + shell_quote(dir.path() + "/ref-a"))
-              .exit_code == 0);
+  REQUIRE(
+      run_cli("run " + shell_quote(a) + " -o " + shell_quote(dir.path() + "/ref-a")).exit_code ==
+      0);
   const auto full = std::chrono::steady_clock::now() - t0;
-  REQUIRE(run_cli("run " + shell_quote(b) + " -o " + shell_quote(dir.path() + "/ref-b"))
-              .exit_code == 0);
+  REQUIRE(
+      run_cli("run " + shell_quote(b) + " -o " + shell_quote(dir.path() + "/ref-b")).exit_code ==
+      0);
   const auto set_a = snapshot(dir.path() + "/ref-a");
   const auto set_b = snapshot(dir.path() + "/ref-b");
   REQUIRE(set_a.size() >= 5);

@@ -59,14 +59,17 @@ TEST_CASE("search --resume refuses an experiment that changed outside its stop l
   const std::string w = dir.write("w.yaml",
                                   "name: w\nbatch: 2\ninputs: [{name: x, shape: [16]}]\n"
                                   "layers:\n  - {name: fc, type: linear, out_features: 4}\n");
-  const std::string ew = dir.write(
-      "w-exp.yaml", "name: w\nworkload: {file: w.yaml}\ntraining: {optimizer: sgd}\n"
-                    "accelerator: edge-hetero\nsearch: {genes: [allocation], population: 4, "
-                    "generations: 1}\n");
-  REQUIRE(run_cli("search " + shell_quote(ew) + " -o " + shell_quote(dir.path() + "/w")).exit_code ==
-          0);
-  dir.write("w.yaml", "name: w\nbatch: 2\ninputs: [{name: x, shape: [16]}]\n"
-                      "layers:\n  - {name: fc, type: linear, out_features: 8}\n");
+  const std::string ew =
+      dir.write("w-exp.yaml",
+                "name: w\nworkload: {file: w.yaml}\ntraining: {optimizer: sgd}\n"
+                "accelerator: edge-hetero\nsearch: {genes: [allocation], population: 4, "
+                "generations: 1}\n");
+  REQUIRE(
+      run_cli("search " + shell_quote(ew) + " -o " + shell_quote(dir.path() + "/w")).exit_code ==
+      0);
+  dir.write("w.yaml",
+            "name: w\nbatch: 2\ninputs: [{name: x, shape: [16]}]\n"
+            "layers:\n  - {name: fc, type: linear, out_features: 8}\n");
   r = run_cli("search " + shell_quote(ew) + " -o " + shell_quote(dir.path() + "/w") + " --resume");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("workload file (content) changed"));

@@ -72,7 +72,10 @@ TEST_CASE("an output set replaces the whole folder; nothing of the previous set 
 TEST_CASE("an uncommitted set leaves nothing; stale staging folders of dead writers go") {
   Scratch s;
   const std::string dir = (s.root / "run").string();
-  { OutputSet set(dir, "run"); set.write("summary.json", "{}\n"); }
+  {
+    OutputSet set(dir, "run");
+    set.write("summary.json", "{}\n");
+  }
   CHECK(s.names(s.root).empty());
   const std::string stale = ".run.staging." + std::to_string(dead_pid()) + ".0";
   fs::create_directories(s.root / stale / "x");
@@ -98,8 +101,9 @@ TEST_CASE("folders monet-sim did not write, files and the working directory are 
   Scratch s;
   fs::create_directories(s.root / "mine");
   std::ofstream(s.root / "mine" / "notes.txt") << "keep me";
-  CHECK_THROWS_WITH(OutputSet((s.root / "mine").string(), "run"),
-                    Catch::Contains("mine: holds files monet-sim did not write (e.g. 'notes.txt')"));
+  CHECK_THROWS_WITH(
+      OutputSet((s.root / "mine").string(), "run"),
+      Catch::Contains("mine: holds files monet-sim did not write (e.g. 'notes.txt')"));
   std::ofstream(s.root / "afile") << "x";
   CHECK_THROWS_WITH(OutputSet((s.root / "afile").string(), "run"),
                     Catch::Contains("exists and is not a folder"));
