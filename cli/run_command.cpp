@@ -91,7 +91,7 @@ void run(const RunArgs& a) {
   if (e.generate) return run_generate(a, e);
   fusion::Prepared p = fusion::prepare(e);
   const auto& sim = *p.sim;
-  fusion::FusionPlan plan = sim.plan(e.plan);
+  fusion::FusionPlan plan = fusion::experiment_plan(e, sim);
   fusion::CnGraph cns = sim.cns(plan);
   fusion::Schedule s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
 

@@ -342,6 +342,17 @@ training::TrainingStep distillation_step(const Experiment& e, const workloads::G
 }
 }  // namespace
 
+FusionPlan experiment_plan(const Experiment& e, const Simulation& sim) {
+  try {
+    return sim.plan(e.plan);
+  } catch (const core::ConfigError& err) {
+    // Rules of the experiment's own allocation section carry their lines already.
+    for (const auto& issue : err.issues())
+      if (issue.where.line > 0) throw;
+    throw core::ConfigError(e.accelerator_where, "accelerator", e.accelerator, err.what());
+  }
+}
+
 Prepared prepare(const Experiment& e) {
   if (e.generate)
     throw core::Error("experiment '" + e.name +

@@ -84,6 +84,10 @@ struct Prepared {
 // Builds the (training-step) graph, loads the accelerator and checks the plan against the
 // graph (tile count vs. split axis). Throws ConfigError pointing into the experiment file.
 Prepared prepare(const Experiment& e);
+// The experiment's fusion plan on its prepared simulation. A rejection about the accelerator
+// as a whole (no core can run an op) is reported at the experiment line naming the
+// accelerator, with the accelerator's message.
+FusionPlan experiment_plan(const Experiment& e, const Simulation& sim);
 
 // The checks of `prepare` on a forward graph: tiles within its longest split axis, explicit
 // stack starts naming its ops. ConfigError pointing into the experiment file.

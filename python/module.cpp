@@ -53,6 +53,10 @@ void bind_errors(py::module_& m) {
       PyErr_SetObject(config_error.ptr(), exc.ptr());
     } catch (const core::Error& e) {
       error(core::escape_invalid_utf8(e.what()).c_str());  // sets the Python error
+    } catch (const py::cast_error& e) {
+      // A Python value of the wrong type inside a container argument (e.g. a str where a
+      // list of cores is expected): pybind11 would say RuntimeError; it is a TypeError.
+      PyErr_SetString(PyExc_TypeError, (std::string("wrong type: ") + e.what()).c_str());
     } catch (const std::filesystem::filesystem_error& e) {
       // A path the system refused (too long, not permitted): bad input like any other.
       std::string paths = e.path1().string();

@@ -20,6 +20,7 @@ import os
 from typing import List, Mapping, Optional, Union
 
 from . import _monet
+from ._checks import require
 from ._monet import (Accelerator, ArrayDim, CimSpec, Core, Dram, Link, MemoryLevel, MonetError)
 
 __all__ = ["Accelerator", "ArrayDim", "CimSpec", "Core", "Dram", "Link", "MemoryLevel", "load",
@@ -46,6 +47,7 @@ def parse(text: str, name: str = "<python>") -> Accelerator:
 
 def to_yaml(acc: Accelerator, header: str = "") -> str:
     """The accelerator as a YAML document that :func:`parse` reads back."""
+    require(acc, Accelerator, "to_yaml(acc)")
     return _monet.accelerator_yaml(acc.checked(), header)
 
 
@@ -89,6 +91,8 @@ def with_knobs(acc: "Accelerator | str", *, array: Optional[Mapping[str, int]] =
     memory: {"CORE.LEVEL": size} sets a memory level's size ("4 MiB" or bytes).
     dram_bandwidth: "11.2 GB/s" or bytes/s.   dram_capacity: "8 GiB" or bytes.
     """
+    if not isinstance(acc, (str, os.PathLike)):
+        require(acc, Accelerator, "with_knobs(acc)")
     out = load(acc) if isinstance(acc, (str, os.PathLike)) else acc.copy()
     for key, n in (array or {}).items():
         core_name, _, dim = key.partition(".")

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 import numpy as np
 
 from . import _monet
+from ._checks import require
 from ._monet import Experiment, HardwareKnob, SearchSpec
 from .simulate import Result, load_experiment, parse_experiment
 from .table import Table
@@ -109,7 +110,7 @@ class Front:
     """
 
     def __init__(self, run: _monet.SearchRun):
-        self._run = run
+        self._run = require(run, _monet.SearchRun, "Front(run)")
         self.members: List[dict] = run.members
         self.objective_names: List[str] = list(run.objective_names)
 

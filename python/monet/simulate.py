@@ -11,6 +11,7 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _monet
+from ._checks import require
 from ._monet import Accelerator, Experiment, Graph, PlanSpec, TrainingStep
 from .table import Table
 
@@ -145,7 +146,7 @@ class Result:
     """
 
     def __init__(self, run: _monet.Run):
-        self._run = run
+        self._run = require(run, _monet.Run, "Result(run)")
         self._summary: Optional[dict] = None
         self._tables: Dict[str, Table] = {}
 

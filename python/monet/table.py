@@ -7,9 +7,12 @@ the same data as a list of dicts; `to_pandas()` works when pandas is installed.
 from __future__ import annotations
 
 import csv
+from collections import abc
 from typing import Any, Dict, Iterator, List, Mapping, Sequence
 
 import numpy as np
+
+from ._checks import require
 
 
 class Table:
@@ -18,7 +21,7 @@ class Table:
     def __init__(self, columns: Mapping[str, Any]):
         self._columns: Dict[str, np.ndarray] = {}
         length = None
-        for name, values in columns.items():
+        for name, values in require(columns, abc.Mapping, "Table(columns)").items():
             array = values if isinstance(values, np.ndarray) else np.asarray(list(values))
             if length is None:
                 length = len(array)

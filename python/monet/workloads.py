@@ -11,6 +11,7 @@ import warnings
 from typing import List, Optional, Sequence, Tuple
 
 from . import _monet
+from ._checks import require
 from ._monet import Graph, Op, Tensor
 from .table import Table
 
@@ -77,12 +78,12 @@ def load(path: "str | os.PathLike[str]", batch: Optional[int] = None,
 
 def describe(graph: Graph) -> dict:
     """The `monet-sim describe --json` document (schema monet.describe/1)."""
-    return graph.describe()
+    return require(graph, Graph, "describe(graph)").describe()
 
 
 def op_table(graph: Graph) -> Table:
     """One row per op: name, kind, pass, block, parameters, macs, element_ops, activation_bytes."""
-    ops = graph.describe()["ops"]
+    ops = require(graph, Graph, "op_table(graph)").describe()["ops"]
     cols = ["name", "kind", "pass", "block", "parameters", "macs", "element_ops",
             "activation_bytes"]
     return Table({c: [o[c] for o in ops] for c in cols})
