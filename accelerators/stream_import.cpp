@@ -21,7 +21,8 @@ using detail::Reader;
 using detail::ZigzagCore;
 
 // Stream looks for a bare file name next to the accelerator and in its `cores/` folder.
-std::optional<YamlNode> open_core(Reader& r, const YamlNode& ref, const fs::path& dir) {
+std::optional<YamlNode> open_core(Reader& r, const YamlNode& ref, const fs::path& dir,
+                                  const ImportOptions& options) {
   if (ref.is_map()) return ref;  // described inline
   auto name = r.read([&] { return ref.as_string(); });
   if (!name) return std::nullopt;
@@ -34,7 +35,8 @@ std::optional<YamlNode> open_core(Reader& r, const YamlNode& ref, const fs::path
   else
     tries = {dir / "cores" / p, dir / p};
   for (auto& t : tries)
-    if (fs::is_regular_file(t)) return r.read([&] { return core::load_yaml_file(t.string()); });
+    if (fs::is_regular_file(t))
+      return r.read([&] { return load_zigzag_yaml_file(t.string(), options); });
   std::string looked;
   for (auto& t : tries) looked += (looked.empty() ? "" : ", ") + t.string();
   r.add(ref, "core file not found (looked at " + looked + ")");
@@ -222,7 +224,7 @@ Accelerator import_stream(const YamlNode& root, const ImportOptions& o) {
         continue;
       }
       auto id = static_cast<int64_t>(i);
-      auto doc = open_core(r, ref, dir);
+      auto doc = open_core(r, ref, dir, o);
       if (!doc) continue;
       bool is_offchip = offchip_id && *offchip_id == id;
       auto zc = detail::read_zigzag_core(r, *doc, o, is_offchip);
@@ -243,7 +245,7 @@ Accelerator import_stream(const YamlNode& root, const ImportOptions& o) {
       r.add(root["offchip_core_id"], "is not one of the core ids");
   }
   if (root.has("offchip_core") && !offchip)
-    if (auto doc = open_core(r, root["offchip_core"], dir))
+    if (auto doc = open_core(r, root["offchip_core"], dir, o))
       offchip = detail::read_zigzag_core(r, *doc, o, true);
   if (offchip) {
     if (offchip->levels.size() != 1 || !offchip->levels.front().holds_all()) {
@@ -274,7 +276,7 @@ Accelerator import_stream(const YamlNode& root, const ImportOptions& o) {
 }
 
 Accelerator import_stream_file(const std::string& path, const ImportOptions& options) {
-  return import_stream(core::load_yaml_file(path), options);
+  return import_stream(load_zigzag_yaml_file(path, options), options);
 }
 
 }  // namespace monet::accelerators

@@ -188,49 +188,13 @@ void read_ports(Reader& r, const YamlNode& m, ZigzagLevel& z) {
   level.write_ports = std::max(1, wp + rwp);
 }
 
-// PyYAML keeps the last of a key written twice in one map (ZigZag's own tpu_like.yaml has
-// two `ports:`); so does this import, saying so, when the caller collects warnings.
-YamlNode last_key_wins(Reader& r, const YamlNode& m, const ImportOptions& o) {
-  std::map<std::string, int> first_line;
-  bool duplicated = false;
-  for (auto it = m.raw().begin(); it != m.raw().end(); ++it) {
-    if (!it->first.IsScalar()) continue;
-    const std::string key = it->first.Scalar();
-    const int line = it->first.Mark().line + 1;
-    auto [at, fresh] = first_line.emplace(key, line);
-    if (fresh) continue;
-    duplicated = true;
-    YamlNode dup(it->first, m.file(), m.path() + "." + key, line);
-    if (!o.warnings) {
-      r.add(dup, "key written twice (also on line " + std::to_string(at->second) + ")");
-    } else {
-      o.warnings->push_back(m.file() + ":" + std::to_string(line) + ": " + m.path() + "." + key +
-                            " is written twice (lines " + std::to_string(at->second) + " and " +
-                            std::to_string(line) + "); the one on line " + std::to_string(line) +
-                            " is used, as PyYAML (ZigZag) does");
-    }
-    at->second = line;
-  }
-  if (!duplicated || !o.warnings) return m;
-  std::map<std::string, YAML::Node> value;  // the last of each key
-  std::vector<std::string> order;
-  for (auto it = m.raw().begin(); it != m.raw().end(); ++it) {
-    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
-    if (value.count(key) == 0) order.push_back(key);
-    value[key] = it->second;
-  }
-  YAML::Node last(YAML::NodeType::Map);
-  for (auto& key : order) last[key] = value[key];
-  return YamlNode(last, m.file(), m.path(), m.loc().line);
-}
-
 std::optional<ZigzagLevel> read_memory(Reader& r, const std::string& name, const YamlNode& node,
                                        const Core& core, const ImportOptions& o) {
   if (!node.is_map()) {
     r.add(node, "a memory must be a map (size, r_cost, w_cost, operands, ports, ...)");
     return std::nullopt;
   }
-  const YamlNode m = last_key_wins(r, node, o);
+  const YamlNode& m = node;
   r.unknown_keys(
       m, {"size", "r_bw", "w_bw", "r_cost", "w_cost", "area", "r_port", "w_port", "rw_port",
           "latency", "min_r_granularity", "min_w_granularity", "mem_type", "auto_cost_extraction",

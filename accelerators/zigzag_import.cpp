@@ -86,13 +86,48 @@ Accelerator import_zigzag(const YamlNode& root, const ImportOptions& options) {
   return detail::validate_converted(acc, root.file());
 }
 
+namespace {
+YamlNode last_key_wins(const std::string& path, const std::string* text,
+                       const ImportOptions& options) {
+  if (!options.warnings)  // the strict loader refuses a key written twice, naming both lines
+    return text ? core::parse_yaml(*text, path) : core::load_yaml_file(path);
+  std::vector<core::ConfigIssue> replaced;
+  core::YamlOptions lenient{core::DuplicateKeys::kLastWins, &replaced};
+  YamlNode root =
+      text ? core::parse_yaml(*text, path, lenient) : core::load_yaml_file(path, lenient);
+  for (auto& issue : replaced)
+    options.warnings->push_back(issue.str() + ", as PyYAML (ZigZag) does");
+  return root;
+}
+}  // namespace
+
+YamlNode parse_zigzag_yaml(const std::string& text, const std::string& name,
+                           const ImportOptions& options) {
+  return last_key_wins(name, &text, options);
+}
+
+YamlNode load_zigzag_yaml_file(const std::string& path, const ImportOptions& options) {
+  return last_key_wins(path, nullptr, options);
+}
+
 Accelerator import_zigzag_file(const std::string& path, const ImportOptions& options) {
-  return import_zigzag(core::load_yaml_file(path), options);
+  return import_zigzag(load_zigzag_yaml_file(path, options), options);
 }
 
 Accelerator load_accelerator_any(const std::string& path, const ImportOptions& options) {
-  YamlNode root = core::load_yaml_file(path);
-  switch (detect_accelerator_format(root)) {
+  // Our own format never lets a key written twice pass: detect first, then read strictly.
+  std::vector<std::string> replaced;
+  ImportOptions lenient = options;
+  lenient.warnings = &replaced;
+  YamlNode root = load_zigzag_yaml_file(path, lenient);
+  const AcceleratorFormat format = detect_accelerator_format(root);
+  if (!replaced.empty()) {
+    if (format == AcceleratorFormat::kMonet || !options.warnings)
+      root = core::load_yaml_file(path);  // throws, naming both lines
+    else
+      options.warnings->insert(options.warnings->end(), replaced.begin(), replaced.end());
+  }
+  switch (format) {
     case AcceleratorFormat::kMonet:
       return parse_accelerator(root);
     case AcceleratorFormat::kZigzag:

@@ -49,6 +49,13 @@ void read_zigzag_mapping(const core::YamlNode& root, ImportOptions& options,
 // Throws core::Error naming the rule broken.
 std::array<MemOperand, 3> parse_operand_map(const std::string& text);
 
+// ZigZag and Stream files are read as PyYAML reads them: a key written twice in one map keeps
+// its last value (ZigZag's own tpu_like.yaml has a memory with two `ports:`). Each replaced
+// key is a message in options.warnings; without that list it is refused, naming both lines.
+core::YamlNode parse_zigzag_yaml(const std::string& text, const std::string& name,
+                                 const ImportOptions& options);
+core::YamlNode load_zigzag_yaml_file(const std::string& path, const ImportOptions& options);
+
 enum class AcceleratorFormat { kMonet, kZigzag, kStream, kUnknown };
 // By top-level keys: ours has a `cores` list; a ZigZag core has `memories` and
 // `operational_array`; a Stream file has `cores` as a map from id to file, or

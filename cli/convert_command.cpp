@@ -108,7 +108,11 @@ void add_convert_command(CLI::App& app) {
     }
     std::vector<std::string> warnings;
     o.warnings = &warnings;
-    auto format = accelerators::detect_accelerator_format(core::load_yaml_file(a.input));
+    std::vector<std::string> ignored;  // load_accelerator_any announces them
+    accelerators::ImportOptions detect = o;
+    detect.warnings = &ignored;
+    auto format = accelerators::detect_accelerator_format(
+        accelerators::load_zigzag_yaml_file(a.input, detect));
     if (!a.mapping.empty()) {
       if (operands->count() > 0)
         throw core::Error(
@@ -118,7 +122,8 @@ void add_convert_command(CLI::App& app) {
           format != accelerators::AcceleratorFormat::kStream)
         throw core::Error("--mapping reads a ZigZag mapping file; " + a.input + " is a " +
                           accelerators::format_name(format) + " file");
-      accelerators::read_zigzag_mapping(core::load_yaml_file(a.mapping), o, warnings);
+      accelerators::read_zigzag_mapping(accelerators::load_zigzag_yaml_file(a.mapping, o), o,
+                                        warnings);
     }
     accelerators::Accelerator acc = accelerators::load_accelerator_any(a.input, o);
     for (auto& w : warnings) std::cerr << "warning: " << w << "\n";

@@ -56,7 +56,7 @@ TEST_CASE("a key written twice: the last wins with a warning naming both lines, 
   std::vector<std::string> warnings;
   acc::ImportOptions o;
   o.warnings = &warnings;
-  acc::Accelerator a = acc::import_zigzag(parse_yaml(kCore, "dup.yaml"), o);
+  acc::Accelerator a = acc::import_zigzag(acc::parse_zigzag_yaml(kCore, "dup.yaml", o), o);
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].find("dup.yaml:19") != std::string::npos);
   CHECK(warnings[0].find("lines 17 and 19") != std::string::npos);
@@ -71,8 +71,8 @@ TEST_CASE("a key written twice: the last wins with a warning naming both lines, 
   CHECK(a.cores[0].execution.overlap == acc::Overlap::kDoubleBuffered);
   CHECK(a.cores[0].execution.partial_sum_bits == 16);
   // A caller that cannot pass the warning on gets an error instead.
-  CHECK_THROWS_WITH(acc::import_zigzag(parse_yaml(kCore, "dup.yaml")),
-                    Catch::Contains("dup.yaml:19") && Catch::Contains("also on line 17"));
+  CHECK_THROWS_WITH(acc::parse_zigzag_yaml(kCore, "dup.yaml", acc::ImportOptions{}),
+                    Catch::Contains("dup.yaml:19") && Catch::Contains("lines 17 and 19"));
 }
 
 TEST_CASE("a ZigZag mapping file sets the unrolling and the operand links of loop nests") {
@@ -98,7 +98,7 @@ TEST_CASE("a ZigZag mapping file sets the unrolling and the operand links of loo
   CHECK(warnings[1].find("'conv7'") != std::string::npos);
   CHECK(o.operand_of[0] == acc::MemOperand::kW);  // I1 holds W
   CHECK(o.operand_of[1] == acc::MemOperand::kI);
-  acc::Accelerator a = acc::import_zigzag(parse_yaml(kCore, "dup.yaml"), o);
+  acc::Accelerator a = acc::import_zigzag(acc::parse_zigzag_yaml(kCore, "dup.yaml", o), o);
   const auto& array = a.cores.at(0).array;
   CHECK(array[0].unrolls == std::vector<std::string>{"K"});
   CHECK(array[1].unrolls == std::vector<std::string>{"C"});
@@ -111,7 +111,7 @@ TEST_CASE("a ZigZag mapping file sets the unrolling and the operand links of loo
       parse_yaml("- {name: default, spatial_mapping: {D1: [\"K, 2\"], D2: [\"C, 2\"]}}\n",
                  "f.yaml"),
       bad, warnings);
-  CHECK_THROWS_WITH(acc::import_zigzag(parse_yaml(kCore, "dup.yaml"), bad),
+  CHECK_THROWS_WITH(acc::import_zigzag(acc::parse_zigzag_yaml(kCore, "dup.yaml", bad), bad),
                     Catch::Contains("unrolls K by 2 along D1 of size 4"));
   CHECK_THROWS_WITH(
       acc::read_zigzag_mapping(
