@@ -37,7 +37,7 @@ extra=()
 [ -d "tests/data/fuzz/$target" ] && extra+=("tests/data/fuzz/$target")
 dict=()
 [ -f "fuzz/$target.dict" ] && dict+=("-dict=fuzz/$target.dict")
-[ ${#dict[@]} -eq 0 ] && [ -f fuzz/yaml.dict ] && [ "$target" != onnx ] && dict+=("-dict=fuzz/yaml.dict")
+[ ${#dict[@]} -eq 0 ] && [ -f fuzz/yaml.dict ] && [ "$target" != onnx_import ] && dict+=("-dict=fuzz/yaml.dict")
 
 # Leak checking stays on; allocations over 1 GiB and a 2 GiB resident size are findings
 # (unbounded memory), and so is one input running longer than 20 s (a hang).
