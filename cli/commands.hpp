@@ -6,6 +6,12 @@
 
 namespace monet::cli {
 
+// Thrown by a command that finished its work but must end with another exit status (a
+// search stopped by SIGINT: 130); main() returns `code`.
+struct ExitStatus {
+  int code = 0;
+};
+
 void add_list_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
 void add_run_command(CLI::App& app);

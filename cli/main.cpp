@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const monet::cli::ExitStatus& e) {
+    return e.code;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;

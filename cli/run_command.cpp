@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/experiment_options.hpp"
 #include "core/file_io.hpp"
 #include "core/output_set.hpp"
 #include "core/units.hpp"
@@ -21,20 +22,30 @@ struct RunArgs {
   std::string out_dir;
   bool no_files = false;
   int ops = 0;
+  ExperimentOptions options;
 };
 
 std::string output_dir(const RunArgs& a, const fusion::Experiment& e) {
   return !a.out_dir.empty() ? a.out_dir : !e.output_dir.empty() ? e.output_dir : "out/" + e.name;
 }
 
-void run_few_shot(const RunArgs& a, const fusion::Experiment& e) {
+void print_applied(const std::vector<std::string>& applied) {
+  if (applied.empty()) return;
+  std::cout << "  set              ";
+  for (size_t i = 0; i < applied.size(); ++i) std::cout << (i ? ", " : "") << applied[i];
+  std::cout << "  (command line)\n";
+}
+
+void run_few_shot(const RunArgs& a, const fusion::Experiment& e,
+                  const std::vector<std::string>& applied) {
   fusion::PreparedEpisode p = fusion::prepare_episode(e);
   fusion::EpisodeRun r = fusion::run_episode(p);
   const auto& spec = p.spec;
   const auto& acc = p.parts.back().sim->accelerator();
   auto count = [](double v) { return core::format_count(v); };
-  std::cout << "monet-sim run: " << e.name << "\n"
-            << "  workload         " << p.parts.back().sim->graph().name()
+  std::cout << "monet-sim run: " << e.name << "\n";
+  print_applied(applied);
+  std::cout << "  workload         " << p.parts.back().sim->graph().name()
             << " (few-shot episode: " << spec.ways << " ways, " << spec.shots << " shots, "
             << spec.queries << " queries; features '" << p.feature << "', " << p.feature_dim
             << "-d)\n"
@@ -62,11 +73,13 @@ void run_few_shot(const RunArgs& a, const fusion::Experiment& e) {
   std::cout << "  wrote            " << dir << "/summary.json and one folder per part\n";
 }
 
-void run_generate(const RunArgs& a, const fusion::Experiment& e) {
+void run_generate(const RunArgs& a, const fusion::Experiment& e,
+                  const std::vector<std::string>& applied) {
   fusion::GenerationRun r = fusion::run_generation(e);
   const auto& acc = r.parts.front().sim->accelerator();
-  std::cout << "monet-sim run: " << e.name << "\n"
-            << "  workload         " << r.config.name << " (generation)\n"
+  std::cout << "monet-sim run: " << e.name << "\n";
+  print_applied(applied);
+  std::cout << "  workload         " << r.config.name << " (generation)\n"
             << "  accelerator      " << acc.name << " (" << acc.cores.size() << " cores)\n"
             << "  plan             " << e.plan_name << ", tiles " << e.plan.tiles
             << " in the prefill, 1 in decode steps (one token per sequence)\n"
@@ -84,11 +97,12 @@ void run_generate(const RunArgs& a, const fusion::Experiment& e) {
 }
 
 void run(const RunArgs& a) {
-  fusion::Experiment e = fusion::load_experiment(a.experiment);
+  fusion::Experiment e = fusion::load_experiment(a.experiment, a.options.overrides());
+  const std::vector<std::string> applied = a.options.applied();
   // Refuse a folder the outputs may not replace before simulating, not after.
   if (!a.no_files) core::check_output_folder(output_dir(a, e));
-  if (e.few_shot) return run_few_shot(a, e);
-  if (e.generate) return run_generate(a, e);
+  if (e.few_shot) return run_few_shot(a, e, applied);
+  if (e.generate) return run_generate(a, e, applied);
   fusion::Prepared p = fusion::prepare(e);
   const auto& sim = *p.sim;
   fusion::FusionPlan plan = fusion::experiment_plan(e, sim);
@@ -96,8 +110,9 @@ void run(const RunArgs& a) {
   fusion::Schedule s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
 
   const auto totals = sim.graph().totals();
-  std::cout << "monet-sim run: " << e.name << "\n"
-            << "  workload         " << sim.graph().name() << " ("
+  std::cout << "monet-sim run: " << e.name << "\n";
+  print_applied(applied);
+  std::cout << "  workload         " << sim.graph().name() << " ("
             << (e.training ? "training step" : "inference") << ", batch " << e.workload.params.batch
             << "), " << sim.graph().ops().size() << " ops, "
             << core::format_count(static_cast<double>(totals.macs)) << " MACs\n"
@@ -137,7 +152,8 @@ void run(const RunArgs& a) {
                        e.plan_name,
                        e.plan.tiles,
                        p.training_memory,
-                       p.training};
+                       p.training,
+                       applied};
   fusion::write_run_outputs(dir, sim, plan, cns, s, info);
   std::cout << "  wrote            " << dir
             << "/{summary.json, schedule.trace.json, memory.csv, ops.csv}\n";
@@ -152,6 +168,7 @@ void add_run_command(CLI::App& app) {
       ->required();
   cmd->add_option("-o,--out", args->out_dir, "Output folder (default: outputs.dir or out/NAME)");
   cmd->add_flag("--no-files", args->no_files, "Print the summary only");
+  add_experiment_options(cmd, args->options);
   cmd->add_option("--ops", args->ops,
                   "Also print the N ops with the longest busy time (time, energy, DRAM bytes, "
                   "what bounds them)")

@@ -1,18 +1,75 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "accelerators/loader.hpp"
 #include "accelerators/summary.hpp"
 #include "accelerators/zigzag_import.hpp"
 #include "cli/commands.hpp"
+#include "codesign/search.hpp"
 #include "core/error.hpp"
+#include "core/units.hpp"
 #include "core/yaml.hpp"
+#include "fusion/experiment.hpp"
+#include "workloads/yaml_workload.hpp"
 
 namespace monet::cli {
 
 namespace {
+
+std::string count(double v) {
+  return core::format_count(v);
+}
+
+// Everything `run` (and, with a search section, `search`) checks before simulating: the
+// file, the workload it builds, the accelerator, the plan and its allocation on that graph.
+void validate_experiment(const std::string& path) {
+  fusion::Experiment e = fusion::load_experiment(path);
+  fusion::Prepared p = fusion::prepare(e);
+  const auto& sim = *p.sim;
+  fusion::FusionPlan plan = sim.plan(e.plan);
+  fusion::CnGraph cns = sim.cns(plan);
+  std::optional<codesign::SearchSpec> spec;
+  if (e.root.has("search")) spec = codesign::parse_search(e);
+  const auto totals = sim.graph().totals();
+  std::cout << path << ": experiment '" << e.name << "' is valid\n"
+            << "  workload     " << sim.graph().name() << " ("
+            << (e.training ? "training step" : "inference") << "): " << totals.op_count << " ops, "
+            << count(static_cast<double>(totals.macs)) << " MACs\n"
+            << "  accelerator  " << sim.accelerator().name << " (" << sim.accelerator().cores.size()
+            << " cores)\n"
+            << "  plan         " << e.plan_name << ", " << plan.stacks.size() << " stacks, "
+            << cns.cns.size() << " CNs\n";
+  if (spec) {
+    const auto& c = spec->codesign;
+    std::cout << "  search       "
+              << (spec->kind == codesign::SearchSpec::Kind::kCodesign ? "codesign"
+                                                                      : "checkpoint-chain")
+              << ", population " << spec->nsga.population;
+    if (spec->kind == codesign::SearchSpec::Kind::kCodesign) {
+      std::cout << ", genes";
+      for (auto [on, name] : {std::pair{c.allocation, "allocation"},
+                              {c.fusion, "fusion"},
+                              {c.checkpoint, "checkpoint"},
+                              {c.hardware, "hardware"}})
+        if (on) std::cout << " " << name;
+      std::cout << ", objectives";
+      for (auto o : c.objectives) std::cout << " " << codesign::objective_info(o).key;
+    }
+    std::cout << "\n";
+  }
+}
+
+void validate_workload(const std::string& path) {
+  workloads::Graph g = workloads::load_workload_file(path);
+  const auto t = g.totals();
+  std::cout << path << ": workload '" << g.name() << "' is valid: " << t.op_count << " ops ("
+            << t.compute_op_count << " loop nests), " << count(static_cast<double>(t.macs))
+            << " MACs, " << count(static_cast<double>(t.parameters)) << " parameters ("
+            << core::format_bytes(static_cast<double>(t.parameter_bytes)) << ")\n";
+}
 
 // Loads FILE (or a preset name) and tells which kind of config it is by its top-level keys.
 void validate(const std::string& target) {
@@ -34,10 +91,19 @@ void validate(const std::string& target) {
     for (const auto& line : accelerators::summary_lines(acc)) std::cout << "  " << line << "\n";
     return;
   }
+  if (root.is_map() && root.has("workload") && root.has("accelerator")) {
+    validate_experiment(path);
+    return;
+  }
+  if (root.is_map() && root.has("layers")) {
+    validate_workload(path);
+    return;
+  }
   if (!accelerators::is_accelerator_document(root))
     throw core::ConfigError(root.loc(), "", "",
                             "not a config kind `validate` knows: accelerator descriptions have "
-                            "a top-level `cores` list");
+                            "a top-level `cores` list, experiments `workload` and `accelerator`, "
+                            "workloads `inputs` and `layers`");
   accelerators::Accelerator acc;
   try {
     acc = accelerators::parse_accelerator(root);
@@ -56,7 +122,9 @@ void validate(const std::string& target) {
 void add_validate_command(CLI::App& app) {
   auto target = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand(
-      "validate", "Check a config file (accelerator descriptions so far) and summarise it");
+      "validate",
+      "Check a config file and summarise it: an accelerator (or a ZigZag/Stream description), "
+      "an experiment (with its workload, accelerator, plan and search section) or a workload");
   cmd->add_option("file", *target, "YAML file, or an accelerator preset name")->required();
   cmd->callback([target] { validate(*target); });
 }

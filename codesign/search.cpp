@@ -346,13 +346,99 @@ std::string num(double v) {
 }
 }  // namespace
 
-void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
-                          const SearchOutcome& outcome, const std::string& dir) {
+std::vector<size_t> spread_members(const std::vector<FrontMember>& front, size_t n) {
+  std::vector<size_t> pool;
+  for (size_t i = 0; i < front.size(); ++i)
+    if (front[i].evaluation.feasible()) pool.push_back(i);
+  for (size_t i = 0; i < front.size(); ++i)
+    if (!front[i].evaluation.feasible()) pool.push_back(i);
+  if (n >= front.size()) {
+    std::sort(pool.begin(), pool.end());
+    return pool;
+  }
+  // Objectives scaled to [0, 1] over the front.
+  const size_t k = front.empty() ? 0 : front[0].evaluation.objectives.size();
+  std::vector<double> lo(k, 1e300), hi(k, -1e300);
+  for (const auto& m : front)
+    for (size_t j = 0; j < k; ++j) {
+      lo[j] = std::min(lo[j], m.evaluation.objectives[j]);
+      hi[j] = std::max(hi[j], m.evaluation.objectives[j]);
+    }
+  auto scaled = [&](size_t i, size_t j) {
+    return hi[j] > lo[j] ? (front[i].evaluation.objectives[j] - lo[j]) / (hi[j] - lo[j]) : 0.0;
+  };
+  std::vector<size_t> chosen;
+  std::vector<bool> taken(front.size(), false);
+  auto take = [&](size_t i) {
+    if (!taken[i] && chosen.size() < n) taken[i] = true, chosen.push_back(i);
+  };
+  // The extremes: the best (feasible first) member of each objective.
+  for (size_t j = 0; j < k; ++j) {
+    size_t best = pool.front();
+    for (size_t i : pool)
+      if (front[i].evaluation.feasible() == front[best].evaluation.feasible() &&
+          front[i].evaluation.objectives[j] < front[best].evaluation.objectives[j])
+        best = i;
+    take(best);
+  }
+  // Then the farthest from everything chosen, feasible members before infeasible ones.
+  std::vector<double> gap(front.size(), 1e300);  // squared distance to the nearest chosen
+  size_t measured = 0;                           // chosen members already in `gap`
+  while (chosen.size() < n) {
+    for (; measured < chosen.size(); ++measured)
+      for (size_t i : pool) {
+        double d = 0;
+        for (size_t j = 0; j < k; ++j) {
+          const double x = scaled(i, j) - scaled(chosen[measured], j);
+          d += x * x;
+        }
+        gap[i] = std::min(gap[i], d);
+      }
+    size_t pick = front.size();
+    for (size_t i : pool) {
+      if (taken[i]) continue;
+      if (pick == front.size()) {
+        pick = i;
+        continue;
+      }
+      const bool fi = front[i].evaluation.feasible(), fp = front[pick].evaluation.feasible();
+      if (fi != fp ? fi : gap[i] > gap[pick]) pick = i;
+    }
+    take(pick);
+  }
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
+std::string plan_notation() {
+  return R"notation(Plans (pareto.csv, pareto.json and the list printed) read like
+  stacks 33 tiles 16x6,1x26,8x1 | cores sa_ws+:47 simd:21 | checkpoint K|KD|-P | hw sa_ws.array=64x64
+  stacks 33             the forward ops are cut into 33 fused stacks; backward and recompute ops
+                        mirror them ("(backward layer by layer)" when they run one op per stack)
+  tiles 16x6,1x26,8x1   tiles per stack in forward order, run-length coded: 6 stacks of 16 tiles,
+                        then 26 of 1, then 1 of 8 ("stacks blocks tiles 8": fusion not searched)
+  cores simd:21         21 forward ops run on core simd, ...
+  cores sa_ws+:47       ... 47 on the fastest of several cores listed from sa_ws (identical cores
+                        such as GPU SMs share an op's tiles); derived ops follow their forward op
+  checkpoint K|KD|-P    one letter per block: K keeps its saved activations, D drops them (they
+                        are recomputed for the backward pass), P keeps part, - saves none; '|'
+                        after a block whose output is kept
+  hw sa_ws.array=64x64  the hardware knobs' values (array size, memory size, DRAM bandwidth)
+Checkpoint-chain searches show the checkpoint letters only.)notation";
+}
+
+std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
+                                              const SearchOutcome& outcome, const std::string& dir,
+                                              size_t front_files) {
   using nlohmann::json;
   core::OutputSet set(dir, "search");
   std::unique_ptr<CodesignProblem> problem;
   if (spec.kind == SearchSpec::Kind::kCodesign)
     problem = std::make_unique<CodesignProblem>(e, spec.codesign);
+  std::vector<bool> with_file(outcome.front.size(), false);
+  if (problem)
+    for (size_t i : spread_members(outcome.front, front_files)) with_file[i] = true;
+  size_t files = 0;
   json members = json::array();
   std::ostringstream csv;
   csv << "index";
@@ -363,7 +449,8 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
     std::ostringstream idx;
     idx << std::setw(3) << std::setfill('0') << i;
     std::string replay;
-    if (problem) {
+    if (with_file[i]) {
+      ++files;
       replay = "front/" + idx.str() + ".yaml";
       std::string acc_file;
       if (spec.codesign.hardware) {
@@ -403,6 +490,7 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
       {"evaluations", outcome.result.evaluations},
       {"seed", spec.nsga.seed},
       {"population", spec.nsga.population},
+      {"front_files", files},
       {"members", members}};
   if (outcome.exact_hypervolume) {
     pareto["exact"] = {{"front_size", outcome.exact_front_size},
@@ -432,9 +520,20 @@ void write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
   set.write("search.json", core::json_text(info, 2, "search.json") + "\n");
   // The checkpoint stays with the outputs it produced, so the search can be resumed later.
   const fs::path checkpoint = fs::path(set.dir()) / kCheckpointFile;
-  if (fs::is_regular_file(checkpoint))
-    set.write(kCheckpointFile, core::read_file(checkpoint.string()));
+  const bool with_checkpoint = fs::is_regular_file(checkpoint);
+  if (with_checkpoint) set.write(kCheckpointFile, core::read_file(checkpoint.string()));
   set.commit();
+  std::vector<std::string> written = {"pareto.json", "pareto.csv", "history.csv", "search.json"};
+  if (with_checkpoint) written.push_back(kCheckpointFile);
+  if (files > 0)
+    written.push_back(
+        "front/ (" + std::to_string(files) +
+        (files == 1 ? " replayable experiment" : " replayable experiments") +
+        (files < outcome.front.size()
+             ? ", spread over the " + std::to_string(outcome.front.size()) + " members"
+             : "") +
+        ")");
+  return written;
 }
 
 }  // namespace monet::codesign

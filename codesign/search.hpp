@@ -77,10 +77,28 @@ SearchOutcome run_search(const fusion::Experiment& experiment, const SearchSpec&
 // The checkpoint's name inside a search's output folder.
 inline constexpr const char* kCheckpointFile = "search.checkpoint.json";
 
-// pareto.json (deterministic: no timings), pareto.csv, history.csv, front/NNN.yaml and
-// search.json (timings, stop reason), plus the folder's kCheckpointFile when there is one:
-// written as one core::OutputSet that replaces the whole folder (no stale front files).
-void write_search_outputs(const fusion::Experiment& experiment, const SearchSpec& spec,
-                          const SearchOutcome& outcome, const std::string& dir);
+// Replayable experiment files written by default: enough to pick from, few enough to look at.
+inline constexpr size_t kDefaultFrontFiles = 16;
+
+// `n` members spread over the front (all of them when n >= its size), as indices in
+// ascending order: the best member of each objective first, then repeatedly the member
+// farthest (objectives scaled to [0, 1]) from those chosen. Feasible members come first;
+// deterministic (ties go to the lower index).
+std::vector<size_t> spread_members(const std::vector<FrontMember>& front, size_t n);
+
+// pareto.json (deterministic: no timings), pareto.csv, history.csv, search.json (timings, stop
+// reason), front/NNN.yaml for `front_files` members chosen by spread_members (every member
+// stays in pareto.json/.csv; the others have no experiment file), plus the folder's
+// kCheckpointFile when there is one: written as one core::OutputSet that replaces the whole
+// folder (no stale front files). Returns what was written, relative to `dir` ("pareto.json",
+// ..., "front/ (16 experiments)").
+std::vector<std::string> write_search_outputs(const fusion::Experiment& experiment,
+                                              const SearchSpec& spec, const SearchOutcome& outcome,
+                                              const std::string& dir,
+                                              size_t front_files = kDefaultFrontFiles);
+
+// How a member's plan reads ("stacks 33 tiles 16x6,1x26 | cores sa_ws+:47 simd:21 | ..."),
+// for `search --help` and the documentation.
+std::string plan_notation();
 
 }  // namespace monet::codesign

@@ -167,4 +167,11 @@ std::string format_count(double n) {
   return with_commas(static_cast<long long>(std::llround(n)));
 }
 
+std::string format_quantity(double value, const std::string& unit) {
+  if (unit == "s") return format_seconds(value);
+  if (unit == "pJ") return format_energy_pj(value);
+  if (unit == "B") return format_bytes(value);
+  return format_count(value) + (unit.empty() ? "" : " " + unit);
+}
+
 }  // namespace monet::core

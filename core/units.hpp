@@ -27,5 +27,8 @@ std::string format_bytes(double bytes);
 std::string format_energy_pj(double pj);
 std::string format_seconds(double s);
 std::string format_count(double n);  // 1,814,073,344
+// A value in a base unit written for people: s → format_seconds, pJ → format_energy_pj,
+// B → format_bytes, anything else as a count followed by the unit ("1,234 MACs").
+std::string format_quantity(double value, const std::string& unit);
 
 }  // namespace monet::core

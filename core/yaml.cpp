@@ -32,14 +32,36 @@ YamlNode& YamlNode::operator=(const YamlNode& other) {
     file_ = other.file_;
     path_ = other.path_;
     fallback_line_ = other.fallback_line_;
+    origins_ = other.origins_;
   }
   return *this;
+}
+
+YamlNode YamlNode::with_origins(std::shared_ptr<const YamlOrigins> origins) const {
+  YamlNode n = *this;
+  n.origins_ = std::move(origins);
+  return n;
+}
+
+Location YamlNode::where(const std::string& path, int line) const {
+  if (origins_)
+    for (const auto& [set, option] : *origins_)
+      if (path == set || (path.size() > set.size() && path.compare(0, set.size(), set) == 0 &&
+                          (path[set.size()] == '.' || path[set.size()] == '[')))
+        return {option, 0};
+  return {file_, line};
+}
+
+YamlNode YamlNode::child(YAML::Node node, std::string path) const {
+  YamlNode c(std::move(node), file_, std::move(path), loc().line);
+  c.origins_ = origins_;
+  return c;
 }
 
 Location YamlNode::loc() const {
   int line = fallback_line_;
   if (node_.IsDefined() && node_.Mark().line >= 0) line = node_.Mark().line + 1;
-  return {file_, line};
+  return where(path_, line);
 }
 
 bool YamlNode::has(std::string_view key) const {
@@ -50,9 +72,9 @@ bool YamlNode::has(std::string_view key) const {
 YamlNode YamlNode::operator[](std::string_view key) const {
   std::string k(key);
   std::string child = path_.empty() ? k : path_ + "." + k;
-  if (!is_map()) return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child, loc().line);
+  if (!is_map()) return this->child(YAML::Node(YAML::NodeType::Undefined), child);
   const YAML::Node& cn = node_;
-  return YamlNode(valid_or_undefined(cn[k]), file_, child, loc().line);
+  return this->child(cn[k], child);
 }
 
 YamlNode YamlNode::required(std::string_view key) const {
@@ -66,9 +88,9 @@ YamlNode YamlNode::required(std::string_view key) const {
 YamlNode YamlNode::at(size_t i) const {
   std::string child = path_ + "[" + std::to_string(i) + "]";
   if (!is_seq() || i >= node_.size())
-    return YamlNode(YAML::Node(YAML::NodeType::Undefined), file_, child, loc().line);
+    return this->child(YAML::Node(YAML::NodeType::Undefined), child);
   const YAML::Node& cn = node_;
-  return YamlNode(valid_or_undefined(cn[i]), file_, child, loc().line);
+  return this->child(cn[i], child);
 }
 
 size_t YamlNode::size() const {
@@ -81,9 +103,11 @@ std::vector<YamlEntry> YamlNode::entries() const {
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
     std::string child = path_.empty() ? key : path_ + "." + key;
-    YamlNode key_node(it->first, file_, child, loc().line);
-    int line = key_node.loc().line;
-    out.push_back({key, std::move(key_node), YamlNode(it->second, file_, child, line)});
+    YamlNode key_node = this->child(it->first, child);
+    const int key_line = it->first.Mark().line >= 0 ? it->first.Mark().line + 1 : loc().line;
+    YamlNode value(it->second, file_, child, key_line);
+    value.origins_ = origins_;
+    out.push_back({key, std::move(key_node), std::move(value)});
   }
   return out;
 }
@@ -216,9 +240,9 @@ void YamlNode::reject_unknown_keys(std::initializer_list<std::string_view> allow
     bool ok = false;
     for (auto a : allowed) ok = ok || a == k;
     if (!ok) {
-      Location l{file_, it->first.Mark().line + 1};
-      issues.push_back(
-          {l, path_.empty() ? k : path_ + "." + k, "", "unknown field; allowed here: " + list});
+      const std::string path = path_.empty() ? k : path_ + "." + k;
+      issues.push_back({where(path, it->first.Mark().line + 1), path, "",
+                        "unknown field; allowed here: " + list});
     }
   }
   if (!issues.empty()) throw ConfigError(std::move(issues));

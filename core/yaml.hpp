@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -18,6 +20,10 @@
 namespace monet::core {
 
 struct YamlEntry;
+
+// Values a command line set in a document (`--set fusion.tiles=4`): field path → the option
+// as written. Nodes at or below such a path report the option as their location.
+using YamlOrigins = std::vector<std::pair<std::string, std::string>>;
 
 // Never holds one of yaml-cpp's invalid ("zombie") nodes: a missing key or index reads as an
 // undefined node, so every query below is safe and every failure is a located ConfigError.
@@ -29,6 +35,8 @@ class YamlNode {
   YamlNode(const YamlNode&) = default;
   YamlNode& operator=(const YamlNode& other);
   YamlNode& operator=(YamlNode&& other) { return *this = static_cast<const YamlNode&>(other); }
+  // The same document with command-line values set in it (core/yaml_overrides.hpp).
+  YamlNode with_origins(std::shared_ptr<const YamlOrigins> origins) const;
 
   const YAML::Node& raw() const { return node_; }
   const std::string& file() const { return file_; }
@@ -83,10 +91,14 @@ class YamlNode {
   ConfigIssue issue(const std::string& rule) const;
 
  private:
+  Location where(const std::string& path, int line) const;  // `line` unless an origin says else
+  YamlNode child(YAML::Node node, std::string path) const;
+
   YAML::Node node_;
   std::string file_;
   std::string path_;
   int fallback_line_ = 0;
+  std::shared_ptr<const YamlOrigins> origins_;
 };
 
 struct YamlEntry {

@@ -271,6 +271,11 @@ Experiment load_experiment(const std::string& path) {
   return parse_experiment(core::load_yaml_file(path));
 }
 
+Experiment load_experiment(const std::string& path,
+                           const std::vector<core::YamlOverride>& overrides) {
+  return parse_experiment(core::apply_overrides(core::load_yaml_file(path), overrides));
+}
+
 Experiment parse_experiment_yaml(const std::string& text, const std::string& name) {
   return parse_experiment(core::parse_yaml(text, name));
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/yaml.hpp"
+#include "core/yaml_overrides.hpp"
 #include "fusion/plan.hpp"
 #include "fusion/simulation.hpp"
 #include "training/episode.hpp"
@@ -69,6 +70,10 @@ struct Experiment {
 
 Experiment parse_experiment(const core::YamlNode& root);
 Experiment load_experiment(const std::string& path);
+// The file with command-line values set in it first (core/yaml_overrides.hpp), so they are
+// checked like the file's own and errors name the option.
+Experiment load_experiment(const std::string& path,
+                           const std::vector<core::YamlOverride>& overrides);
 Experiment parse_experiment_yaml(const std::string& text, const std::string& name);
 
 // The forward graph of the workload (built-in, YAML file or ONNX).

@@ -17,6 +17,7 @@ nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
       {"stacks", info.plan_name}, {"stack_count", plan.stacks.size()}, {"tiles", info.tiles}};
   s["counts"]["ops"] = g.ops().size();
   s["counts"]["macs"] = g.totals().macs;
+  if (!info.overrides.empty()) s["overrides"] = info.overrides;
   if (info.training_memory) {
     const auto& m = *info.training_memory;
     s["training_memory"] = {{"parameter_bytes", m.parameter_bytes},

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/output_set.hpp"
 #include "fusion/cn.hpp"
@@ -24,6 +25,7 @@ struct RunInfo {
   int tiles = 1;
   std::optional<training::MemoryReport> training_memory;
   std::optional<training::TrainingSummary> training;
+  std::vector<std::string> overrides;  // command-line values set in the experiment (`--set`)
 };
 
 nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,

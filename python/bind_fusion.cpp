@@ -297,7 +297,8 @@ void bind_fusion(py::module_& m) {
           "Plans and schedules `spec`; `step` (the TrainingStep this graph came from) adds "
           "training_memory to the summary.");
 
-  m.def("load_experiment", &fusion::load_experiment, py::arg("path"),
+  m.def("load_experiment", py::overload_cast<const std::string&>(&fusion::load_experiment),
+        py::arg("path"),
         "An experiment file, validated (errors name file, line, field, value and rule).");
   m.def("parse_experiment_yaml", &fusion::parse_experiment_yaml, py::arg("text"), py::arg("name"),
         "An experiment from YAML text; `name` stands in for the file in messages and relative "

@@ -150,6 +150,10 @@ void bind_search(py::module_& m) {
   py::class_<SearchRun>(m, "SearchRun", "A finished search (wrapped by monet.Front).")
       .def_property_readonly("objective_names",
                              [](const SearchRun& r) { return r.outcome.objective_names; })
+      .def_property_readonly("objective_labels",
+                             [](const SearchRun& r) { return r.outcome.objective_labels; })
+      .def_property_readonly("objective_units",
+                             [](const SearchRun& r) { return r.outcome.objective_units; })
       .def_property_readonly("members",
                              [](const SearchRun& r) {
                                py::list out;
@@ -180,11 +184,12 @@ void bind_search(py::module_& m) {
       .def_readonly("experiment", &SearchRun::experiment)
       .def(
           "write",
-          [](const SearchRun& r, const std::string& dir) {
-            write_search_outputs(r.experiment, r.spec, r.outcome, dir);
+          [](const SearchRun& r, const std::string& dir, size_t front_files) {
+            return write_search_outputs(r.experiment, r.spec, r.outcome, dir, front_files);
           },
-          py::arg("dir"),
-          "pareto.json, pareto.csv, history.csv, front/NNN.yaml, search.json like the CLI.")
+          py::arg("dir"), py::arg("front_files") = kDefaultFrontFiles,
+          "pareto.json, pareto.csv, history.csv, search.json and front/NNN.yaml for "
+          "`front_files` well-spread members, like the CLI; returns what was written.")
       .def(
           "member_experiment_yaml",
           [](SearchRun& r, size_t i, const std::string& name, const std::string& acc_file) {

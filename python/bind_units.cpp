@@ -32,6 +32,9 @@ void bind_units(py::module_& m) {
   m.def("format_energy_pj", &core::format_energy_pj, py::arg("pj"));
   m.def("format_seconds", &core::format_seconds, py::arg("seconds"));
   m.def("format_count", &core::format_count, py::arg("n"));
+  m.def("format_quantity", &core::format_quantity, py::arg("value"), py::arg("unit"),
+        "A value in a base unit for people: s, pJ and B scaled (\"12.345 ms\", \"68.5 mJ\", "
+        "\"1.00 MiB\"), other units as a count with the unit.");
 }
 
 }  // namespace monet::python

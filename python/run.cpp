@@ -10,7 +10,7 @@ namespace monet::python {
 
 namespace {
 fusion::RunInfo info_of(const Run& r) {
-  return {r.experiment, r.mode, r.plan_name, r.tiles, r.training_memory, r.training};
+  return {r.experiment, r.mode, r.plan_name, r.tiles, r.training_memory, r.training, {}};
 }
 }  // namespace
 

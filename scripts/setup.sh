@@ -9,7 +9,7 @@ PACKAGES=(cmake ninja-build g++ clang-format clang libclang-rt-14-dev
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-matplotlib python3-yaml
   python3-distributed python3-pytest jupyter-nbconvert python3-ipykernel python3-nbformat
-  chromium fonts-liberation)
+  python3-pandas chromium fonts-liberation)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

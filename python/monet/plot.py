@@ -23,14 +23,16 @@ import matplotlib.pyplot  # noqa: F401,E402
 
 from .ga import nondominated
 
-__all__ = ["gantt", "memory", "pareto", "pareto_pairs", "energy_breakdown", "time_scale"]
+__all__ = ["gantt", "memory", "pareto", "pareto_pairs", "energy_breakdown", "time_scale",
+           "unit_scale"]
 
 _PASS_COLORS = {"forward": "#4C72B0", "loss": "#8172B2", "backward-data": "#DD8452",
                 "backward-weight": "#C44E52", "optimizer": "#55A868", "recompute": "#937860"}
 _TRANSFER_COLORS = {"dram-read": "#64B5CD", "dram-write": "#E17C05", "link": "#8C8C8C",
                     "refetch": "#DA8BC3"}
-_ENERGY_PARTS = [("compute", "#4C72B0"), ("onchip_memory", "#55A868"), ("link", "#8C8C8C"),
-                 ("dram", "#C44E52")]
+_ENERGY_COLORS = {"compute": "#4C72B0", "onchip_memory": "#55A868", "link": "#8C8C8C",
+                  "dram": "#C44E52"}
+_OTHER_COLORS = ["#937860", "#DA8BC3", "#8172B2", "#CCB974", "#64B5CD"]
 
 
 def time_scale(seconds: float) -> Tuple[float, str]:
@@ -39,6 +41,22 @@ def time_scale(seconds: float) -> Tuple[float, str]:
         if seconds * factor >= 1:
             return factor, unit
     return 1e9, "ns"
+
+
+def unit_scale(unit: str, largest: float) -> Tuple[float, str]:
+    """(factor, unit) to show values in base `unit` (s, pJ, B) whose largest is `largest`:
+    seconds as s/ms/µs/ns, pJ as J/mJ/µJ/nJ/pJ, bytes as GiB/MiB/KiB/B; others unchanged."""
+    if unit == "s":
+        return time_scale(largest)
+    if unit == "B":
+        scale, name = _byte_scale(largest)
+        return 1.0 / scale, name
+    if unit == "pJ":
+        for factor, name in ((1e-12, "J"), (1e-9, "mJ"), (1e-6, "µJ"), (1e-3, "nJ")):
+            if largest * factor >= 1:
+                return factor, name
+        return 1.0, "pJ"
+    return 1.0, unit
 
 
 def _figure(ax, figsize) -> Tuple[Figure, Any]:
@@ -64,7 +82,7 @@ def gantt(result, ax=None, figsize=(11, 4.5), transfers: bool = True,
 
     def bars(row_names, starts, ends, categories, colors):
         for cat in np.unique(categories):
-            color = colors.get(cat, "#999999")
+            color = colors.get(cat, _OTHER_COLORS[len(legend) % len(_OTHER_COLORS)])
             for row in np.unique(row_names[categories == cat]):
                 sel = (categories == cat) & (row_names == row)
                 spans = np.column_stack((starts[sel] * f, (ends[sel] - starts[sel]) * f))
@@ -80,9 +98,10 @@ def gantt(result, ax=None, figsize=(11, 4.5), transfers: bool = True,
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, latency * f)
     ax.set_xlabel(f"time ({unit})")
+    # Only the categories that occur, beside the plot where they cover no bar.
     handles = [Patch(color=c, label=k) for k, c in legend.items()]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=5,
-              fontsize="small", frameon=False)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small",
+              frameon=False)
     s = result.summary
     ax.set_title(title or f"{s['workload']} ({s['mode']}) on {s['accelerator']}")
     fig.tight_layout()
@@ -140,6 +159,24 @@ def _points(p: Series) -> np.ndarray:
     return np.asarray(p, dtype=float)
 
 
+def _axes_of(points, names: Optional[Sequence[str]], count: int) -> Tuple[List[str], np.ndarray]:
+    """Axis titles and per-objective factors: a Front brings its objectives' labels and units
+    (values scaled to ms, mJ, MiB, ...); plain arrays take `names` (default "objective k")."""
+    fronts = list(points.values()) if isinstance(points, Mapping) else [points]
+    front = next((f for f in fronts if hasattr(f, "objective_units")), None)
+    if front is None or names is not None:
+        titles = list(names) if names is not None else [f"objective {k + 1}" for k in range(count)]
+        return titles, np.ones(count)
+    largest = np.max(np.abs(np.vstack([_points(f) for f in fronts if len(_points(f))] or
+                                      [np.zeros((1, count))])), axis=0)
+    titles, factors = [], []
+    for k in range(count):
+        factor, unit = unit_scale(front.objective_units[k], largest[k])
+        titles.append(f"{front.objective_labels[k]} ({unit})" if unit else front.objective_labels[k])
+        factors.append(factor)
+    return titles, np.array(factors)
+
+
 def _draw_front(ax, pts: np.ndarray, i: int, j: int, label: str, style: int) -> None:
     markers = "o^sDvP*X"
     if len(pts) == 0:
@@ -152,16 +189,20 @@ def _draw_front(ax, pts: np.ndarray, i: int, j: int, label: str, style: int) -> 
                color=line.get_color(), label=label or None, alpha=0.8)
 
 
-def pareto(points: Union[Series, Mapping[str, Series]], names: Sequence[str] = ("f1", "f2"),
+def pareto(points: Union[Series, Mapping[str, Series]], names: Optional[Sequence[str]] = None,
            ax=None, figsize=(6, 4.5), title: Optional[str] = None,
            log: Tuple[bool, bool] = (False, False)) -> Figure:
     """2-D Pareto plot. `points`: an (n, 2+) array, a monet.Front, or {label: points} for
-    several series; each series' non-dominated points are joined by a staircase."""
+    several series; each series' non-dominated points are joined by a staircase. A Front names
+    the axes with its objectives and units (scaled: ms, mJ, MiB); `names` overrides."""
     fig, ax = _figure(ax, figsize)
-    for k, (label, pts) in enumerate(_series(points).items()):
-        _draw_front(ax, pts, 0, 1, label, k)
-    ax.set_xlabel(names[0])
-    ax.set_ylabel(names[1])
+    series = _series(points)
+    width = next((p.shape[1] for p in series.values() if p.ndim == 2), 2)
+    titles, factors = _axes_of(points, names, width)
+    for k, (label, pts) in enumerate(series.items()):
+        _draw_front(ax, pts * factors if len(pts) else pts, 0, 1, label, k)
+    ax.set_xlabel(titles[0])
+    ax.set_ylabel(titles[1])
     if log[0]:
         ax.set_xscale("log")
     if log[1]:
@@ -176,18 +217,19 @@ def pareto(points: Union[Series, Mapping[str, Series]], names: Sequence[str] = (
 
 
 def pareto_pairs(points: Union[Series, Mapping[str, Series]],
-                 names: Sequence[str] = ("f1", "f2", "f3"), figsize=(14, 4.2),
+                 names: Optional[Sequence[str]] = None, figsize=(14, 4.2),
                  title: Optional[str] = None) -> Figure:
     """The three pairwise projections of 3-objective points; in each panel the points that are
-    non-dominated in that pair are joined."""
+    non-dominated in that pair are joined. Axes as in `pareto`."""
     series = _series(points)
+    titles, factors = _axes_of(points, names, 3)
     fig = Figure(figsize=figsize)
     axes = fig.subplots(1, 3)
     for ax, (i, j) in zip(axes, ((0, 1), (0, 2), (1, 2))):
         for k, (label, pts) in enumerate(series.items()):
-            _draw_front(ax, pts, i, j, label, k)
-        ax.set_xlabel(names[i])
-        ax.set_ylabel(names[j])
+            _draw_front(ax, pts * factors if len(pts) else pts, i, j, label, k)
+        ax.set_xlabel(titles[i])
+        ax.set_ylabel(titles[j])
         ax.grid(alpha=0.3)
     if any(series):
         axes[0].legend(fontsize="small")
@@ -208,18 +250,25 @@ def energy_breakdown(results: Union[Any, Sequence[Any], Mapping[str, Any]], ax=N
     else:
         items = [(_label(results), results)]
     scale = {"pJ": 1.0, "nJ": 1e3, "uJ": 1e6, "µJ": 1e6, "mJ": 1e9, "J": 1e12}[unit]
-    fig, ax = _figure(ax, figsize or (max(4.0, 1.2 * len(items) + 2), 4))
+    fig, ax = _figure(ax, figsize or (max(5.0, 1.2 * len(items) + 3.5), 4))
     x = np.arange(len(items))
     bottom = np.zeros(len(items))
-    for part, color in _ENERGY_PARTS:
-        values = np.array([_summary(r)["energy_pj"][part] for _, r in items]) / scale
+    # The categories summary.json has, in its order; those zero in every result are left out.
+    parts: List[str] = []
+    for _, r in items:
+        parts += [k for k in _summary(r)["energy_pj"] if k != "total" and k not in parts]
+    for n, part in enumerate(parts):
+        values = np.array([_summary(r)["energy_pj"].get(part, 0.0) for _, r in items]) / scale
+        if not values.any():
+            continue
+        color = _ENERGY_COLORS.get(part, _OTHER_COLORS[n % len(_OTHER_COLORS)])
         ax.bar(x, values, bottom=bottom, color=color, label=part.replace("_", " "), width=0.6)
         bottom += values
     ax.set_xticks(x)
     ax.set_xticklabels([label for label, _ in items], rotation=20 if len(items) > 3 else 0,
                        ha="right" if len(items) > 3 else "center")
     ax.set_ylabel(f"energy ({unit})")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title(title or "energy per step")
     fig.tight_layout()
     return fig

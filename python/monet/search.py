@@ -113,6 +113,10 @@ class Front:
         self._run = require(run, _monet.SearchRun, "Front(run)")
         self.members: List[dict] = run.members
         self.objective_names: List[str] = list(run.objective_names)
+        #: for people: "latency", "energy", "peak footprint", ...
+        self.objective_labels: List[str] = list(run.objective_labels)
+        #: base units of the objectives: "s", "pJ", "B", "MACs"
+        self.objective_units: List[str] = list(run.objective_units)
 
     @property
     def problem(self) -> str:
@@ -162,9 +166,11 @@ class Front:
     def __len__(self) -> int:
         return len(self.members)
 
-    def write(self, directory: str) -> None:
-        """pareto.json, pareto.csv, history.csv, front/NNN.yaml, search.json (as the CLI)."""
-        self._run.write(os.fspath(directory))
+    def write(self, directory: str, front_files: int = 16) -> List[str]:
+        """pareto.json, pareto.csv, history.csv, search.json and front/NNN.yaml for
+        `front_files` well-spread members (as the CLI's --front-files); returns what was
+        written."""
+        return self._run.write(os.fspath(directory), front_files)
 
     def experiment(self, index: int) -> Experiment:
         """Codesign: front member `index` as an experiment (replayable with monet.simulate)."""
@@ -184,5 +190,16 @@ class Front:
         return simulate(self.experiment(index), self.accelerator(index), records=records)
 
     def __repr__(self) -> str:
-        return (f"<Front {self.problem}: {len(self.members)} members, objectives "
-                f"{', '.join(self.objective_names)}, hypervolume {self.hypervolume:.6g}>")
+        q = _monet.format_quantity
+        feasible = int(self.feasible.sum()) if self.members else 0
+        lines = [f"<Front {self.problem}: {len(self.members)} members ({feasible} feasible), "
+                 f"hypervolume {self.hypervolume:.6g}"
+                 + (f", {100 * self.hypervolume / self.exact_hypervolume:.2f}% of the exact front's"
+                    if self.exact_hypervolume else "")]
+        if self.members:
+            objs = self.objectives
+            for k, (label, unit) in enumerate(zip(self.objective_labels, self.objective_units)):
+                lines.append(f"  {label}: {q(objs[:, k].min(), unit)} to {q(objs[:, k].max(), unit)}")
+            best = ", ".join(q(v, u) for v, u in zip(objs[0], self.objective_units))
+            lines.append(f"  member 0: {best}  {self.members[0]['plan']}")
+        return "\n".join(lines) + ">"

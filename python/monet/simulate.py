@@ -224,5 +224,26 @@ class Result:
 
     def __repr__(self) -> str:
         s = self.summary
-        return (f"<Result {s['experiment']}: {s['workload']} on {s['accelerator']}, "
-                f"latency {s['latency_s']:.6g} s, energy {s['energy_pj']['total']:.6g} pJ>")
+        q = _monet.format_quantity
+        e = s["energy_pj"]
+        m = s["memory"]
+        parts = ", ".join(f"{k.replace('_', ' ')} {q(v, 'pJ')}" for k, v in e.items() if k != "total")
+        plan = s.get("plan", {})
+        lines = [
+            f"<Result {s['experiment']}: {s['workload']} ({s['mode']}) on {s['accelerator']}",
+            f"  plan       {plan.get('stacks', '?')}, {plan.get('stack_count', '?')} stacks, "
+            f"tiles {plan.get('tiles', '?')}",
+            f"  latency    {q(s['latency_s'], 's')} ({s['latency_cycles']:,.0f} cycles)",
+            f"  energy     {q(e['total'], 'pJ')} ({parts})",
+            f"  memory     peak on-chip {q(m['peak_onchip_bytes'], 'B')}, peak DRAM "
+            f"{q(m['peak_dram_bytes'], 'B')} of {q(m['dram_capacity_bytes'], 'B')}, footprint "
+            f"{q(m['peak_footprint_bytes'], 'B')}",
+            f"  traffic    DRAM {q(s['traffic']['dram_read_bytes'] + s['traffic']['dram_write_bytes'], 'B')}"
+            f", links {q(s['traffic']['link_bytes'], 'B')}",
+            "  cores      " + ", ".join(f"{c['name']} {100 * c['utilization']:.0f}%" for c in s["cores"]),
+        ]
+        if "overrides" in s:
+            lines.append("  set        " + ", ".join(s["overrides"]))
+        lines.append(f"  tables     ops ({len(self.ops)} rows), cns ({len(self.cns)}), transfers "
+                     f"({len(self.transfers)}); summary (dict), memory (timelines), trace()>")
+        return "\n".join(lines)

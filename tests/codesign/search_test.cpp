@@ -208,3 +208,29 @@ TEST_CASE("a front member's replay file keeps every field but the searched ones"
   expected.training_options.checkpoint = replay.training_options.checkpoint;
   CHECK(fusion::same_experiment(expected, replay));
 }
+
+TEST_CASE("front files go to members spread over the front") {
+  // Eleven members on the line f1 + f2 = 10: the two ends first, then the middle, then the
+  // quarter points.
+  std::vector<codesign::FrontMember> front;
+  for (int i = 0; i <= 10; ++i) {
+    codesign::FrontMember m;
+    m.evaluation.objectives = {static_cast<double>(i), static_cast<double>(10 - i)};
+    front.push_back(m);
+  }
+  CHECK(codesign::spread_members(front, 2) == std::vector<size_t>{0, 10});
+  CHECK(codesign::spread_members(front, 3) == std::vector<size_t>{0, 5, 10});
+  auto five = codesign::spread_members(front, 5);
+  CHECK(five.size() == 5);
+  CHECK(five[0] == 0);
+  CHECK(five[2] == 5);
+  CHECK(five[4] == 10);
+  CHECK(std::abs(static_cast<int>(five[1]) - 2) <= 1);
+  CHECK(std::abs(static_cast<int>(five[3]) - 8) <= 1);
+  CHECK(codesign::spread_members(front, 50).size() == 11);
+  CHECK(codesign::spread_members(front, 0).empty());
+  // A feasible member is chosen before any infeasible one.
+  front[0].evaluation.violation = 100;
+  auto two = codesign::spread_members(front, 2);
+  CHECK(std::find(two.begin(), two.end(), size_t{0}) == two.end());
+}

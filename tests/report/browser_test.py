@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from typing import Dict, List
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -175,7 +176,7 @@ def search_report(browser: Browser, work: str, args) -> None:
                 "accelerator: edge-hetero\nsearch: {genes: [allocation, fusion], "
                 "objectives: [latency, energy, footprint], population: 8, generations: 2, seed: 3}\n")
     out = os.path.join(work, "search")
-    cli(["search", exp, "-o", out], args.cli)
+    cli(["search", exp, "-o", out, "--front-files", "3"], args.cli)
     html = os.path.join(work, "search-report.html")  # elsewhere: links must still resolve
     cli(["report", out, "-o", html], args.cli)
     pareto = json.load(open(os.path.join(out, "pareto.json")))
@@ -183,8 +184,10 @@ def search_report(browser: Browser, work: str, args) -> None:
     common_checks(page, "search", 3 + 1)  # three objective pairs, hypervolume history
     names = page.evaluate("window.monetReport.charts.filter((c) => c.id.startsWith('chart-pareto'))"
                           ".map((c) => [c.chart.getOption().xAxis[0].name, c.chart.getOption().yAxis[0].name])")
-    check(len(names) == 3 and all("latency" in x or "energy" in x for x, _ in names)
-          and any("(ms)" in x or "(s)" in x or "(us)" in x for x, _ in names),
+    labels = pareto["objective_labels"]
+    check(len(names) == 3 and [x.split(" (")[0] for x, _ in names] == [labels[0], labels[0], labels[1]]
+          and [y.split(" (")[0] for _, y in names] == [labels[1], labels[2], labels[2]]
+          and all(x.endswith(")") and y.endswith(")") for x, y in names),
           f"search: Pareto axes named with objectives and units {names}")
     tip = page.evaluate("""(() => {
       const c = window.monetReport.charts.find((c) => c.id === 'chart-pareto-0').chart;
@@ -195,7 +198,9 @@ def search_report(browser: Browser, work: str, args) -> None:
     check(any(p in tip.replace("\n", " ") for p in plans) and "click to open" in tip,
           f"search: a point's tooltip shows its plan and its file ({tip[:200]!r})")
     links = page.evaluate("[...document.querySelectorAll('#members-table a')].map((a) => a.href)")
-    check(len(links) > 0 and all(os.path.exists(l[len("file://"):].replace("%20", " ")) for l in links),
+    with_file = [m for m in pareto["members"] if m["experiment"]]
+    check(len(links) == len(with_file) == min(3, len(pareto["members"])) and
+          all(os.path.exists(urllib.parse.unquote(l[len("file://"):])) for l in links),
           f"search: {len(links)} member links open existing experiment files")
     check_sorting(page, "search", "members-table", pareto["objectives"][1])
     final_checks(page, "search", args.out)
