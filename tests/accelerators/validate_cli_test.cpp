@@ -61,7 +61,7 @@ TEST_CASE("monet-sim validate prints every error and exits 2") {
 TEST_CASE("monet-sim validate names what it does not recognise") {
   auto path = std::filesystem::temp_directory_path() /
               ("monet_validate_other_" + std::to_string(::getpid()) + ".yaml");
-  { std::ofstream(path) << "layers: []\n"; }
+  { std::ofstream(path) << "stages: []\n"; }  // no kind validate knows
   auto r = run(path.string());
   std::filesystem::remove(path);
   CHECK(r.exit_code == 2);
