@@ -19,14 +19,6 @@ std::vector<core::YamlOverride> ExperimentOptions::overrides() const {
   return out;
 }
 
-std::vector<std::string> ExperimentOptions::applied() const {
-  std::vector<std::string> out;
-  // Removals only clear what a set value replaces (the search budget): not listed.
-  for (const auto& o : overrides())
-    if (o.value) out.push_back(o.path + "=" + *o.value);
-  return out;
-}
-
 void add_experiment_options(CLI::App* cmd, ExperimentOptions& options) {
   cmd->add_option("--set", options.set,
                   "Set a field of the experiment before it is read, checked like the file: "

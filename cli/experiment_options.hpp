@@ -16,9 +16,8 @@ struct ExperimentOptions {
   // Overrides added by a command's own options (search budget, seed, ...), applied last.
   std::vector<core::YamlOverride> extra;
 
+  // In order: --set, --accelerator, then `extra` (fusion::Experiment::overrides lists them).
   std::vector<core::YamlOverride> overrides() const;
-  // "fusion.tiles=4, accelerator=jetson-orin-nano" (as applied), empty when none.
-  std::vector<std::string> applied() const;
 };
 
 void add_experiment_options(CLI::App* cmd, ExperimentOptions& options);

@@ -98,7 +98,7 @@ void run_generate(const RunArgs& a, const fusion::Experiment& e,
 
 void run(const RunArgs& a) {
   fusion::Experiment e = fusion::load_experiment(a.experiment, a.options.overrides());
-  const std::vector<std::string> applied = a.options.applied();
+  const std::vector<std::string>& applied = e.overrides;
   // Refuse a folder the outputs may not replace before simulating, not after.
   if (!a.no_files) core::check_output_folder(output_dir(a, e));
   if (e.few_shot) return run_few_shot(a, e, applied);

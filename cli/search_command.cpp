@@ -131,7 +131,7 @@ void search(SearchArgs a) {
   core::claim_output_folder(dir, "search");
   std::string checkpoint = dir + "/" + codesign::kCheckpointFile;
   if (!a.resume && std::filesystem::exists(checkpoint)) std::filesystem::remove(checkpoint);
-  const std::vector<std::string> applied = a.options.applied();
+  const std::vector<std::string>& applied = e.overrides;
   std::cout << "monet-sim search: " << e.name << "\n";
   if (!applied.empty()) {
     std::cout << "  set              ";

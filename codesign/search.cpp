@@ -492,6 +492,7 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
       {"population", spec.nsga.population},
       {"front_files", files},
       {"members", members}};
+  if (!e.overrides.empty()) pareto["overrides"] = e.overrides;
   if (outcome.exact_hypervolume) {
     pareto["exact"] = {{"front_size", outcome.exact_front_size},
                        {"hypervolume", *outcome.exact_hypervolume},

@@ -125,7 +125,7 @@ nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const
     if (part.training) j["training"] = training::training_summary_json(*part.training);
     parts.push_back(std::move(j));
   }
-  return {
+  nlohmann::json out = {
       {"schema", "monet.episode/1"},
       {"experiment", e.name},
       {"workload", p.parts.back().sim->graph().name()},
@@ -147,6 +147,8 @@ nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const
         {"peak_footprint_bytes", r.peak_footprint_bytes},
         {"capacity_violation_bytes", r.capacity_violation_bytes}}},
       {"parts", parts}};
+  if (!e.overrides.empty()) out["overrides"] = e.overrides;
+  return out;
 }
 
 void write_episode_outputs(const std::string& dir, const Experiment& e, const PreparedEpisode& p,
@@ -158,7 +160,7 @@ void write_episode_outputs(const std::string& dir, const Experiment& e, const Pr
     const auto& run = r.parts[i];
     RunInfo info{e.name + "/" + part.name, part.training ? "training" : "inference",
                  part.plan_name,           part.plan.tiles,
-                 part.training_memory,     part.training};
+                 part.training_memory,     part.training,   e.overrides};
     write_run_files(set, part.name + "/", *part.sim, run.plan, run.cns, run.schedule, info);
   }
   set.write("summary.json", core::json_text(episode_json(e, p, r), 2, "summary.json") + "\n");

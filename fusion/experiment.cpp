@@ -273,7 +273,11 @@ Experiment load_experiment(const std::string& path) {
 
 Experiment load_experiment(const std::string& path,
                            const std::vector<core::YamlOverride>& overrides) {
-  return parse_experiment(core::apply_overrides(core::load_yaml_file(path), overrides));
+  Experiment e = parse_experiment(core::apply_overrides(core::load_yaml_file(path), overrides));
+  // Removals only clear what a set value replaces (a search budget): not listed.
+  for (const auto& o : overrides)
+    if (o.value) e.overrides.push_back(o.path + "=" + *o.value);
+  return e;
 }
 
 Experiment parse_experiment_yaml(const std::string& text, const std::string& name) {

@@ -59,6 +59,7 @@ struct Experiment {
   mapping::CostOptions cost;
   std::string output_dir;  // "" = the CLI's -o or "out/<name>"
   core::YamlNode root;     // the whole document (the search section is read by ga/)
+  std::vector<std::string> overrides;  // command-line values set in it ("fusion.tiles=4")
   // mode: few-shot (training = false; fine-tuning steps use training_options).
   std::optional<training::FewShotSpec> few_shot;
   // distillation.teacher: a frozen teacher whose logits the student's loss reads

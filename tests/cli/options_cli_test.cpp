@@ -131,6 +131,8 @@ TEST_CASE("search options: budget, population, seed and front files") {
   CHECK(pareto["generations"] == 2);  // the file's 100000 evaluations are replaced
   CHECK(pareto["population"] == 6);
   CHECK(pareto["seed"] == 5);
+  CHECK(pareto["overrides"] ==
+        nlohmann::json({"search.generations=2", "search.population=6", "search.seed=5"}));
   const size_t members = pareto["members"].size();
   const size_t files = std::min<size_t>(2, members);
   CHECK(pareto["front_files"] == files);
