@@ -158,9 +158,13 @@ void write_episode_outputs(const std::string& dir, const Experiment& e, const Pr
   for (size_t i = 0; i < p.parts.size(); ++i) {
     const auto& part = p.parts[i];
     const auto& run = r.parts[i];
-    RunInfo info{e.name + "/" + part.name, part.training ? "training" : "inference",
-                 part.plan_name,           part.plan.tiles,
-                 part.training_memory,     part.training,   e.overrides};
+    RunInfo info{e.name + "/" + part.name,
+                 part.training ? "training" : "inference",
+                 part.plan_name,
+                 part.plan.tiles,
+                 part.training_memory,
+                 part.training,
+                 e.overrides};
     write_run_files(set, part.name + "/", *part.sim, run.plan, run.cns, run.schedule, info);
   }
   set.write("summary.json", core::json_text(episode_json(e, p, r), 2, "summary.json") + "\n");

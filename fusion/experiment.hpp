@@ -57,8 +57,8 @@ struct Experiment {
   core::Location tiles_where;
   core::Location starts_where;
   mapping::CostOptions cost;
-  std::string output_dir;  // "" = the CLI's -o or "out/<name>"
-  core::YamlNode root;     // the whole document (the search section is read by ga/)
+  std::string output_dir;              // "" = the CLI's -o or "out/<name>"
+  core::YamlNode root;                 // the whole document (the search section is read by ga/)
   std::vector<std::string> overrides;  // command-line values set in it ("fusion.tiles=4")
   // mode: few-shot (training = false; fine-tuning steps use training_options).
   std::optional<training::FewShotSpec> few_shot;
