@@ -10,6 +10,7 @@
 
 #include "accelerators/loader.hpp"
 #include "cli/commands.hpp"
+#include "core/config_path.hpp"
 #include "core/file_io.hpp"
 #include "core/yaml.hpp"
 #include "workloads/models.hpp"
@@ -62,6 +63,15 @@ void rows(const std::vector<std::pair<std::string, std::string>>& items) {
     std::cout << "  " << name << std::string(width + 2 - name.size(), ' ') << text << "\n";
 }
 
+// A path the user can pass on from here: relative to the working folder when below it (links
+// resolved, so the build tree's share/monet-sim/configs shows as configs/), else absolute.
+std::string usable_path(const fs::path& f) {
+  std::error_code ec;
+  const fs::path rel = fs::relative(f, ec);
+  if (!ec && !rel.empty() && *rel.begin() != "..") return rel.string();
+  return fs::weakly_canonical(f, ec).string();
+}
+
 void list_workloads(const fs::path& configs) {
   std::cout << "Built-in workloads (experiments: `workload: NAME`; `monet-sim describe NAME`):\n";
   std::vector<std::pair<std::string, std::string>> items;
@@ -70,7 +80,7 @@ void list_workloads(const fs::path& configs) {
   items.clear();
   std::cout << "Workload files (experiments: `workload: {file: PATH}`):\n";
   for (const auto& f : yaml_files(configs / "workloads"))
-    items.emplace_back(fs::relative(f, configs.parent_path()).string(), headline(f));
+    items.emplace_back(usable_path(f), headline(f));
   rows(items);
 }
 
@@ -94,7 +104,7 @@ void list_experiments(const fs::path& configs) {
     } catch (const core::Error&) {
       kind = "unreadable (monet-sim validate FILE)";
     }
-    items.emplace_back(fs::relative(f, configs.parent_path()).string(),
+    items.emplace_back(usable_path(f),
                        "[" + kind + "] " + headline(f));
   }
   rows(items);
@@ -110,7 +120,7 @@ void add_list_command(CLI::App& app) {
   cmd->add_option("what", *what, "workloads, accelerators, experiments or all (default)")
       ->check(CLI::IsMember({"workloads", "accelerators", "experiments", "all"}));
   cmd->callback([what] {
-    const fs::path configs = accelerators::config_dir();
+    const fs::path configs = core::config_dir();
     const bool all = *what == "all";
     if (all || *what == "workloads") list_workloads(configs);
     if (all || *what == "accelerators") list_accelerators();
