@@ -104,8 +104,7 @@ void list_experiments(const fs::path& configs) {
     } catch (const core::Error&) {
       kind = "unreadable (monet-sim validate FILE)";
     }
-    items.emplace_back(usable_path(f),
-                       "[" + kind + "] " + headline(f));
+    items.emplace_back(usable_path(f), "[" + kind + "] " + headline(f));
   }
   rows(items);
 }
