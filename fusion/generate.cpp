@@ -170,7 +170,7 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
                      {"peak_footprint_bytes", s.peak_footprint_bytes},
                      {"macs", p.sim->graph().totals().macs}});
   }
-  return {
+  nlohmann::json out = {
       {"schema", "monet.generate/1"},
       {"experiment", e.name},
       {"workload", r.config.name},
@@ -203,13 +203,16 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
           {"error_bound_s", r.decode_error_bound_s},
           {"monotone", r.monotone}}}}},
       {"parts", parts}};
+  if (!e.overrides.empty()) out["overrides"] = e.overrides;
+  return out;
 }
 
 void write_generation_outputs(const std::string& dir, const Experiment& e, const GenerationRun& r) {
   for (const GenerationPart* p : {&r.parts.front(), &r.parts.back()}) {
     const bool prefill = p == &r.parts.front();
     RunInfo info{e.name + "/" + p->name,     "inference",  e.plan_name,
-                 prefill ? e.plan.tiles : 1, std::nullopt, std::nullopt};
+                 prefill ? e.plan.tiles : 1, std::nullopt, std::nullopt,
+                 e.overrides};
     write_run_outputs(dir + (prefill ? "/prefill" : "/decode"), *p->sim, p->plan, p->cns,
                       p->schedule, info);
   }
