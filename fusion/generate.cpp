@@ -210,9 +210,8 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
 void write_generation_outputs(const std::string& dir, const Experiment& e, const GenerationRun& r) {
   for (const GenerationPart* p : {&r.parts.front(), &r.parts.back()}) {
     const bool prefill = p == &r.parts.front();
-    RunInfo info{e.name + "/" + p->name,     "inference",  e.plan_name,
-                 prefill ? e.plan.tiles : 1, std::nullopt, std::nullopt,
-                 e.overrides};
+    RunInfo info{e.name + "/" + p->name, "inference",  e.plan_name, prefill ? e.plan.tiles : 1,
+                 std::nullopt,           std::nullopt, e.overrides};
     write_run_outputs(dir + (prefill ? "/prefill" : "/decode"), *p->sim, p->plan, p->cns,
                       p->schedule, info);
   }

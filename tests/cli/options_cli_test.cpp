@@ -164,7 +164,9 @@ TEST_CASE("a checkpoint-chain search writes no front files and says so") {
                        "search: {problem: checkpoint-chain, population: 8, generations: 1}\n");
   auto r = run_cli("search " + shell_quote(exp) + " -o " + shell_quote(dir.path() + "/c"));
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.output, Catch::Contains("{pareto.json, pareto.csv, history.csv, search.json}"));
+  CHECK_THAT(r.output,
+             Catch::Contains(
+                 "{pareto.json, pareto.csv, history.csv, search.json, search.checkpoint.json}"));
   CHECK_FALSE(fs::exists(dir.path() + "/c/front"));
 }
 

@@ -60,3 +60,37 @@ def test_pareto_plots():
     assert [ax.get_xlabel() for ax in fig.axes] == ["x", "x", "y"]
     assert [ax.get_ylabel() for ax in fig.axes] == ["y", "z", "z"]
     png_size(fig)
+
+
+def _legend_labels(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def _overlaps(fig, legend, ax):
+    fig.canvas.draw()  # Agg: legend and axes positions in display units
+    renderer = fig.canvas.get_renderer()
+    a, b = legend.get_window_extent(renderer), ax.get_window_extent(renderer)
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_gantt_legend_lists_the_categories_that_occur_beside_the_bars(result):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    fig = monet.plot.gantt(result)
+    FigureCanvasAgg(fig)
+    ax = fig.axes[0]
+    occurring = set(result.cns["pass"]) | set(result.transfers["kind"])
+    assert sorted(_legend_labels(ax)) == sorted(occurring)
+    # An inference run has no backward or recompute CNs: the legend must not list them.
+    assert "backward" not in _legend_labels(ax) and "recompute" not in _legend_labels(ax)
+    assert not _overlaps(fig, ax.get_legend(), ax)
+
+
+def test_energy_breakdown_legend_has_only_nonzero_categories_beside_the_bars(result):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    fig = monet.plot.energy_breakdown(result)
+    FigureCanvasAgg(fig)
+    ax = fig.axes[0]
+    nonzero = {k.replace("_", " ") for k, v in result.summary["energy_pj"].items()
+               if k != "total" and v != 0}
+    assert set(_legend_labels(ax)) == nonzero
+    assert not _overlaps(fig, ax.get_legend(), ax)
