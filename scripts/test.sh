@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check: set up, build, formatting, the whole test suite through CTest; then the C++
-# tests again under ASan + UBSan (build-asan, clang) and a short run of every fuzz target.
+# tests again under ASan + UBSan (build-asan, clang) and a short run (10 s) of every fuzz target. The whole of it took 29 min wall (24 min of CPU per core) on this 2-core machine under load, so keep additions small.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,9 +8,10 @@ bash scripts/check-format.sh
 (cd build && ctest --output-on-failure -j "${JOBS:-$(nproc)}")
 
 bash scripts/build-asan.sh
-(cd "${ASAN_BUILD_DIR:-build-asan}" && ctest --output-on-failure -j "${JOBS:-$(nproc)}")
+# The browser test checks the report's JavaScript, which no C++ sanitizer sees.
+(cd "${ASAN_BUILD_DIR:-build-asan}" && ctest --output-on-failure -j "${JOBS:-$(nproc)}" -E '^report_browser$')
 for src in fuzz/*.cpp; do
   target=$(basename "$src" .cpp)
   [ "$target" = replay_main ] && continue
-  NICE=0 bash scripts/fuzz.sh "$target" "${FUZZ_SECONDS:-20}"
+  NICE=0 bash scripts/fuzz.sh "$target" "${FUZZ_SECONDS:-10}"
 done
