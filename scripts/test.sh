@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every check: set up, build, formatting, the whole test suite through CTest; then the C++
-# tests again under ASan + UBSan (build-asan, clang) and a short run (10 s) of every fuzz target. The whole of it took 29 min wall (24 min of CPU per core) on this 2-core machine under load, so keep additions small.
+# tests again under ASan + UBSan (build-asan, clang) and a short run (10 s) of every fuzz
+# target. All of it took 29 min wall (24 min of CPU per core) on a loaded 2-core machine:
+# CI must stay under 30 minutes, so keep additions small.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
