@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   monet::cli::add_checkpoint_front_command(app);
   monet::cli::add_cost_command(app);
   monet::cli::add_convert_command(app);
+  monet::cli::add_compare_command(app);
   monet::cli::add_report_command(app);
   try {
     app.parse(argc, argv);

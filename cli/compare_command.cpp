@@ -1,0 +1,256 @@
+// `compare EXP... [--accelerator A]...`: the same experiments run on several accelerators (or
+// several experiments side by side), printed as one table and written as a comparison folder
+// (compare.json, schema monet.compare/1 in report/README.md, plus each entry's run files) that
+// `monet-sim report` draws.
+#include <algorithm>
+#include <cctype>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "cli/experiment_options.hpp"
+#include "core/error.hpp"
+#include "core/json_text.hpp"
+#include "core/output_set.hpp"
+#include "core/units.hpp"
+#include "fusion/experiment.hpp"
+#include "fusion/run_outputs.hpp"
+
+namespace monet::cli {
+
+namespace {
+struct CompareArgs {
+  std::vector<std::string> experiments;
+  std::vector<std::string> accelerators;
+  std::vector<std::string> set;
+  std::string out_dir = "out/compare";
+  bool no_files = false;
+  std::string title;
+};
+
+// One column of the table and one metric of compare.json. `better` is empty when neither
+// direction is better (work done).
+struct Metric {
+  const char* name;
+  const char* label;
+  const char* unit;
+  const char* better;
+  double (*value)(const fusion::Summary&, int64_t macs);
+  std::string (*format)(double);
+};
+
+std::string seconds(double v) {
+  return core::format_seconds(v);
+}
+std::string energy(double v) {
+  return core::format_energy_pj(v);
+}
+std::string bytes(double v) {
+  return core::format_bytes(v);
+}
+std::string count(double v) {
+  return core::format_count(v);
+}
+
+const Metric kMetrics[] = {
+    {"latency_s", "latency", "s", "lower",
+     [](const fusion::Summary& s, int64_t) { return s.latency_s; }, seconds},
+    {"energy_pj", "energy", "pJ", "lower",
+     [](const fusion::Summary& s, int64_t) { return s.energy.total_pj(); }, energy},
+    // On-chip use is bounded by each accelerator's capacity: more is not worse.
+    {"peak_onchip_bytes", "peak on-chip", "B", "",
+     [](const fusion::Summary& s, int64_t) { return s.peak_onchip_bytes; }, bytes},
+    {"peak_footprint_bytes", "peak footprint", "B", "lower",
+     [](const fusion::Summary& s, int64_t) { return s.peak_footprint_bytes; }, bytes},
+    {"dram_traffic_bytes", "DRAM traffic", "B", "lower",
+     [](const fusion::Summary& s, int64_t) { return s.dram_read_bytes + s.dram_write_bytes; },
+     bytes},
+    {"macs", "MACs", "MACs", "",
+     [](const fusion::Summary&, int64_t macs) { return static_cast<double>(macs); }, count},
+};
+
+struct Entry {
+  std::string name;
+  std::string experiment;   // the file as given
+  std::string accelerator;  // the accelerator's name as simulated
+  std::string folder;       // "runs/<name>", relative to the comparison folder
+  std::vector<double> values;
+};
+
+// A folder name for an entry: its name with anything but [A-Za-z0-9._@-] as '_'.
+std::string folder_name(const std::string& name) {
+  std::string out;
+  for (char c : name)
+    out +=
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '@' || c == '-'
+            ? c
+            : '_';
+  return out.empty() || out[0] == '.' ? "_" + out : out;
+}
+
+std::string table_text(const std::vector<Entry>& entries) {
+  std::vector<std::string> header = {"entry"};
+  for (const auto& m : kMetrics) header.push_back(m.label);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : entries) {
+    std::vector<std::string> row = {e.name};
+    for (size_t k = 0; k < std::size(kMetrics); ++k) {
+      const Metric& m = kMetrics[k];
+      std::string cell = m.format(e.values[k]);
+      // '*' marks the best entry of a metric that has a better direction.
+      if (*m.better) {
+        bool best = true;
+        for (const auto& o : entries) best = best && o.values[k] >= e.values[k];
+        if (best && entries.size() > 1) cell += " *";
+      }
+      row.push_back(cell);
+    }
+    rows.push_back(row);
+  }
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& r : rows) width[c] = std::max(width[c], r[c].size());
+  }
+  std::ostringstream o;
+  auto line = [&](const std::vector<std::string>& cells) {
+    o << "  " << cells[0] << std::string(width[0] - cells[0].size(), ' ');
+    for (size_t c = 1; c < cells.size(); ++c)
+      o << "  " << std::string(width[c] - cells[c].size(), ' ') << cells[c];
+    o << "\n";
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+  o << "  (* best of the entries; MACs are the work done, not a figure of merit)\n";
+  return o.str();
+}
+
+void compare(const CompareArgs& a) {
+  // One entry per experiment and accelerator; without --accelerator, each file's own.
+  std::vector<std::string> accs =
+      a.accelerators.empty() ? std::vector<std::string>{""} : a.accelerators;
+  if (a.experiments.size() * accs.size() < 2)
+    throw core::Error(
+        "compare needs at least two entries: several experiment files, or --accelerator given "
+        "more than once (got " +
+        std::to_string(a.experiments.size()) + " experiment and " +
+        std::to_string(a.accelerators.size()) + " --accelerator)");
+  if (!a.no_files) core::check_output_folder(a.out_dir);
+  std::unique_ptr<core::OutputSet> set;
+  if (!a.no_files) set = std::make_unique<core::OutputSet>(a.out_dir, "compare");
+
+  std::vector<Entry> entries;
+  std::set<std::string> names, folders;
+  nlohmann::json docs = nlohmann::json::array();
+  for (const auto& file : a.experiments)
+    for (const auto& acc : accs) {
+      ExperimentOptions options;
+      options.set = a.set;
+      options.accelerator = acc;
+      fusion::Experiment e = fusion::load_experiment(file, options.overrides());
+      if (e.few_shot || e.generate)
+        throw core::Error(file +
+                          ": compare runs single-graph experiments (inference or a "
+                          "training step); few-shot episodes and generation (mode: " +
+                          std::string(e.few_shot ? "few-shot" : "generate") +
+                          ") are compared by running them one by one");
+      fusion::Prepared p = fusion::prepare(e);
+      const auto& sim = *p.sim;
+      fusion::FusionPlan plan = fusion::experiment_plan(e, sim);
+      fusion::CnGraph cns = sim.cns(plan);
+      fusion::Schedule s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
+
+      Entry en;
+      en.experiment = file;
+      en.accelerator = sim.accelerator().name;
+      const std::string shown_acc = acc.empty() ? en.accelerator : acc;
+      en.name = a.experiments.size() == 1         ? shown_acc
+                : accs.size() == 1 && acc.empty() ? e.name
+                                                  : e.name + " @ " + shown_acc;
+      if (!names.insert(en.name).second)
+        throw core::Error("compare: two entries are both named '" + en.name +
+                          "' (the same experiment name or accelerator given twice)");
+      en.folder = "runs/" + folder_name(en.name);
+      while (!folders.insert(en.folder).second) en.folder += "_";
+      const int64_t macs = sim.graph().totals().macs;
+      for (const auto& m : kMetrics) en.values.push_back(m.value(s.summary, macs));
+      if (s.summary.capacity_violation_bytes > 0)
+        std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
+                  << core::format_bytes(s.summary.capacity_violation_bytes) << "\n";
+      if (set) {
+        fusion::RunInfo info{e.name,
+                             e.training ? "training" : "inference",
+                             e.plan_name,
+                             e.plan.tiles,
+                             p.training_memory,
+                             p.training,
+                             e.overrides};
+        fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s, info);
+      }
+      entries.push_back(std::move(en));
+    }
+
+  std::cout << "monet-sim compare: " << entries.size() << " entries\n" << table_text(entries);
+  if (!set) return;
+  nlohmann::json metrics = nlohmann::json::array();
+  for (const auto& m : kMetrics) {
+    nlohmann::json j = {{"name", m.name}, {"label", m.label}, {"unit", m.unit}};
+    if (*m.better) j["better"] = m.better;
+    metrics.push_back(j);
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& en : entries) {
+    nlohmann::json values = nlohmann::json::object();
+    for (size_t k = 0; k < std::size(kMetrics); ++k) values[kMetrics[k].name] = en.values[k];
+    list.push_back({{"name", en.name},
+                    {"experiment", en.experiment},
+                    {"accelerator", en.accelerator},
+                    {"run", en.folder},
+                    {"values", values}});
+  }
+  nlohmann::json doc = {
+      {"schema", "monet.compare/1"},
+      {"title", !a.title.empty()
+                    ? a.title
+                    : "monet-sim compare: " + std::to_string(entries.size()) + " entries"},
+      {"metrics", metrics},
+      {"entries", list}};
+  if (!a.set.empty()) {
+    std::string d = "set on every entry:";
+    for (const auto& s : a.set) d += " --set " + s;
+    doc["description"] = d;
+  }
+  set->write("compare.json", core::json_text(doc, 2, "compare.json") + "\n");
+  set->commit();
+  std::cout << "  wrote            " << a.out_dir
+            << "/{compare.json, runs/<entry>/} (monet-sim report " << a.out_dir << " draws it)\n";
+}
+}  // namespace
+
+void add_compare_command(CLI::App& app) {
+  auto args = std::make_shared<CompareArgs>();
+  auto* cmd = app.add_subcommand(
+      "compare",
+      "Run experiments on several accelerators (or several experiments) and compare them: a "
+      "table, and a comparison folder (compare.json + each run) for `monet-sim report`");
+  cmd->add_option("experiments", args->experiments, "Experiment YAML files")->required();
+  cmd->add_option("--accelerator", args->accelerators,
+                  "Run every experiment on this accelerator (preset name or file; repeat to "
+                  "compare several)")
+      ->allow_extra_args(false);
+  cmd->add_option("--set", args->set,
+                  "Set a field of every experiment before it is read (FIELD=VALUE, repeatable; "
+                  "as in `run`)")
+      ->allow_extra_args(false);
+  cmd->add_option("-o,--out", args->out_dir, "Comparison folder (default out/compare)");
+  cmd->add_option("--title", args->title, "Title of the comparison (compare.json, report)");
+  cmd->add_flag("--no-files", args->no_files, "Print the table only");
+  cmd->callback([args] { compare(*args); });
+}
+
+}  // namespace monet::cli

@@ -1,0 +1,125 @@
+// `monet-sim compare`: several accelerators or experiments as one table and a comparison
+// folder that `monet-sim report` reads; every entry equals the run `monet-sim run` makes.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/file_io.hpp"
+#include "run_cli.hpp"
+
+using monet::test::run_cli;
+using monet::test::shell_quote;
+using monet::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kExperiment =
+    "name: c\nworkload: {model: resnet18}\naccelerator: edge-hetero\n"
+    "fusion: {stacks: blocks, tiles: 2}\n";
+
+nlohmann::json json_of(const std::string& path) {
+  return nlohmann::json::parse(monet::core::read_file(path));
+}
+}  // namespace
+
+TEST_CASE("compare runs an experiment on several accelerators, as run does each") {
+  TempDir dir;
+  const auto exp = dir.write("c.yaml", kExperiment);
+  const std::string out = dir.path() + "/cmp";
+  auto r = run_cli("compare " + shell_quote(exp) +
+                   " --accelerator edge-hetero --accelerator jetson-orin-nano"
+                   " --set workload.batch=2 -o " +
+                   shell_quote(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto doc = json_of(out + "/compare.json");
+  CHECK(doc["schema"] == "monet.compare/1");
+  REQUIRE(doc["entries"].size() == 2);
+  CHECK(doc["entries"][0]["name"] == "edge-hetero");
+  CHECK(doc["entries"][1]["name"] == "jetson-orin-nano");
+  std::vector<std::string> metric_names;
+  for (const auto& m : doc["metrics"]) metric_names.push_back(m["name"]);
+  CHECK(metric_names[0] == "latency_s");
+  CHECK(doc["metrics"][0]["better"] == "lower");
+  CHECK(doc["description"] == "set on every entry: --set workload.batch=2");
+  for (const auto& acc : {"edge-hetero", "jetson-orin-nano"}) {
+    // The same experiment through `run`: the comparison must hold exactly its figures.
+    const std::string single = dir.path() + "/run-" + acc;
+    REQUIRE(run_cli("run " + shell_quote(exp) + " --accelerator " + acc +
+                    " --set workload.batch=2 -o " + shell_quote(single))
+                .exit_code == 0);
+    const auto s = json_of(single + "/summary.json");
+    const auto& entry = doc["entries"][std::string(acc) == "edge-hetero" ? 0 : 1];
+    CHECK(entry["accelerator"] == s["accelerator"]);
+    CHECK(entry["values"]["latency_s"].get<double>() == s["latency_s"].get<double>());
+    CHECK(entry["values"]["energy_pj"].get<double>() == s["energy_pj"]["total"].get<double>());
+    CHECK(entry["values"]["dram_traffic_bytes"].get<double>() ==
+          s["traffic"]["dram_read_bytes"].get<double>() +
+              s["traffic"]["dram_write_bytes"].get<double>());
+    // The entry's run folder is a complete run folder with the same summary.
+    const auto kept = json_of(out + "/" + entry["run"].get<std::string>() + "/summary.json");
+    CHECK(kept["latency_s"] == s["latency_s"]);
+    CHECK(kept["overrides"] == s["overrides"]);
+  }
+  // The text table names both entries and marks a best latency.
+  CHECK_THAT(r.output, Catch::Contains("edge-hetero") && Catch::Contains("jetson-orin-nano") &&
+                           Catch::Contains(" *"));
+  // monet-sim report draws the folder and links each entry's run.
+  auto rep = run_cli("report " + shell_quote(out));
+  INFO(rep.output);
+  REQUIRE(rep.exit_code == 0);
+  const std::string html = monet::core::read_file(out + "/report.html");
+  CHECK_THAT(html, Catch::Contains("runs/jetson-orin-nano/summary.json"));
+}
+
+TEST_CASE("compare puts several experiment files side by side") {
+  TempDir dir;
+  const auto a = dir.write("a.yaml", kExperiment);
+  const auto b = dir.write("b.yaml",
+                           "name: d\nworkload: {model: resnet18}\n"
+                           "accelerator: edge-hetero\nfusion: layer-by-layer\n");
+  auto r = run_cli("compare " + shell_quote(a) + " " + shell_quote(b) + " --no-files");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("2 entries") && Catch::Contains("\n  c ") &&
+                           Catch::Contains("\n  d "));
+}
+
+TEST_CASE("compare refuses what it cannot compare with exit 2") {
+  TempDir dir;
+  const auto exp = dir.write("c.yaml", kExperiment);
+  SECTION("a single entry") {
+    auto r = run_cli("compare " + shell_quote(exp) + " --no-files");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("at least two entries"));
+  }
+  SECTION("an unknown accelerator, named with the option") {
+    auto r = run_cli("compare " + shell_quote(exp) +
+                     " --accelerator edge-hetero --accelerator tpu9 --no-files");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("--accelerator tpu9"));
+  }
+  SECTION("the same accelerator twice") {
+    auto r = run_cli("compare " + shell_quote(exp) +
+                     " --accelerator edge-hetero --accelerator edge-hetero --no-files");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("both named 'edge-hetero'"));
+  }
+  SECTION("a generation experiment") {
+    const auto gen =
+        dir.write("g.yaml",
+                  "workload: {model: llama-2-7b, element_bits: 16, batch: 1}\nmode: generate\n"
+                  "generate: {prompt_tokens: 8, output_tokens: 4}\n"
+                  "accelerator: jetson-orin-nano\nfusion: layer-by-layer\n");
+    auto r = run_cli("compare " + shell_quote(gen) + " " + shell_quote(exp) + " --no-files");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains(gen) && Catch::Contains("generate"));
+  }
+  SECTION("a missing experiment file") {
+    auto r = run_cli("compare " + shell_quote(exp) + " " + shell_quote(dir.path() + "/no.yaml") +
+                     " --no-files");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("no.yaml"));
+  }
+}
