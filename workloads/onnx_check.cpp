@@ -94,6 +94,17 @@ class Checker {
       define(t.values().name(), "sparse initializer '" + t.values().name() + "'");
     for (const auto& v : g.value_info()) value_type(v, "value_info");
     for (const auto& v : g.output()) value_type(v, "output");
+    std::unordered_map<std::string, int64_t> length;  // declared length of 1-D values
+    auto note_length = [&](const onnx::ValueInfoProto& v) {
+      if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
+      const auto& shape = v.type().tensor_type().shape();
+      if (shape.dim_size() == 1 && shape.dim(0).has_dim_value())
+        length[v.name()] = shape.dim(0).dim_value();
+    };
+    for (const auto& v : g.input()) note_length(v);
+    for (const auto& v : g.value_info()) note_length(v);
+    for (const auto& t : g.initializer())
+      if (t.dims_size() == 1) length[t.name()] = t.dims(0);
 
     std::unordered_map<std::string, int> later;  // value → node that produces it
     for (int i = 0; i < g.node_size(); ++i)
@@ -122,6 +133,7 @@ class Checker {
              (n.input_size() == 1 ? "" : "s") + (present < n.input_size() ? " (some empty)" : "") +
              "; " + n.op_type() + " needs " + std::to_string(need));
       if (n.output_size() == 0 || n.output(0).empty()) fail(label + " has no (named) first output");
+      shape_operands(n, label, length);
       for (const auto& a : n.attribute()) attribute(a, label, scope, depth);
       for (const auto& o : n.output()) define(o, label);
     }
@@ -144,6 +156,37 @@ class Checker {
         fail(what + " has dimension " + std::to_string(d) + " (dimensions are 0 to 2^40)");
     auto n = core::checked_product(s);
     if (!n || *n > kMaxElements) fail(what + " " + shape_str(s) + " has more than 2^48 elements");
+  }
+
+  // An input that lists a shape, axes or pads has one entry per dim (two for pads); shape
+  // inference builds that many dims, so a declared length far past kMaxRank would exhaust
+  // memory before any rank check (a fuzz finding: ConstantOfShape of a [2^31] input).
+  void shape_operands(const onnx::NodeProto& n, const std::string& label,
+                      const std::unordered_map<std::string, int64_t>& length) const {
+    static const std::unordered_map<std::string, std::vector<int>> positions = {
+        {"ConstantOfShape", {0}},
+        {"Reshape", {1}},
+        {"Expand", {1}},
+        {"Tile", {1}},
+        {"Unsqueeze", {1}},
+        {"Squeeze", {1}},
+        {"Slice", {1, 2, 3, 4}},
+        {"Pad", {1}},
+        {"Resize", {1, 2, 3}},
+        {"Upsample", {1}},
+        {"ReduceMean", {1}},
+        {"ReduceSum", {1}},
+        {"Split", {1}}};
+    auto it = positions.find(n.op_type());
+    if (it == positions.end()) return;
+    for (int k : it->second) {
+      if (k >= n.input_size()) continue;
+      auto len = length.find(n.input(k));
+      if (len != length.end() && len->second > 2 * kMaxRank)
+        fail(label + ": input '" + n.input(k) + "' lists " + std::to_string(len->second) +
+             " entries; a shape, axes or pads list has at most " + std::to_string(2 * kMaxRank) +
+             " (rank at most " + std::to_string(kMaxRank) + ")");
+    }
   }
 
   void value_type(const onnx::ValueInfoProto& v, const std::string& kind) const {
