@@ -45,18 +45,16 @@ int Accelerator::find_core(const std::string& name) const {
   return -1;
 }
 
+const core::NameTable<CoreKind>& core_kind_names() {
+  static const core::NameTable<CoreKind> table("core kind", {{CoreKind::kArray, "array"},
+                                                             {CoreKind::kSimd, "simd"},
+                                                             {CoreKind::kCim, "cim"},
+                                                             {CoreKind::kGpuSm, "gpu-sm"}});
+  return table;
+}
+
 std::string core_kind_name(CoreKind k) {
-  switch (k) {
-    case CoreKind::kArray:
-      return "array";
-    case CoreKind::kSimd:
-      return "simd";
-    case CoreKind::kCim:
-      return "cim";
-    case CoreKind::kGpuSm:
-      return "gpu-sm";
-  }
-  return "?";
+  return core_kind_names().str(k);
 }
 
 }  // namespace monet::accelerators

@@ -9,13 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "core/names.hpp"
+#include "core/op_vocabulary.hpp"
+
 namespace monet::accelerators {
 
 enum class CoreKind { kArray, kSimd, kCim, kGpuSm };
 
-// Operands a memory holds, in the order of workloads::Operand (I, W, O).
-enum class MemOperand { kI = 0, kW = 1, kO = 2 };
-inline constexpr int kMemOperandCount = 3;
+// Operands a memory holds: the loop-nest operands I, W, O (core/op_vocabulary.hpp).
+using MemOperand = core::Operand;
+inline constexpr int kMemOperandCount = core::kOperandCount;
 
 // One dimension of the operational array. The mapper unrolls one of `unrolls` (loop dim
 // names "B", "G", "K", "C", "OY", "OX", "FY", "FX") over it; one entry means fixed.
@@ -183,6 +186,8 @@ struct Accelerator {
   int find_core(const std::string& name) const;  // -1 if absent
 };
 
+// "array", "simd", "cim", "gpu-sm".
+const core::NameTable<CoreKind>& core_kind_names();
 std::string core_kind_name(CoreKind k);
 
 }  // namespace monet::accelerators

@@ -145,9 +145,8 @@ void put_level_fields(YAML::Node& n, const MemoryLevel& m, double clock_hz) {
                {m.read_bits_per_cycle, m.write_bits_per_cycle});
   if (m.min_access_bits > 0) n["min_access"] = std::to_string(m.min_access_bits) + " bit";
   std::vector<std::string> holds;
-  const char* names[] = {"I", "W", "O"};
   for (int o = 0; o < kMemOperandCount; ++o)
-    if (m.holds[o]) holds.push_back(names[o]);
+    if (m.holds[o]) holds.emplace_back(core::operand_name(static_cast<MemOperand>(o)));
   n["holds"] = flow(holds);
 }
 

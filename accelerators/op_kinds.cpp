@@ -5,16 +5,20 @@
 namespace monet::accelerators {
 
 const std::vector<std::string_view>& op_kind_names() {
-  static const std::vector<std::string_view> names = {
-      "conv",   "matmul",  "batchnorm", "layernorm",      "relu",      "leaky_relu",
-      "gelu",   "silu",    "sigmoid",   "softmax",        "dropout",   "add",
-      "mul",    "maxpool", "avgpool",   "global_avgpool", "embedding", "reshape",
-      "concat", "loss",    "grad_sum",  "optimizer"};
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const auto& e : core::op_kind_names().entries()) out.push_back(e.name);
+    return out;
+  }();
   return names;
 }
 
 const std::vector<std::string_view>& loop_dim_names() {
-  static const std::vector<std::string_view> names = {"B", "G", "K", "C", "OY", "OX", "FY", "FX"};
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const auto& e : core::dim_names().entries()) out.push_back(e.name);
+    return out;
+  }();
   return names;
 }
 
@@ -44,7 +48,8 @@ const std::vector<OpKindGroup>& op_kind_groups() {
 }
 
 bool is_loop_nest_kind(std::string_view kind) {
-  return kind == "conv" || kind == "matmul";
+  auto k = core::op_kind_from_name(kind);
+  return k && core::is_loop_nest_kind(*k);
 }
 
 std::optional<std::vector<std::string>> expand_op_kind(std::string_view name) {

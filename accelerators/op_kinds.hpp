@@ -1,6 +1,5 @@
-// The op-kind and loop-dimension vocabulary an accelerator description may use. accelerators/
-// may not depend on workloads/, so the names are repeated here; a test checks that they equal
-// workloads::op_kind_name and workloads::dim_name.
+// The op-kind and loop-dimension vocabulary an accelerator description may use: the names of
+// core/op_vocabulary.hpp (shared with workloads/) plus the group aliases of `op_kinds:` lists.
 #pragma once
 
 #include <optional>
@@ -8,11 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/op_vocabulary.hpp"
+
 namespace monet::accelerators {
 
-// Every workloads::OpKind name, in enum order.
+// Every core::OpKind name, in enum order (views of core::op_kind_names()).
 const std::vector<std::string_view>& op_kind_names();
-// Loop dimension names of workloads::LoopNest, in enum order ("B", "G", "K", ...).
+// Loop dimension names, in enum order ("B", "G", "K", ...; views of core::dim_names()).
 const std::vector<std::string_view>& loop_dim_names();
 
 // Names that stand for several kinds in `op_kinds:` lists.

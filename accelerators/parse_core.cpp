@@ -21,12 +21,6 @@ constexpr int64_t kMaxRepeat = 1024;
 constexpr int64_t kMaxArrayDim = 1 << 20;
 constexpr int64_t kMaxPes = int64_t{1} << 32;
 
-std::optional<CoreKind> kind_from(const std::string& s) {
-  for (CoreKind k : {CoreKind::kArray, CoreKind::kSimd, CoreKind::kCim, CoreKind::kGpuSm})
-    if (core_kind_name(k) == s) return k;
-  return std::nullopt;
-}
-
 std::string join(const std::vector<std::string_view>& v) {
   std::string s;
   for (auto x : v) s += (s.empty() ? "" : ", ") + std::string(x);
@@ -143,13 +137,13 @@ std::vector<std::string> parse_op_kinds(Reader& r, const YamlNode& n) {
 
 void check_memories(Reader& r, const YamlNode& list, const Core& core) {
   const bool simd = core.kind == CoreKind::kSimd;
-  const char* names[] = {"I", "W", "O"};
   for (int o = 0; o < kMemOperandCount; ++o) {
     if (simd && o == static_cast<int>(MemOperand::kW)) continue;
     bool held = std::any_of(core.memories.begin(), core.memories.end(),
                             [&](auto& m) { return m.holds[o]; });
     if (!held)
-      r.add(list, std::string("no memory holds operand ") + names[o] + "; " +
+      r.add(list, "no memory holds operand " +
+                      std::string(core::operand_name(static_cast<MemOperand>(o))) + "; " +
                       core_kind_name(core.kind) + " cores need " +
                       (simd ? "I and O" : "I, W and O") + " on chip");
   }
@@ -204,10 +198,10 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
   bool kind_ok = false;
   if (auto v = r.required(n, "kind"))
     if (auto s = r.read([&] { return v->as_string(); })) {
-      if (auto k = kind_from(*s))
+      if (auto k = core_kind_names().find(*s))
         core.kind = *k, kind_ok = true;
       else
-        r.add(*v, "core kinds are array, simd, cim and gpu-sm");
+        r.add(*v, "must be one of: " + core_kind_names().list());
     }
   bool clock_ok = false;
   if (auto v = r.required(n, "clock"))

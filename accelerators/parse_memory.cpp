@@ -8,10 +8,7 @@ namespace {
 using core::YamlNode;
 
 std::optional<MemOperand> operand_from(const std::string& s) {
-  if (s == "I") return MemOperand::kI;
-  if (s == "W") return MemOperand::kW;
-  if (s == "O") return MemOperand::kO;
-  return std::nullopt;
+  return core::operand_names().find(s);
 }
 
 void read_ports(Reader& r, const YamlNode& m, MemoryLevel& level) {

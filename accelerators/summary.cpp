@@ -15,9 +15,8 @@ std::string fmt(const char* f, double v) {
 
 std::string holds_text(const MemoryLevel& m) {
   std::string s;
-  const char* names[] = {"I", "W", "O"};
   for (int o = 0; o < kMemOperandCount; ++o)
-    if (m.holds[o]) s += names[o];
+    if (m.holds[o]) s += core::operand_name(static_cast<MemOperand>(o));
   return s;
 }
 

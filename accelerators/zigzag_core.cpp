@@ -384,14 +384,13 @@ Dram dram_from_level(const ZigzagLevel& l, double clock_hz) {
 
 void check_on_chip_operands(Reader& r, const ZigzagCore& c, size_t on_chip,
                             const ImportOptions& o) {
-  const char* ours[] = {"I", "W", "O"};
   for (int k = 0; k < 3; ++k) {
     bool held = false;
     for (size_t i = 0; i < on_chip && i < c.levels.size(); ++i)
       held = held || c.levels[i].zz_holds[k];
     if (!held)
       r.add(c.memories, std::string("no on-chip memory holds ") + kZigzagOperands[k] + " (our " +
-                            ours[static_cast<int>(o.operand_of[k])] +
+                            std::string(core::operand_name(o.operand_of[k])) +
                             "); monet-sim keeps every operand of an array core on chip");
   }
 }

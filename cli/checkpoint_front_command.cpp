@@ -74,7 +74,7 @@ void add_checkpoint_front_command(CLI::App& app) {
   cmd->add_option("--seq", args->seq, "Sequence length (GPT-2 only)")->check(CLI::PositiveNumber);
   cmd->add_option("--granularity", args->granularity,
                   "block (one keep bit per block) or activation (one per saved tensor)")
-      ->check(CLI::IsMember({"block", "activation"}));
+      ->check(CLI::IsMember(training::granularity_names().names()));
   cmd->add_option("--activation-bits", args->activation_bits, "Bits per activation element")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--json", args->json, "Print the monet.checkpoint_front/1 JSON document instead");

@@ -243,8 +243,9 @@ void add_cost_command(CLI::App& app) {
   cmd->add_option("--accelerator", args->accelerator, "Accelerator preset name or YAML file")
       ->required();
   cmd->add_option("--core", args->core, "Price every op on this core only (name or group)");
-  cmd->add_option("--objective", args->objective, "Mapping objective: latency, energy, edp, dram")
-      ->check(CLI::IsMember({"latency", "energy", "edp", "dram"}));
+  cmd->add_option("--objective", args->objective,
+                  "Mapping objective: " + mapping::objective_names().list())
+      ->check(CLI::IsMember(mapping::objective_names().names()));
   auto* batch = cmd->add_option("--batch", args->batch, "Batch size (replaces a workload file's)")
                     ->check(CLI::PositiveNumber);
   cmd->add_option("--seq", args->seq, "Sequence length (GPT-2 only)")->check(CLI::PositiveNumber);

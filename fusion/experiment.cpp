@@ -249,11 +249,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   if (root.has("cost")) {
     core::YamlNode c = root["cost"];
     c.reject_unknown_keys({"objective", "cim_written_fraction"});
-    if (c.has("objective")) {
-      auto obj = mapping::objective_from_name(c["objective"].as_string());
-      if (!obj) c["objective"].fail("must be latency, energy, edp or dram");
-      e.cost.objective = *obj;
-    }
+    if (c.has("objective")) e.cost.objective = mapping::objective_names().read(c["objective"]);
     if (c.has("cim_written_fraction")) {
       double f = c["cim_written_fraction"].as_double();
       if (!(f > 0 && f <= 1)) c["cim_written_fraction"].fail("must be in (0, 1]");

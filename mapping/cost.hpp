@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "accelerators/accelerator.hpp"
+#include "core/names.hpp"
 #include "workloads/graph.hpp"
 
 namespace monet::mapping {
@@ -52,7 +53,8 @@ struct OpShape {
 OpShape shape_of(const workloads::Graph& g, const workloads::Op& op);
 size_t hash_value(const OpShape& s);
 
-// Objective names as used on the command line: "energy", "latency", "edp", "dram".
+// Objective names as used on the command line and in YAML: "latency", "energy", "edp", "dram".
+const core::NameTable<Objective>& objective_names();
 std::string objective_name(Objective o);
 std::optional<Objective> objective_from_name(const std::string& name);
 

@@ -104,26 +104,21 @@ OpShape shape_of(const workloads::Graph& g, const workloads::Op& op) {
   return s;
 }
 
+const core::NameTable<Objective>& objective_names() {
+  static const core::NameTable<Objective> table("mapping objective",
+                                                {{Objective::kLatency, "latency"},
+                                                 {Objective::kEnergy, "energy"},
+                                                 {Objective::kEdp, "edp"},
+                                                 {Objective::kDram, "dram"}});
+  return table;
+}
+
 std::string objective_name(Objective o) {
-  switch (o) {
-    case Objective::kEnergy:
-      return "energy";
-    case Objective::kLatency:
-      return "latency";
-    case Objective::kEdp:
-      return "edp";
-    case Objective::kDram:
-      return "dram";
-  }
-  return "?";
+  return objective_names().str(o);
 }
 
 std::optional<Objective> objective_from_name(const std::string& name) {
-  if (name == "energy") return Objective::kEnergy;
-  if (name == "latency") return Objective::kLatency;
-  if (name == "edp") return Objective::kEdp;
-  if (name == "dram") return Objective::kDram;
-  return std::nullopt;
+  return objective_names().find(name);
 }
 
 double OpCost::dram_bytes() const {

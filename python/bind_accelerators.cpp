@@ -13,32 +13,16 @@ namespace monet::python {
 namespace {
 using namespace monet::accelerators;
 
-CoreKind kind_from(const std::string& s) {
-  for (CoreKind k : {CoreKind::kArray, CoreKind::kSimd, CoreKind::kCim, CoreKind::kGpuSm})
-    if (core_kind_name(k) == s) return k;
-  throw core::Error("core kind '" + s + "' is not one of array, simd, cim, gpu-sm");
-}
-
 std::vector<std::string> holds_names(const MemoryLevel& m) {
-  static const char* names[] = {"I", "W", "O"};
   std::vector<std::string> out;
   for (int o = 0; o < kMemOperandCount; ++o)
-    if (m.holds[o]) out.emplace_back(names[o]);
+    if (m.holds[o]) out.emplace_back(core::operand_name(static_cast<MemOperand>(o)));
   return out;
 }
 
 void set_holds(MemoryLevel& m, const std::vector<std::string>& names) {
   std::array<bool, kMemOperandCount> h{false, false, false};
-  for (const auto& n : names) {
-    if (n == "I")
-      h[0] = true;
-    else if (n == "W")
-      h[1] = true;
-    else if (n == "O")
-      h[2] = true;
-    else
-      throw core::Error("memory '" + m.name + "': operand '" + n + "' is not one of I, W, O");
-  }
+  for (const auto& n : names) h[static_cast<int>(core::operand_names().parse(n))] = true;
   m.holds = h;
 }
 
@@ -132,7 +116,7 @@ void bind_accelerators(py::module_& m) {
       .def_readwrite("name", &Core::name)
       .def_property(
           "kind", [](const Core& c) { return core_kind_name(c.kind); },
-          [](Core& c, const std::string& s) { c.kind = kind_from(s); },
+          [](Core& c, const std::string& s) { c.kind = accelerators::core_kind_names().parse(s); },
           "array | simd | cim | gpu-sm")
       .def_readwrite("clock_hz", &Core::clock_hz)
       .def_readwrite("array", &Core::array, "Array dimensions (edit in place).")

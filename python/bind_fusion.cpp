@@ -38,9 +38,7 @@ StackRule rule_from(const std::string& s) {
 }
 
 mapping::Objective objective_from(const std::string& s) {
-  auto o = mapping::objective_from_name(s);
-  if (!o) throw core::Error("cost objective '" + s + "' is not one of latency, energy, edp, dram");
-  return *o;
+  return mapping::objective_names().parse(s);
 }
 
 mapping::CostOptions cost_options(const std::string& objective, std::optional<double> fraction) {

@@ -7,11 +7,20 @@
 #include <utility>
 
 #include "core/glob.hpp"
-#include "core/name_table.hpp"
+#include "core/names.hpp"
 #include "training/checkpoint.hpp"
 #include "workloads/builder.hpp"
 
 namespace monet::training {
+
+const core::NameTable<AdapterKind>& adapter_kind_names() {
+  static const core::NameTable<AdapterKind> table("adapter kind", {
+    {AdapterKind::kLora, "lora"},
+    {AdapterKind::kDa3, "da3"},
+    {AdapterKind::kLiteResidual, "lite-residual"},
+  });
+  return table;
+}
 
 using workloads::Builder;
 using workloads::Graph;
@@ -21,11 +30,6 @@ using workloads::Shape;
 using workloads::TensorKind;
 
 namespace {
-constexpr std::pair<AdapterKind, std::string_view> kKindNames[] = {
-    {AdapterKind::kLora, "lora"},
-    {AdapterKind::kDa3, "da3"},
-    {AdapterKind::kLiteResidual, "lite-residual"},
-};
 
 // A located failure: the target's own line when known, else the adapter entry, else text.
 [[noreturn]] void fail(const AdapterSpec& a, int target, const std::string& field_suffix,
@@ -272,13 +276,13 @@ class Rewriter {
 }  // namespace
 
 std::string_view adapter_kind_name(AdapterKind k) {
-  return core::name_in(kKindNames, k);
+  return adapter_kind_names().name(k);
 }
 
 AdapterKind parse_adapter_kind(std::string_view name) {
-  if (auto k = core::value_in(kKindNames, name)) return *k;
+  if (auto k = adapter_kind_names().find(name)) return *k;
   throw core::Error("unknown adapter kind '" + std::string(name) +
-                    "' (valid: " + core::names_in(kKindNames) + ")");
+                    "' (valid: " + adapter_kind_names().list() + ")");
 }
 
 std::string AdapterSpec::str() const {

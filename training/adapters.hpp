@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/names.hpp"
 #include "core/error.hpp"
 #include "core/yaml.hpp"
 #include "workloads/graph.hpp"
@@ -32,6 +33,7 @@
 namespace monet::training {
 
 enum class AdapterKind { kLora, kDa3, kLiteResidual };
+const core::NameTable<AdapterKind>& adapter_kind_names();
 std::string_view adapter_kind_name(AdapterKind k);  // "lora", "da3", "lite-residual"
 AdapterKind parse_adapter_kind(std::string_view name);
 

@@ -165,15 +165,19 @@ Chain make_chain(int64_t input_bytes, const std::vector<int64_t>& cost,
   return c;
 }
 
+const core::NameTable<Granularity>& granularity_names() {
+  static const core::NameTable<Granularity> table(
+      "checkpoint granularity",
+      {{Granularity::kBlock, "block"}, {Granularity::kActivation, "activation"}});
+  return table;
+}
+
 std::string_view granularity_name(Granularity g) {
-  return g == Granularity::kBlock ? "block" : "activation";
+  return granularity_names().name(g);
 }
 
 Granularity parse_granularity(std::string_view name) {
-  if (name == "block") return Granularity::kBlock;
-  if (name == "activation") return Granularity::kActivation;
-  throw core::Error("unknown checkpoint granularity '" + std::string(name) +
-                    "' (valid: block, activation)");
+  return granularity_names().parse(name);
 }
 
 namespace {

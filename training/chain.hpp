@@ -94,8 +94,9 @@ enum class Granularity {
   kBlock,       // one bit per element for all its saved tensors
   kActivation,  // one bit per saved tensor
 };
+const core::NameTable<Granularity>& granularity_names();  // "block", "activation"
 std::string_view granularity_name(Granularity g);
-Granularity parse_granularity(std::string_view name);  // "block" | "activation"; throws
+Granularity parse_granularity(std::string_view name);  // throws listing the names
 
 struct ChainPlan {
   Granularity granularity = Granularity::kBlock;

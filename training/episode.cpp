@@ -3,10 +3,18 @@
 #include <utility>
 #include <vector>
 
-#include "core/name_table.hpp"
+#include "core/names.hpp"
 #include "workloads/builder.hpp"
 
 namespace monet::training {
+
+const core::NameTable<FinetuneTarget>& finetune_target_names() {
+  static const core::NameTable<FinetuneTarget> table("fine-tuning target", {
+    {FinetuneTarget::kHead, "head"},
+    {FinetuneTarget::kBackbone, "backbone"},
+  });
+  return table;
+}
 
 using workloads::Builder;
 using workloads::Graph;
@@ -16,10 +24,6 @@ using workloads::Shape;
 using workloads::TensorKind;
 
 namespace {
-constexpr std::pair<FinetuneTarget, std::string_view> kTargetNames[] = {
-    {FinetuneTarget::kHead, "head"},
-    {FinetuneTarget::kBackbone, "backbone"},
-};
 constexpr const char* kHeadName = "episode.head";
 // Class probabilities from scores s = q·p and prototype norms n = ‖p‖²: softmax over the
 // classes of 2s − n (−‖q − p‖² up to the per-query ‖q‖², which softmax ignores): 2 ops for
@@ -82,13 +86,13 @@ int add_head(Builder& b, int features, int ways) {
 }  // namespace
 
 std::string_view finetune_target_name(FinetuneTarget t) {
-  return core::name_in(kTargetNames, t);
+  return finetune_target_names().name(t);
 }
 
 FinetuneTarget parse_finetune_target(std::string_view name) {
-  if (auto t = core::value_in(kTargetNames, name)) return *t;
+  if (auto t = finetune_target_names().find(name)) return *t;
   throw core::Error("unknown fine-tuning target '" + std::string(name) +
-                    "' (valid: " + core::names_in(kTargetNames) + ")");
+                    "' (valid: " + finetune_target_names().list() + ")");
 }
 
 FewShotSpec few_shot_from_yaml(const core::YamlNode& node) {

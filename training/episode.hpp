@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/names.hpp"
 #include "core/error.hpp"
 #include "core/yaml.hpp"
 #include "training/options.hpp"
@@ -21,6 +22,7 @@ enum class FinetuneTarget {
   kHead,      // a linear head on cached support features (the backbone runs once)
   kBackbone,  // the backbone (training.adapters / training.trainable) and the head, per step
 };
+const core::NameTable<FinetuneTarget>& finetune_target_names();
 std::string_view finetune_target_name(FinetuneTarget t);  // "head", "backbone"
 FinetuneTarget parse_finetune_target(std::string_view name);
 

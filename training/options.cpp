@@ -3,90 +3,71 @@
 #include <utility>
 
 #include "core/error.hpp"
-#include "core/name_table.hpp"
 
 namespace monet::training {
 
-namespace {
-constexpr std::pair<Loss, std::string_view> kLossNames[] = {
-    {Loss::kAuto, "auto"},
-    {Loss::kCrossEntropy, "cross-entropy"},
-    {Loss::kNextTokenCrossEntropy, "next-token-cross-entropy"},
-    {Loss::kMse, "mse"},
-    {Loss::kDistillation, "distillation"},
-};
-constexpr std::pair<Optimizer, std::string_view> kOptimizerNames[] = {
-    {Optimizer::kSgd, "sgd"},
-    {Optimizer::kMomentum, "momentum"},
-    {Optimizer::kAdam, "adam"},
-    {Optimizer::kAdamW, "adamw"},
-};
-
-constexpr std::pair<FrozenBatchNorm, std::string_view> kFrozenBatchNormNames[] = {
-    {FrozenBatchNorm::kBatchStatistics, "batch-statistics"},
-    {FrozenBatchNorm::kRunningStatistics, "running-statistics"},
-};
-
-constexpr std::pair<ReluSaves, std::string_view> kReluSavesNames[] = {
-    {ReluSaves::kOutput, "output"},
-    {ReluSaves::kMask, "mask"},
-};
-
-template <typename E, size_t N>
-std::string valid_names(const std::pair<E, std::string_view> (&table)[N]) {
-  std::string out;
-  for (auto& [e, n] : table) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
+const core::NameTable<Loss>& loss_names() {
+  static const core::NameTable<Loss> table(
+      "loss",
+      {{Loss::kAuto, "auto"},
+       {Loss::kCrossEntropy, "cross-entropy"},
+       {Loss::kNextTokenCrossEntropy, "next-token-cross-entropy"},
+       {Loss::kMse, "mse"},
+       {Loss::kDistillation, "distillation"}},
+      {{Loss::kNextTokenCrossEntropy, "next-token"}});
+  return table;
 }
-}  // namespace
+
+const core::NameTable<Optimizer>& optimizer_names() {
+  static const core::NameTable<Optimizer> table("optimizer",
+                                                {{Optimizer::kSgd, "sgd"},
+                                                 {Optimizer::kMomentum, "momentum"},
+                                                 {Optimizer::kAdam, "adam"},
+                                                 {Optimizer::kAdamW, "adamw"}},
+                                                {{Optimizer::kMomentum, "sgd-momentum"}});
+  return table;
+}
+
+const core::NameTable<FrozenBatchNorm>& frozen_batchnorm_names() {
+  static const core::NameTable<FrozenBatchNorm> table(
+      "frozen_batchnorm", {{FrozenBatchNorm::kBatchStatistics, "batch-statistics"},
+                           {FrozenBatchNorm::kRunningStatistics, "running-statistics"}});
+  return table;
+}
 
 std::string_view loss_name(Loss l) {
-  for (auto& [e, n] : kLossNames)
-    if (e == l) return n;
-  return "?";
+  return loss_names().name(l);
 }
 
 std::string_view optimizer_name(Optimizer o) {
-  for (auto& [e, n] : kOptimizerNames)
-    if (e == o) return n;
-  return "?";
+  return optimizer_names().name(o);
 }
 
 Loss parse_loss(std::string_view name) {
-  for (auto& [e, n] : kLossNames)
-    if (n == name) return e;
-  if (name == "next-token") return Loss::kNextTokenCrossEntropy;
-  throw core::Error("unknown loss '" + std::string(name) + "' (valid: " + valid_names(kLossNames) +
-                    ")");
+  return loss_names().parse(name);
 }
 
 Optimizer parse_optimizer(std::string_view name) {
-  for (auto& [e, n] : kOptimizerNames)
-    if (n == name) return e;
-  if (name == "sgd-momentum") return Optimizer::kMomentum;
-  throw core::Error("unknown optimizer '" + std::string(name) +
-                    "' (valid: " + valid_names(kOptimizerNames) + ")");
+  return optimizer_names().parse(name);
 }
 
 std::string_view frozen_batchnorm_name(FrozenBatchNorm f) {
-  return core::name_in(kFrozenBatchNormNames, f);
+  return frozen_batchnorm_names().name(f);
 }
 
 FrozenBatchNorm parse_frozen_batchnorm(std::string_view name) {
-  if (auto f = core::value_in(kFrozenBatchNormNames, name)) return *f;
-  throw core::Error("unknown frozen_batchnorm '" + std::string(name) +
-                    "' (valid: " + core::names_in(kFrozenBatchNormNames) + ")");
+  return frozen_batchnorm_names().parse(name);
 }
 
-std::string_view relu_saves_name(ReluSaves r) {
-  return core::name_in(kReluSavesNames, r);
+const core::NameTable<ReluSaves>& relu_saves_names() {
+  static const core::NameTable<ReluSaves> table(
+      "relu_saves", {{ReluSaves::kOutput, "output"}, {ReluSaves::kMask, "mask"}});
+  return table;
 }
 
-ReluSaves parse_relu_saves(std::string_view name) {
-  if (auto r = core::value_in(kReluSavesNames, name)) return *r;
-  throw core::Error("unknown relu_saves '" + std::string(name) +
-                    "' (valid: " + core::names_in(kReluSavesNames) + ")");
-}
+std::string_view relu_saves_name(ReluSaves r) { return relu_saves_names().name(r); }
+
+ReluSaves parse_relu_saves(std::string_view name) { return relu_saves_names().parse(name); }
 
 int optimizer_state_count(Optimizer o) {
   switch (o) {

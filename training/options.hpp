@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/names.hpp"
 #include "core/yaml.hpp"
 #include "training/adapters.hpp"
 #include "training/checkpoint.hpp"
@@ -54,14 +55,19 @@ struct TrainingOptions {
   std::vector<AdapterSpec> adapters;
 };
 
+// The name tables: "auto", "cross-entropy", "next-token-cross-entropy", "mse";
+// "sgd", "momentum", "adam", "adamw".
+const core::NameTable<Loss>& loss_names();
+const core::NameTable<Optimizer>& optimizer_names();
 std::string_view loss_name(Loss l);
 std::string_view optimizer_name(Optimizer o);
-// Accept the names above ("sgd", "momentum", "adam", "adamw"; "auto", "cross-entropy",
-// "next-token-cross-entropy", "mse"); throw core::Error listing the valid names.
+// Throw core::Error listing the valid names.
 Loss parse_loss(std::string_view name);
 Optimizer parse_optimizer(std::string_view name);
+const core::NameTable<FrozenBatchNorm>& frozen_batchnorm_names();
 std::string_view frozen_batchnorm_name(FrozenBatchNorm f);  // "batch-statistics", ...
 FrozenBatchNorm parse_frozen_batchnorm(std::string_view name);
+const core::NameTable<ReluSaves>& relu_saves_names();
 std::string_view relu_saves_name(ReluSaves r);  // "output", "mask"
 ReluSaves parse_relu_saves(std::string_view name);
 

@@ -4,11 +4,20 @@
 #include <utility>
 
 #include "core/glob.hpp"
-#include "core/name_table.hpp"
+#include "core/names.hpp"
 #include "training/checkpoint.hpp"
 #include "training/text_forms.hpp"
 
 namespace monet::training {
+
+const core::NameTable<TrainablePolicy>& trainable_policy_names() {
+  static const core::NameTable<TrainablePolicy> table("trainable policy", {
+    {TrainablePolicy::kDefault, "default"},    {TrainablePolicy::kAll, "all"},
+    {TrainablePolicy::kNone, "none"},          {TrainablePolicy::kBiasOnly, "bias-only"},
+    {TrainablePolicy::kNormOnly, "norm-only"},
+  });
+  return table;
+}
 
 using workloads::Graph;
 using workloads::Op;
@@ -16,11 +25,6 @@ using workloads::OpKind;
 using workloads::TensorKind;
 
 namespace {
-constexpr std::pair<TrainablePolicy, std::string_view> kPolicyNames[] = {
-    {TrainablePolicy::kDefault, "default"},    {TrainablePolicy::kAll, "all"},
-    {TrainablePolicy::kNone, "none"},          {TrainablePolicy::kBiasOnly, "bias-only"},
-    {TrainablePolicy::kNormOnly, "norm-only"},
-};
 const char* kValidForms =
     "valid: all, none, last:N (N >= 1), bias-only, norm-only, or a list (commas) of op-name "
     "globs (block:GLOB matches block names), bias-only, norm-only and last:N, trained together";
@@ -86,7 +90,7 @@ void check_item(const std::string& item) {
 std::string_view trainable_policy_name(TrainablePolicy p) {
   if (p == TrainablePolicy::kLastBlocks) return "last";
   if (p == TrainablePolicy::kPatterns) return "patterns";
-  return core::name_in(kPolicyNames, p);
+  return trainable_policy_names().name(p);
 }
 
 std::string TrainableSpec::str() const {
@@ -99,7 +103,7 @@ std::string TrainableSpec::str() const {
 
 TrainableSpec parse_trainable(std::string_view text) {
   TrainableSpec s;
-  if (auto p = core::value_in(kPolicyNames, text)) {
+  if (auto p = trainable_policy_names().find(text)) {
     s.policy = *p;
     return s;
   }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/names.hpp"
 #include "core/error.hpp"
 #include "core/yaml.hpp"
 #include "workloads/graph.hpp"
@@ -37,6 +38,7 @@ struct TrainableSpec {
 
 // The policy names, once: "all", "none", "bias-only", "norm-only" ("default" and "last:N"
 // and pattern lists are the other forms).
+const core::NameTable<TrainablePolicy>& trainable_policy_names();
 std::string_view trainable_policy_name(TrainablePolicy p);
 
 // "all" | "none" | "last:N" | "bias-only" | "norm-only" | "ITEM[,ITEM...]" where an item is a

@@ -15,17 +15,6 @@ int64_t Tensor::bytes() const {
   return (core::checked_mul(elements(), elem_bits, "tensor '" + name + "' bits") + 7) / 8;
 }
 
-std::string_view dim_name(Dim d) {
-  static constexpr std::array<std::string_view, kDimCount> names = {"B",  "G",  "K",  "C",
-                                                                    "OY", "OX", "FY", "FX"};
-  return names[static_cast<int>(d)];
-}
-
-std::string_view operand_name(Operand o) {
-  static constexpr std::array<std::string_view, kOperandCount> names = {"I", "W", "O"};
-  return names[static_cast<int>(o)];
-}
-
 int64_t LoopNest::macs() const {
   return core::checked_product({size.begin(), size.end()}, "MACs of loop nest " + str());
 }
@@ -77,61 +66,20 @@ std::string LoopNest::str() const {
   return out;
 }
 
-namespace {
-constexpr std::pair<OpKind, std::string_view> kKindNames[] = {
-    {OpKind::kConv, "conv"},
-    {OpKind::kMatmul, "matmul"},
-    {OpKind::kBatchNorm, "batchnorm"},
-    {OpKind::kLayerNorm, "layernorm"},
-    {OpKind::kRelu, "relu"},
-    {OpKind::kLeakyRelu, "leaky_relu"},
-    {OpKind::kGelu, "gelu"},
-    {OpKind::kSilu, "silu"},
-    {OpKind::kSigmoid, "sigmoid"},
-    {OpKind::kSoftmax, "softmax"},
-    {OpKind::kDropout, "dropout"},
-    {OpKind::kAdd, "add"},
-    {OpKind::kMul, "mul"},
-    {OpKind::kMaxPool, "maxpool"},
-    {OpKind::kAvgPool, "avgpool"},
-    {OpKind::kGlobalAvgPool, "global_avgpool"},
-    {OpKind::kEmbedding, "embedding"},
-    {OpKind::kReshape, "reshape"},
-    {OpKind::kConcat, "concat"},
-    {OpKind::kLoss, "loss"},
-    {OpKind::kGradSum, "grad_sum"},
-    {OpKind::kOptimizer, "optimizer"},
-};
-}  // namespace
-
-std::string_view op_kind_name(OpKind k) {
-  for (auto& [kind, name] : kKindNames)
-    if (kind == k) return name;
-  return "?";
-}
-
-std::optional<OpKind> op_kind_from_name(std::string_view name) {
-  for (auto& [kind, n] : kKindNames)
-    if (n == name) return kind;
-  return std::nullopt;
+const core::NameTable<Pass>& pass_names() {
+  static const core::NameTable<Pass> table("pass", {
+                                                       {Pass::kForward, "forward"},
+                                                       {Pass::kLoss, "loss"},
+                                                       {Pass::kBackwardData, "backward-data"},
+                                                       {Pass::kBackwardWeight, "backward-weight"},
+                                                       {Pass::kOptimizer, "optimizer"},
+                                                       {Pass::kRecompute, "recompute"},
+                                                   });
+  return table;
 }
 
 std::string_view pass_name(Pass p) {
-  switch (p) {
-    case Pass::kForward:
-      return "forward";
-    case Pass::kLoss:
-      return "loss";
-    case Pass::kBackwardData:
-      return "backward-data";
-    case Pass::kBackwardWeight:
-      return "backward-weight";
-    case Pass::kOptimizer:
-      return "optimizer";
-    case Pass::kRecompute:
-      return "recompute";
-  }
-  return "?";
+  return pass_names().name(p);
 }
 
 }  // namespace monet::workloads

@@ -8,7 +8,24 @@
 #include <string_view>
 #include <vector>
 
+#include "core/op_vocabulary.hpp"
+
 namespace monet::workloads {
+
+// Op kinds and loop dimensions are shared with accelerator descriptions (core/).
+using core::Dim;
+using core::dim_name;
+using core::dim_names;
+using core::is_loop_nest_kind;
+using core::kDimCount;
+using core::kOperandCount;
+using core::op_kind_from_name;
+using core::op_kind_name;
+using core::op_kind_names;
+using core::Operand;
+using core::operand_name;
+using core::operand_names;
+using core::OpKind;
 
 using Shape = std::vector<int64_t>;
 
@@ -37,17 +54,6 @@ struct Tensor {
   int64_t bytes() const;
 };
 
-// Loop dimensions of the canonical nest. Matmuls use B, G (batched heads), K (output
-// features / columns), C (reduction), OX (rows / tokens); FY = FX = OY = 1.
-enum class Dim { kB, kG, kK, kC, kOY, kOX, kFY, kFX };
-inline constexpr int kDimCount = 8;
-std::string_view dim_name(Dim d);
-
-// The three operands of a loop nest. Forward writes O; a dX nest writes I; a dW nest writes W.
-enum class Operand { kI, kW, kO };
-inline constexpr int kOperandCount = 3;
-std::string_view operand_name(Operand o);
-
 // O[b][g][k][oy][ox] += W[g][k][c][fy][fx] · I[b][g][c][oy·sy+fy·dy−py][ox·sx+fx·dx−px]
 struct LoopNest {
   std::array<int64_t, kDimCount> size{1, 1, 1, 1, 1, 1, 1, 1};
@@ -71,35 +77,10 @@ struct LoopNest {
   std::string str() const;  // "B1 G1 K64 C3 OY112 OX112 FY7 FX7 s2"
 };
 
-enum class OpKind {
-  kConv,
-  kMatmul,  // linear layers, attention products, LM head
-  kBatchNorm,
-  kLayerNorm,
-  kRelu,
-  kLeakyRelu,
-  kGelu,
-  kSilu,
-  kSigmoid,
-  kSoftmax,
-  kDropout,
-  kAdd,
-  kMul,
-  kMaxPool,
-  kAvgPool,
-  kGlobalAvgPool,
-  kEmbedding,
-  kReshape,  // layout changes: head split/merge, MobileViT unfold/fold, flatten
-  kConcat,
-  kLoss,
-  kGradSum,  // sums the gradients of a tensor with several consumers
-  kOptimizer,
-};
-std::string_view op_kind_name(OpKind k);
-std::optional<OpKind> op_kind_from_name(std::string_view name);
-
 // Which part of a training step an op belongs to.
 enum class Pass { kForward, kLoss, kBackwardData, kBackwardWeight, kOptimizer, kRecompute };
+// "forward", "loss", "backward-data", "backward-weight", "optimizer", "recompute".
+const core::NameTable<Pass>& pass_names();
 std::string_view pass_name(Pass p);
 
 struct Op {

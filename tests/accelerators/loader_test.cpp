@@ -229,7 +229,7 @@ TEST_CASE("each broken rule is reported with file, line, field, value and rule")
   }
   SECTION("unknown core kind") {
     CHECK(only_issue(Doc().set(4, "    kind: tpu")) ==
-          "t.yaml:4: field 'cores[0].kind' = 'tpu': core kinds are array, simd, cim and gpu-sm");
+          "t.yaml:4: field 'cores[0].kind' = 'tpu': must be one of: array, simd, cim, gpu-sm");
   }
   SECTION("missing dram") {
     Doc d;
