@@ -14,11 +14,12 @@
 namespace monet::training {
 
 const core::NameTable<AdapterKind>& adapter_kind_names() {
-  static const core::NameTable<AdapterKind> table("adapter kind", {
-    {AdapterKind::kLora, "lora"},
-    {AdapterKind::kDa3, "da3"},
-    {AdapterKind::kLiteResidual, "lite-residual"},
-  });
+  static const core::NameTable<AdapterKind> table("adapter kind",
+                                                  {
+                                                      {AdapterKind::kLora, "lora"},
+                                                      {AdapterKind::kDa3, "da3"},
+                                                      {AdapterKind::kLiteResidual, "lite-residual"},
+                                                  });
   return table;
 }
 

@@ -9,10 +9,11 @@
 namespace monet::training {
 
 const core::NameTable<FinetuneTarget>& finetune_target_names() {
-  static const core::NameTable<FinetuneTarget> table("fine-tuning target", {
-    {FinetuneTarget::kHead, "head"},
-    {FinetuneTarget::kBackbone, "backbone"},
-  });
+  static const core::NameTable<FinetuneTarget> table("fine-tuning target",
+                                                     {
+                                                         {FinetuneTarget::kHead, "head"},
+                                                         {FinetuneTarget::kBackbone, "backbone"},
+                                                     });
   return table;
 }
 

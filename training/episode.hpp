@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/names.hpp"
 #include "core/error.hpp"
+#include "core/names.hpp"
 #include "core/yaml.hpp"
 #include "training/options.hpp"
 #include "workloads/graph.hpp"

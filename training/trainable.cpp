@@ -11,11 +11,14 @@
 namespace monet::training {
 
 const core::NameTable<TrainablePolicy>& trainable_policy_names() {
-  static const core::NameTable<TrainablePolicy> table("trainable policy", {
-    {TrainablePolicy::kDefault, "default"},    {TrainablePolicy::kAll, "all"},
-    {TrainablePolicy::kNone, "none"},          {TrainablePolicy::kBiasOnly, "bias-only"},
-    {TrainablePolicy::kNormOnly, "norm-only"},
-  });
+  static const core::NameTable<TrainablePolicy> table("trainable policy",
+                                                      {
+                                                          {TrainablePolicy::kDefault, "default"},
+                                                          {TrainablePolicy::kAll, "all"},
+                                                          {TrainablePolicy::kNone, "none"},
+                                                          {TrainablePolicy::kBiasOnly, "bias-only"},
+                                                          {TrainablePolicy::kNormOnly, "norm-only"},
+                                                      });
   return table;
 }
 

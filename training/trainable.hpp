@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/names.hpp"
 #include "core/error.hpp"
+#include "core/names.hpp"
 #include "core/yaml.hpp"
 #include "workloads/graph.hpp"
 
