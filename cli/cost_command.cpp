@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "core/units.hpp"
+#include "fusion/fallback.hpp"
 #include "mapping/cost.hpp"
 #include "mapping/cost_json.hpp"
 #include "training/expand.hpp"
@@ -85,18 +86,24 @@ bool better(mapping::Objective o, double ta, const mapping::OpCost& a, double tb
   return a.energy_pj < b.energy_pj;
 }
 
+// Prices every op on its best core; an op that a core declaring its kind could not run
+// but another core could is tallied in `fallbacks`.
 std::vector<Row> price(const accelerators::Accelerator& acc, const workloads::Graph& g,
-                       const mapping::CostModel& cm, const std::vector<int>& cores) {
+                       const mapping::CostModel& cm, const std::vector<int>& cores,
+                       std::vector<fusion::Fallback>& fallbacks) {
   std::vector<Row> rows;
   for (const auto& op : g.ops()) {
     Row r;
     r.op = &op;
     mapping::OpShape s = mapping::shape_of(g, op);
+    const std::string kind(workloads::op_kind_name(op.kind));
+    std::vector<std::pair<int, std::string>> failed;
     double best_t = 0;
     for (int ci : cores) {
       mapping::OpCost c = cm.evaluate(s, ci);
       if (!c.feasible) {
         r.reasons += (r.reasons.empty() ? "" : "; ") + c.reason;
+        if (acc.cores[ci].supports(kind)) failed.emplace_back(ci, c.reason);
         continue;
       }
       double t = seconds(acc, ci, c);
@@ -106,6 +113,9 @@ std::vector<Row> price(const accelerators::Accelerator& acc, const workloads::Gr
         best_t = t;
       }
     }
+    if (r.core >= 0)
+      for (const auto& [ci, reason] : failed)
+        fusion::add_fallback(fallbacks, kind, acc.cores[ci].name, reason);
     rows.push_back(std::move(r));
   }
   return rows;
@@ -154,7 +164,8 @@ nlohmann::json energy_json(const mapping::EnergyBreakdown& e) {
 }
 
 void print_json(const CostArgs& a, const accelerators::Accelerator& acc, const workloads::Graph& g,
-                int bits, const std::vector<Row>& rows) {
+                int bits, const std::vector<Row>& rows,
+                const std::vector<fusion::Fallback>& fallbacks) {
   nlohmann::json j;
   j["schema"] = "monet.cost/1";
   j["model"] = g.name();
@@ -185,11 +196,13 @@ void print_json(const CostArgs& a, const accelerators::Accelerator& acc, const w
                  {"seconds", t.seconds},
                  {"dram_bytes", t.dram_bytes},
                  {"energy", energy_json(t.energy)}};
+  j["fallbacks"] = fusion::fallbacks_json(fallbacks);
   std::cout << core::json_text(j, 2) << "\n";
 }
 
 void print_text(const CostArgs& a, const accelerators::Accelerator& acc, const workloads::Graph& g,
-                int bits, const std::vector<Row>& rows) {
+                int bits, const std::vector<Row>& rows,
+                const std::vector<fusion::Fallback>& fallbacks) {
   using core::format_count;
   using core::format_energy_pj;
   std::printf("%s%s on %s: objective %s, %d-bit operands\n\n", g.name().c_str(),
@@ -231,6 +244,8 @@ void print_text(const CostArgs& a, const accelerators::Accelerator& acc, const w
   if (t.infeasible)
     std::printf("  %d op(s) run on no core considered and are left out (see above)\n",
                 t.infeasible);
+  for (const auto& f : fallbacks)
+    std::printf("  WARNING     %s\n", fusion::fallback_text(f).c_str());
 }
 }  // namespace
 
@@ -284,11 +299,13 @@ void add_cost_command(CLI::App& app) {
       g = training::expand(g, o).graph;
     }
     mapping::CostModel cm(acc, {.objective = *mapping::objective_from_name(a.objective)});
-    auto rows = price(acc, g, cm, cores);
+    std::vector<fusion::Fallback> fallbacks;
+    auto rows = price(acc, g, cm, cores, fallbacks);
+    for (const auto& f : fallbacks) std::cerr << "warning: " << fusion::fallback_text(f) << "\n";
     if (a.json)
-      print_json(a, acc, g, bits, rows);
+      print_json(a, acc, g, bits, rows, fallbacks);
     else
-      print_text(a, acc, g, bits, rows);
+      print_text(a, acc, g, bits, rows, fallbacks);
   });
 }
 

@@ -121,6 +121,7 @@ void run(const RunArgs& a) {
             << "  plan             " << e.plan_name << ", " << plan.stacks.size()
             << " stacks, tiles " << e.plan.tiles << "\n"
             << fusion::summary_text(s.summary, sim.accelerator());
+  for (const auto& w : fusion::summary_warnings(s.summary)) std::cerr << "warning: " << w << "\n";
   if (a.ops > 0) std::cout << fusion::top_ops_text(s, sim.graph(), cns, sim.accelerator(), a.ops);
   if (p.training_memory) {
     const auto& m = *p.training_memory;

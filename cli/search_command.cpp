@@ -16,6 +16,7 @@
 #include "core/output_set.hpp"
 #include "core/units.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/fallback.hpp"
 
 namespace monet::cli {
 
@@ -113,6 +114,8 @@ void print_front(const codesign::SearchOutcome& out) {
     if (!m.evaluation.feasible())
       tail += "  (infeasible: over capacity by " + core::format_bytes(m.evaluation.violation) + ")";
     line(rows[i], tail);
+    for (const auto& f : m.fallbacks)
+      std::cerr << "warning: front member " << i << ": " << fusion::fallback_text(f) << "\n";
   }
   if (out.front.size() > shown)
     std::cout << "  ... " << out.front.size() - shown << " more members in pareto.csv\n";

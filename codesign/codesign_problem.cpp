@@ -492,6 +492,7 @@ fusion::PlanSpec CodesignProblem::plan_spec(const ga::Genome& genome) const {
     for (size_t u = 0; u < alloc_ops_.size(); ++u) {
       fusion::AllocationRule rule;
       rule.name_pattern = forward_.op(alloc_ops_[u]).name;
+      rule.strict = false;  // a gene's core that cannot run the op is a reported fall-back
       int gene = gene_of_alloc_op_[u];
       size_t k = gene < 0 ? 0 : static_cast<size_t>(genes[static_cast<size_t>(gene)]);
       const auto& ok = classes_of_unit_[u];
@@ -614,6 +615,10 @@ std::vector<ga::Genome> CodesignProblem::seeds() const {
   for (auto& g : out)
     if (std::find(unique.begin(), unique.end(), g) == unique.end()) unique.push_back(std::move(g));
   return unique;
+}
+
+std::vector<fusion::Fallback> CodesignProblem::fallbacks(const ga::Genome& genome) const {
+  return variant(genome)->sim->plan(plan_spec(genome)).fallbacks;
 }
 
 std::string CodesignProblem::describe(const ga::Genome& genome) const {

@@ -98,6 +98,8 @@ class CodesignProblem : public ga::Problem {
   fusion::Schedule simulate(const ga::Genome& genome, bool keep_records) const;
   // "stacks 12 (tiles 8,8,4,...) | cores sa_ws:14 cim:7 | checkpoint K|K|DD | hw sa_ws.array=32"
   std::string describe(const ga::Genome& genome) const;
+  // The allocation fall-backs of the genome's plan (ops a gene's core could not run).
+  std::vector<fusion::Fallback> fallbacks(const ga::Genome& genome) const;
   // A replayable experiment document (YAML text) equal to the genome's plan. Hardware knobs
   // other than the experiment's write `accelerator_file` next to it (path given).
   std::string experiment_yaml(const ga::Genome& genome, const std::string& name,

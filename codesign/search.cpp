@@ -249,7 +249,8 @@ std::vector<FrontMember> members(const ga::Result& r,
   std::vector<FrontMember> out;
   // The archive: everything non-dominated the run ever evaluated, not only the survivors.
   const auto& source = r.archive.empty() ? r.front : r.archive;
-  for (const auto& ind : source) out.push_back({ind.genome, ind.evaluation, describe(ind.genome)});
+  for (const auto& ind : source)
+    out.push_back({ind.genome, ind.evaluation, describe(ind.genome), {}});
   std::stable_sort(out.begin(), out.end(), [](const FrontMember& a, const FrontMember& b) {
     if (a.evaluation.feasible() != b.evaluation.feasible()) return a.evaluation.feasible();
     return a.evaluation.objectives < b.evaluation.objectives;
@@ -328,6 +329,7 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     out.objective_labels = problem.objective_labels();
     out.objective_units = problem.objective_units();
     out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
+    for (auto& m : out.front) m.fallbacks = problem.fallbacks(m.genome);
   }
   out.hypervolume = front_hv(out.front, out.result.reference_point);
   return out;
@@ -443,7 +445,7 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
   std::ostringstream csv;
   csv << "index";
   for (const auto& n : outcome.objective_names) csv << ',' << n;
-  csv << ",violation,plan,experiment,genome\n";
+  csv << ",violation,fallback_ops,plan,experiment,genome\n";
   for (size_t i = 0; i < outcome.front.size(); ++i) {
     const auto& m = outcome.front[i];
     std::ostringstream idx;
@@ -467,15 +469,19 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
     json obj = json::object();
     for (size_t k = 0; k < outcome.objective_names.size(); ++k)
       obj[outcome.objective_names[k]] = m.evaluation.objectives[k];
+    int64_t fallback_ops = 0;
+    for (const auto& f : m.fallbacks) fallback_ops += f.ops;
     members.push_back({{"objectives", obj},
                        {"violation", m.evaluation.violation},
+                       {"feasible", m.evaluation.feasible()},
+                       {"fallbacks", fusion::fallbacks_json(m.fallbacks)},
                        {"plan", m.plan},
                        {"experiment", replay},
                        {"genome", m.genome}});
     csv << i;
     for (double v : m.evaluation.objectives) csv << ',' << num(v);
-    csv << ',' << num(m.evaluation.violation) << ',' << core::csv_field(m.plan) << ',' << replay
-        << ',' << genome_text(m.genome) << '\n';
+    csv << ',' << num(m.evaluation.violation) << ',' << fallback_ops << ','
+        << core::csv_field(m.plan) << ',' << replay << ',' << genome_text(m.genome) << '\n';
   }
   json pareto = {
       {"schema", "monet.pareto/1"},

@@ -52,7 +52,8 @@ SearchSpec parse_search(const fusion::Experiment& experiment);
 struct FrontMember {
   ga::Genome genome;
   ga::Evaluation evaluation;
-  std::string plan;  // readable
+  std::string plan;                         // readable
+  std::vector<fusion::Fallback> fallbacks;  // ops its allocation moved off a core (codesign)
 };
 
 struct SearchOutcome {

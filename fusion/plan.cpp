@@ -182,6 +182,8 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
   std::vector<double> seconds_on(acc.cores.size());
   int last_forward_nest = -1;
   for (const Op& op : g.ops()) {
+    const std::string kind(workloads::op_kind_name(op.kind));
+    int followed_core = -1;  // kFollow's core when it could not run the op (already tallied)
     int matched = -1;
     if (auto it = exact.find(op.name); it != exact.end()) matched = static_cast<int>(it->second);
     for (size_t r : general) {
@@ -199,31 +201,41 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
         leader = op.is_compute() ? -1 : last_forward_nest;
       else if (origin[op.id] >= 0 && origin[op.id] != op.id)
         leader = origin[op.id];
-      if (leader >= 0 && out.core[leader] >= 0 &&
-          costs.evaluate(g, op, out.core[leader]).feasible) {
-        out.core[op.id] = out.core[leader];
-        out.choices[op.id] = out.choices[leader];
-        if (op.pass == Pass::kForward && op.is_compute()) last_forward_nest = op.id;
-        continue;
+      if (leader >= 0 && out.core[leader] >= 0) {
+        const int lc = out.core[leader];
+        mapping::OpCost cost = costs.evaluate(g, op, lc);
+        if (cost.feasible) {
+          out.core[op.id] = lc;
+          out.choices[op.id] = out.choices[leader];
+          if (op.pass == Pass::kForward && op.is_compute()) last_forward_nest = op.id;
+          continue;
+        }
+        if (acc.cores[lc].supports(kind)) {
+          add_fallback(out.fallbacks, kind, acc.cores[lc].name, cost.reason);
+          followed_core = lc;
+        }
       }
     }
     if (op.pass == Pass::kForward && op.is_compute()) last_forward_nest = op.id;
     const std::vector<int>& allowed = matched >= 0 ? rule_cores[matched] : all;
     double best = std::numeric_limits<double>::infinity();
     std::string reasons;
+    std::vector<std::pair<int, std::string>> failed;  // cores declaring the kind that failed
     for (int c : allowed) {
       mapping::OpCost cost = costs.evaluate(g, op, c);
       seconds_on[c] = std::numeric_limits<double>::infinity();
       if (!cost.feasible) {
         reasons += "\n    " + acc.cores[c].name + ": " + cost.reason;
+        if (acc.cores[c].supports(kind) && c != followed_core) failed.emplace_back(c, cost.reason);
         continue;
       }
       seconds_on[c] = cost.cycles / acc.cores[c].clock_hz;
       if (seconds_on[c] < best) best = seconds_on[c], out.core[op.id] = c;
     }
-    if (out.core[op.id] < 0) {
-      std::string what = "op '" + op.name + "' (" + std::string(workloads::op_kind_name(op.kind)) +
-                         ", " + std::string(workloads::pass_name(op.pass)) + ")";
+    const std::string what =
+        "op '" + op.name + "' (" + kind + ", " + std::string(workloads::pass_name(op.pass)) + ")";
+    const bool strict = matched >= 0 && rules[matched].strict;
+    if (out.core[op.id] < 0 || (strict && !reasons.empty())) {
       if (matched >= 0)
         throw core::ConfigError(
             {rules[matched].file, rules[matched].line}, "allocation.cores", "",
@@ -232,6 +244,8 @@ Allocation allocate(const Graph& g, const mapping::CostModel& costs,
           core::Location{acc.source_file, 0}, "", "",
           "no core of accelerator '" + acc.name + "' can run " + what + ":" + reasons);
     }
+    for (const auto& [c, reason] : failed)
+      add_fallback(out.fallbacks, kind, acc.cores[c].name, reason);
     for (int c : allowed)
       if (seconds_on[c] <= best * (1 + 1e-12)) out.choices[op.id].push_back(c);
   }
@@ -298,6 +312,7 @@ FusionPlan make_plan(const Graph& g, const mapping::CostModel& costs, const Plan
   Allocation a = allocate(g, costs, spec.allocation, spec.allocation_default);
   plan.core_of_op = std::move(a.core);
   plan.core_choices = std::move(a.choices);
+  plan.fallbacks = std::move(a.fallbacks);
   return plan;
 }
 

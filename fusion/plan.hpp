@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/glob.hpp"
+#include "fusion/fallback.hpp"
 #include "mapping/cost.hpp"
 #include "workloads/graph.hpp"
 
@@ -24,6 +25,8 @@ struct FusionPlan {
   // Per op id: cores that run it equally fast (identical cores, e.g. GPU SMs); each tile
   // goes to whichever of them is free first. Empty = only core_of_op.
   std::vector<std::vector<int>> core_choices;
+  // Ops that a core declaring their kind could not run, so they went to another core.
+  std::vector<Fallback> fallbacks;
 };
 
 // How forward ops are grouped; backward and recompute ops follow their forward op's group.
@@ -39,9 +42,13 @@ struct AllocationRule {
   std::string name_pattern;        // glob on the op name ('*' and '?'), empty = any
   std::string kind;                // op kind name, empty = any
   std::string pass;                // "forward", "backward", "optimizer", ... empty = any
-  std::vector<std::string> cores;  // allowed cores (the cheapest feasible one is used)
+  std::vector<std::string> cores;  // allowed cores (the cheapest one is used)
   int line = 0;                    // source line in the experiment file
   std::string file;
+  // A user's rule (experiment file, Python) is strict: every core it names must be able to
+  // run every op it matches, or allocate() throws. Rules written by a search are not: an
+  // allowed core that cannot run the op is a fall-back, reported like the default's.
+  bool strict = true;
 };
 
 // How ops that no allocation rule matches are placed.
@@ -101,11 +108,15 @@ std::vector<PlanRuleBreak> plan_fit_breaks(const PlanSpec& spec, const workloads
 struct Allocation {
   std::vector<int> core;                  // per op: the fastest allowed core
   std::vector<std::vector<int>> choices;  // per op: every allowed core as fast as it
+  std::vector<Fallback> fallbacks;        // allowed cores that declare the op kind but failed
 };
 
 // Resolves allocation: each op goes to the cheapest (latency) core allowed by the first
 // matching rule, or by all cores when none matches. Throws core::ConfigError naming the
-// rule when a rule names an unknown core or no allowed core can run a matched op.
+// rule when a rule names an unknown core, or a strict rule names a core that cannot run an
+// op it matches (with the cost model's reason). Cores passed over because they cannot run
+// an op of a kind they declare (precision, memory fit, dW on CIM) are tallied as fall-backs;
+// so is the core an op would follow under kFollow.
 Allocation allocate(const workloads::Graph& g, const mapping::CostModel& costs,
                     const std::vector<AllocationRule>& rules,
                     AllocationDefault fallback = AllocationDefault::kFastest);

@@ -12,7 +12,31 @@ namespace monet::fusion {
 
 using nlohmann::json;
 
+std::vector<OverCapacity> over_capacity(const Summary& s) {
+  std::vector<OverCapacity> out;
+  for (const auto& m : s.memories)
+    if (m.capacity_bytes > 0 && m.peak_bytes > m.capacity_bytes)
+      out.push_back({m.name, m.peak_bytes, m.capacity_bytes});
+  return out;
+}
+
+std::vector<std::string> summary_warnings(const Summary& s) {
+  std::vector<std::string> out;
+  for (const auto& m : over_capacity(s))
+    out.push_back("memory '" + m.memory + "' over capacity: peak " +
+                  core::format_bytes(m.peak_bytes) + " of " + core::format_bytes(m.capacity_bytes) +
+                  ", " + core::format_bytes(m.excess_bytes()) + " too much; the run is infeasible");
+  for (const auto& f : s.fallbacks) out.push_back(fallback_text(f));
+  return out;
+}
+
 json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
+  json over = json::array();
+  for (const auto& m : over_capacity(s))
+    over.push_back({{"name", m.memory},
+                    {"peak_bytes", m.peak_bytes},
+                    {"capacity_bytes", m.capacity_bytes},
+                    {"excess_bytes", m.excess_bytes()}});
   json memories = json::array();
   for (const auto& m : s.memories)
     memories.push_back(
@@ -31,6 +55,9 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
                     {"energy_pj", p.energy_pj}};
   return {{"schema", kSummarySchema},
           {"accelerator", acc.name},
+          {"feasible", over.empty()},
+          {"warnings", summary_warnings(s)},
+          {"fallbacks", fallbacks_json(s.fallbacks)},
           {"latency_s", s.latency_s},
           {"latency_cycles", s.latency_cycles},
           {"host_s", s.host_s},
@@ -49,6 +76,7 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
             {"peak_footprint_bytes", s.peak_footprint_bytes},
             {"dram_capacity_bytes", acc.dram.capacity_bytes},
             {"capacity_violation_bytes", s.capacity_violation_bytes},
+            {"over_capacity", over},
             {"per_memory", memories}}},
           {"traffic",
            {{"dram_read_bytes", s.dram_read_bytes},
@@ -259,6 +287,7 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
     o << (i ? ", " : "") << phases[i].first << " "
       << core::format_energy_pj(phases[i].second.energy_pj);
   o << "\n  schedule         " << s.cn_count << " CNs, " << s.transfer_count << " transfers\n";
+  for (const auto& w : summary_warnings(s)) o << "  WARNING          " << w << "\n";
   return o.str();
 }
 

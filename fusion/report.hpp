@@ -37,6 +37,17 @@ struct OpSpan {
 std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const CnGraph& cns);
 std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
                     const accelerators::Accelerator& acc);
+// Memories whose peak exceeds their capacity (DRAM when the data does not fit; an on-chip
+// memory only if the scheduler could not spill). A run with any is not feasible.
+struct OverCapacity {
+  std::string memory;
+  double peak_bytes = 0, capacity_bytes = 0;
+  double excess_bytes() const { return peak_bytes - capacity_bytes; }
+};
+std::vector<OverCapacity> over_capacity(const Summary& s);
+// One line per warning (no "warning:" prefix): memories over capacity, then allocation
+// fall-backs. The CLI prints them on stderr; summary_text lists them too.
+std::vector<std::string> summary_warnings(const Summary& s);
 // A readable multi-line summary for terminals.
 std::string summary_text(const Summary& s, const accelerators::Accelerator& acc);
 // The `n` ops with the longest busy time as a text table: time, share of the latency, energy,

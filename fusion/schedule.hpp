@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "fusion/fallback.hpp"
+
 namespace monet::fusion {
 
 struct CnRecord {
@@ -81,6 +83,7 @@ struct Summary {
   std::vector<double> core_utilization;     // busy / latency
   std::map<std::string, PhaseTime> phases;  // by pass name
   double capacity_violation_bytes = 0;      // DRAM capacity overflow (0 = fits)
+  std::vector<Fallback> fallbacks;          // the plan's allocation fall-backs
   // Host/driver time per invocation (execution.host of the cores that ran), not part of
   // latency_s: compare latency_s with bare-metal figures, latency_s + host_s with timings
   // around a driver call.

@@ -514,7 +514,9 @@ Schedule Scheduler::run() {
 
 Schedule schedule(const Graph& g, const FusionPlan& plan, const CnGraph& cns,
                   const accelerators::Accelerator& acc, const ScheduleOptions& options) {
-  return Scheduler(g, plan, cns, acc, options).run();
+  Schedule s = Scheduler(g, plan, cns, acc, options).run();
+  s.summary.fallbacks = plan.fallbacks;
+  return s;
 }
 
 }  // namespace monet::fusion
