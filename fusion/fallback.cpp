@@ -2,8 +2,8 @@
 
 namespace monet::fusion {
 
-void add_fallback(std::vector<Fallback>& list, const std::string& op_kind,
-                  const std::string& core, const std::string& reason) {
+void add_fallback(std::vector<Fallback>& list, const std::string& op_kind, const std::string& core,
+                  const std::string& reason) {
   for (auto& f : list)
     if (f.op_kind == op_kind && f.core == core && f.reason == reason) {
       ++f.ops;

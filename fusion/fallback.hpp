@@ -19,8 +19,8 @@ struct Fallback {
 };
 
 // Counts one more op under (kind, core, reason).
-void add_fallback(std::vector<Fallback>& list, const std::string& op_kind,
-                  const std::string& core, const std::string& reason);
+void add_fallback(std::vector<Fallback>& list, const std::string& op_kind, const std::string& core,
+                  const std::string& reason);
 
 // "12 conv ops could not run on core 'tensil' and ran on another core: REASON"
 std::string fallback_text(const Fallback& f);

@@ -73,8 +73,7 @@ TEST_CASE("a rule naming a core that cannot run a matched op is an error, not a 
     (void)sim32.plan(spec);
     FAIL("expected a ConfigError");
   } catch (const core::ConfigError& e) {
-    CHECK_THAT(std::string(e.what()), Catch::Contains("e.yaml:7") &&
-                                          Catch::Contains("tensil") &&
+    CHECK_THAT(std::string(e.what()), Catch::Contains("e.yaml:7") && Catch::Contains("tensil") &&
                                           Catch::Contains("pe_weight"));
   }
   // A search's rule (not strict) falls back and reports it instead.
