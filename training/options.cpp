@@ -65,9 +65,13 @@ const core::NameTable<ReluSaves>& relu_saves_names() {
   return table;
 }
 
-std::string_view relu_saves_name(ReluSaves r) { return relu_saves_names().name(r); }
+std::string_view relu_saves_name(ReluSaves r) {
+  return relu_saves_names().name(r);
+}
 
-ReluSaves parse_relu_saves(std::string_view name) { return relu_saves_names().parse(name); }
+ReluSaves parse_relu_saves(std::string_view name) {
+  return relu_saves_names().parse(name);
+}
 
 int optimizer_state_count(Optimizer o) {
   switch (o) {
