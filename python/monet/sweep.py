@@ -229,7 +229,10 @@ class Sweep:
 
     @property
     def columns(self) -> List[str]:
-        return ["point", "key"] + [k for k, _ in self.axes] + ["status"] + self.metrics + ["error"]
+        # feasible: false when a memory is over capacity (summary.json's feasible), so no sweep
+        # row reads as a success it is not.
+        return (["point", "key"] + [k for k, _ in self.axes] + ["status", "feasible"] +
+                [m for m in self.metrics if m != "feasible"] + ["error"])
 
     def points(self) -> List[dict]:
         """Every point, validated (experiment fields by the library, knobs on the accelerator)."""
@@ -309,9 +312,11 @@ def run_point(point: dict) -> Dict[str, str]:
         acc = _knobbed(e.accelerator, point["knobs"]) if point["knobs"] else None
         summary = _monet.run_experiment(e, acc, False).summary()
         row.update({m: _cell(_metric(summary, m)) for m in point["metrics"]})
+        row["feasible"] = "true" if summary["feasible"] else "false"
         row["status"], row["error"] = "ok", ""
     except MonetError as err:
         row.update({m: "" for m in point["metrics"]})
+        row["feasible"] = ""
         row["status"], row["error"] = "error", str(err).replace("\n", " | ")
     return row
 

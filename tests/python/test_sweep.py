@@ -77,6 +77,21 @@ def test_failing_points_become_error_rows(tmp_path):
     assert "larger than the longest split axis" in rows[1]["error"]
 
 
+def test_rows_over_capacity_are_infeasible(tmp_path):
+    # ResNet-18 inference keeps 11.7 M parameters (46.8 MB at 32 bit) in DRAM: 1 MiB cannot hold
+    # them, 8 GiB can.
+    spec = tmp_path / "dram.yaml"
+    spec.write_text("experiment: {workload: resnet18, accelerator: tpu-like, mode: inference}\n"
+                    "axes:\n  hardware.dram_capacity: [8 GiB, 1 MiB]\n")
+    out = tmp_path / "dram.csv"
+    p = sweep(spec, "-o", out, "-j", "1", "--no-progress")
+    assert p.returncode == 0, p.stderr
+    rows = rows_by_point(out)
+    assert [rows[0]["status"], rows[1]["status"]] == ["ok", "ok"]
+    assert rows[0]["feasible"] == "true"
+    assert rows[1]["feasible"] == "false"
+
+
 def test_rows_equal_direct_simulation(tmp_path):
     out = tmp_path / "hw.csv"
     p = sweep(HARDWARE, "-o", out, "-j", "2", "--no-progress")
