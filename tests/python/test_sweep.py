@@ -78,10 +78,11 @@ def test_failing_points_become_error_rows(tmp_path):
 
 
 def test_rows_over_capacity_are_infeasible(tmp_path):
-    # ResNet-18 inference keeps 11.7 M parameters (46.8 MB at 32 bit) in DRAM: 1 MiB cannot hold
+    # ResNet-18 inference keeps 11.7 M parameters (11.7 MB at 8 bit) in DRAM: 1 MiB cannot hold
     # them, 8 GiB can.
     spec = tmp_path / "dram.yaml"
-    spec.write_text("experiment: {workload: resnet18, accelerator: tpu-like, mode: inference}\n"
+    spec.write_text("experiment: {workload: {model: resnet18, element_bits: 8}, accelerator: tpu-like, "
+                    "mode: inference}\n"
                     "axes:\n  hardware.dram_capacity: [8 GiB, 1 MiB]\n")
     out = tmp_path / "dram.csv"
     p = sweep(spec, "-o", out, "-j", "1", "--no-progress")
