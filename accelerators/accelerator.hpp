@@ -124,6 +124,13 @@ struct Execution {
   std::vector<ThreadBlock> blocks;   // gpu-sm: kernel tile shapes (empty: no wave model)
   std::vector<PrecisionRate> rates;  // empty: the array size at `precision`
   int partial_sum_bits = 0;          // width of partial sums in memories; 0 = the output's
+  // `stack_outputs: dram`: a stack's outputs that a later stack reads are stored to DRAM and
+  // loaded again by it (an accelerator program that saves every layer's output), instead of
+  // staying in the core's top memory while there is room.
+  bool stack_outputs_to_dram = false;
+  // `weights: preloaded`: the parameters this core reads sit in its top memory before the
+  // run (loaded once by the driver, outside the timed run) and are never evicted.
+  bool weights_preloaded = false;
 };
 
 std::string overlap_name(Overlap o);

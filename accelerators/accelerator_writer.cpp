@@ -204,6 +204,8 @@ std::optional<YAML::Node> execution_node(const Execution& e) {
   if (e.issue_cycles > 0) n["issue"] = cycles(e.issue_cycles);
   if (e.launch_s > 0) n["launch"] = seconds(e.launch_s);
   if (e.host_s > 0) n["host"] = seconds(e.host_s);
+  if (e.stack_outputs_to_dram) n["stack_outputs"] = "dram";
+  if (e.weights_preloaded) n["weights"] = "preloaded";
   if (!e.blocks.empty()) {
     YAML::Node list(YAML::NodeType::Sequence);
     for (auto& tb : e.blocks) {

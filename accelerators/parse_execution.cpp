@@ -97,7 +97,7 @@ Execution parse_execution(Reader& r, const YamlNode& n, CoreKind kind) {
     return e;
   }
   r.unknown_keys(n, {"overlap", "stationary_load", "issue", "launch", "host", "thread_blocks",
-                     "rates", "partial_sum_precision"});
+                     "rates", "partial_sum_precision", "stack_outputs", "weights"});
   if (n.has("overlap"))
     if (auto s = r.read([&] { return n["overlap"].as_string(); })) {
       if (auto o = overlap_from_name(*s))
@@ -113,6 +113,20 @@ Execution parse_execution(Reader& r, const YamlNode& n, CoreKind kind) {
   }
   if (n.has("issue"))
     if (auto c = r.read([&] { return parse_cycles(n["issue"]); })) e.issue_cycles = *c;
+  if (n.has("stack_outputs"))
+    if (auto s = r.read([&] { return n["stack_outputs"].as_string(); })) {
+      if (*s == "dram")
+        e.stack_outputs_to_dram = true;
+      else if (*s != "on-chip")
+        r.add(n["stack_outputs"], "stack_outputs is on-chip or dram");
+    }
+  if (n.has("weights"))
+    if (auto s = r.read([&] { return n["weights"].as_string(); })) {
+      if (*s == "preloaded")
+        e.weights_preloaded = true;
+      else if (*s != "fetched")
+        r.add(n["weights"], "weights is fetched or preloaded");
+    }
   auto time = [&](std::string_view key, double& out) {
     if (!n.has(key)) return;
     if (auto q = r.read([&] { return n[key].as_quantity(Dimension::kTime); })) {

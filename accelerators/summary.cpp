@@ -47,6 +47,8 @@ std::string execution_text(const Execution& e) {
   if (e.issue_cycles > 0) s += fmt(", issue %g cycles/instruction", e.issue_cycles);
   if (e.launch_s > 0) s += fmt(", launch %g us", e.launch_s * 1e6);
   if (e.host_s > 0) s += fmt(", host %g us/run", e.host_s * 1e6);
+  if (e.stack_outputs_to_dram) s += ", stack outputs via DRAM";
+  if (e.weights_preloaded) s += ", weights preloaded";
   if (!e.blocks.empty()) {
     s += ", thread blocks";
     for (auto& b : e.blocks)

@@ -35,7 +35,10 @@ struct PieceState {
   bool alive = true;
   int remaining_reads = 0;
   double last_use_s = 0;
-  int pinned_by = -1;  // CN currently using it
+  int pinned_by = -1;                // CN currently using it
+  bool preloaded = false;            // a parameter placed on chip before the run, never evicted
+  int producer_stack = -1;           // stack of the CN that writes it
+  bool read_by_later_stack = false;  // a CN of another stack reads it
   std::vector<Residence> at;
 };
 
@@ -64,6 +67,7 @@ class Scheduler {
 
  private:
   void setup();
+  void preload_weights();
   double dram_transfer(TransferKind kind, int tensor, double bytes, double earliest, int core);
   double link_transfer(int link, int tensor, double bytes, double earliest, int from, int to);
   double make_room(int pool, double bytes, double t, int cn);
@@ -163,8 +167,43 @@ void Scheduler::setup() {
   }
   for (const auto& cn : cg_.cns)
     for (const auto& r : cn.reads) ++pieces_[cg_.piece_index(r)].remaining_reads;
+  for (const auto& cn : cg_.cns)
+    for (const auto& w : cn.writes) pieces_[cg_.piece_index(w)].producer_stack = cn.stack;
+  for (const auto& cn : cg_.cns)
+    for (const auto& r : cn.reads) {
+      auto& s = pieces_[cg_.piece_index(r)];
+      if (s.producer_stack >= 0 && s.producer_stack != cn.stack) s.read_by_later_stack = true;
+    }
+  preload_weights();
   out_.summary.peak_footprint_bytes = live_;
   dram_change(0, 0);
+}
+
+// `weights: preloaded` cores: every parameter piece their CNs read is in their top memory at
+// time 0 (the driver put it there before the run). Refused when they do not fit, as a
+// compiler that keeps the weights on chip refuses such a model.
+void Scheduler::preload_weights() {
+  std::vector<double> preloaded(pools_.size(), 0);
+  for (const auto& cn : cg_.cns) {
+    if (cn.core < 0 || !acc_.cores[cn.core].execution.weights_preloaded) continue;
+    const int pool = pool_of_core_[cn.core];
+    for (const auto& r : cn.reads) {
+      const int piece = cg_.piece_index(r);
+      auto& s = pieces_[piece];
+      if (s.preloaded || !s.persistent ||
+          g_.tensor(r.tensor).kind != workloads::TensorKind::kParameter)
+        continue;
+      s.preloaded = true;
+      preloaded[pool] += s.bytes;
+      add_to_pool(piece, pool, 0, 0);
+    }
+  }
+  for (size_t p = 0; p < pools_.size(); ++p)
+    if (preloaded[p] > pools_[p].capacity + 1e-9)
+      throw core::Error("weights preloaded into " + pools_[p].name + ": " +
+                        std::to_string(static_cast<int64_t>(preloaded[p])) +
+                        " bytes of parameters do not fit its " +
+                        std::to_string(static_cast<int64_t>(pools_[p].capacity)) + " bytes");
 }
 
 void Scheduler::sample(Pool& p, double t) {
@@ -270,7 +309,7 @@ double Scheduler::make_room(int pool, double bytes, double t, int cn) {
     int victim = -1;
     for (int r : p.resident) {
       const auto& s = pieces_[r];
-      if (s.pinned_by == cn) continue;
+      if (s.pinned_by == cn || s.preloaded) continue;
       if (victim < 0 || s.last_use_s < pieces_[victim].last_use_s) victim = r;
     }
     if (victim < 0) return -1;
@@ -422,6 +461,8 @@ Schedule Scheduler::run() {
     std::vector<int> reserved;
     for (const auto& w : cn.writes) {
       int piece = cg_.piece_index(w);
+      // `stack_outputs: dram`: what a later stack reads is stored and loaded again.
+      if (exec.stack_outputs_to_dram && pieces_[piece].read_by_later_stack) continue;
       double room = make_room(pool, pieces_[piece].bytes, start, cn.id);
       if (room < 0) continue;
       start = std::max(start, room);

@@ -107,8 +107,8 @@ def load_experiment(rel_path):
 
 def comparison(entries, sources, results):
     rows = ["| platform | network | condition | measured (source) | predicted | "
-            "ratio pred/meas | what the model leaves out |",
-            "|---|---|---|---|---|---|---|"]
+            "ratio pred/meas | ratio before | what the model leaves out |",
+            "|---|---|---|---|---|---|---|---|"]
     for m in entries:
         res = results.get(m["id"])
         meas_s = seconds_per_inference(m["measured"])
@@ -125,13 +125,48 @@ def comparison(entries, sources, results):
             notes = m["leaves_out"]
         rows.append("| " + " | ".join(cell(x) for x in (
             m["platform"], m["network"], m["condition"],
-            f"{fmt_measured(m['measured'])} [{m['source']}]", predicted, ratio, notes)) + " |")
+            f"{fmt_measured(m['measured'])} [{m['source']}]", predicted, ratio,
+            f"{m['before']:.2f}" if "before" in m else "—", notes)) + " |")
     rows.append("")
     rows.append("Sources:")
     rows.append("")
     for key, text in sources.items():
         rows.append(f"- **[{key}]** {cell(text)}")
     return "\n".join(rows)
+
+
+def order(entries, results):
+    """Per order_group: measured and predicted rates side by side, ranked, and whether the
+    predicted order equals the measured one (ties count as a different order)."""
+    groups = {}
+    for m in entries:
+        if "order_group" in m:
+            groups.setdefault(m["order_group"], []).append(m)
+    rows = []
+    for name, members in groups.items():
+        rows += [f"Group `{name}`:", "",
+                 "| design | measured | predicted | measured rank | predicted rank |",
+                 "|---|---|---|---|---|"]
+        meas = {m["id"]: seconds_per_inference(m["measured"]) for m in members}
+        pred = {m["id"]: (results[m["id"]]["seconds_per_inference"]
+                          if not results[m["id"]]["error"] else None) for m in members}
+        by_meas = sorted(members, key=lambda m: meas[m["id"]])
+        ok = all(pred[m["id"]] is not None for m in members)
+        pred_rank = {}
+        if ok:
+            ordered = sorted(members, key=lambda m: pred[m["id"]])
+            for i, m in enumerate(ordered):
+                tied = i > 0 and abs(pred[m["id"]] / pred[ordered[i - 1]["id"]] - 1) < 1e-3
+                pred_rank[m["id"]] = pred_rank[ordered[i - 1]["id"]] if tied else i + 1
+        for i, m in enumerate(by_meas):
+            p = pred[m["id"]]
+            rows.append("| " + " | ".join(cell(x) for x in (
+                m["platform"], fmt_measured(m["measured"]),
+                "run failed" if p is None else f"{fmt_time(p)} ({1.0 / p:.4g} fps)",
+                i + 1, pred_rank.get(m["id"], "—"))) + " |")
+        same = ok and all(pred_rank[m["id"]] == i + 1 for i, m in enumerate(by_meas))
+        rows += ["", f"Predicted order equals the measured order: {'yes' if same else 'no'}.", ""]
+    return "\n".join(rows).rstrip()
 
 
 def breakdown(entries, results):
@@ -246,6 +281,7 @@ def main():
                   f"ratio {per / meas:.2f}")
         text = DOC.read_text()
         new = replace_region(text, "comparison", comparison(entries, data["sources"], results))
+        new = replace_region(new, "order", order(entries, results))
         new = replace_region(new, "breakdown", breakdown(entries, results))
         new = replace_region(new, "sensitivity",
                              sensitivity(binary, data.get("sensitivity", []), entries, results,

@@ -272,7 +272,9 @@ TEST_CASE("the execution section: overlap, stationary load, fixed costs, rates")
         "      host: 2 ms\n"
         "      rates: [{precision: 8 bit, macs_per_cycle: 32}, {precision: 16, macs_per_cycle: "
         "16, mac_energy: 2 pJ, unit: fp16}]\n"
-        "      partial_sum_precision: 32 bit");
+        "      partial_sum_precision: 32 bit\n"
+        "      stack_outputs: dram\n"
+        "      weights: preloaded");
   acc::Accelerator a = acc::parse_accelerator_yaml(d.text(), "t.yaml");
   const auto& e = a.cores[0].execution;
   CHECK(e.overlap == acc::Overlap::kNone);
@@ -288,6 +290,8 @@ TEST_CASE("the execution section: overlap, stationary load, fixed costs, rates")
   CHECK(a.cores[0].rate_for(12)->bits == 16);  // the narrowest rate at least that wide
   CHECK(a.cores[0].rate_for(32) == nullptr);
   CHECK(e.partial_sum_bits == 32);
+  CHECK(e.stack_outputs_to_dram);
+  CHECK(e.weights_preloaded);
   // Written back and read again, the section is unchanged.
   acc::Accelerator b = acc::parse_accelerator_yaml(acc::write_accelerator_yaml(a), "w.yaml");
   const auto& f = b.cores[0].execution;
@@ -299,6 +303,8 @@ TEST_CASE("the execution section: overlap, stationary load, fixed costs, rates")
   CHECK(f.host_s == Approx(2e-3));
   CHECK(f.rates.size() == 2);
   CHECK(f.partial_sum_bits == 32);
+  CHECK(f.stack_outputs_to_dram);
+  CHECK(f.weights_preloaded);
 }
 
 TEST_CASE("execution rules are reported at their line") {
@@ -316,4 +322,6 @@ TEST_CASE("execution rules are reported at their line") {
   CHECK(with("      thread_blocks: [{rows: 64, cols: 64}]").find("gpu-sm") != std::string::npos);
   CHECK(with("      stationary_load: {operand: X, cycles: 1 cycle}").find("I, W, O") !=
         std::string::npos);
+  CHECK(with("      stack_outputs: sram").find("on-chip or dram") != std::string::npos);
+  CHECK(with("      weights: cached").find("fetched or preloaded") != std::string::npos);
 }

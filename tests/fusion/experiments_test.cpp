@@ -50,3 +50,37 @@ TEST_CASE("the partial-training validation experiments load and train what they 
   }
   CHECK(n == 5);
 }
+
+// The ZCU104 design variants of docs/validation.md (S3: baseline 133.54, dual clock 152.04,
+// Ultra RAM 170.16, local-vars 214.66, local-consts 231.57, local-vars-and-consts 293.58 fps).
+// The model does not reproduce the whole measured order (docs/validation.md says why: the
+// Ultra RAM design differs from the dual-clock one only by Tensil's layer partitioning, which
+// the mapper does not reproduce, and local-consts saves more than local-vars on the board);
+// this checks what its mechanisms do order, and the DRAM traffic the strategies leave.
+TEST_CASE("ZCU104 Tensil design variants: order and DRAM traffic of the strategies") {
+  namespace fs = std::filesystem;
+  auto run = [](const std::string& variant) {
+    auto e = fusion::load_experiment((fs::path(MONET_SOURCE_DIR) / "docs/validation/experiments" /
+                                      ("zcu104-" + variant + "resnet20v2.yaml"))
+                                         .string());
+    auto p = fusion::prepare(e);
+    return p.sim->evaluate(p.sim->plan(e.plan), {false}).summary;
+  };
+  const auto base = run(""), dual = run("dual-clock-"), uram = run("uram-"),
+             vars = run("local-vars-"), consts = run("local-consts-"),
+             both = run("local-vars-and-consts-");
+  CHECK(dual.latency_s < base.latency_s);    // a 5.328 GB/s port instead of 1.6 GB/s
+  CHECK(uram.latency_s <= dual.latency_s);   // larger memories never cost time
+  CHECK(vars.latency_s < uram.latency_s);    // activations stay on chip
+  CHECK(consts.latency_s < uram.latency_s);  // weights are not read
+  CHECK(both.latency_s < vars.latency_s);
+  CHECK(both.latency_s < consts.latency_s);
+  // ResNet-20 v2: 570,602 parameters at 16 bit; a 32x32x3 input image and 10 logits at 16 bit.
+  const double weights = 570'602 * 2.0, image = 32 * 32 * 3 * 2.0, logits = 10 * 2.0;
+  CHECK(uram.dram_read_bytes - consts.dram_read_bytes == Approx(weights));
+  CHECK(consts.dram_write_bytes == Approx(uram.dram_write_bytes));
+  CHECK(vars.dram_write_bytes == Approx(logits));
+  CHECK(vars.dram_read_bytes == Approx(weights + image));
+  CHECK(both.dram_read_bytes == Approx(image));
+  CHECK(both.dram_write_bytes == Approx(logits));
+}
