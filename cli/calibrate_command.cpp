@@ -26,8 +26,8 @@ void calibrate(const CalibrateArgs& a) {
   fleet::CalibrationSpec spec = fleet::load_calibration(a.file);
   core::check_output_folder(a.out_dir);
   fleet::CalibrationResult r = fleet::calibrate(spec, a.threads);
-  std::cout << "monet-sim calibrate: " << a.file << "\n  fit              "
-            << r.fit.iterations << " iterations, " << r.fit.evaluations << " evaluations, "
+  std::cout << "monet-sim calibrate: " << a.file << "\n  fit              " << r.fit.iterations
+            << " iterations, " << r.fit.evaluations << " evaluations, "
             << (r.fit.converged ? "converged" : "NOT converged (iteration limit)") << ", loss "
             << fleet::loss_name(spec.loss) << "\n";
   for (size_t k = 0; k < spec.parameters.size(); ++k) {
@@ -42,9 +42,9 @@ void calibrate(const CalibrateArgs& a) {
     for (const auto& q : r.measurements[i]) {
       std::cout << "  measurement      " << spec.measurements[i].name << " "
                 << fleet::quantity_name(q.quantity) << ": error "
-                << percent(q.before / q.measured - 1) << " -> " << percent(q.after / q.measured - 1);
-      if (q.leave_one_out)
-        std::cout << ", left out " << percent(*q.leave_one_out / q.measured - 1);
+                << percent(q.before / q.measured - 1) << " -> "
+                << percent(q.after / q.measured - 1);
+      if (q.leave_one_out) std::cout << ", left out " << percent(*q.leave_one_out / q.measured - 1);
       std::cout << "\n";
     }
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
@@ -58,7 +58,8 @@ void calibrate(const CalibrateArgs& a) {
 void add_calibrate_command(CLI::App& app) {
   auto args = std::make_shared<CalibrateArgs>();
   auto* cmd = app.add_subcommand(
-      "calibrate", "Fit accelerator fields to measured latency, energy and power (fleet/README.md)");
+      "calibrate",
+      "Fit accelerator fields to measured latency, energy and power (fleet/README.md)");
   cmd->add_option("measurements", args->file, "Calibration file (parameters, measurements)")
       ->required();
   cmd->add_option("-o,--out", args->out_dir, "Output folder")->required();

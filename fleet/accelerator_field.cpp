@@ -76,8 +76,7 @@ AcceleratorField find_accelerator_field(const std::string& text, const std::stri
     YAML::Node next;
     if (node.IsMap()) {
       next = node[part];
-      if (!next.IsDefined())
-        throw core::Error(here + " has no key '" + part + "'");
+      if (!next.IsDefined()) throw core::Error(here + " has no key '" + part + "'");
     } else if (node.IsSequence()) {
       bool found = false;
       for (size_t i = 0; i < node.size() && !found; ++i) {

@@ -12,9 +12,9 @@ struct AcceleratorField {
   std::string path;  // "dram.bandwidth", "cores.sm.execution.launch", "cores.0.clock"
   size_t pos = 0;    // the scalar's offset in the file's text
   size_t length = 0;
-  int line = 0;        // 1-based
-  double number = 0;   // the value as written, in `unit`
-  std::string unit;    // "GB/s", "us", "" for a plain number
+  int line = 0;       // 1-based
+  double number = 0;  // the value as written, in `unit`
+  std::string unit;   // "GB/s", "us", "" for a plain number
 };
 
 // Finds `path` in the accelerator document `text` (keys separated by dots; a list entry by

@@ -165,12 +165,13 @@ FitResult fit_subset(const CalibrationSpec& spec, Model& model, const std::vecto
       for (const auto& v : spec.measurements[which[w]].values) {
         double p = pick(pred[w], v.quantity);
         if (!(p > 0))
-          throw core::ConfigError(spec.measurements[which[w]].where, quantity_name(v.quantity),
-                                  "", "the simulator predicts no " + quantity_name(v.quantity) +
-                                          " for this experiment, so it cannot be fitted");
+          throw core::ConfigError(spec.measurements[which[w]].where, quantity_name(v.quantity), "",
+                                  "the simulator predicts no " + quantity_name(v.quantity) +
+                                      " for this experiment, so it cannot be fitted");
         r.push_back(std::log(p / v.value));
       }
-    return Eigen::VectorXd(Eigen::Map<Eigen::VectorXd>(r.data(), static_cast<Eigen::Index>(r.size())));
+    return Eigen::VectorXd(
+        Eigen::Map<Eigen::VectorXd>(r.data(), static_cast<Eigen::Index>(r.size())));
   };
   Eigen::VectorXd x(static_cast<Eigen::Index>(x0.size()));
   for (size_t k = 0; k < x0.size(); ++k) x[static_cast<Eigen::Index>(k)] = x0[k];
@@ -186,10 +187,14 @@ CalibrationSpec load_calibration(const std::string& path) {
   spec.file = path;
   if (root.has("loss")) {
     std::string l = root["loss"].as_string();
-    if (l == "huber") spec.loss = Loss::kHuber;
-    else if (l == "cauchy") spec.loss = Loss::kCauchy;
-    else if (l == "squared") spec.loss = Loss::kSquared;
-    else root["loss"].fail("is not a loss (huber, cauchy, squared)");
+    if (l == "huber")
+      spec.loss = Loss::kHuber;
+    else if (l == "cauchy")
+      spec.loss = Loss::kCauchy;
+    else if (l == "squared")
+      spec.loss = Loss::kSquared;
+    else
+      root["loss"].fail("is not a loss (huber, cauchy, squared)");
   }
   if (root.has("loss_scale")) spec.loss_scale = root["loss_scale"].as_double(1e-6, 10);
   std::vector<core::ConfigIssue> issues;
@@ -238,11 +243,10 @@ CalibrationSpec load_calibration(const std::string& path) {
       continue;
     }
     if (p.field.number < p.lo || p.field.number > p.hi) {
-      issues.push_back(n["min"].issue("bounds [" + field_text(p.field, p.lo) + ", " +
-                                      field_text(p.field, p.hi) + "] exclude the current value " +
-                                      field_text(p.field, p.field.number) + " of '" +
-                                      p.field.path + "' (" + p.accelerator + ":" +
-                                      std::to_string(p.field.line) + ")"));
+      issues.push_back(n["min"].issue(
+          "bounds [" + field_text(p.field, p.lo) + ", " + field_text(p.field, p.hi) +
+          "] exclude the current value " + field_text(p.field, p.field.number) + " of '" +
+          p.field.path + "' (" + p.accelerator + ":" + std::to_string(p.field.line) + ")"));
       continue;
     }
     spec.parameters.push_back(p);
@@ -263,8 +267,9 @@ CalibrationSpec load_calibration(const std::string& path) {
     }
     m.name = n.has("name") ? n["name"].as_string() : fs::path(m.experiment).stem().string();
     if (!names.insert(m.name).second) {
-      issues.push_back((n.has("name") ? n["name"] : ex).issue(
-          "two measurements are named '" + m.name + "' (give each a distinct name:)"));
+      issues.push_back(
+          (n.has("name") ? n["name"] : ex)
+              .issue("two measurements are named '" + m.name + "' (give each a distinct name:)"));
       continue;
     }
     try {
@@ -317,7 +322,8 @@ CalibrationResult calibrate(const CalibrationSpec& spec, size_t threads) {
   std::vector<size_t> all(spec.measurements.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   for (size_t i = 0; i < all.size(); ++i)
-    if (model.calibrated(i)) out.independent += independent_count(spec.measurements[i]);
+    if (model.calibrated(i))
+      out.independent += independent_count(spec.measurements[i]);
     else
       out.warnings.push_back("measurement '" + spec.measurements[i].name +
                              "' runs on an accelerator no parameter belongs to: it is predicted, "
@@ -459,7 +465,8 @@ std::vector<std::pair<std::string, std::string>> calibrated_accelerators(
 void write_calibration(const std::string& dir, const CalibrationSpec& spec,
                        const CalibrationResult& r) {
   core::OutputSet set(dir, "calibrate");
-  set.write("calibration.json", core::json_text(calibration_json(spec, r), 2, "calibration") + "\n");
+  set.write("calibration.json",
+            core::json_text(calibration_json(spec, r), 2, "calibration") + "\n");
   for (const auto& [name, text] : calibrated_accelerators(spec, r)) set.write(name, text);
   set.commit();
 }

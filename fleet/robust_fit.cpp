@@ -100,7 +100,8 @@ FitResult robust_fit(const FitProblem& p, const Eigen::VectorXd& x0) {
     for (Eigen::Index i = 0; i < n; ++i) {
       Eigen::VectorXd u1 = u0;
       double s0 = t.s_of_u(i, u0[i]);
-      double ds = p.bounds[i].log ? 1e-4 : 1e-4 * std::max(std::abs(s0), 1e-3 * (t.hi(i) - t.lo(i)));
+      double ds =
+          p.bounds[i].log ? 1e-4 : 1e-4 * std::max(std::abs(s0), 1e-3 * (t.hi(i) - t.lo(i)));
       double h = std::min(ds / std::max(t.ds_du(i, u0[i]), 1e-300), 1e-2);
       u1[i] += h;
       J.col(i) = (eval(u1) - r0) / h;
@@ -142,8 +143,7 @@ FitResult robust_fit(const FitProblem& p, const Eigen::VectorXd& x0) {
     }
     double gain = cost - new_cost;
     cost = new_cost;
-    if (step.lpNorm<Eigen::Infinity>() < 1e-10 || gain <= 1e-15 * (cost + 1e-300) ||
-        cost < 1e-20) {
+    if (step.lpNorm<Eigen::Infinity>() < 1e-10 || gain <= 1e-15 * (cost + 1e-300) || cost < 1e-20) {
       out.converged = true;
       ++out.iterations;
       break;

@@ -16,7 +16,8 @@ using monet::test::shell_quote;
 using monet::test::TempDir;
 
 namespace {
-const std::string kPreset = std::string(MONET_SOURCE_DIR) + "/configs/accelerators/jetson-orin-nano.yaml";
+const std::string kPreset =
+    std::string(MONET_SOURCE_DIR) + "/configs/accelerators/jetson-orin-nano.yaml";
 
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   auto pos = text.find(from);
@@ -34,7 +35,8 @@ std::string experiment(const std::string& name, const std::string& model, int ba
 // "  - experiment: ...\n    latency: ... s\n    energy: ... pJ\n" from a run on `acc`.
 std::string measured(const TempDir& dir, const std::string& name, const std::string& model,
                      int batch) {
-  std::string truth = dir.write("truth-" + name + ".yaml", experiment(name, model, batch, "true.yaml"));
+  std::string truth =
+      dir.write("truth-" + name + ".yaml", experiment(name, model, batch, "true.yaml"));
   dir.write(name + ".yaml", experiment(name, model, batch, kPreset));
   std::string out = dir.path() + "/run-" + name;
   auto r = run_cli("run " + shell_quote(truth) + " -o " + shell_quote(out));
@@ -56,11 +58,16 @@ TEST_CASE("calibrate recovers DRAM bandwidth and energy the measurements were si
   text = replace_once(text, "  bandwidth: 68 GB/s", "  bandwidth: 50 GB/s");
   text = replace_once(text, "  read_energy: 8 pJ/bit", "  read_energy: 10 pJ/bit");
   dir.write("true.yaml", text);
-  std::string cal = "parameters:\n"
-                    "  - {accelerator: " + kPreset + ", field: dram.bandwidth, min: 20 GB/s, max: 100 GB/s}\n"
-                    "  - {accelerator: " + kPreset + ", field: dram.read_energy, min: 2 pJ/bit, max: 20 pJ/bit}\n"
-                    "measurements:\n" +
-                    measured(dir, "r12", "resnet12", 1) + measured(dir, "r18", "resnet18", 4);
+  std::string cal =
+      "parameters:\n"
+      "  - {accelerator: " +
+      kPreset +
+      ", field: dram.bandwidth, min: 20 GB/s, max: 100 GB/s}\n"
+      "  - {accelerator: " +
+      kPreset +
+      ", field: dram.read_energy, min: 2 pJ/bit, max: 20 pJ/bit}\n"
+      "measurements:\n" +
+      measured(dir, "r12", "resnet12", 1) + measured(dir, "r18", "resnet18", 4);
   std::string file = dir.write("cal.yaml", cal);
   std::string out = dir.path() + "/cal";
   auto r = run_cli("calibrate " + shell_quote(file) + " -o " + shell_quote(out));
@@ -84,9 +91,11 @@ TEST_CASE("calibrate recovers DRAM bandwidth and energy the measurements were si
   std::string acc = monet::core::read_file(out + "/jetson-orin-nano.yaml");
   CHECK(acc.rfind("# Calibrated by `monet-sim calibrate", 0) == 0);
   CHECK(acc.find("#   dram.bandwidth: 68 GB/s -> ") != std::string::npos);
-  auto run = run_cli("run " + shell_quote(dir.write("check.yaml", experiment("c", "resnet12", 1,
-                                                                            out + "/jetson-orin-nano.yaml"))) +
-                     " --no-files");
+  auto run =
+      run_cli("run " +
+              shell_quote(dir.write(
+                  "check.yaml", experiment("c", "resnet12", 1, out + "/jetson-orin-nano.yaml"))) +
+              " --no-files");
   CHECK(run.exit_code == 0);
 }
 
@@ -106,7 +115,8 @@ TEST_CASE("calibrate refuses bad calibration files at their lines", "[fleet][cal
          "bad.yaml:2: field 'parameters[0].field'");
   refuse(p + "dram.bandwith, min: 1 GB/s, max: 99 GB/s}\n", one, "has no key 'bandwith'");
   refuse(p + "cores.gpu.clock, min: 1 MHz, max: 2 GHz}\n", one, "no entry named 'gpu'");
-  refuse(p + "dram.bandwidth, min: 70 GB/s, max: 99 GB/s}\n", one, "exclude the current value 68 GB/s");
+  refuse(p + "dram.bandwidth, min: 70 GB/s, max: 99 GB/s}\n", one,
+         "exclude the current value 68 GB/s");
   refuse(p + "dram.bandwidth, min: 1 pJ, max: 99 GB/s}\n", one, "not in the unit of the field");
   refuse(p + "dram.bandwidth, min: 1 GB/s, max: 99 GB/s}\n", "  - {experiment: e.yaml}\n",
          "states no quantity");
