@@ -20,16 +20,16 @@ namespace monet::fleet {
 
 namespace fs = std::filesystem;
 
+const core::NameTable<Quantity>& quantity_names() {
+  static const core::NameTable<Quantity> table("measured quantity",
+                                               {{Quantity::kLatency, "latency"},
+                                                {Quantity::kEnergy, "energy"},
+                                                {Quantity::kPower, "power"}});
+  return table;
+}
+
 std::string quantity_name(Quantity q) {
-  switch (q) {
-    case Quantity::kLatency:
-      return "latency";
-    case Quantity::kEnergy:
-      return "energy";
-    case Quantity::kPower:
-      return "power";
-  }
-  return "?";
+  return quantity_names().str(q);
 }
 
 std::string quantity_unit(Quantity q) {
@@ -185,17 +185,7 @@ CalibrationSpec load_calibration(const std::string& path) {
   root.reject_unknown_keys({"parameters", "measurements", "loss", "loss_scale"});
   CalibrationSpec spec;
   spec.file = path;
-  if (root.has("loss")) {
-    std::string l = root["loss"].as_string();
-    if (l == "huber")
-      spec.loss = Loss::kHuber;
-    else if (l == "cauchy")
-      spec.loss = Loss::kCauchy;
-    else if (l == "squared")
-      spec.loss = Loss::kSquared;
-    else
-      root["loss"].fail("is not a loss (huber, cauchy, squared)");
-  }
+  if (root.has("loss")) spec.loss = robust_loss_names().read(root["loss"]);
   if (root.has("loss_scale")) spec.loss_scale = root["loss_scale"].as_double(1e-6, 10);
   std::vector<core::ConfigIssue> issues;
   auto params = root.required("parameters").expect_seq("a list of parameters");

@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/names.hpp"
 #include "fleet/accelerator_field.hpp"
 #include "fleet/robust_fit.hpp"
 
 namespace monet::fleet {
 
 enum class Quantity { kLatency, kEnergy, kPower };
+const core::NameTable<Quantity>& quantity_names();  // "latency", "energy", "power"
 std::string quantity_name(Quantity q);
 std::string quantity_unit(Quantity q);  // of the values in calibration.json: s, J, W
 

@@ -7,16 +7,15 @@
 
 namespace monet::fleet {
 
+const core::NameTable<Loss>& robust_loss_names() {
+  static const core::NameTable<Loss> table(
+      "robust loss",
+      {{Loss::kSquared, "squared"}, {Loss::kHuber, "huber"}, {Loss::kCauchy, "cauchy"}});
+  return table;
+}
+
 std::string loss_name(Loss l) {
-  switch (l) {
-    case Loss::kSquared:
-      return "squared";
-    case Loss::kHuber:
-      return "huber";
-    case Loss::kCauchy:
-      return "cauchy";
-  }
-  return "?";
+  return robust_loss_names().str(l);
 }
 
 namespace {

@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "core/names.hpp"
+
 namespace monet::fleet {
 
 enum class Loss { kSquared, kHuber, kCauchy };
+const core::NameTable<Loss>& robust_loss_names();  // "squared", "huber", "cauchy"
 std::string loss_name(Loss l);
 
 struct FitBounds {
