@@ -53,6 +53,8 @@ struct MemoryLevel {
   // or complete); otherwise the product of the sizes of the array dims it does NOT serve.
   // A per-PE register file (YAML `serves: []`) has one copy per PE; size_bytes is per copy.
   int64_t instances = 1;
+  // Static (leakage) power per byte of capacity, per copy (YAML `leakage: 0.5 uW/KiB`).
+  double leakage_w_per_byte = 0;
   bool per_pe = false;  // YAML `serves: []`: one private copy per PE (served_dims empty)
 
   bool holds_operand(MemOperand o) const { return holds[static_cast<int>(o)]; }
@@ -149,6 +151,9 @@ struct Core {
   std::vector<MemoryLevel> memories;  // innermost first; the last one is the core's top
   CimSpec cim;                        // kind == kCim only
   Execution execution;
+  // Leakage and clock tree of the core's logic (not its memories), drawn while the run lasts
+  // whether the core computes or idles (no power gating modelled). YAML `static_power: 1 W`.
+  double static_power_w = 0;
   int line = 0;
   // Added by the YAML loader: a core written once with `repeat: N` expands to N cores named
   // group + index ("sm0".."sm7"); `group` is the name as written (= name when not repeated).
@@ -179,6 +184,17 @@ struct Dram {
   double read_energy_pj_per_bit = 0;
   double write_energy_pj_per_bit = 0;
   int min_access_bits = 0;  // as MemoryLevel::min_access_bits
+  // Static power of the DRAM devices while the run lasts (YAML `background_power`,
+  // `refresh_power`): active/precharge standby current and periodic refresh.
+  double background_power_w = 0;
+  double refresh_power_w = 0;
+};
+
+// What the board draws besides the accelerator's own cores, memories and DRAM, and how its
+// supply reaches them (YAML `board: {baseline_power, regulator_efficiency}`).
+struct Board {
+  double baseline_power_w = 0;      // idle rails: CPU, I/O, carrier board, at the supply
+  double regulator_efficiency = 1;  // (0, 1]: chip and DRAM power / power drawn from the supply
 };
 
 struct Accelerator {
@@ -189,6 +205,7 @@ struct Accelerator {
   std::vector<MemoryLevel> shared_memories;  // e.g. a GPU L2 shared by all SM cores
   std::vector<Link> links;
   Dram dram;
+  Board board;
 
   int find_core(const std::string& name) const;  // -1 if absent
 };

@@ -97,6 +97,13 @@ void put_energies(YAML::Node& n, double read_pj_per_bit, double write_pj_per_bit
   n["read_energy"] = energy(read_pj_per_bit, "/bit");
   n["write_energy"] = energy(write_pj_per_bit, "/bit");
 }
+std::string power(double w) {
+  return quantity(w, Dimension::kPower, {{"W", 1}, {"mW", 1e-3}, {"uW", 1e-6}, {"nW", 1e-9}});
+}
+// Per KiB: scaling by 1024 is exact, so the text reads back to the same W per byte.
+std::string leakage(double w_per_byte) {
+  return power(w_per_byte * 1024) + "/KiB";
+}
 std::string frequency(double hz) {
   return quantity(hz, Dimension::kFrequency, {{"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}});
 }
@@ -144,6 +151,7 @@ void put_level_fields(YAML::Node& n, const MemoryLevel& m, double clock_hz) {
   put_energies(n, m.read_energy_pj_per_bit, m.write_energy_pj_per_bit,
                {m.read_bits_per_cycle, m.write_bits_per_cycle});
   if (m.min_access_bits > 0) n["min_access"] = std::to_string(m.min_access_bits) + " bit";
+  if (m.leakage_w_per_byte > 0) n["leakage"] = leakage(m.leakage_w_per_byte);
   std::vector<std::string> holds;
   for (int o = 0; o < kMemOperandCount; ++o)
     if (m.holds[o]) holds.emplace_back(core::operand_name(static_cast<MemOperand>(o)));
@@ -266,6 +274,7 @@ YAML::Node core_body(const Core& c, const Accelerator& acc) {
   n["memories"] = mems;
   if (c.kind == CoreKind::kCim) n["cim"] = cim_node(c.cim);
   if (auto e = execution_node(c.execution)) n["execution"] = *e;
+  if (c.static_power_w > 0) n["static_power"] = power(c.static_power_w);
   return n;
 }
 
@@ -298,6 +307,8 @@ YAML::Node dram_node(const Dram& d) {
   n["bandwidth"] = rate(d.bandwidth_bytes_per_s);
   put_energies(n, d.read_energy_pj_per_bit, d.write_energy_pj_per_bit, {});
   if (d.min_access_bits > 0) n["min_access"] = std::to_string(d.min_access_bits) + " bit";
+  if (d.background_power_w > 0) n["background_power"] = power(d.background_power_w);
+  if (d.refresh_power_w > 0) n["refresh_power"] = power(d.refresh_power_w);
   return n;
 }
 
@@ -345,6 +356,13 @@ std::string write_accelerator_yaml(const Accelerator& acc, const std::string& he
     root["links"] = links;
   }
   root["dram"] = dram_node(acc.dram);
+  if (acc.board.baseline_power_w > 0 || acc.board.regulator_efficiency != 1) {
+    YAML::Node b(YAML::NodeType::Map);
+    if (acc.board.baseline_power_w > 0) b["baseline_power"] = power(acc.board.baseline_power_w);
+    if (acc.board.regulator_efficiency != 1)
+      b["regulator_efficiency"] = num(acc.board.regulator_efficiency);
+    root["board"] = b;
+  }
 
   std::ostringstream out;
   std::istringstream lines(header);

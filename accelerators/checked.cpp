@@ -52,6 +52,7 @@ void check_level_values(Checker& ck, const std::string& at, const MemoryLevel& m
   ck.non_negative(at + ".read_energy_pj_per_bit", m.read_energy_pj_per_bit);
   ck.non_negative(at + ".write_energy_pj_per_bit", m.write_energy_pj_per_bit);
   ck.non_negative(at + ".min_access_bits", m.min_access_bits);
+  ck.non_negative(at + ".leakage_w_per_byte", m.leakage_w_per_byte);
   if (!m.holds[0] && !m.holds[1] && !m.holds[2])
     ck.add(at + ".holds", "[]", "a memory must hold at least one of I, W, O");
 }
@@ -92,6 +93,7 @@ Accelerator checked_accelerator(const Accelerator& in) {
     ck.non_negative(at + ".mac_energy_pj", core.mac_energy_pj);
     ck.non_negative(at + ".vector_ops_per_cycle", core.vector_ops_per_cycle);
     ck.non_negative(at + ".vector_op_energy_pj", core.vector_op_energy_pj);
+    ck.non_negative(at + ".static_power_w", core.static_power_w);
     const auto& ex = core.execution;
     ck.non_negative(at + ".execution.issue_cycles", ex.issue_cycles);
     ck.non_negative(at + ".execution.launch_s", ex.launch_s);
@@ -157,6 +159,12 @@ Accelerator checked_accelerator(const Accelerator& in) {
   ck.non_negative("dram.read_energy_pj_per_bit", a.dram.read_energy_pj_per_bit);
   ck.non_negative("dram.write_energy_pj_per_bit", a.dram.write_energy_pj_per_bit);
   ck.non_negative("dram.min_access_bits", a.dram.min_access_bits);
+  ck.non_negative("dram.background_power_w", a.dram.background_power_w);
+  ck.non_negative("dram.refresh_power_w", a.dram.refresh_power_w);
+  ck.non_negative("board.baseline_power_w", a.board.baseline_power_w);
+  if (!(a.board.regulator_efficiency > 0 && a.board.regulator_efficiency <= 1))
+    ck.add("board.regulator_efficiency", a.board.regulator_efficiency,
+           "must be a fraction in (0, 1]");
   ck.throw_if_any();
   return a;
 }

@@ -22,8 +22,14 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
     r.add(n, "must be a map (capacity, bandwidth, read_energy, write_energy)");
     return d;
   }
-  r.unknown_keys(
-      n, {"capacity", "bandwidth", "read_energy", "write_energy", "access_bits", "min_access"});
+  r.unknown_keys(n, {"capacity", "bandwidth", "read_energy", "write_energy", "access_bits",
+                     "min_access", "background_power", "refresh_power"});
+  if (n.has("background_power"))
+    if (auto w = r.read([&] { return detail::parse_power(n["background_power"]); }))
+      d.background_power_w = *w;
+  if (n.has("refresh_power"))
+    if (auto w = r.read([&] { return detail::parse_power(n["refresh_power"]); }))
+      d.refresh_power_w = *w;
   if (auto v = r.required(n, "capacity"))
     if (auto b = r.read([&] { return v->as_quantity(Dimension::kBytes); })) {
       if (!(*b > 0)) r.add(*v, "capacity must be positive");
@@ -45,6 +51,28 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
     if (auto e = r.read([&] { return detail::parse_energy_per_bit(*v, access_bits); }))
       d.write_energy_pj_per_bit = *e;
   return d;
+}
+
+Board parse_board(Reader& r, const YamlNode& n) {
+  Board b;
+  if (!n.is_map()) {
+    r.add(n, "must be a map (baseline_power, regulator_efficiency)");
+    return b;
+  }
+  r.unknown_keys(n, {"baseline_power", "regulator_efficiency"});
+  if (n.has("baseline_power"))
+    if (auto w = r.read([&] { return detail::parse_power(n["baseline_power"]); }))
+      b.baseline_power_w = *w;
+  if (n.has("regulator_efficiency")) {
+    YamlNode v = n["regulator_efficiency"];
+    if (auto e = r.read([&] { return v.as_double(); })) {
+      if (!(*e > 0 && *e <= 1))
+        r.add(v, "regulator efficiency is a fraction in (0, 1] (0.85 for 85 %)");
+      else
+        b.regulator_efficiency = *e;
+    }
+  }
+  return b;
 }
 
 std::optional<std::vector<std::string>> endpoint(Reader& r, const YamlNode& n,
@@ -112,7 +140,8 @@ Accelerator parse_accelerator(const YamlNode& root) {
   Accelerator acc;
   acc.source_file = root.file();
   if (!root.is_map()) root.fail("an accelerator description must be a map with cores and dram");
-  r.unknown_keys(root, {"name", "description", "cores", "shared_memories", "links", "dram"});
+  r.unknown_keys(root,
+                 {"name", "description", "cores", "shared_memories", "links", "dram", "board"});
   if (auto v = r.required(root, "name"))
     if (auto s = r.read([&] { return v->as_string(); })) acc.name = *s;
   if (auto s = r.read([&] { return root.get_string("description", ""); })) acc.description = *s;
@@ -165,6 +194,7 @@ Accelerator parse_accelerator(const YamlNode& root) {
   }
 
   if (auto d = r.required(root, "dram")) acc.dram = parse_dram(r, *d);
+  if (root.has("board")) acc.board = parse_board(r, root["board"]);
   try {
     r.issues().throw_if_any();
   } catch (const core::ConfigError& e) {

@@ -186,9 +186,9 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
     r.add(n, "a core must be a map (name, kind, clock, ...)");
     return std::nullopt;
   }
-  r.unknown_keys(
-      n, {"name", "kind", "clock", "repeat", "array", "mac_energy", "precision",
-          "vector_ops_per_cycle", "vector_op_energy", "op_kinds", "memories", "cim", "execution"});
+  r.unknown_keys(n, {"name", "kind", "clock", "repeat", "array", "mac_energy", "precision",
+                     "vector_ops_per_cycle", "vector_op_energy", "op_kinds", "memories", "cim",
+                     "execution", "static_power"});
   Core core;
   core.line = n.loc().line;
   ParsedCore out;
@@ -213,6 +213,8 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
     }
   int64_t repeat = 1;
   if (auto v = r.read([&] { return n.get_int("repeat", 1, 1, kMaxRepeat); })) repeat = *v;
+  if (n.has("static_power"))
+    if (auto w = r.read([&] { return parse_power(n["static_power"]); })) core.static_power_w = *w;
   if (n.has("precision"))
     if (auto b = r.read([&] { return parse_bits(n["precision"]); })) core.precision_bits = *b;
 

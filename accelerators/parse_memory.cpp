@@ -78,6 +78,9 @@ std::optional<MemoryLevel> parse_level(Reader& r, const YamlNode& m, double cloc
   if (auto n = r.required(m, "write_energy"))
     if (auto e = r.read([&] { return parse_energy_per_bit(*n, access_bits); }))
       level.write_energy_pj_per_bit = *e;
+  if (m.has("leakage"))
+    if (auto w = r.read([&] { return parse_power_per_byte(m["leakage"]); }))
+      level.leakage_w_per_byte = *w;
   if (auto n = r.required(m, "holds")) {
     if (auto names = r.read([&] { return n->as_string_list(); })) {
       for (size_t i = 0; i < names->size(); ++i) {
@@ -128,7 +131,7 @@ void read_serves(Reader& r, const YamlNode& m, const CoreContext& c, MemoryLevel
 const std::initializer_list<std::string_view> kLevelKeys = {
     "name",        "size",       "bandwidth",   "read_bandwidth", "write_bandwidth",
     "ports",       "read_ports", "write_ports", "read_energy",    "write_energy",
-    "access_bits", "holds",      "min_access"};
+    "access_bits", "holds",      "min_access",  "leakage"};
 
 }  // namespace
 
@@ -173,7 +176,7 @@ std::optional<MemoryLevel> parse_core_memory(Reader& r, const YamlNode& m, const
   }
   r.unknown_keys(m, {"name", "size", "bandwidth", "read_bandwidth", "write_bandwidth", "ports",
                      "read_ports", "write_ports", "read_energy", "write_energy", "access_bits",
-                     "holds", "serves", "shared", "min_access"});
+                     "holds", "serves", "shared", "min_access", "leakage"});
   auto level = parse_level(r, m, c.clock_hz, c.precision_bits);
   if (level) read_serves(r, m, c, *level);
   return level;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "accelerators/power.hpp"
+
 #include "core/units.hpp"
 
 namespace monet::accelerators {
@@ -113,6 +115,15 @@ std::vector<std::string> summary_lines(const Accelerator& acc) {
     lines.push_back("link " + l.name + ": " + l.from + (l.bidirectional ? " <-> " : " -> ") + l.to +
                     ", " + rate(l.bandwidth_bytes_per_s) + ", " + fmt("%g", l.energy_pj_per_bit) +
                     " pJ/bit");
+  const StaticPower p = static_power(acc);
+  if (p.described())
+    lines.push_back(
+        fmt("static power: %.4g W at the chip (cores ", p.chip_w()) +
+        fmt("%.4g W, shared memories ", p.cores_w()) + fmt("%.4g W, DRAM ", p.shared_memory_w) +
+        fmt("%.4g W), board baseline ", p.dram_w) + fmt("%.4g W, regulators ", p.board_w) +
+        fmt("%.3g: ", p.regulator_efficiency) + fmt("%.4g W idle at the supply", p.supply_w()));
+  else
+    lines.push_back("static power: not stated (power is dynamic only)");
   return lines;
 }
 

@@ -80,6 +80,38 @@ double parse_energy_per_bit(const core::YamlNode& n, std::optional<int64_t> acce
   return pj;
 }
 
+double parse_power(const core::YamlNode& n) {
+  if (!n.is_scalar())
+    n.fail("must be a power (" + core::accepted_units(core::Dimension::kPower) + ")");
+  double w = 0;
+  try {
+    w = core::parse_quantity(n.raw().Scalar(), core::Dimension::kPower);
+  } catch (const core::Error& e) {
+    n.fail(std::string("must be a power: ") + e.what());
+  }
+  if (w < 0) n.fail("power must not be negative");
+  return w;
+}
+
+double parse_power_per_byte(const core::YamlNode& n) {
+  const std::string forms = "a power per capacity ('0.5 uW/KiB', '2 nW/bit')";
+  if (!n.is_scalar()) n.fail("must be " + forms);
+  const std::string& text = n.raw().Scalar();
+  const size_t slash = text.rfind('/');
+  if (slash == std::string::npos)
+    n.fail("must be " + forms + "; the '/<capacity unit>' is missing");
+  double w = 0, bytes = 0;
+  try {
+    w = core::parse_quantity(text.substr(0, slash), core::Dimension::kPower);
+    bytes = core::parse_quantity("1 " + std::string(trim(text.substr(slash + 1))),
+                                 core::Dimension::kBytes);
+  } catch (const core::Error& e) {
+    n.fail("must be " + forms + ": " + e.what());
+  }
+  if (w < 0) n.fail("leakage must not be negative");
+  return w / bytes;
+}
+
 int parse_bits(const core::YamlNode& n) {
   if (!n.is_scalar()) n.fail("must be a number of bits (16 or '16 bit')");
   double bits = 0;

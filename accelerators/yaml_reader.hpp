@@ -64,6 +64,11 @@ Rate parse_rate(const core::YamlNode& n, double clock_hz);
 // An energy per bit: "0.1 pJ/bit", or per access ("10 pJ") divided by access_bits.
 double parse_energy_per_bit(const core::YamlNode& n, std::optional<int64_t> access_bits);
 
+// A static power ("1.2 W", "350 mW"); negative is refused.
+double parse_power(const core::YamlNode& n);
+// A leakage per capacity ("0.5 uW/KiB", "2 nW/bit") in W per byte; negative is refused.
+double parse_power_per_byte(const core::YamlNode& n);
+
 // A precision: an integer number of bits (16) or a quantity ("16 bit", "2 B").
 int parse_bits(const core::YamlNode& n);
 

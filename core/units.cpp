@@ -48,6 +48,8 @@ const UnitTable& units_for(Dimension dim) {
       {"Hz", 1}, {"kHz", 1e3}, {"KHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}};
   static const UnitTable time = {{"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6},
                                  {"µs", 1e-6},  {"ms", 1e-3}, {"s", 1}};
+  static const UnitTable power = {{"nW", 1e-9}, {"uW", 1e-6}, {"µW", 1e-6},
+                                  {"mW", 1e-3}, {"W", 1},     {"kW", 1e3}};
   switch (dim) {
     case Dimension::kBytes:
       return bytes;
@@ -61,6 +63,8 @@ const UnitTable& units_for(Dimension dim) {
       return frequency;
     case Dimension::kTime:
       return time;
+    case Dimension::kPower:
+      return power;
   }
   return bytes;
 }
@@ -121,7 +125,7 @@ double parse_quantity(std::string_view text, Dimension dim) {
       if (v != 0 && !(mag >= kMinQuantity && mag <= kMaxQuantity))
         throw Error("'" + std::string(text) +
                     "' is out of range: a quantity is 0 or between 1e-15 and 1e21 in base units "
-                    "(B, bit, B/s, pJ, Hz, s), so every product and quotient of quantities "
+                    "(B, bit, B/s, pJ, Hz, s, W), so every product and quotient of quantities "
                     "stays finite");
       return v;
     }

@@ -7,11 +7,11 @@
 
 namespace monet::core {
 
-enum class Dimension { kBytes, kBandwidth, kEnergy, kFrequency, kTime, kBits };
+enum class Dimension { kBytes, kBandwidth, kEnergy, kFrequency, kTime, kBits, kPower };
 
 // Parses "<number> <unit>" for the given dimension and returns the value in base units:
 // kBytes → bytes, kBits → bits, kBandwidth → bytes/s, kEnergy → pJ, kFrequency → Hz,
-// kTime → s. Throws core::Error with the accepted units when the text does not parse;
+// kTime → s, kPower → W. Throws core::Error with the accepted units when the text does not parse;
 // a bare number is rejected because units are mandatory. The value in base units must be 0 or
 // within [kMinQuantity, kMaxQuantity] in magnitude (1e308 pJ would become infinity once
 // multiplied; 1e-300 GB/s would make a transfer take forever).

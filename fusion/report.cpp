@@ -30,6 +30,20 @@ std::vector<std::string> summary_warnings(const Summary& s) {
   return out;
 }
 
+json power_json(const PowerSummary& p) {
+  return {{"average_w", p.average_w},
+          {"peak_w", p.peak_w},
+          {"peak_window_s", p.window_s},
+          {"static_energy_j", p.static_energy_j},
+          {"dynamic_energy_j", p.dynamic_energy_j},
+          {"board_energy_j", p.board_energy_j},
+          {"supply_energy_j", p.supply_energy_j},
+          {"static_w", p.static_w},
+          {"board_baseline_w", p.board_w},
+          {"regulator_efficiency", p.regulator_efficiency},
+          {"static_described", p.static_described}};
+}
+
 json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
   json over = json::array();
   for (const auto& m : over_capacity(s))
@@ -82,6 +96,7 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
            {{"dram_read_bytes", s.dram_read_bytes},
             {"dram_write_bytes", s.dram_write_bytes},
             {"link_bytes", s.link_bytes}}},
+          {"power", power_json(s.power)},
           {"cores", cores},
           {"phases", phases},
           {"counts", {{"cns", s.cn_count}, {"transfers", s.transfer_count}}}};
@@ -175,6 +190,21 @@ json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns
                         {"pid", 3},
                         {"ts", x.time_s * 1e6},
                         {"args", {{"bytes", x.used_bytes}}}});
+  // Power at the supply per window (the windows of summary.json's peak_w) as a counter track.
+  const PowerSummary& p = s.summary.power;
+  const PowerWindows w = power_windows(s.summary.latency_s);
+  const auto rows = window_energy_pj(s.energy_spans, w, static_cast<int>(acc.cores.size()));
+  for (int i = 0; i <= w.count && w.count > 0; ++i) {
+    double pj = 0;
+    for (const auto& r : rows) pj += r[static_cast<size_t>(std::min(i, w.count - 1))];
+    events.push_back({{"name", "power at the supply (W)"},
+                      {"ph", "C"},
+                      {"pid", 3},
+                      {"ts", i * w.length_s * 1e6},
+                      {"args",
+                       {{"watts", (pj * 1e-12 / w.length_s + p.static_w) / p.regulator_efficiency +
+                                      p.board_w}}}});
+  }
   return {{"traceEvents", events}, {"displayTimeUnit", "ns"}};
 }
 
@@ -183,6 +213,45 @@ std::string memory_csv(const Summary& s) {
   out << "memory,time_s,used_bytes\n";
   for (const auto& m : s.memories)
     for (const auto& x : m.samples) out << m.name << ',' << x.time_s << ',' << x.used_bytes << '\n';
+  return out.str();
+}
+
+std::string power_csv(const Schedule& s, const accelerators::Accelerator& acc) {
+  const PowerSummary& p = s.summary.power;
+  const PowerWindows w = power_windows(s.summary.latency_s);
+  const int n = static_cast<int>(acc.cores.size());
+  const auto rows = window_energy_pj(s.energy_spans, w, n);
+  std::vector<std::string> names;
+  for (const auto& c : acc.cores) names.push_back(c.name);
+  for (const auto& c : acc.cores) names.push_back(c.name + ".memories");
+  names.push_back("dram");
+  names.push_back("links");
+  int peak_at = 0;
+  double peak_pj = -1;
+  for (int i = 0; i < w.count; ++i) {
+    double pj = 0;
+    for (const auto& r : rows) pj += r[static_cast<size_t>(i)];
+    if (pj > peak_pj) peak_pj = pj, peak_at = i;
+  }
+  std::ostringstream out;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "# peak %.6g W at the supply over %.6g s windows, in the window from %.6g s; "
+                "average %.6g W\n",
+                p.peak_w, w.length_s, peak_at * w.length_s, p.average_w);
+  out << buf << "window_start_s,window_s,track,power_w\n";
+  for (int i = 0; i < w.count; ++i) {
+    const double t = i * w.length_s;
+    double dynamic_w = 0;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const double watts = rows[r][static_cast<size_t>(i)] * 1e-12 / w.length_s;
+      dynamic_w += watts;
+      out << t << ',' << w.length_s << ',' << core::csv_field(names[r]) << ',' << watts << '\n';
+    }
+    out << t << ',' << w.length_s << ",static," << p.static_w << '\n';
+    out << t << ',' << w.length_s << ",supply,"
+        << (dynamic_w + p.static_w) / p.regulator_efficiency + p.board_w << '\n';
+  }
   return out.str();
 }
 
@@ -258,6 +327,22 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
     << core::format_energy_pj(s.energy.onchip_memory_pj) << ", links "
     << core::format_energy_pj(s.energy.link_pj) << ", DRAM "
     << core::format_energy_pj(s.energy.dram_pj) << ")\n";
+  const auto& p = s.power;
+  std::snprintf(buf, sizeof buf,
+                "  power            %.3g W average, %.3g W peak (%s windows), at the supply\n",
+                p.average_w, p.peak_w, core::format_seconds(p.window_s).c_str());
+  o << buf;
+  std::snprintf(buf, sizeof buf,
+                "  supply energy    %s  (dynamic %s + static %s at the chip, /%.3g regulators, "
+                "+ board %s)\n",
+                core::format_energy_pj(p.supply_energy_j * 1e12).c_str(),
+                core::format_energy_pj(p.dynamic_energy_j * 1e12).c_str(),
+                core::format_energy_pj(p.static_energy_j * 1e12).c_str(), p.regulator_efficiency,
+                core::format_energy_pj(p.board_energy_j * 1e12).c_str());
+  o << buf;
+  if (!p.static_described)
+    o << "  note             the accelerator states no static power (static_power, leakage, "
+         "DRAM background/refresh, board baseline): power is dynamic only\n";
   o << "  DRAM traffic     read " << core::format_bytes(s.dram_read_bytes) << ", write "
     << core::format_bytes(s.dram_write_bytes) << "; links " << core::format_bytes(s.link_bytes)
     << "\n";

@@ -14,11 +14,16 @@ namespace monet::fusion {
 inline constexpr const char* kSummarySchema = "monet.summary/1";
 
 nlohmann::json summary_json(const Summary& s, const accelerators::Accelerator& acc);
+// summary.json's `power` object (also used by episode and generation summaries).
+nlohmann::json power_json(const PowerSummary& p);
 // Chrome trace-event JSON: one track per core (slices carry op, pass, tile, MACs, bytes, energy
 // and what bounds them), per link and for the DRAM channel, and one counter track per memory.
 nlohmann::json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns,
                           const accelerators::Accelerator& acc);
 std::string memory_csv(const Summary& s);
+// power.csv: dynamic power per core (compute and memories), DRAM and links per window, the
+// static and the supply power; a first `#` line states the peak and its window.
+std::string power_csv(const Schedule& s, const accelerators::Accelerator& acc);
 
 // What bounds one scheduled CN: its cost's bound (compute, a memory level's bandwidth, ...),
 // or "dram bandwidth" when its refetch transfer outlasted the on-chip work.

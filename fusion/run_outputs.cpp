@@ -40,6 +40,7 @@ void write_run_files(core::OutputSet& set, const std::string& prefix, const Simu
   set.write(prefix + "schedule.trace.json",
             core::json_text(trace_json(schedule, g, cns, acc), -1, "schedule.trace.json") + "\n");
   set.write(prefix + "memory.csv", memory_csv(schedule.summary));
+  set.write(prefix + "power.csv", power_csv(schedule, acc));
   set.write(prefix + "ops.csv", ops_csv(schedule, g, cns, acc));
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fusion/fallback.hpp"
+#include "fusion/power.hpp"
 
 namespace monet::fusion {
 
@@ -91,11 +92,13 @@ struct Summary {
   size_t launches = 0;  // kernel launches (stacks on cores with a launch time)
   size_t cn_count = 0;
   size_t transfer_count = 0;
+  PowerSummary power;  // dynamic + static energy and power at the supply
 };
 
 struct Schedule {
   std::vector<CnRecord> cns;
   std::vector<TransferRecord> transfers;
+  std::vector<EnergySpan> energy_spans;  // dynamic energy over time (kept with the records)
   Summary summary;
 };
 

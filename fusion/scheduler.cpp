@@ -253,6 +253,7 @@ double Scheduler::dram_transfer(TransferKind kind, int tensor, double bytes, dou
   transfer_pj += pj;
   (write ? out_.summary.dram_write_bytes : out_.summary.dram_read_bytes) += bytes;
   ++out_.summary.transfer_count;
+  out_.energy_spans.push_back({start, end, transfer_pj, kDramTrack});
   if (opt_.keep_records)
     out_.transfers.push_back({kind, port, tensor, write ? core : -1, write ? -1 : core, bytes,
                               start, end, transfer_pj, current_cn_});
@@ -270,6 +271,7 @@ double Scheduler::link_transfer(int link, int tensor, double bytes, double earli
   current_transfer_pj_ += pj;
   out_.summary.link_bytes += bytes;
   ++out_.summary.transfer_count;
+  out_.energy_spans.push_back({start, end, pj, kLinkTrack});
   if (opt_.keep_records)
     out_.transfers.push_back(
         {TransferKind::kLink, link, tensor, from, to, bytes, start, end, pj, current_cn_});
@@ -512,6 +514,8 @@ Schedule Scheduler::run() {
     out_.summary.core_busy_s[core] += cn.duration_s;
     out_.summary.energy.compute_pj += cn.compute_energy_pj;
     out_.summary.energy.onchip_memory_pj += cn.energy_pj - cn.compute_energy_pj;
+    out_.energy_spans.push_back({start, end, cn.compute_energy_pj, core, false});
+    out_.energy_spans.push_back({start, end, cn.energy_pj - cn.compute_energy_pj, core, true});
     const auto pass = std::string(workloads::pass_name(g_.op(cn.op).pass));
     auto [it, fresh] = out_.summary.phases.try_emplace(pass, PhaseTime{0, start, end});
     it->second.busy_s += cn.duration_s;
@@ -548,6 +552,8 @@ Schedule Scheduler::run() {
   sum.capacity_violation_bytes = std::max(0.0, sum.peak_dram_bytes - acc_.dram.capacity_bytes);
   sum.memories.push_back(std::move(dram_timeline_));
   sum.cn_count = n;
+  sum.power = power_summary(out_.energy_spans, sum.latency_s, accelerators::static_power(acc_));
+  if (!opt_.keep_records) out_.energy_spans.clear();
   return std::move(out_);
 }
 

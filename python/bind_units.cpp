@@ -13,8 +13,9 @@ core::Dimension dimension_from(const std::string& s) {
   if (s == "frequency") return core::Dimension::kFrequency;
   if (s == "time") return core::Dimension::kTime;
   if (s == "bits") return core::Dimension::kBits;
+  if (s == "power") return core::Dimension::kPower;
   throw core::Error("dimension '" + s +
-                    "' is not one of bytes, bandwidth, energy, frequency, time, bits");
+                    "' is not one of bytes, bandwidth, energy, frequency, time, bits, power");
 }
 }  // namespace
 
@@ -27,7 +28,8 @@ void bind_units(py::module_& m) {
       py::arg("text"), py::arg("dimension"),
       "\"256 KiB\" → bytes, \"68 GB/s\" → bytes/s, \"0.5 pJ\" → pJ, \"625 MHz\" → Hz, \"2 ns\" → "
       "s, "
-      "\"8 bit\" → bits. dimension: bytes | bandwidth | energy | frequency | time | bits.");
+      "\"8 bit\" → bits, \"1.2 W\" → W. dimension: bytes | bandwidth | energy | frequency | time | "
+      "bits | power.");
   m.def("format_bytes", &core::format_bytes, py::arg("bytes"));
   m.def("format_energy_pj", &core::format_energy_pj, py::arg("pj"));
   m.def("format_seconds", &core::format_seconds, py::arg("seconds"));
