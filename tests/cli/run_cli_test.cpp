@@ -22,7 +22,7 @@ TEST_CASE("run writes the four documented files atomically") {
   auto r = run_cli("run " + shell_quote(exp) + " -o " + shell_quote(dir.path() + "/out"));
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("latency") && Catch::Contains("energy"));
-  for (auto f : {"summary.json", "schedule.trace.json", "memory.csv", "ops.csv"})
+  for (auto f : {"summary.json", "schedule.trace.json", "memory.csv", "power.csv", "ops.csv"})
     CHECK(std::filesystem::exists(dir.path() + "/out/" + f));
   auto s = nlohmann::json::parse(monet::core::read_file(dir.path() + "/out/summary.json"));
   CHECK(s["schema"] == "monet.summary/1");

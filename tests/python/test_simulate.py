@@ -22,7 +22,7 @@ def test_python_summary_equals_cli_summary_json(cli, tmp_path):
     assert result.summary == cli_summary
     # The files Result.write() produces are the CLI's, byte for byte.
     result.write(tmp_path / "py")
-    for name in ("summary.json", "schedule.trace.json", "memory.csv", "ops.csv"):
+    for name in ("summary.json", "schedule.trace.json", "memory.csv", "power.csv", "ops.csv"):
         assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
 
 
