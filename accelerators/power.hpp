@@ -10,10 +10,10 @@
 namespace monet::accelerators {
 
 struct StaticPower {
-  std::vector<double> core_w;   // per core: static_power + leakage of its private memories
-  double shared_memory_w = 0;   // leakage of Accelerator::shared_memories (counted once)
-  double dram_w = 0;            // background + refresh
-  double board_w = 0;           // board baseline, already at the supply
+  std::vector<double> core_w;  // per core: static_power + leakage of its private memories
+  double shared_memory_w = 0;  // leakage of Accelerator::shared_memories (counted once)
+  double dram_w = 0;           // background + refresh
+  double board_w = 0;          // board baseline, already at the supply
   double regulator_efficiency = 1;
 
   double cores_w() const;

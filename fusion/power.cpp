@@ -7,8 +7,8 @@ namespace monet::fusion {
 
 PowerWindows power_windows(double latency_s) {
   if (!(latency_s > 0)) return {};
-  const double n = std::clamp(std::round(latency_s / kPowerWindowS), 1.0,
-                              static_cast<double>(kMaxPowerWindows));
+  const double n =
+      std::clamp(std::round(latency_s / kPowerWindowS), 1.0, static_cast<double>(kMaxPowerWindows));
   return {static_cast<int>(n), latency_s / n};
 }
 

@@ -14,7 +14,7 @@ struct EnergySpan {
   double start_s = 0;
   double end_s = 0;
   double pj = 0;
-  int track = 0;  // a core index, or kDramTrack / kLinkTrack
+  int track = 0;               // a core index, or kDramTrack / kLinkTrack
   bool onchip_memory = false;  // a core's memory accesses rather than its compute
 };
 inline constexpr int kDramTrack = -1;
@@ -28,7 +28,7 @@ inline constexpr double kPowerWindowS = 1e-3;
 inline constexpr int kMaxPowerWindows = 100000;
 
 struct PowerSummary {
-  bool static_described = false;   // the accelerator states any static power or baseline
+  bool static_described = false;    // the accelerator states any static power or baseline
   double static_w = 0;              // cores + memory leakage + DRAM, at the chip
   double board_w = 0;               // board baseline, at the supply
   double regulator_efficiency = 1;  // chip power / supply power

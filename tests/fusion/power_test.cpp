@@ -97,7 +97,8 @@ TEST_CASE("a run's energy is dynamic plus static times its latency, at the suppl
 TEST_CASE("peak power is the highest window mean, spans spread evenly over their windows") {
   // 4 ms run: 4 windows of 1 ms. Core 0 spends 2 mJ in [0, 1 ms] (2 W); the DRAM 1 mJ over
   // [0.5, 2.5 ms] (0.5 W), a quarter of it in window 0. Window 0: 2.25 mJ / 1 ms = 2.25 W.
-  std::vector<fusion::EnergySpan> spans = {{0, 1e-3, 2e9, 0}, {0.5e-3, 2.5e-3, 1e9, fusion::kDramTrack}};
+  std::vector<fusion::EnergySpan> spans = {{0, 1e-3, 2e9, 0},
+                                           {0.5e-3, 2.5e-3, 1e9, fusion::kDramTrack}};
   accelerators::StaticPower hw;
   hw.core_w = {1.0};
   hw.board_w = 0.5;
@@ -141,7 +142,8 @@ TEST_CASE("static power fields round-trip through the writer") {
   auto acc = accelerators::parse_accelerator_yaml(kChip, "chip.yaml");
   auto back = accelerators::parse_accelerator_yaml(accelerators::write_accelerator_yaml(acc), "w");
   CHECK(back.cores[0].static_power_w == acc.cores[0].static_power_w);
-  CHECK(back.cores[0].memories[0].leakage_w_per_byte == acc.cores[0].memories[0].leakage_w_per_byte);
+  CHECK(back.cores[0].memories[0].leakage_w_per_byte ==
+        acc.cores[0].memories[0].leakage_w_per_byte);
   CHECK(back.dram.background_power_w == acc.dram.background_power_w);
   CHECK(back.dram.refresh_power_w == acc.dram.refresh_power_w);
   CHECK(back.board.baseline_power_w == acc.board.baseline_power_w);
