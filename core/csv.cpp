@@ -23,6 +23,13 @@ CsvTable parse_csv(const std::string& text, const std::string& source) {
   std::string field;
   bool quoted = false, any = false;
   int line = 1, row_line = 1;
+  // Comment lines before the header (power.csv states its peak window there) are skipped.
+  size_t start = 0;
+  while (start < text.size() && text[start] == '#') {
+    const size_t nl = text.find('\n', start);
+    start = nl == std::string::npos ? text.size() : nl + 1;
+    row_line = ++line;
+  }
   auto end_row = [&] {
     row.push_back(std::move(field));
     field.clear();
@@ -38,7 +45,7 @@ CsvTable parse_csv(const std::string& text, const std::string& source) {
     row.clear();
     any = false;
   };
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {

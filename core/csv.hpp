@@ -16,9 +16,10 @@ struct CsvTable {
   int column(const std::string& name) const;   // -1 when absent
 };
 
-// Parses CSV text with a header line. Throws core::Error naming `source` and the line when a
-// quote is left open, a row has a different number of fields than the header or the text
-// does not end with a line break (as every file the project writes does: a cut file).
+// Parses CSV text with a header line (lines starting with '#' before it are comments). Throws
+// core::Error naming `source` and the line when a quote is left open, a row has a different number
+// of fields than the header or the text does not end with a line break (as every file the project
+// writes does: a cut file).
 CsvTable parse_csv(const std::string& text, const std::string& source);
 
 }  // namespace monet::core

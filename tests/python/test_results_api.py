@@ -71,7 +71,9 @@ def test_result_repr_is_complete(result):
 def test_trace_has_memory_counters_and_slice_arguments(result):
     trace = result.trace()
     events = trace["traceEvents"]
-    counters = [e for e in events if e["ph"] == "C"]
+    counters = [e for e in events if e["ph"] == "C" and "bytes" in e["args"]]
+    power = [e for e in events if e["ph"] == "C" and "watts" in e["args"]]
+    assert power and all(e["args"]["watts"] > 0 for e in power)
     assert len(counters) == sum(len(m["time_s"]) for m in result.memory)
     assert {e["name"] for e in counters} == {m["name"] + " used" for m in result.memory}
     slices = [e for e in events if e["ph"] == "X" and e["pid"] == 1]

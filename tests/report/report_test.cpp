@@ -171,4 +171,10 @@ TEST_CASE("CSV: quoted fields, located errors") {
   CHECK_THROWS_WITH(monet::core::parse_csv("a,b\n1,2\n3,4", "t.csv"), Catch::Contains("truncated"));
   CHECK_THROWS_WITH(monet::core::parse_csv("a,b\n\"1,2\n", "t.csv"),
                     Catch::Contains("t.csv:2") && Catch::Contains("never ends"));
+  // Comment lines before the header are skipped and still counted in error locations.
+  auto c = monet::core::parse_csv("# peak 3 W\n# more\na,b\n1,2\n", "c.csv");
+  CHECK(c.header == std::vector<std::string>{"a", "b"});
+  REQUIRE(c.rows.size() == 1);
+  CHECK_THROWS_WITH(monet::core::parse_csv("# note\na,b\n1\n", "c.csv"),
+                    Catch::Contains("c.csv:3"));
 }
