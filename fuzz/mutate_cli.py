@@ -9,7 +9,7 @@ units, corrupted protobuf bytes), runs the command that reads each kind, and rec
 whenever
 
   * the exit status is neither 0 (accepted) nor 2 (refused with a message),
-  * a run exceeds the time limit (a hang) or the memory limit,
+  * a run exceeds the CPU-time limit (a hang) or the memory limit,
   * an accepted run prints or writes a non-finite number (nan, inf, JSON null in a number's place
     is not checked: the writers refuse non-finite numbers before they would write null).
 
@@ -28,6 +28,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -180,7 +181,7 @@ def main():
     ap.add_argument("--executions", type=int, default=1000)
     ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: no limit)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=20)
+    ap.add_argument("--timeout", type=float, default=20, help="CPU seconds per run")
     ap.add_argument("--memory-mib", type=int, default=4096,
                     help="address-space limit of each run (ignored for sanitizer builds)")
     ap.add_argument("--asan", action="store_true", help="the binary is an ASan build")
@@ -214,6 +215,10 @@ def main():
         if not args.asan:
             lim = args.memory_mib << 20
             resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+        # A hang is judged in CPU seconds: on a loaded machine a niced run may wait far longer
+        # than it computes. The wall-clock limit only catches a process blocked on nothing.
+        cpu = int(args.timeout)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
     histogram = collections.defaultdict(collections.Counter)
     findings = []
@@ -247,11 +252,14 @@ def main():
             problem = None
             try:
                 r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   timeout=args.timeout, preexec_fn=limits, env=env)
+                                   timeout=max(30 * args.timeout, 600), preexec_fn=limits,
+                                   env=env)
                 status = r.returncode
                 stdout = r.stdout.decode("utf-8", "replace")
                 stderr = r.stderr.decode("utf-8", "replace")
-                if status not in (0, 2):
+                if status in (-signal.SIGXCPU, -signal.SIGKILL):
+                    problem = f"more than {args.timeout:g} CPU seconds"
+                elif status not in (0, 2):
                     problem = f"exit status {status}"
                 elif status == 0:
                     bad = nonfinite_in(stdout, outdir)
@@ -261,7 +269,7 @@ def main():
                 status = "timeout"
                 stdout = (e.stdout or b"").decode("utf-8", "replace")
                 stderr = (e.stderr or b"").decode("utf-8", "replace")
-                problem = f"no answer in {args.timeout} s"
+                problem = f"no answer in {max(30 * args.timeout, 600):g} s of wall-clock time"
             histogram[kind][str(status)] += 1
             if problem:
                 k = len(findings)
