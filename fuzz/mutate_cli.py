@@ -66,7 +66,7 @@ def mutate_text(text, rng):
     op = rng.choice(["flip", "truncate", "dup", "delete", "swap", "number", "type", "alias",
                      "nest", "unit", "indent", "dupkey"])
     if op == "flip" and text:
-        b = bytearray(text.encode())
+        b = bytearray(text.encode("utf-8", "surrogateescape"))
         for _ in range(rng.randint(1, 4)):
             b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
         return b.decode("utf-8", "surrogateescape"), op
@@ -224,6 +224,17 @@ def main():
     findings = []
     started = time.time()
     n = 0
+
+    def write_stats():
+        stats = {"binary": binary, "seed": args.seed, "executions": n,
+                 "seconds": round(time.time() - started, 1),
+                 "exit_status_by_kind": {k: dict(v) for k, v in histogram.items()},
+                 "findings": findings}
+        tmp = os.path.join(args.out, "stats.json.tmp")
+        with open(tmp, "w") as fh:
+            json.dump(stats, fh, indent=2)
+        os.replace(tmp, os.path.join(args.out, "stats.json"))
+        return stats
     try:
         while n < args.executions and (args.seconds <= 0 or time.time() - started < args.seconds):
             n += 1
@@ -287,17 +298,12 @@ def main():
             if kind in ("experiment", "workload"):
                 os.remove(path)
             if n % 500 == 0:
+                write_stats()
                 print(f"{n} executions, {len(findings)} findings, "
                       f"{n / (time.time() - started):.1f}/s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    stats = {"binary": binary, "seed": args.seed, "executions": n,
-             "seconds": round(time.time() - started, 1),
-             "exit_status_by_kind": {k: dict(v) for k, v in histogram.items()},
-             "findings": findings}
-    with open(os.path.join(args.out, "stats.json.tmp"), "w") as fh:
-        json.dump(stats, fh, indent=2)
-    os.replace(os.path.join(args.out, "stats.json.tmp"), os.path.join(args.out, "stats.json"))
+    stats = write_stats()
     print(json.dumps({k: stats[k] for k in ("executions", "seconds", "exit_status_by_kind")}))
     print(f"{len(findings)} findings")
     return 1 if findings else 0
