@@ -23,5 +23,6 @@ void add_convert_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
+void add_select_command(CLI::App& app);
 
 }  // namespace monet::cli

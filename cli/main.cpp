@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   monet::cli::add_compare_command(app);
   monet::cli::add_report_command(app);
   monet::cli::add_calibrate_command(app);
+  monet::cli::add_select_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
