@@ -70,7 +70,10 @@ Simulated simulate_pairs(const FleetSpec& spec, size_t threads) {
       fusion::Schedule s = sim.evaluate(sim.plan(spec.plan));
       p.simulated = true;
       p.latency_s = s.summary.latency_s;
-      p.energy_j = s.summary.energy.total_pj() * 1e-12;
+      // At the supply: dynamic + static energy through the regulators, plus the board's
+      // baseline (fusion/power.hpp); the dynamic energy alone when the preset states no static
+      // power.
+      p.energy_j = s.summary.power.supply_energy_j;
       for (const auto& f : s.summary.fallbacks) p.fallback_ops += f.ops;
       for (const auto& o : fusion::over_capacity(s.summary))
         p.violations.push_back("memory " + o.memory + " over capacity");
