@@ -60,21 +60,18 @@ std::string accelerator_file(const std::string& name_or_path) {
   return p.empty() ? "" : fs::weakly_canonical(p).string();
 }
 
-// Average power in watts: "7 W", "850 mW", "1.2 kW".
+// Average power in watts ("7 W", "850 mW"), in core's power units.
 double parse_power(const core::YamlNode& n) {
-  std::string text = n.as_string();
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  double v = std::strtod(begin, &end);
-  std::string unit = std::string(end);
-  unit.erase(0, unit.find_first_not_of(" \t"));
-  static const std::map<std::string, double> kUnits{
-      {"uW", 1e-6}, {"µW", 1e-6}, {"mW", 1e-3}, {"W", 1}, {"kW", 1e3}};
-  auto it = kUnits.find(unit);
-  if (end == begin || it == kUnits.end() || !std::isfinite(v))
-    n.fail("is not a power (a number with one of uW, mW, W, kW)");
+  double v = 0;
+  try {
+    v = core::parse_quantity(n.as_string(), core::Dimension::kPower);
+  } catch (const core::ConfigError&) {
+    throw;
+  } catch (const core::Error& e) {
+    n.fail(e.what());
+  }
   if (!(v > 0)) n.fail("a measured power must be positive");
-  return v * it->second;
+  return v;
 }
 
 int independent_count(const Measurement& m) {
@@ -128,7 +125,9 @@ class Model {
       fusion::FusionPlan plan = fusion::experiment_plan(it.experiment, sim);
       fusion::Schedule s = sim.evaluate(plan);
       double lat = s.summary.latency_s;
-      double e_j = s.summary.energy.total_pj() * 1e-12;
+      // What a board's meter sees: energy at the supply (dynamic + static through the
+      // regulators + board baseline, fusion/power.hpp; dynamic only when none is stated).
+      double e_j = s.summary.power.supply_energy_j;
       out[w] = {lat, e_j, lat > 0 ? e_j / lat : 0};
     });
     return out;

@@ -45,7 +45,7 @@ std::string measured(const TempDir& dir, const std::string& name, const std::str
   std::ostringstream m;
   m.precision(12);
   m << "  - experiment: " << name << ".yaml\n    latency: " << s["latency_s"].get<double>()
-    << " s\n    energy: " << s["energy_pj"]["total"].get<double>() << " pJ\n";
+    << " s\n    energy: " << s["power"]["supply_energy_j"].get<double>() * 1e12 << " pJ\n";
   return m.str();
 }
 }  // namespace
