@@ -17,6 +17,12 @@ const PrecisionRate* Core::rate_for(int bits) const {
   return best;
 }
 
+int64_t TlmmSpec::entries_per_table() const {
+  int64_t n = 1;
+  for (int i = 0; i < group && n <= (int64_t{1} << 40); ++i) n *= weight_levels;
+  return n;
+}
+
 std::string overlap_name(Overlap o) {
   switch (o) {
     case Overlap::kFull:
@@ -49,7 +55,8 @@ const core::NameTable<CoreKind>& core_kind_names() {
   static const core::NameTable<CoreKind> table("core kind", {{CoreKind::kArray, "array"},
                                                              {CoreKind::kSimd, "simd"},
                                                              {CoreKind::kCim, "cim"},
-                                                             {CoreKind::kGpuSm, "gpu-sm"}});
+                                                             {CoreKind::kGpuSm, "gpu-sm"},
+                                                             {CoreKind::kTlmm, "tlmm"}});
   return table;
 }
 

@@ -14,7 +14,7 @@
 
 namespace monet::accelerators {
 
-enum class CoreKind { kArray, kSimd, kCim, kGpuSm };
+enum class CoreKind { kArray, kSimd, kCim, kGpuSm, kTlmm };
 
 // Operands a memory holds: the loop-nest operands I, W, O (core/op_vocabulary.hpp).
 using MemOperand = core::Operand;
@@ -78,6 +78,23 @@ struct CimSpec {
   double cell_write_energy_pj = 0.095;
   double write_pulse_s = 50e-9;   // per row programmed
   double written_fraction = 1.0;  // share of cells reprogrammed per weight update (0..1]
+};
+
+// Table-lookup matmul engine (TeLLMe's TLMM, T-MAC-style): the activations of a row are cut
+// into groups of `group` values; for each group a table of the `weight_levels`^group possible
+// partial sums (every combination of weight values) is built online, and each output then
+// takes one lookup per group, indexed by the group's weight codes, and one add. No MACs.
+struct TlmmSpec {
+  int group = 3;                      // activations per group (g)
+  int weight_levels = 3;              // values a weight takes (3: ternary, 2: binary)
+  int weight_bits = 2;                // widest weight code it indexes with
+  double lookups_per_cycle = 1;       // table lookups (each with its accumulate) per cycle
+  double entries_per_cycle = 1;       // table entries built per cycle (one add each)
+  int64_t table_entries = 1024;       // entries the table memory holds at once
+  int entry_bits = 16;                // width of one table entry (a partial sum)
+  double lookup_energy_pj = 0;        // per lookup and its accumulate
+  double entry_energy_pj = 0;         // per table entry built
+  int64_t entries_per_table() const;  // weight_levels^group
 };
 
 // How a core runs one op: what overlaps what, and the costs that do not scale with MACs.
@@ -150,6 +167,7 @@ struct Core {
   std::vector<std::string> op_kinds;  // supported workloads::OpKind names
   std::vector<MemoryLevel> memories;  // innermost first; the last one is the core's top
   CimSpec cim;                        // kind == kCim only
+  TlmmSpec tlmm;                      // kind == kTlmm only
   Execution execution;
   // Leakage and clock tree of the core's logic (not its memories), drawn while the run lasts
   // whether the core computes or idles (no power gating modelled). YAML `static_power: 1 W`.
@@ -210,7 +228,7 @@ struct Accelerator {
   int find_core(const std::string& name) const;  // -1 if absent
 };
 
-// "array", "simd", "cim", "gpu-sm".
+// "array", "simd", "cim", "gpu-sm", "tlmm".
 const core::NameTable<CoreKind>& core_kind_names();
 std::string core_kind_name(CoreKind k);
 

@@ -193,6 +193,20 @@ YAML::Node cim_node(const CimSpec& c) {
   return n;
 }
 
+YAML::Node tlmm_node(const TlmmSpec& t) {
+  YAML::Node n(YAML::NodeType::Map);
+  n["group"] = t.group;
+  n["weight_levels"] = t.weight_levels;
+  n["weight_bits"] = t.weight_bits;
+  n["lookups_per_cycle"] = num(t.lookups_per_cycle);
+  n["entries_per_cycle"] = num(t.entries_per_cycle);
+  n["table_entries"] = t.table_entries;
+  n["entry_bits"] = t.entry_bits;
+  n["lookup_energy"] = energy(t.lookup_energy_pj);
+  n["entry_energy"] = energy(t.entry_energy_pj);
+  return n;
+}
+
 std::string cycles(double c) {
   return num(c) + (c == 1 ? " cycle" : " cycles");
 }
@@ -273,6 +287,7 @@ YAML::Node core_body(const Core& c, const Accelerator& acc) {
   for (auto& m : c.memories) mems.push_back(memory_node(m, acc, c.clock_hz));
   n["memories"] = mems;
   if (c.kind == CoreKind::kCim) n["cim"] = cim_node(c.cim);
+  if (c.kind == CoreKind::kTlmm) n["tlmm"] = tlmm_node(c.tlmm);
   if (auto e = execution_node(c.execution)) n["execution"] = *e;
   if (c.static_power_w > 0) n["static_power"] = power(c.static_power_w);
   return n;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "accelerators/cim_rules.hpp"
+#include "accelerators/tlmm_rules.hpp"
 #include "core/error.hpp"
 
 namespace monet::accelerators {
@@ -116,6 +117,9 @@ Accelerator checked_accelerator(const Accelerator& in) {
     if (!ex.rates.empty() && !core.rate_for(core.precision_bits))
       ck.add(at + ".execution.rates", static_cast<double>(core.precision_bits),
              "no rate for the core's own precision");
+    if (core.kind == CoreKind::kTlmm)
+      for (const auto& broken : tlmm_rule_breaks(core.tlmm))
+        ck.add(at + ".tlmm." + broken.field, broken.value, broken.rule);
     if (core.kind == CoreKind::kCim) {
       check_cim(ck, at + ".cim", core.cim);
       if (auto rule = cim_adder_rule_break(core); !rule.empty())

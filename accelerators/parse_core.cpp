@@ -8,6 +8,7 @@
 #include "accelerators/cim_rules.hpp"
 #include "accelerators/op_kinds.hpp"
 #include "accelerators/parse_memory.hpp"
+#include "accelerators/tlmm_rules.hpp"
 
 namespace monet::accelerators::detail {
 namespace {
@@ -113,6 +114,42 @@ CimSpec parse_cim(Reader& r, const YamlNode& n) {
   return c;
 }
 
+TlmmSpec parse_tlmm(Reader& r, const YamlNode& n) {
+  TlmmSpec t;
+  if (!n.is_map()) {
+    r.add(n, "must be a map (group, weight_levels, lookups_per_cycle, ...)");
+    return t;
+  }
+  r.unknown_keys(n,
+                 {"group", "weight_levels", "weight_bits", "lookups_per_cycle", "entries_per_cycle",
+                  "table_entries", "entry_bits", "lookup_energy", "entry_energy"});
+  auto int_field = [&](std::string_view key, auto& out) {
+    if (auto v = r.required(n, key))
+      if (auto i = r.read([&] { return v->as_int(-(int64_t{1} << 40), int64_t{1} << 40); }))
+        out = static_cast<std::remove_reference_t<decltype(out)>>(*i);
+  };
+  auto real = [&](std::string_view key, double& out) {
+    if (auto v = r.required(n, key))
+      if (auto d = r.read([&] { return v->as_double(); })) out = *d;
+  };
+  auto energy = [&](std::string_view key, double& out) {
+    if (auto v = r.required(n, key))
+      if (auto q = r.read([&] { return v->as_quantity(Dimension::kEnergy); })) out = *q;
+  };
+  int_field("group", t.group);
+  int_field("weight_levels", t.weight_levels);
+  int_field("weight_bits", t.weight_bits);
+  real("lookups_per_cycle", t.lookups_per_cycle);
+  real("entries_per_cycle", t.entries_per_cycle);
+  int_field("table_entries", t.table_entries);
+  int_field("entry_bits", t.entry_bits);
+  energy("lookup_energy", t.lookup_energy_pj);
+  energy("entry_energy", t.entry_energy_pj);
+  for (const auto& broken : tlmm_rule_breaks(t))
+    r.add(n.has(broken.field) ? n[broken.field] : n, broken.rule);
+  return t;
+}
+
 std::vector<std::string> parse_op_kinds(Reader& r, const YamlNode& n) {
   std::set<std::string> seen;
   auto names = r.read([&] { return n.as_string_list(); });
@@ -188,7 +225,7 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
   }
   r.unknown_keys(n, {"name", "kind", "clock", "repeat", "array", "mac_energy", "precision",
                      "vector_ops_per_cycle", "vector_op_energy", "op_kinds", "memories", "cim",
-                     "execution", "static_power"});
+                     "tlmm", "execution", "static_power"});
   Core core;
   core.line = n.loc().line;
   ParsedCore out;
@@ -224,9 +261,12 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
     if (has_array_kind) {
       if (auto a = r.required(n, "array")) core.array = parse_array(r, *a);
     } else if (n.has("array")) {
-      r.add(n["array"], core.kind == CoreKind::kCim
-                            ? "cim cores derive their array from the cim section; remove array"
-                            : "simd cores have no array; use vector_ops_per_cycle");
+      r.add(n["array"],
+            core.kind == CoreKind::kCim
+                ? "cim cores derive their array from the cim section; remove array"
+            : core.kind == CoreKind::kTlmm
+                ? "tlmm cores have no MAC array: they look partial sums up (the tlmm section)"
+                : "simd cores have no array; use vector_ops_per_cycle");
     }
     if (core.kind == CoreKind::kCim) {
       if (auto c = r.required(n, "cim")) {
@@ -235,6 +275,11 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
       }
     } else if (n.has("cim")) {
       r.add(n["cim"], "only cim cores have a cim section");
+    }
+    if (core.kind == CoreKind::kTlmm) {
+      if (auto t = r.required(n, "tlmm")) core.tlmm = parse_tlmm(r, *t);
+    } else if (n.has("tlmm")) {
+      r.add(n["tlmm"], "only tlmm cores have a tlmm section");
     }
   }
   if (kind_ok && n.has("execution")) core.execution = parse_execution(r, n["execution"], core.kind);

@@ -32,6 +32,10 @@ std::string compute_text(const Core& c) {
   switch (c.kind) {
     case CoreKind::kSimd:
       return "no array";
+    case CoreKind::kTlmm:
+      return fmt("%g table lookups/cycle", c.tlmm.lookups_per_cycle) + " (groups of " +
+             std::to_string(c.tlmm.group) + ", " + std::to_string(c.tlmm.entries_per_table()) +
+             "-entry tables)";
     case CoreKind::kCim:
       return std::to_string(c.macs_per_cycle()) + " MACs per crossbar read (" + dims +
              " rows x weights x crossbars)";

@@ -112,9 +112,9 @@ void add_cim_programming(const Graph& g, const FusionPlan& plan, const mapping::
     cn.duration_s = cost.onchip_cycles / acc.cores[c].clock_hz;
     cn.bound_by = cost.bound_by;
     cn.energy_pj = cost.onchip_energy_pj;
-    cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
-                           cost.energy.cim_dac_pj + cost.energy.cim_write_pj +
-                           cost.energy.array_load_pj;
+    cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.table_pj +
+                           cost.energy.cim_adc_pj + cost.energy.cim_dac_pj +
+                           cost.energy.cim_write_pj + cost.energy.array_load_pj;
     out.cns.push_back(std::move(cn));
   }
 }
@@ -212,16 +212,16 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
                         ? std::string("GPU thread-block waves")
                         : std::move(cost.bound_by);
       cn.energy_pj = cost.onchip_energy_pj;
-      cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.cim_adc_pj +
-                             cost.energy.cim_dac_pj + cost.energy.cim_write_pj +
-                             cost.energy.array_load_pj;
+      cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.table_pj +
+                             cost.energy.cim_adc_pj + cost.energy.cim_dac_pj +
+                             cost.energy.cim_write_pj + cost.energy.array_load_pj;
       cn.macs = shape.nest ? static_cast<double>(shape.nest->macs()) : 0.0;
       double min_bytes = 0, dram_reads = 0;
       if (shape.nest) {
         for (int r = 0; r < 2; ++r) {
           int64_t elems = shape.nest->operand_elements(static_cast<workloads::Operand>(r),
                                                        shape.in_h, shape.in_w);
-          min_bytes += static_cast<double>(elems) * shape.operand_bits[r] / 8.0;
+          min_bytes += static_cast<double>(elems) * shape.stored(r) / 8.0;
           dram_reads += cost.dram_read_bytes[r];
         }
       }

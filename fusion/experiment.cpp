@@ -174,13 +174,15 @@ Experiment parse_experiment(const core::YamlNode& root) {
   if (root.has("precision")) {
     core::YamlNode p = root["precision"];
     if (mode != "generate") p.fail("precision per tensor kind applies to mode: generate");
-    if (!p.is_map()) p.fail("must be a map {weights, activations, kv_cache} of bits");
-    p.reject_unknown_keys({"weights", "activations", "kv_cache"});
+    if (!p.is_map())
+      p.fail("must be a map {weights, other_weights, activations, kv_cache} of bits");
+    p.reject_unknown_keys({"weights", "other_weights", "activations", "kv_cache"});
     e.precision.node = p;
     auto bits = [&](const char* key) {
-      return p.has(key) ? static_cast<int>(p[key].as_int(1, 32)) : 0;
+      return p.has(key) ? workloads::precision_bits_from_yaml(p[key]) : 0;
     };
-    e.precision.weights = bits("weights");
+    if (p.has("weights")) e.precision.weights = workloads::weight_format_from_yaml(p["weights"]);
+    e.precision.other_weights = bits("other_weights");
     e.precision.activations = bits("activations");
     e.precision.kv_cache = bits("kv_cache");
   }

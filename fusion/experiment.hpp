@@ -16,6 +16,7 @@
 #include "training/options.hpp"
 #include "training/report.hpp"
 #include "workloads/models.hpp"
+#include "workloads/weight_format.hpp"
 
 namespace monet::fusion {
 
@@ -34,13 +35,17 @@ struct GenerateSpec {
   core::YamlNode node;  // the generate map (errors found later point at it)
 };
 
-// Bits per tensor kind (`precision:`); 0 keeps the workload's element bits.
+// Bits per tensor kind (`precision:`); 0 (unset) keeps the workload's element bits.
+// `weights` is the format of the decoder blocks' linear-layer weights (plain, group-quantised
+// or ternary); `other_weights` the bits of the other parameters (embedding table, LM head,
+// norm gains, biases): 0 = the weights' bits when those are plain, else the activations'.
 struct Precision {
-  int weights = 0;
+  workloads::WeightFormat weights;
+  int other_weights = 0;
   int activations = 0;
   int kv_cache = 0;
   core::YamlNode node;
-  bool any() const { return weights || activations || kv_cache; }
+  bool any() const { return weights.set() || other_weights || activations || kv_cache; }
 };
 
 struct Experiment {

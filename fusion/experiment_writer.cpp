@@ -176,7 +176,9 @@ std::string write_experiment_yaml(const Experiment& e, const std::string& header
   }
   if (e.precision.any()) {
     YAML::Node p(YAML::NodeType::Map);
-    if (e.precision.weights) p["weights"] = e.precision.weights;
+    if (e.precision.weights.set())
+      p["weights"] = workloads::weight_format_yaml(e.precision.weights);
+    if (e.precision.other_weights) p["other_weights"] = e.precision.other_weights;
     if (e.precision.activations) p["activations"] = e.precision.activations;
     if (e.precision.kv_cache) p["kv_cache"] = e.precision.kv_cache;
     root["precision"] = flow(p);
@@ -290,6 +292,7 @@ bool same_experiment(const Experiment& a, const Experiment& b) {
          (!a.generate || (a.generate->prompt_tokens == b.generate->prompt_tokens &&
                           a.generate->output_tokens == b.generate->output_tokens)) &&
          a.precision.weights == b.precision.weights &&
+         a.precision.other_weights == b.precision.other_weights &&
          a.precision.activations == b.precision.activations &&
          a.precision.kv_cache == b.precision.kv_cache && search_text(a) == search_text(b);
 }

@@ -23,14 +23,68 @@ bool is_kv_cache(const workloads::Tensor& t) {
          ends_with(t.name, ".present_key") || ends_with(t.name, ".present_value");
 }
 
-// Bits per tensor kind: weights (parameters), the KV cache (past inputs and present outputs),
-// activations (everything else, token ids and the rotary table included).
-void apply_precision(workloads::Graph& g, int weights, int activations, int kv) {
+// The weights the precision's weight format applies to: the W operand of a loop nest inside a
+// decoder block (q/k/v/o projections, MLP); the embedding table, LM head, norm gains and
+// biases are `other` weights.
+std::vector<bool> block_linear_weights(const workloads::Graph& g) {
+  std::vector<bool> out(g.tensors().size(), false);
+  for (const auto& op : g.ops()) {
+    const int w = op.operand_tensor[1];
+    if (op.is_compute() && w >= 0 && op.block.rfind("layers.", 0) == 0 &&
+        g.tensor(w).kind == workloads::TensorKind::kParameter)
+      out[w] = true;
+  }
+  return out;
+}
+
+// Bits per tensor kind: block linear weights (with their storage format), other parameters,
+// the KV cache (past inputs and present outputs), activations (everything else, token ids and
+// the rotary table included).
+void apply_precision(workloads::Graph& g, const GenerationRun& r) {
+  const std::vector<bool> linear = block_linear_weights(g);
+  const workloads::Storage packed = r.weight_format.storage();
   for (const auto& t : g.tensors()) {
-    int bits = t.kind == workloads::TensorKind::kParameter ? weights
-               : is_kv_cache(t)                            ? kv
-                                                           : activations;
-    g.mutable_tensor(t.id).elem_bits = bits;
+    workloads::Tensor& m = g.mutable_tensor(t.id);
+    if (linear[t.id]) {
+      m.elem_bits = r.weight_bits;
+      m.storage = packed;
+    } else {
+      m.elem_bits = t.kind == workloads::TensorKind::kParameter ? r.other_weight_bits
+                    : is_kv_cache(t)                            ? r.kv_cache_bits
+                                                                : r.activation_bits;
+    }
+  }
+}
+// Bits a core cannot run: every loop nest needs a core that can run it at the precision given
+// (the block linear layers at the weight format, the attention products at the activations'
+// bits); otherwise the precision field is refused, with each core's reason.
+void check_precision_runs(const Experiment& e, const workloads::Graph& g,
+                          const mapping::CostModel& costs) {
+  const std::vector<bool> linear = block_linear_weights(g);
+  const accelerators::Accelerator& acc = costs.accelerator();
+  bool linear_seen = false, other_seen = false;
+  for (const auto& op : g.ops()) {
+    if (!op.is_compute()) continue;
+    const bool is_linear = op.operand_tensor[1] >= 0 && linear[op.operand_tensor[1]];
+    bool& seen = is_linear ? linear_seen : other_seen;
+    if (seen) continue;
+    seen = true;
+    std::string reasons;
+    bool runs = false;
+    for (size_t c = 0; c < acc.cores.size() && !runs; ++c) {
+      if (!acc.cores[c].supports(std::string(workloads::op_kind_name(op.kind)))) continue;
+      mapping::OpCost cost = costs.evaluate(g, op, static_cast<int>(c));
+      runs = cost.feasible;
+      if (!runs) reasons += (reasons.empty() ? "" : "; ") + cost.reason;
+    }
+    if (runs || reasons.empty()) continue;  // no core runs the kind at all: the plan reports it
+    const char* field = is_linear ? "weights" : "activations";
+    const std::string rule =
+        "no core of '" + acc.name + "' can run op '" + op.name + "' at this precision: " + reasons;
+    if (e.precision.node.defined() && e.precision.node.has(field))
+      e.precision.node[field].fail(rule);
+    throw core::ConfigError(e.accelerator_where, std::string("precision.") + field,
+                            "(the workload's element bits)", rule);
   }
 }
 }  // namespace
@@ -80,8 +134,13 @@ GenerationRun run_generation(const Experiment& e) {
             " positions exceed the model's max_position_embeddings " +
             std::to_string(r.config.max_position_embeddings));
   const int base = dec.options.elem_bits;
-  r.weight_bits = e.precision.weights ? e.precision.weights : base;
+  r.weight_format = e.precision.weights;
+  if (!r.weight_format.set()) r.weight_format.bits = base;
+  r.weight_bits = r.weight_format.compute_bits();
   r.activation_bits = e.precision.activations ? e.precision.activations : base;
+  r.other_weight_bits = e.precision.other_weights ? e.precision.other_weights
+                        : r.weight_format.plain() ? r.weight_bits
+                                                  : r.activation_bits;
   r.kv_cache_bits = e.precision.kv_cache ? e.precision.kv_cache : r.activation_bits;
 
   auto acc = std::make_shared<const accelerators::Accelerator>(
@@ -93,11 +152,14 @@ GenerationRun run_generation(const Experiment& e) {
     o.past = past;
     o.kv_cache = true;
     workloads::Graph g = workloads::llama(r.config, o);
-    apply_precision(g, r.weight_bits, r.activation_bits, r.kv_cache_bits);
+    apply_precision(g, r);
     GenerationPart p;
     p.name = name;
     p.past = past;
-    if (past == 0) check_plan_fits(e, g);
+    if (past == 0) {
+      check_plan_fits(e, g);
+      check_precision_runs(e, g, *costs);
+    }
     p.sim = std::make_shared<const Simulation>(std::move(g), acc, costs);
     PlanSpec plan = e.plan;
     // A decode step has one token per sequence: nothing to split along tokens.
@@ -148,7 +210,18 @@ GenerationRun run_generation(const Experiment& e) {
         std::max(r.capacity_violation_bytes, p.schedule.summary.capacity_violation_bytes);
   }
   r.kv_cache_bytes = r.config.kv_cache_bytes(context, r.batch, r.kv_cache_bits);
-  r.weight_bytes = r.parts.back().sim->graph().totals().parameter_bytes;
+  const workloads::Graph& step = r.parts.back().sim->graph();
+  r.weight_bytes = step.totals().parameter_bytes;
+  {
+    const std::vector<bool> linear = block_linear_weights(step);
+    double bits = 0, elements = 0;
+    for (const auto& t : step.tensors())
+      if (linear[t.id]) {
+        bits += static_cast<double>(t.storage_bits());
+        elements += static_cast<double>(t.elements());
+      }
+    r.weight_stored_bits = elements > 0 ? bits / elements : 0;
+  }
   r.weight_roofline_s = acc->dram.bandwidth_bytes_per_s > 0
                             ? static_cast<double>(r.weight_bytes) / acc->dram.bandwidth_bytes_per_s
                             : 0;
@@ -181,6 +254,9 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
       {"output_tokens", r.output_tokens},
       {"precision",
        {{"weights", r.weight_bits},
+        {"weight_format", r.weight_format.str()},
+        {"weight_stored_bits", r.weight_stored_bits},
+        {"other_weights", r.other_weight_bits},
         {"activations", r.activation_bits},
         {"kv_cache", r.kv_cache_bits}}},
       {"generation",
@@ -223,8 +299,9 @@ std::string generation_text(const GenerationRun& r) {
   const double tokens = static_cast<double>(r.decode_steps * r.batch);
   o << "  prompt           " << r.prompt_tokens << " tokens, " << r.output_tokens
     << " output tokens (prefill + " << r.decode_steps << " decode steps), batch " << r.batch << "\n"
-    << "  precision        weights " << r.weight_bits << " bit, activations " << r.activation_bits
-    << " bit, KV cache " << r.kv_cache_bits << " bit\n"
+    << "  precision        block weights " << r.weight_format.str() << " (" << r.weight_stored_bits
+    << " bits stored per weight), other weights " << r.other_weight_bits << " bit, activations "
+    << r.activation_bits << " bit, KV cache " << r.kv_cache_bits << " bit\n"
     << "  ttft             " << core::format_seconds(r.ttft_s) << "\n"
     << "  tpot             " << core::format_seconds(r.tpot_s()) << " ("
     << (r.decode_s > 0 ? tokens / r.decode_s : 0) << " tokens/s)";

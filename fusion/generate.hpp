@@ -31,8 +31,12 @@ struct GenerationPart {
 
 struct GenerationRun {
   workloads::LlamaConfig config;
-  workloads::LlamaOptions options;                              // batch, element bits of the graphs
-  int weight_bits = 0, activation_bits = 0, kv_cache_bits = 0;  // as simulated
+  workloads::LlamaOptions options;  // batch, element bits of the graphs
+  // As simulated: the block linear weights' format and operand width, the other parameters'
+  // bits (embedding, head, norms), activations and KV cache.
+  workloads::WeightFormat weight_format;
+  int weight_bits = 0, other_weight_bits = 0, activation_bits = 0, kv_cache_bits = 0;
+  double weight_stored_bits = 0;  // stored bits per block linear weight (scales included)
   int64_t prompt_tokens = 0, output_tokens = 0, batch = 1;
   std::vector<GenerationPart> parts;  // prefill, then the scheduled decode steps (by context)
   int64_t decode_steps = 0;           // output_tokens − 1

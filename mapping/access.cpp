@@ -21,7 +21,7 @@ bool relevant(int x, int d) {
 }
 }  // namespace
 
-Problem::Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<int, 3> b,
+Problem::Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<double, 3> b,
                  const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o)
     : nest(&n),
       in_h(ih),

@@ -218,7 +218,7 @@ OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
   }
   if (program) {
     // Weights come from DRAM, staged through the outermost on-chip level that holds them.
-    double wbits = static_cast<double>(groups * red * outs) * s.operand_bits[1];
+    double wbits = static_cast<double>(groups * red * outs) * s.stored(1);
     ev.read_bits[h.dram()][1] += wbits;
     int stage = h.chain[1].size() > 1 ? h.chain[1][h.chain[1].size() - 2] : -1;
     if (stage >= 0) {

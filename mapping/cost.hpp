@@ -44,10 +44,19 @@ struct OpShape {
   int64_t read_elements = 0;                    // element ops: elements read from all inputs
   int64_t write_elements = 0;                   // element ops: elements written
   std::array<int, 3> operand_bits{16, 16, 16};  // I, W, O (element ops: in, -, out)
+  // Stored bits per element where they differ from operand_bits (packed or group-quantised
+  // weights: workloads::Storage); 0 = operand_bits. Memory traffic and footprints use them.
+  std::array<double, 3> stored_bits{0, 0, 0};
+  // Operations per W element to turn its stored code into an operand (scales, zero points,
+  // unpacking), run on the core's vector unit once per weight element of the op.
+  double dequant_ops = 0;
   bool weight_is_parameter = true;  // false for attention products (both operands activations)
 
   bool operator==(const OpShape& o) const;  // field by field (LoopNest has no operator==)
   int64_t macs() const { return nest ? nest->macs() : 0; }
+  double stored(int operand) const {
+    return stored_bits[operand] > 0 ? stored_bits[operand] : operand_bits[operand];
+  }
 };
 
 OpShape shape_of(const workloads::Graph& g, const workloads::Op& op);
@@ -82,10 +91,11 @@ struct EnergyBreakdown {
   double cim_dac_pj = 0;
   double cim_write_pj = 0;   // weight programming / updates in crossbar cells
   double array_load_pj = 0;  // shifting stationary operands into the PE array
+  double table_pj = 0;       // table-lookup cores: table builds, lookups and their adds
   std::vector<std::pair<std::string, double>> levels;  // per on-chip level, pJ
   double total() const {
     return mac_pj + vector_pj + memory_pj + dram_pj + cim_adc_pj + cim_dac_pj + cim_write_pj +
-           array_load_pj;
+           array_load_pj + table_pj;
   }
 };
 
@@ -111,6 +121,7 @@ struct OpCost {
   double array_loads = 0;       // stationary-operand loads into the PE array
   double instructions = 0;      // stationary loads, compute blocks and tile moves issued
   int rate_bits = 0;            // the precision rate used (0: the array size, no rate table)
+  double dequant_ops = 0;       // weight dequantisation operations (OpShape::dequant_ops)
   double energy_pj = 0;         // standalone total (includes DRAM)
   double onchip_energy_pj = 0;  // total minus DRAM
   EnergyBreakdown energy;
@@ -119,6 +130,11 @@ struct OpCost {
   // copy serving its own input vectors) and crossbars in use; 0 on other cores.
   int weight_copies = 0;
   int crossbars_used = 0;
+  // Table-lookup cores: lookups (each with its accumulate), table entries built, and the
+  // passes over the weights (one per set of rows whose tables fit at once); 0 on other cores.
+  double table_lookups = 0;
+  double table_entries_built = 0;
+  double table_passes = 0;
   std::array<double, 3> dram_read_bytes{};  // per operand, standalone mapping
   std::array<double, 3> dram_write_bytes{};
   std::vector<LevelTraffic> traffic;

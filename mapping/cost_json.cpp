@@ -25,6 +25,12 @@ nlohmann::json to_json(const OpCost& c) {
   j["array_loads"] = c.array_loads;
   j["instructions"] = c.instructions;
   if (c.rate_bits > 0) j["rate_bits"] = c.rate_bits;
+  if (c.dequant_ops > 0) j["dequant_ops"] = c.dequant_ops;
+  if (c.table_lookups > 0) {
+    j["table_lookups"] = c.table_lookups;
+    j["table_entries_built"] = c.table_entries_built;
+    j["table_passes"] = c.table_passes;
+  }
   j["bound_by"] = c.bound_by;
   j["energy_pj"] = c.energy_pj;
   j["onchip_energy_pj"] = c.onchip_energy_pj;
@@ -33,6 +39,7 @@ nlohmann::json to_json(const OpCost& c) {
                       {"memory_pj", c.energy.memory_pj},
                       {"dram_pj", c.energy.dram_pj},
                       {"cim_adc_pj", c.energy.cim_adc_pj},
+                      {"table_pj", c.energy.table_pj},
                       {"cim_dac_pj", c.energy.cim_dac_pj},
                       {"cim_write_pj", c.energy.cim_write_pj},
                       {"array_load_pj", c.energy.array_load_pj}};

@@ -27,6 +27,7 @@ OpCost CostModel::evaluate_uncached(const OpShape& s, int core_index) const {
     for (int64_t v : s.nest->size)
       if (v <= 0) throw core::Error("op shape has a non-positive loop size: " + s.nest->str());
     if (c.kind == CoreKind::kCim) return detail::cim_cost(s, acc_, c, options_);
+    if (c.kind == CoreKind::kTlmm) return detail::tlmm_cost(s, acc_, c);
     return detail::array_cost(s, acc_, c, options_);
   }
   return detail::element_cost(s, acc_, c, options_);
@@ -68,6 +69,8 @@ int default_operand_bits(const accelerators::Accelerator& acc) {
 
 double peak_macs_per_cycle(const accelerators::Core& core) {
   if (core.kind == CoreKind::kCim) return detail::cim_peak_macs_per_cycle(core);
+  // A lookup stands for `group` multiply-accumulates.
+  if (core.kind == CoreKind::kTlmm) return core.tlmm.lookups_per_cycle * core.tlmm.group;
   double pes = 1;
   for (auto& d : detail::effective_array(core)) pes *= static_cast<double>(d.size);
   return pes;
@@ -131,6 +134,29 @@ std::string onchip_bound_by(const Hierarchy& h, const Evaluation& ev) {
   return who;
 }
 
+void add_dequantisation(OpCost& c, const OpShape& s, const accelerators::Core& core) {
+  if (!(s.dequant_ops > 0) || !s.nest) return;
+  const double weights =
+      static_cast<double>(s.nest->operand_elements(workloads::Operand::kW, s.in_h, s.in_w));
+  const double ops = weights * s.dequant_ops;
+  const double cycles = ops / std::max(core.vector_ops_per_cycle, 1e-30);
+  c.dequant_ops = ops;
+  c.energy.vector_pj += ops * core.vector_op_energy_pj;
+  c.energy_pj = c.energy.total();
+  c.onchip_energy_pj = c.energy_pj - c.energy.dram_pj;
+  // The vector unit dequantises beside the array (overlapped unless the core runs in order).
+  const double before = c.phases.compute;
+  c.phases.compute = core.execution.overlap == accelerators::Overlap::kNone
+                         ? before + cycles
+                         : std::max(before, cycles);
+  const double added = c.phases.compute - before;
+  c.onchip_cycles += added;
+  c.cycles += added;
+  const auto& ph = c.phases;
+  if (cycles >= before && ph.compute >= std::max({ph.onload, ph.offload, ph.fixed}))
+    c.bound_by = "weight dequantisation";
+}
+
 namespace {
 constexpr int kSpatialCandidates = 6;
 constexpr double kSpatialSlack = 1.5;
@@ -173,12 +199,12 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
     if (rate->mac_energy_pj >= 0) mac_e = rate->mac_energy_pj;
     rate_bits = rate->bits;
   }
-  std::array<int, 3> bits = s.operand_bits;
+  std::array<double, 3> bits{s.stored(0), s.stored(1), s.stored(2)};
   const int psum = core.execution.partial_sum_bits;
   int64_t reduction = 1;
   for (int d = 0; d < workloads::kDimCount; ++d)
     if (nest.is_reduction(static_cast<workloads::Dim>(d))) reduction *= nest.size[d];
-  if (psum > 0 && reduction > 1) bits[out] = std::max(bits[out], psum);
+  if (psum > 0 && reduction > 1) bits[out] = std::max(bits[out], static_cast<double>(psum));
   double mac_pj = static_cast<double>(nest.macs()) * mac_e;
 
   // Every level must hold at least the tile of one step (its share of the array); an
@@ -219,7 +245,7 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
         if (!lv.serves[a]) lv.instances *= static_cast<double>(sm.factor[a]);
     }
     Problem p(nest, s.in_h, s.in_w, bits, active, sm, mac_pj, o.objective);
-    p.final_out_bits = s.operand_bits[out];
+    p.final_out_bits = s.stored(out);
     p.step_cycles = step_cycles;
     // Earlier unrollings' best mapping bounds the search of the next.
     SearchResult r = search_temporal(p, best_s ? &best.eval : nullptr);
@@ -238,6 +264,7 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
   fill_cost(c, h, best.eval, mac_pj, 0);
   c.spatial_utilization = best_s->utilization;
   c.rate_bits = rate_bits;
+  add_dequantisation(c, s, core);
   c.mapping = "spatial " + best_s->str(array) + " | temporal " + best.mapping.str(h) +
               " | bound by " + bound_by(h, best.eval) + " | " + std::to_string(searched) +
               " mappings priced, " + std::to_string(nodes) + " search nodes";

@@ -15,6 +15,9 @@ void fill_cost(OpCost& cost, const Hierarchy& h, const Evaluation& ev, double ma
                double vector_pj);
 // OpCost::bound_by of an evaluation: the largest part of its on-chip cycles.
 std::string onchip_bound_by(const Hierarchy& h, const Evaluation& ev);
+// Weight dequantisation (OpShape::dequant_ops per W element) on the core's vector unit, beside
+// the array unless the core runs in order; adds to the phases, cycles and vector energy.
+void add_dequantisation(OpCost& c, const OpShape& s, const accelerators::Core& core);
 
 // Loop nests on a dataflow array, GPU SM or SIMD core: spatial × temporal search.
 OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
@@ -23,6 +26,9 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
 OpCost cim_cost(const OpShape& s, const accelerators::Accelerator& acc,
                 const accelerators::Core& core, const CostOptions& o);
 double cim_peak_macs_per_cycle(const accelerators::Core& core);
+// Table-lookup matmul cores (mapping/tlmm.cpp).
+OpCost tlmm_cost(const OpShape& s, const accelerators::Accelerator& acc,
+                 const accelerators::Core& core);
 // Energy and cycles of reprogramming `weights` weights of which `fraction` of the cells are
 // actually written (threshold-based updates write only the cells whose update passed).
 struct CimWrite {

@@ -34,7 +34,8 @@ bool OpShape::operator==(const OpShape& o) const {
   return kind == o.kind && pass == o.pass && in_h == o.in_h && in_w == o.in_w &&
          elements == o.elements && ops_per_element == o.ops_per_element && window == o.window &&
          read_elements == o.read_elements && write_elements == o.write_elements &&
-         operand_bits == o.operand_bits && weight_is_parameter == o.weight_is_parameter;
+         operand_bits == o.operand_bits && stored_bits == o.stored_bits &&
+         dequant_ops == o.dequant_ops && weight_is_parameter == o.weight_is_parameter;
 }
 
 size_t hash_value(const OpShape& s) {
@@ -57,6 +58,8 @@ size_t hash_value(const OpShape& s) {
   mix(h, static_cast<uint64_t>(s.read_elements));
   mix(h, static_cast<uint64_t>(s.write_elements));
   for (int b : s.operand_bits) mix(h, static_cast<uint64_t>(b));
+  for (double b : s.stored_bits) mix(h, std::bit_cast<uint64_t>(b));
+  mix(h, std::bit_cast<uint64_t>(s.dequant_ops));
   mix(h, s.weight_is_parameter ? 1 : 0);
   return h;
 }
@@ -77,7 +80,11 @@ OpShape shape_of(const workloads::Graph& g, const workloads::Op& op) {
     }
     for (int i = 0; i < 3; ++i) {
       int t = op.operand_tensor[i];
-      if (t >= 0) s.operand_bits[i] = g.tensor(t).elem_bits;
+      if (t < 0) continue;
+      const workloads::Tensor& tensor = g.tensor(t);
+      s.operand_bits[i] = tensor.elem_bits;
+      if (!tensor.storage.plain()) s.stored_bits[i] = tensor.stored_bits_per_element();
+      if (i == 1) s.dequant_ops = tensor.storage.dequant_ops;
     }
     int tw = op.operand_tensor[1];
     s.weight_is_parameter = tw >= 0 && (g.tensor(tw).kind == TensorKind::kParameter ||

@@ -26,17 +26,17 @@ struct LoopItem {
 struct Problem {
   const workloads::LoopNest* nest = nullptr;
   int64_t in_h = 1, in_w = 1;
-  std::array<int, 3> bits{16, 16, 16};
+  std::array<double, 3> bits{16, 16, 16};  // stored bits per element (packed weights: < 8)
   const Hierarchy* h = nullptr;
   const SpatialMapping* s = nullptr;
   std::vector<Extents> served;  // per level: the unroll factors its instance spans
   double mac_pj = 0;            // energy of all MACs
   Objective objective = Objective::kLatency;
-  double step_cycles = 1;   // core cycles per temporal step (array size / precision rate)
-  int final_out_bits = 16;  // outputs leave for DRAM at this width; bits[O] may be wider
-                            // (partial sums)
+  double step_cycles = 1;      // core cycles per temporal step (array size / precision rate)
+  double final_out_bits = 16;  // outputs leave for DRAM at this width; bits[O] may be wider
+                               // (partial sums)
 
-  Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<int, 3> b,
+  Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<double, 3> b,
           const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
   int output() const { return static_cast<int>(nest->output); }
   // True when a tile with these temporal extents spans every reduction loop: the outputs

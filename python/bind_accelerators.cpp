@@ -117,7 +117,7 @@ void bind_accelerators(py::module_& m) {
       .def_property(
           "kind", [](const Core& c) { return core_kind_name(c.kind); },
           [](Core& c, const std::string& s) { c.kind = accelerators::core_kind_names().parse(s); },
-          "array | simd | cim | gpu-sm")
+          "array | simd | cim | gpu-sm | tlmm")
       .def_readwrite("clock_hz", &Core::clock_hz)
       .def_readwrite("array", &Core::array, "Array dimensions (edit in place).")
       .def_readwrite("mac_energy_pj", &Core::mac_energy_pj)

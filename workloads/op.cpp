@@ -11,8 +11,31 @@ int64_t Tensor::elements() const {
   return core::checked_product(shape, "tensor '" + name + "' elements");
 }
 
+int64_t Tensor::storage_bits() const {
+  const std::string what = "tensor '" + name + "' bits";
+  const int64_t n = elements();
+  if (storage.plain()) return core::checked_mul(n, elem_bits, what);
+  const int64_t words = (n + storage.pack_elements - 1) / storage.pack_elements;
+  const int word_bits =
+      storage.pack_bits ? storage.pack_bits : elem_bits * static_cast<int>(storage.pack_elements);
+  int64_t bits = core::checked_mul(words, word_bits, what);
+  if (storage.group_elements > 0)
+    bits = core::checked_mul(
+        1,
+        bits + core::checked_mul((n + storage.group_elements - 1) / storage.group_elements,
+                                 storage.group_bits, what),
+        what);  // both terms <= 2^56: the sum fits int64, then checked
+  return bits;
+}
+
 int64_t Tensor::bytes() const {
-  return (core::checked_mul(elements(), elem_bits, "tensor '" + name + "' bits") + 7) / 8;
+  return (storage_bits() + 7) / 8;
+}
+
+double Tensor::stored_bits_per_element() const {
+  if (storage.plain()) return elem_bits;
+  const int64_t n = elements();
+  return n > 0 ? static_cast<double>(storage_bits()) / static_cast<double>(n) : elem_bits;
 }
 
 int64_t LoopNest::macs() const {

@@ -39,11 +39,27 @@ enum class TensorKind {
   kLabel,           // targets for the loss
 };
 
+// How a tensor's elements are laid out in memory when not as plain elem_bits-wide values
+// (workloads/weight_format.hpp makes these): words of `pack_elements` elements taking
+// `pack_bits` bits, plus `group_bits` (scales, zero points) per group of `group_elements`
+// elements; `dequant_ops` operations per element turn a stored code back into an elem_bits
+// operand. Default: plain (elem_bits per element, no groups, no work).
+struct Storage {
+  int64_t pack_elements = 1;
+  int pack_bits = 0;           // 0: elem_bits
+  int64_t group_elements = 0;  // 0: no groups
+  int group_bits = 0;
+  double dequant_ops = 0;
+  bool plain() const { return pack_elements == 1 && pack_bits == 0 && group_elements == 0; }
+  bool operator==(const Storage&) const = default;
+};
+
 struct Tensor {
   int id = -1;
   std::string name;
   Shape shape;
-  int elem_bits = 32;
+  int elem_bits = 32;  // width of one element as an operand
+  Storage storage;     // how it is stored (bytes() and DRAM traffic follow it)
   TensorKind kind = TensorKind::kActivation;
   int producer = -1;           // op id; -1 for inputs and parameters
   std::vector<int> consumers;  // op ids, in insertion order
@@ -52,6 +68,9 @@ struct Tensor {
   // such tensors, so a tensor in a graph never does).
   int64_t elements() const;
   int64_t bytes() const;
+  int64_t storage_bits() const;  // of all elements, packing and group scales included
+  // Stored bits per element (fractional for packed or group-quantised tensors).
+  double stored_bits_per_element() const;
 };
 
 // O[b][g][k][oy][ox] += W[g][k][c][fy][fx] · I[b][g][c][oy·sy+fy·dy−py][ox·sx+fx·dx−px]

@@ -228,8 +228,9 @@ TEST_CASE("each broken rule is reported with file, line, field, value and rule")
           "of this core (D1, D2)");
   }
   SECTION("unknown core kind") {
-    CHECK(only_issue(Doc().set(4, "    kind: tpu")) ==
-          "t.yaml:4: field 'cores[0].kind' = 'tpu': must be one of: array, simd, cim, gpu-sm");
+    CHECK(
+        only_issue(Doc().set(4, "    kind: tpu")) ==
+        "t.yaml:4: field 'cores[0].kind' = 'tpu': must be one of: array, simd, cim, gpu-sm, tlmm");
   }
   SECTION("missing dram") {
     Doc d;

@@ -132,6 +132,12 @@ config:
       load_workload_file(std::string(MONET_SOURCE_DIR) + "/configs/workloads/qwen2.5-1.5b.yaml");
   CHECK(q.totals().parameters == int64_t{46'797'824} * 28 + 233'373'696 + 1'536);
   CHECK(q.totals().parameters == 1'543'714'304);
+  // BitNet b1.58 large: per layer 4·1536² + 3·1536·4096 + 2·1536 = 28,314,624, × 24 layers,
+  // + tied embedding 32002·1536 = 49,155,072 + final norm 1,536: 0.73 B.
+  Graph bitnet = load_workload_file(std::string(MONET_SOURCE_DIR) +
+                                    "/configs/workloads/bitnet-b1.58-large.yaml");
+  CHECK(bitnet.totals().parameters == int64_t{28'314'624} * 24 + 49'155'072 + 1'536);
+  CHECK(bitnet.totals().parameters == 728'707'584);
 
   auto bad = [&](const std::string& from, const std::string& to) {
     std::string y = yaml;
