@@ -3,8 +3,9 @@
 
 Runs `monet-sim run` on every experiment named in docs/validation/measurements.yaml, reads each
 summary.json and rewrites the text between the GENERATED markers of docs/validation.md:
-the comparison table with its sources, the breakdown of each prediction, and the sensitivity
-runs. Everything else in the document is left alone.
+the comparison table with its sources, the breakdown of each prediction, the sensitivity
+runs, and the LLM generation table (time to first token and time per output token, each next
+to the weight-streaming roofline). Everything else in the document is left alone.
 
     /usr/bin/python3 docs/validation/make_table.py [MONET_SIM] [--check]
 
@@ -27,8 +28,8 @@ DOC = ROOT / "docs" / "validation.md"
 MEASUREMENTS = HERE / "measurements.yaml"
 
 # Time units are turned into seconds per inference; rates into their reciprocal.
-TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
-RATE_UNITS = {"fps": 1.0}
+TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ms/token": 1e-3}
+RATE_UNITS = {"fps": 1.0, "tokens/s": 1.0}
 
 
 def seconds_per_inference(measured):
@@ -222,6 +223,37 @@ def sensitivity(binary, variants, entries, results, tmp):
     return "\n".join(rows)
 
 
+def generation(entries, results):
+    """Generation rows: the measured TTFT or time per output token, the prediction, and the
+    weight-streaming roofline (every weight byte over DRAM once per decode step)."""
+    rows = ["| platform | model | condition | quantity | measured (source) | predicted | "
+            "ratio pred/meas | weight roofline per step | predicted / roofline | "
+            "what the model leaves out |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for m in entries:
+        res = results.get(m["id"])
+        meas_s = seconds_per_inference(m["measured"])
+        roof = pred = ratio = over = "—"
+        if res["error"]:
+            pred = res["error"]
+        else:
+            g = res["summary"]["generation"]
+            per = g["ttft_s"] if m["quantity"] == "ttft" else g["tpot_s"]
+            pred = fmt_time(per)
+            if m["measured"]["unit"] in RATE_UNITS:
+                pred += f" ({1.0 / per:.3g} {m['measured']['unit']})"
+            ratio = f"{per / meas_s:.2f}"
+            roof = fmt_time(g["weight_roofline_s"])
+            if m["quantity"] == "tpot":
+                over = f"{per / g['weight_roofline_s']:.2f}"
+        quantity = {"ttft": "time to first token", "tpot": "time per output token"}[m["quantity"]]
+        rows.append("| " + " | ".join(cell(x) for x in (
+            m["platform"], m["network"], m["condition"], quantity,
+            f"{fmt_measured(m['measured'])} [{m['source']}]", pred, ratio, roof, over,
+            m["leaves_out"])) + " |")
+    return "\n".join(rows)
+
+
 def replace_region(text, name, body, script="make_table.py"):
     begin = f"<!-- BEGIN GENERATED: {name} (docs/validation/{script}) -->"
     end = f"<!-- END GENERATED: {name} -->"
@@ -286,6 +318,21 @@ def main():
         new = replace_region(new, "sensitivity",
                              sensitivity(binary, data.get("sensitivity", []), entries, results,
                                          tmp))
+        gen_entries, gen_results = data.get("generation", []), {}
+        for m in gen_entries:
+            path, _ = load_experiment(m["experiment"])
+            summary, error = run(binary, path, tmp / m["id"])
+            gen_results[m["id"]] = {"error": error, "summary": summary}
+            if error:
+                failures += 1
+                print(f"{m['experiment']}: {error}", file=sys.stderr)
+                continue
+            g = summary["generation"]
+            per = g["ttft_s"] if m["quantity"] == "ttft" else g["tpot_s"]
+            print(f"{m['id']}: predicted {fmt_time(per)}, measured "
+                  f"{fmt_time(seconds_per_inference(m['measured']))}, weight roofline "
+                  f"{fmt_time(g['weight_roofline_s'])}")
+        new = replace_region(new, "generation", generation(gen_entries, gen_results))
     status = write_or_check(text, new, check)
     return status if check else (1 if failures else 0)
 
