@@ -17,15 +17,14 @@ std::string text(T v) {
 std::vector<CimRuleBreak> tlmm_rule_breaks(const TlmmSpec& t) {
   std::vector<CimRuleBreak> out;
   auto range = [&](const char* field, int64_t v, int64_t lo, int64_t hi) {
-    if (v < lo || v > hi)
-      out.push_back({field, text(v), "must be " + text(lo) + " … " + text(hi)});
+    if (v < lo || v > hi) out.push_back({field, text(v), "must be " + text(lo) + " … " + text(hi)});
   };
   range("group", t.group, 1, 16);
   range("weight_levels", t.weight_levels, 2, 16);
   range("weight_bits", t.weight_bits, 1, 8);
   range("entry_bits", t.entry_bits, 1, 64);
-  const bool shape_ok = t.group >= 1 && t.group <= 16 && t.weight_levels >= 2 &&
-                        t.weight_levels <= 16;
+  const bool shape_ok =
+      t.group >= 1 && t.group <= 16 && t.weight_levels >= 2 && t.weight_levels <= 16;
   if (shape_ok && t.entries_per_table() > (int64_t{1} << 24))
     out.push_back({"group", text(t.group),
                    "weight_levels^group = " + text(t.entries_per_table()) +

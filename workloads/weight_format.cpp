@@ -29,11 +29,11 @@ Storage WeightFormat::storage() const {
 }
 
 std::string WeightFormat::str() const {
-  std::string s = kind == Kind::kTernary
-                      ? std::string("ternary, ") +
-                            (ternary_per_word == 5 ? "5 per byte (1.6 bit)" : "2 bit each")
-                      : (group_size > 0 ? "int" + std::to_string(bits)
-                                        : std::to_string(bits) + " bit");
+  std::string s =
+      kind == Kind::kTernary
+          ? std::string("ternary, ") +
+                (ternary_per_word == 5 ? "5 per byte (1.6 bit)" : "2 bit each")
+          : (group_size > 0 ? "int" + std::to_string(bits) : std::to_string(bits) + " bit");
   if (group_size > 0) {
     s += " g" + std::to_string(group_size) + " (" + std::to_string(scale_bits) + "-bit scales";
     if (zero_bits > 0) s += ", " + std::to_string(zero_bits) + "-bit zeros";
@@ -58,14 +58,16 @@ WeightFormat weight_format_from_yaml(const core::YamlNode& n) {
   WeightFormat f;
   if (n.is_scalar()) {
     if (!is_count(n))
-      n.fail("unknown weight precision: a number of bits (1..32), or a map such as {format: int, "
-             "bits: 4, group_size: 128, scale_bits: 16} or {format: ternary, packing: 1.6 bit}");
+      n.fail(
+          "unknown weight precision: a number of bits (1..32), or a map such as {format: int, "
+          "bits: 4, group_size: 128, scale_bits: 16} or {format: ternary, packing: 1.6 bit}");
     f.bits = precision_bits_from_yaml(n);
     return f;
   }
   if (!n.is_map())
-    n.fail("must be a number of bits or a map {format: int|ternary, bits, packing, group_size, "
-           "scale_bits, zero_bits}");
+    n.fail(
+        "must be a number of bits or a map {format: int|ternary, bits, packing, group_size, "
+        "scale_bits, zero_bits}");
   n.reject_unknown_keys({"format", "bits", "packing", "group_size", "scale_bits", "zero_bits"});
   const std::string format = n.has("format") ? n["format"].as_string() : "int";
   if (format == "ternary") {
@@ -79,8 +81,9 @@ WeightFormat weight_format_from_yaml(const core::YamlNode& n) {
     else if (packing == "2 bit")
       f.ternary_per_word = 1;
     else
-      p.fail("unknown ternary packing: '1.6 bit' (five weights per byte, 3^5 = 243 codes) or "
-             "'2 bit' (one weight per 2 bits)");
+      p.fail(
+          "unknown ternary packing: '1.6 bit' (five weights per byte, 3^5 = 243 codes) or "
+          "'2 bit' (one weight per 2 bits)");
   } else if (format == "int") {
     if (n.has("packing")) n["packing"].fail("packing applies to format: ternary");
     f.bits = precision_bits_from_yaml(n.required("bits"));

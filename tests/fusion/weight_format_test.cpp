@@ -53,7 +53,8 @@ TEST_CASE("packed and group-quantised tensors count their bytes by hand") {
 }
 
 TEST_CASE("Llama-2-7B int4 g128: weight bytes, DRAM traffic and dequantisation follow the bits") {
-  auto e = generate("llama-2-7b", "{weights: {format: int, bits: 4, group_size: 128, scale_bits: 16}}");
+  auto e =
+      generate("llama-2-7b", "{weights: {format: int, bits: 4, group_size: 128, scale_bits: 16}}");
   fusion::GenerationRun r = fusion::run_generation(e);
   // Block linear weights per layer: q, k, v, o 4 × 4096² = 67,108,864; gate, up, down
   // 3 × 4096 × 11008 = 135,266,304; × 32 layers = 6,476,005,376 weights → 4 bits each
@@ -66,7 +67,8 @@ TEST_CASE("Llama-2-7B int4 g128: weight bytes, DRAM traffic and dequantisation f
   CHECK(r.other_weight_bits == 16);
   CHECK(r.weight_stored_bits == Approx(4.125));
   const auto& decode = r.parts.back();
-  CHECK(decode.schedule.summary.dram_read_bytes >= static_cast<double>(block + other - 131'072'000 * 2));
+  CHECK(decode.schedule.summary.dram_read_bytes >=
+        static_cast<double>(block + other - 131'072'000 * 2));
   CHECK(r.tpot_s() >= r.weight_roofline_s);
 
   // One q_proj of the decode step on an SM: its weights cross DRAM once at 4.125 bits, and
@@ -95,7 +97,8 @@ TEST_CASE("Llama-2-7B int4 g128: weight bytes, DRAM traffic and dequantisation f
 }
 
 TEST_CASE("ternary weights packed five per byte") {
-  auto e = generate("bitnet-b1.58-2b-4t", "{weights: {format: ternary, packing: 1.6 bit}, activations: 8}");
+  auto e = generate("bitnet-b1.58-2b-4t",
+                    "{weights: {format: ternary, packing: 1.6 bit}, activations: 8}");
   fusion::GenerationRun r = fusion::run_generation(e);
   CHECK(r.weight_bits == 2);
   CHECK(r.weight_format.str() == "ternary, 5 per byte (1.6 bit)");
@@ -110,7 +113,8 @@ TEST_CASE("ternary weights packed five per byte") {
 TEST_CASE("weight precision bad input names the field") {
   CHECK_THROWS_WITH(generate("tinyllama-1.1b", "{weights: int4}"),
                     Contains("precision.weights") && Contains("unknown weight precision"));
-  CHECK_THROWS_WITH(generate("tinyllama-1.1b", "{weights: {format: int, bits: 4, group_size: 0, scale_bits: 16}}"),
+  CHECK_THROWS_WITH(generate("tinyllama-1.1b",
+                             "{weights: {format: int, bits: 4, group_size: 0, scale_bits: 16}}"),
                     Contains("precision.weights.group_size"));
   CHECK_THROWS_WITH(generate("tinyllama-1.1b", "{weights: {format: int, bits: 4, group_size: 64}}"),
                     Contains("precision.weights.scale_bits"));

@@ -93,10 +93,9 @@ TEST_CASE("tlmm section: bad values name the field") {
   using Catch::Contains;
   CHECK_THROWS_WITH(accelerators::parse_accelerator_yaml(bad("group: 5", "group: 0"), "t.yaml"),
                     Contains("tlmm.group"));
-  CHECK_THROWS_WITH(
-      accelerators::parse_accelerator_yaml(bad("table_entries: 65536", "table_entries: 100"),
-                                           "t.yaml"),
-      Contains("tlmm.table_entries") && Contains("243"));
+  CHECK_THROWS_WITH(accelerators::parse_accelerator_yaml(
+                        bad("table_entries: 65536", "table_entries: 100"), "t.yaml"),
+                    Contains("tlmm.table_entries") && Contains("243"));
   CHECK_THROWS_WITH(
       accelerators::parse_accelerator_yaml(bad("weight_bits: 2", "weight_bits: 1"), "t.yaml"),
       Contains("tlmm.weight_bits"));
