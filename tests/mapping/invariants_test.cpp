@@ -102,7 +102,8 @@ Counts check_graph(const accelerators::Accelerator& acc, const workloads::Graph&
       // More bandwidth never makes an op slower; a larger memory never adds DRAM traffic.
       OpCost f = fast.evaluate(s, ci);
       REQUIRE(f.feasible);
-      CHECK(f.cycles <= c.cycles * (1 + 1e-9));
+      // (Within the latency objective's resolution: mappings that close rank by energy.)
+      CHECK(f.cycles <= c.cycles * (1 + 1e-3));  // mapping/temporal.hpp kLatencyResolution
       OpCost small = dram_small.evaluate(s, ci);
       OpCost b = dram_big.evaluate(s, ci);
       REQUIRE(b.feasible);
