@@ -19,7 +19,7 @@ struct CheckpointFrontArgs {
   int64_t batch = 1;
   int64_t seq = 0;
   std::string granularity = "block";
-  int activation_bits = 32;
+  int activation_bits = 0;  // 0: the workload's element size
   bool json = false;
 };
 
@@ -75,7 +75,8 @@ void add_checkpoint_front_command(CLI::App& app) {
   cmd->add_option("--granularity", args->granularity,
                   "block (one keep bit per block) or activation (one per saved tensor)")
       ->check(CLI::IsMember(training::granularity_names().names()));
-  cmd->add_option("--activation-bits", args->activation_bits, "Bits per activation element")
+  cmd->add_option("--activation-bits", args->activation_bits,
+                  "Bits per activation element (default: the workload's element size)")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--json", args->json, "Print the monet.checkpoint_front/1 JSON document instead");
   cmd->callback([args, batch_opt] {

@@ -113,8 +113,8 @@ void run(const RunArgs& a) {
   std::cout << "monet-sim run: " << e.name << "\n";
   print_applied(applied);
   std::cout << "  workload         " << sim.graph().name() << " ("
-            << (e.training ? "training step" : "inference") << ", batch " << e.workload.params.batch
-            << "), " << sim.graph().ops().size() << " ops, "
+            << (e.training ? "training step" : "inference") << ", batch "
+            << workloads::batch_of(sim.graph()) << "), " << sim.graph().ops().size() << " ops, "
             << core::format_count(static_cast<double>(totals.macs)) << " MACs\n"
             << "  accelerator      " << sim.accelerator().name << " ("
             << sim.accelerator().cores.size() << " cores)\n"
@@ -130,6 +130,8 @@ void run(const RunArgs& a) {
               << b(m.gradient_bytes) << ", optimizer state " << b(m.optimizer_state_bytes)
               << ", saved activations " << b(m.saved_activation_bytes) << "\n";
   }
+  if (p.training)
+    std::cout << "  precision        " << training::precision_text(p.training->precision) << "\n";
   if (p.training && (p.training->trainable != "all" || !p.training->adapters.empty())) {
     const auto& t = *p.training;
     std::cout << "  trainable        " << t.trainable << ": "

@@ -80,17 +80,20 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
                   "Activations not kept for backward: none, all-but-inputs-of-blocks, sqrt, "
                   "every:K, drop:NAME[,NAME...] or a YAML file")
       ->needs(t);
-  cmd->add_option("--activation-bits", a.activation_bits, "Bits per activation element")
+  cmd->add_option("--activation-bits", a.activation_bits,
+                  "Bits per activation element (default: the workload's element size)")
       ->check(bits)
       ->needs(t);
-  cmd->add_option("--weight-bits", a.weight_bits, "Bits per (master) weight element")
+  cmd->add_option("--weight-bits", a.weight_bits,
+                  "Bits per (master) weight element (default: the workload's element size)")
       ->check(bits)
       ->needs(t);
-  cmd->add_option("--gradient-bits", a.gradient_bits, "Bits per gradient element")
+  cmd->add_option("--gradient-bits", a.gradient_bits,
+                  "Bits per gradient element (default: the workload's element size)")
       ->check(bits)
       ->needs(t);
   cmd->add_option("--optimizer-state-bits", a.optimizer_state_bits,
-                  "Bits per optimizer state element")
+                  "Bits per optimizer state element (default: the workload's element size)")
       ->check(bits)
       ->needs(t);
   add_trainable_option(cmd, a.trainable, t);
@@ -126,8 +129,7 @@ void print_training_report(const workloads::Graph& forward, const TrainingArgs& 
   std::printf("%s training step: optimizer %s, loss %s, checkpoint %s\n", forward.name().c_str(),
               std::string(training::optimizer_name(o.optimizer)).c_str(),
               std::string(training::loss_name(step.loss)).c_str(), o.checkpoint.str().c_str());
-  std::printf("element sizes: activations %d bit, weights %d, gradients %d, optimizer state %d\n",
-              o.activation_bits, o.weight_bits, o.gradient_bits, o.optimizer_state_bits);
+  std::printf("element sizes: %s\n", training::precision_text(step.precision).c_str());
   for (const auto& ad : o.adapters) std::printf("adapter: %s\n", ad.str().c_str());
   std::printf(
       "trainable: %s — %s of %s parameters train%s\n\n",
@@ -135,7 +137,7 @@ void print_training_report(const workloads::Graph& forward, const TrainingArgs& 
       count(static_cast<double>(step.trainable_parameters)).c_str(),
       count(static_cast<double>(step.parameters)).c_str(),
       o.frozen_weight_bits
-          ? (" (frozen at " + std::to_string(o.frozen_weight_bits) + " bit)").c_str()
+          ? (" (frozen at " + std::to_string(step.precision.frozen_weight_bits) + " bit)").c_str()
           : "");
   static const char* labels[] = {"forward",     "loss",      "backward dX",
                                  "backward dW", "optimizer", "recompute"};

@@ -15,10 +15,10 @@ struct TrainingArgs {
   std::string optimizer = "sgd";
   std::string loss = "auto";
   std::string checkpoint = "none";
-  int activation_bits = 32;
-  int weight_bits = 32;
-  int gradient_bits = 32;
-  int optimizer_state_bits = 32;
+  int activation_bits = 0;  // 0: the workload's element size
+  int weight_bits = 0;
+  int gradient_bits = 0;
+  int optimizer_state_bits = 0;
   std::string trainable = "default";
   int frozen_weight_bits = 0;
   std::string frozen_batchnorm = "batch-statistics";

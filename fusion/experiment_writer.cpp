@@ -56,10 +56,11 @@ YAML::Node training_node(const training::TrainingOptions& t) {
   YAML::Node n(YAML::NodeType::Map);
   n["loss"] = std::string(training::loss_name(t.loss));
   n["optimizer"] = std::string(training::optimizer_name(t.optimizer));
-  n["activation_bits"] = t.activation_bits;
-  n["weight_bits"] = t.weight_bits;
-  n["gradient_bits"] = t.gradient_bits;
-  n["optimizer_state_bits"] = t.optimizer_state_bits;
+  // Sizes only when set: 0 follows the workload's element size.
+  if (t.activation_bits) n["activation_bits"] = t.activation_bits;
+  if (t.weight_bits) n["weight_bits"] = t.weight_bits;
+  if (t.gradient_bits) n["gradient_bits"] = t.gradient_bits;
+  if (t.optimizer_state_bits) n["optimizer_state_bits"] = t.optimizer_state_bits;
   if (t.checkpoint.kind == training::CheckpointKind::kExplicit)
     n["checkpoint"] = string_list(t.checkpoint.names);
   else

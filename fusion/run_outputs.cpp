@@ -12,6 +12,7 @@ nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
   nlohmann::json s = summary_json(schedule.summary, sim.accelerator());
   s["experiment"] = info.experiment;
   s["workload"] = g.name();
+  s["batch"] = workloads::batch_of(g);
   s["mode"] = info.mode;
   s["plan"] = {
       {"stacks", info.plan_name}, {"stack_count", plan.stacks.size()}, {"tiles", info.tiles}};

@@ -1,5 +1,7 @@
 // Training expansion: TrainingOptions, expand → TrainingStep, its memory report and the
 // monet.training/1 document.
+#include <map>
+#include <string>
 #include <variant>
 
 #include "core/error.hpp"
@@ -146,6 +148,13 @@ void bind_training(py::module_& m) {
       .def_readonly("parameters", &TrainingStep::parameters)
       .def_readonly("trainable_parameters", &TrainingStep::trainable_parameters)
       .def_readonly("trainable", &TrainingStep::trainable)
+      .def_property_readonly(
+          "precision",
+          [](const TrainingStep& s) {
+            return training::precision_json(s.precision).get<std::map<std::string, int>>();
+          },
+          "Element sizes used (bits): activation, weight, gradient, optimizer state, frozen "
+          "weight — the workload's where the options left 0")
       .def_property_readonly(
           "adapter_parameters",
           [](const TrainingStep& s) { return tensor_names(s.graph, s.adapter_parameters); },

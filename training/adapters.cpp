@@ -9,6 +9,7 @@
 #include "core/glob.hpp"
 #include "core/names.hpp"
 #include "training/checkpoint.hpp"
+#include "training/options.hpp"
 #include "workloads/builder.hpp"
 
 namespace monet::training {
@@ -335,13 +336,7 @@ std::string AdapterSpec::yaml() const {
 }
 
 AdaptedGraph apply_adapters(const Graph& forward, const std::vector<AdapterSpec>& adapters) {
-  int bits = 32;
-  for (const auto& t : forward.tensors())
-    if (t.kind == TensorKind::kActivation) {
-      bits = t.elem_bits;
-      break;
-    }
-  return Rewriter(forward, bits).run(adapters);
+  return Rewriter(forward, workload_element_bits(forward)).run(adapters);
 }
 
 std::vector<AdapterSpec> adapters_from_yaml(const core::YamlNode& node) {

@@ -360,6 +360,7 @@ TrainingStep Expander::run() {
   step.forward_op_count = forward_ops_;
   step.loss_op = forward_ops_;
   step.loss = loss_;
+  step.precision = precision_of(opt_);
   for (const Tensor& t : g_.tensors()) {
     if (t.kind != TensorKind::kActivation || t.producer < 0 ||
         g_.op(t.producer).pass != Pass::kForward)
@@ -391,14 +392,18 @@ TrainingStep Expander::run() {
 }  // namespace detail
 
 TrainingStep expand(const workloads::Graph& forward, const TrainingOptions& options) {
-  if (options.adapters.empty()) return detail::Expander(forward, options, {}).run();
-  AdaptedGraph adapted = apply_adapters(forward, options.adapters);
-  return detail::Expander(adapted.graph, options, adapted.adapter_params).run();
+  const TrainingOptions o = with_element_bits(options, workload_element_bits(forward));
+  if (o.adapters.empty()) return detail::Expander(forward, o, {}).run();
+  AdaptedGraph adapted = apply_adapters(forward, o.adapters);
+  return detail::Expander(adapted.graph, o, adapted.adapter_params).run();
 }
 
 TrainingStep expand_adapted(const workloads::Graph& forward, const std::vector<int>& adapter_params,
                             const TrainingOptions& options) {
-  return detail::Expander(forward, options, adapter_params).run();
+  // The adapters' parameters are the workload's precision too (apply_adapters sizes them so).
+  return detail::Expander(forward, with_element_bits(options, workload_element_bits(forward)),
+                          adapter_params)
+      .run();
 }
 
 std::vector<int> saved_by(const TrainingStep& step, int forward_op) {

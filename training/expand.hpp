@@ -36,7 +36,8 @@ struct TrainingStep {
   // Per tensor id: the final gradient of a forward activation or parameter, -1 if none.
   std::vector<int> gradient_of;
   int loss_op = -1;
-  Loss loss = Loss::kAuto;  // the loss used (kAuto resolved)
+  Loss loss = Loss::kAuto;      // the loss used (kAuto resolved)
+  TrainingPrecision precision;  // the element sizes used (0s resolved to the workload's)
   int forward_op_count = 0;
   int64_t parameters = 0;                 // parameter elements (a tied tensor once)
   int64_t trainable_parameters = 0;       // of which train (get a gradient and an update)
@@ -47,9 +48,10 @@ struct TrainingStep {
 };
 
 // Adapters in `options` are applied first (adapters.hpp): the step's forward ops are then the
-// adapted graph's. Throws core::Error for graphs that cannot be trained (no single output, no
-// trainable parameter before it, ops that are already training ops), for trainable sets that select
-// nothing and for impossible checkpoint plans.
+// adapted graph's. Element sizes left 0 in `options` are the forward graph's
+// (workload_element_bits of `forward`, before adapters). Throws core::Error for graphs that cannot
+// be trained (no single output, no trainable parameter before it, ops that are already training
+// ops), for trainable sets that select nothing and for impossible checkpoint plans.
 TrainingStep expand(const workloads::Graph& forward, const TrainingOptions& options);
 
 // `forward` already carries adapters (apply_adapters): `adapter_params` train, and

@@ -1,5 +1,6 @@
 #include "training/options.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/error.hpp"
@@ -71,6 +72,29 @@ std::string_view relu_saves_name(ReluSaves r) {
 
 ReluSaves parse_relu_saves(std::string_view name) {
   return relu_saves_names().parse(name);
+}
+
+int workload_element_bits(const workloads::Graph& forward) {
+  int parameter_bits = 0, activation_bits = 0;
+  for (const auto& t : forward.tensors()) {
+    if (t.kind == workloads::TensorKind::kParameter)
+      parameter_bits = std::max(parameter_bits, t.elem_bits);
+    if (t.kind == workloads::TensorKind::kActivation)
+      activation_bits = std::max(activation_bits, t.elem_bits);
+  }
+  if (parameter_bits > 0) return parameter_bits;
+  return activation_bits > 0 ? activation_bits : 32;
+}
+
+TrainingOptions with_element_bits(TrainingOptions o, int element_bits) {
+  for (int* bits : {&o.activation_bits, &o.weight_bits, &o.gradient_bits, &o.optimizer_state_bits})
+    if (*bits == 0) *bits = element_bits;
+  return o;
+}
+
+TrainingPrecision precision_of(const TrainingOptions& o) {
+  return {o.activation_bits, o.weight_bits, o.gradient_bits, o.optimizer_state_bits,
+          o.frozen_weight_bits ? o.frozen_weight_bits : o.weight_bits};
 }
 
 int optimizer_state_count(Optimizer o) {

@@ -9,6 +9,7 @@
 #include "training/adapters.hpp"
 #include "training/checkpoint.hpp"
 #include "training/trainable.hpp"
+#include "workloads/graph.hpp"
 
 namespace monet::training {
 
@@ -40,10 +41,12 @@ struct TrainingOptions {
   Optimizer optimizer = Optimizer::kSgd;
   // Element sizes. Activations cover forward outputs (graph inputs keep their own size);
   // gradients cover activation and parameter gradients; weights are the (master) parameters.
-  int activation_bits = 32;
-  int weight_bits = 32;
-  int gradient_bits = 32;
-  int optimizer_state_bits = 32;
+  // 0 = the workload's element size (workload_element_bits): a 16-bit workload trains at 16
+  // bit unless a size is set here.
+  int activation_bits = 0;
+  int weight_bits = 0;
+  int gradient_bits = 0;
+  int optimizer_state_bits = 0;
   CheckpointPlan checkpoint;
   // Which parameters train (trainable.hpp); frozen ones get no gradient or optimizer state.
   TrainableSpec trainable;
@@ -54,6 +57,26 @@ struct TrainingOptions {
   // always train, and with adapters the default trainable set is "none" (adapters only).
   std::vector<AdapterSpec> adapters;
 };
+
+// The element sizes a training step used, every 0 of TrainingOptions resolved.
+struct TrainingPrecision {
+  int activation_bits = 0;
+  int weight_bits = 0;
+  int gradient_bits = 0;
+  int optimizer_state_bits = 0;
+  int frozen_weight_bits = 0;
+  bool operator==(const TrainingPrecision&) const = default;
+};
+
+// The workload's element size: that of the forward graph's parameters (the largest when they
+// differ), else of its activations, else 32 — builders, workload files and ONNX imports give
+// every parameter the workload's element_bits.
+int workload_element_bits(const workloads::Graph& forward);
+// `o` with each 0 element size replaced by `element_bits` (frozen_weight_bits stays 0 = the
+// weight size).
+TrainingOptions with_element_bits(TrainingOptions o, int element_bits);
+// The sizes of `o` once resolved (no 0 left; frozen_weight_bits 0 reads as weight_bits).
+TrainingPrecision precision_of(const TrainingOptions& o);
 
 // The name tables: "auto", "cross-entropy", "next-token-cross-entropy", "mse";
 // "sgd", "momentum", "adam", "adamw".

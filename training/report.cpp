@@ -24,6 +24,23 @@ nlohmann::json memory_json(const MemoryReport& m) {
           {"sequential_peak_bytes", m.sequential_peak_bytes}};
 }
 
+nlohmann::json precision_json(const TrainingPrecision& p) {
+  return {{"activation_bits", p.activation_bits},
+          {"weight_bits", p.weight_bits},
+          {"gradient_bits", p.gradient_bits},
+          {"optimizer_state_bits", p.optimizer_state_bits},
+          {"frozen_weight_bits", p.frozen_weight_bits}};
+}
+
+std::string precision_text(const TrainingPrecision& p) {
+  std::string s = "activations " + std::to_string(p.activation_bits) + " bit, weights " +
+                  std::to_string(p.weight_bits) + ", gradients " + std::to_string(p.gradient_bits) +
+                  ", optimizer state " + std::to_string(p.optimizer_state_bits);
+  if (p.frozen_weight_bits != p.weight_bits)
+    s += ", frozen weights " + std::to_string(p.frozen_weight_bits);
+  return s;
+}
+
 TrainingSummary training_summary(const TrainingStep& step) {
   TrainingSummary s;
   s.parameters = step.parameters;
@@ -32,6 +49,7 @@ TrainingSummary training_summary(const TrainingStep& step) {
   s.trainable = step.trainable;
   s.adapters = step.adapters;
   s.teacher = step.teacher;
+  s.precision = step.precision;
   return s;
 }
 
@@ -49,7 +67,8 @@ nlohmann::json training_summary_json(const TrainingSummary& s) {
                       {"trainable_parameters", s.trainable_parameters},
                       {"adapter_parameters", s.adapter_parameters},
                       {"trainable", s.trainable},
-                      {"adapters", s.adapters}};
+                      {"adapters", s.adapters},
+                      {"precision", precision_json(s.precision)}};
   if (s.teacher) j["teacher"] = teacher_json(*s.teacher);
   return j;
 }
@@ -84,12 +103,12 @@ nlohmann::json training_json(const TrainingStep& step, const TrainingOptions& o,
        {{"loss", loss_name(step.loss)},
         {"optimizer", optimizer_name(o.optimizer)},
         {"checkpoint", o.checkpoint.str()},
-        {"activation_bits", o.activation_bits},
-        {"weight_bits", o.weight_bits},
-        {"gradient_bits", o.gradient_bits},
-        {"optimizer_state_bits", o.optimizer_state_bits},
+        {"activation_bits", step.precision.activation_bits},
+        {"weight_bits", step.precision.weight_bits},
+        {"gradient_bits", step.precision.gradient_bits},
+        {"optimizer_state_bits", step.precision.optimizer_state_bits},
         {"trainable", resolved_trainable_str(o.trainable, !step.adapter_parameters.empty())},
-        {"frozen_weight_bits", o.frozen_weight_bits ? o.frozen_weight_bits : o.weight_bits},
+        {"frozen_weight_bits", step.precision.frozen_weight_bits},
         {"frozen_batchnorm", frozen_batchnorm_name(o.frozen_batchnorm)},
         {"relu_saves", relu_saves_name(o.relu_saves)},
         {"adapters", adapters}}},

@@ -39,9 +39,14 @@ struct TrainingSummary {
   std::string trainable;                  // resolved_trainable_str
   std::vector<std::string> adapters;      // AdapterSpec::str()
   std::optional<TeacherSummary> teacher;  // distillation steps
+  TrainingPrecision precision;            // element sizes used
 };
 TrainingSummary training_summary(const TrainingStep& step);
 nlohmann::json training_summary_json(const TrainingSummary& s);
 nlohmann::json teacher_json(const TeacherSummary& t);
+// {activation_bits, weight_bits, gradient_bits, optimizer_state_bits, frozen_weight_bits}.
+nlohmann::json precision_json(const TrainingPrecision& p);
+// "activations 16 bit, weights 16, gradients 16, optimizer state 16[, frozen weights 8]".
+std::string precision_text(const TrainingPrecision& p);
 
 }  // namespace monet::training

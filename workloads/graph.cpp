@@ -94,6 +94,12 @@ std::vector<int> Graph::inputs() const {
   return out;
 }
 
+int64_t batch_of(const Graph& g) {
+  for (const auto& t : g.tensors())
+    if (t.kind == TensorKind::kInput) return t.shape.empty() ? 0 : t.shape.front();
+  return 0;
+}
+
 std::vector<int> Graph::outputs() const {
   std::vector<int> out;
   for (auto& t : tensors_)

@@ -61,4 +61,8 @@ class Graph {
   std::unordered_map<std::string, int> op_by_name_;
 };
 
+// The batch a graph runs: the leading dimension of its first input (every builder, workload
+// file and ONNX import puts the batch there); 0 for a graph without inputs or a scalar input.
+int64_t batch_of(const Graph& g);
+
 }  // namespace monet::workloads

@@ -118,6 +118,7 @@ class TrainingStep:
     parameters: int
     trainable_parameters: int
     trainable: str
+    precision: Dict[str, int]
     adapter_parameters: List[str]
     def saved_by(self, forward_op: int) -> List[str]: ...
     def report(self, options: TrainingOptions) -> Dict[str, Any]: ...

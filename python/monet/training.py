@@ -23,13 +23,14 @@ __all__ = ["TrainingOptions", "TrainingStep", "options", "expand", "checkpoint_c
 Checkpoint = Union[str, Sequence[str]]
 
 
-def options(optimizer: str = "sgd", loss: str = "auto", activation_bits: int = 32,
-            weight_bits: int = 32, gradient_bits: int = 32, optimizer_state_bits: int = 32,
+def options(optimizer: str = "sgd", loss: str = "auto", activation_bits: int = 0,
+            weight_bits: int = 0, gradient_bits: int = 0, optimizer_state_bits: int = 0,
             checkpoint: Checkpoint = "none", trainable: Union[str, Sequence[str]] = "default",
             adapters: Optional[Sequence[Dict[str, Any]]] = None, frozen_weight_bits: int = 0,
             frozen_batchnorm: str = "batch-statistics",
             relu_saves: str = "output") -> TrainingOptions:
-    """TrainingOptions from keywords. checkpoint: "none", "all-but-inputs-of-blocks", "sqrt",
+    """TrainingOptions from keywords. Element sizes 0 (the default) are the workload's own
+    (the forward graph's parameter size: a 16-bit workload trains at 16 bit). checkpoint: "none", "all-but-inputs-of-blocks", "sqrt",
     "every:K", "drop:a,b" or a list of forward activation names to drop. trainable: "all",
     "none", "last:N", "bias-only", "norm-only" or op-name globs ("layer4.*,fc" or a list), which
     may include bias-only, norm-only and last:N ("bias-only,fc"). relu_saves: "output" or "mask"

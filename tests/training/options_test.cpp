@@ -4,6 +4,7 @@
 #include "core/yaml.hpp"
 #include "training/expand.hpp"
 #include "workloads/models.hpp"
+#include "workloads/yaml_workload.hpp"
 
 using namespace monet;
 using training::Loss;
@@ -26,7 +27,7 @@ TEST_CASE("Training options from YAML, with located errors") {
   auto o = training::training_options_from_yaml(ok["training"]);
   CHECK(o.optimizer == Optimizer::kAdam);
   CHECK(o.activation_bits == 16);
-  CHECK(o.weight_bits == 32);
+  CHECK(o.weight_bits == 0);  // not set: the workload's element size
   CHECK(o.checkpoint.names == std::vector<std::string>{"a", "b"});
 
   auto bad =
@@ -79,4 +80,33 @@ TEST_CASE("Losses: labels and element counts follow the output") {
   next.loss = Loss::kNextTokenCrossEntropy;
   CHECK_THROWS_WITH(training::expand(workloads::resnet18(), next),
                     Catch::Contains("needs [B, T, vocab]"));
+}
+
+TEST_CASE("Training precision follows the workload's element_bits unless set (#11 item 2)") {
+  // 64 → 32 → 10 MLP at 16 bit: fc1 64·32 + 32, fc2 32·10 + 10 = 2,410 parameters.
+  const auto forward = workloads::parse_workload_yaml(
+      "name: mlp16\nbatch: 4\nelement_bits: 16\ninputs:\n  - {name: x, shape: [64]}\n"
+      "layers:\n  - {name: fc1, type: linear, out_features: 32}\n"
+      "  - {name: relu1, type: relu}\n  - {name: fc2, type: linear, out_features: 10}\n",
+      "mlp16.yaml");
+  const int64_t params = 64 * 32 + 32 + 32 * 10 + 10;
+  CHECK(training::workload_element_bits(forward) == 16);
+  training::TrainingOptions adam;
+  adam.optimizer = Optimizer::kAdam;
+  const auto step = training::expand(forward, adam);
+  CHECK(step.precision == training::TrainingPrecision{16, 16, 16, 16, 16});
+  CHECK(step.memory.parameter_bytes == params * 2);
+  CHECK(step.memory.gradient_bytes == params * 2);
+  CHECK(step.memory.optimizer_state_bytes == 2 * params * 2);  // Adam: m and v
+  // fc1's output [4, 32] is saved for relu1's backward at 2 B per element.
+  CHECK(step.graph.tensor(step.graph.find_tensor("fc1")).bytes() == 4 * 32 * 2);
+
+  // An explicit size overrides the workload's; the others still follow it.
+  training::TrainingOptions master32 = adam;
+  master32.weight_bits = 32;
+  const auto mixed = training::expand(forward, master32);
+  CHECK(mixed.precision == training::TrainingPrecision{16, 32, 16, 16, 32});
+  CHECK(mixed.memory.parameter_bytes == params * 4);
+  CHECK(mixed.memory.gradient_bytes == params * 2);
+  CHECK(mixed.memory.optimizer_state_bytes == 2 * params * 2);
 }
