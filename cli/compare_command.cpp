@@ -189,7 +189,8 @@ void compare(const CompareArgs& a) {
                              e.plan.tiles,
                              p.training_memory,
                              p.training,
-                             e.overrides};
+                             e.overrides,
+                             std::nullopt};
         fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s, info);
       }
       entries.push_back(std::move(en));

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "core/units.hpp"
+#include "core/whole_bytes.hpp"
 #include "fusion/fallback.hpp"
 #include "mapping/cost.hpp"
 #include "mapping/cost_json.hpp"
@@ -194,7 +195,7 @@ void print_json(const CostArgs& a, const accelerators::Accelerator& acc, const w
   j["totals"] = {{"ops", t.ops},
                  {"infeasible_ops", t.infeasible},
                  {"seconds", t.seconds},
-                 {"dram_bytes", t.dram_bytes},
+                 {"dram_bytes", core::whole_bytes(t.dram_bytes)},
                  {"energy", energy_json(t.energy)}};
   j["fallbacks"] = fusion::fallbacks_json(fallbacks);
   std::cout << core::json_text(j, 2) << "\n";

@@ -11,6 +11,7 @@
 #include "fusion/episode.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/generate.hpp"
+#include "fusion/plan_delta.hpp"
 #include "fusion/report.hpp"
 #include "fusion/run_outputs.hpp"
 
@@ -121,6 +122,9 @@ void run(const RunArgs& a) {
             << "  plan             " << e.plan_name << ", " << plan.stacks.size()
             << " stacks, tiles " << e.plan.tiles << "\n"
             << fusion::summary_text(s.summary, sim.accelerator());
+  // One more evaluation: does this plan beat running the layers one by one?
+  const fusion::PlanDelta delta = fusion::versus_layer_by_layer(sim, e.plan, s.summary);
+  std::cout << fusion::plan_delta_text(delta);
   for (const auto& w : fusion::summary_warnings(s.summary)) std::cerr << "warning: " << w << "\n";
   if (a.ops > 0) std::cout << fusion::top_ops_text(s, sim.graph(), cns, sim.accelerator(), a.ops);
   if (p.training_memory) {
@@ -156,7 +160,8 @@ void run(const RunArgs& a) {
                        e.plan.tiles,
                        p.training_memory,
                        p.training,
-                       applied};
+                       applied,
+                       delta};
   fusion::write_run_outputs(dir, sim, plan, cns, s, info);
   std::cout << "  wrote            " << dir
             << "/{summary.json, schedule.trace.json, memory.csv, ops.csv}\n";

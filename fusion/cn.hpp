@@ -28,10 +28,12 @@ struct CN {
   std::vector<int> preds;              // CN ids that must finish first
   std::vector<PieceRef> reads;
   std::vector<PieceRef> writes;
-  double duration_s = 0;          // on-chip latency on its core
-  double energy_pj = 0;           // on-chip energy (compute + on-chip memories)
-  double compute_energy_pj = 0;   // MAC + vector + CIM periphery part of energy_pj
-  double refetch_dram_bytes = 0;  // DRAM re-reads the mapping needs beyond one pass
+  double duration_s = 0;         // on-chip latency on its core
+  double energy_pj = 0;          // on-chip energy (compute + on-chip memories)
+  double compute_energy_pj = 0;  // MAC + vector + CIM periphery part of energy_pj
+  // DRAM re-reads the mapping of this tile needs beyond one pass of its operands; re-reads
+  // across tiles (weights, halos) are counted by the scheduler (Summary::refetch_dram_bytes).
+  double refetch_dram_bytes = 0;
   double macs = 0;
   std::string bound_by;  // what sets duration_s (mapping::OpCost::bound_by)
 };

@@ -5,6 +5,7 @@
 #include "accelerators/loader.hpp"
 #include "core/json_text.hpp"
 #include "core/output_set.hpp"
+#include "core/whole_bytes.hpp"
 #include "fusion/report.hpp"
 #include "fusion/scheduler.hpp"
 #include "training/adapters.hpp"
@@ -117,9 +118,9 @@ nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const
                         {"repeat", part.repeat},
                         {"latency_s", s.latency_s},
                         {"energy_pj", s.energy.total_pj()},
-                        {"peak_onchip_bytes", s.peak_onchip_bytes},
-                        {"peak_dram_bytes", s.peak_dram_bytes},
-                        {"peak_footprint_bytes", s.peak_footprint_bytes},
+                        {"peak_onchip_bytes", core::whole_bytes(s.peak_onchip_bytes)},
+                        {"peak_dram_bytes", core::whole_bytes(s.peak_dram_bytes)},
+                        {"peak_footprint_bytes", core::whole_bytes(s.peak_footprint_bytes)},
                         {"macs", part.sim->graph().totals().macs},
                         {"summary", part.name + "/summary.json"}};
     if (part.training) j["training"] = training::training_summary_json(*part.training);
@@ -142,10 +143,10 @@ nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const
       {"latency_s", r.latency_s},
       {"energy_pj", r.energy_pj},
       {"memory",
-       {{"peak_onchip_bytes", r.peak_onchip_bytes},
-        {"peak_dram_bytes", r.peak_dram_bytes},
-        {"peak_footprint_bytes", r.peak_footprint_bytes},
-        {"capacity_violation_bytes", r.capacity_violation_bytes}}},
+       {{"peak_onchip_bytes", core::whole_bytes(r.peak_onchip_bytes)},
+        {"peak_dram_bytes", core::whole_bytes(r.peak_dram_bytes)},
+        {"peak_footprint_bytes", core::whole_bytes(r.peak_footprint_bytes)},
+        {"capacity_violation_bytes", core::whole_bytes(r.capacity_violation_bytes)}}},
       {"parts", parts}};
   if (!e.overrides.empty()) out["overrides"] = e.overrides;
   return out;
@@ -164,7 +165,8 @@ void write_episode_outputs(const std::string& dir, const Experiment& e, const Pr
                  part.plan.tiles,
                  part.training_memory,
                  part.training,
-                 e.overrides};
+                 e.overrides,
+                 std::nullopt};
     write_run_files(set, part.name + "/", *part.sim, run.plan, run.cns, run.schedule, info);
   }
   set.write("summary.json", core::json_text(episode_json(e, p, r), 2, "summary.json") + "\n");

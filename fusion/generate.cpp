@@ -7,6 +7,7 @@
 #include "accelerators/loader.hpp"
 #include "core/file_io.hpp"
 #include "core/units.hpp"
+#include "core/whole_bytes.hpp"
 #include "fusion/report.hpp"
 #include "fusion/run_outputs.hpp"
 #include "fusion/scheduler.hpp"
@@ -238,9 +239,9 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
                      {"past", p.past},
                      {"latency_s", s.latency_s},
                      {"energy_pj", s.energy.total_pj()},
-                     {"dram_read_bytes", s.dram_read_bytes},
-                     {"dram_write_bytes", s.dram_write_bytes},
-                     {"peak_footprint_bytes", s.peak_footprint_bytes},
+                     {"dram_read_bytes", core::whole_bytes(s.dram_read_bytes)},
+                     {"dram_write_bytes", core::whole_bytes(s.dram_write_bytes)},
+                     {"peak_footprint_bytes", core::whole_bytes(s.peak_footprint_bytes)},
                      {"macs", p.sim->graph().totals().macs}});
   }
   nlohmann::json out = {
@@ -265,14 +266,14 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
         {"decode_tokens_per_s", r.decode_s > 0 ? decode_tokens / r.decode_s : 0},
         {"kv_cache_bytes", r.kv_cache_bytes},
         {"energy_per_token_j", decode_tokens > 0 ? r.decode_energy_pj * 1e-12 / decode_tokens : 0},
-        {"peak_memory_bytes", r.peak_memory_bytes},
+        {"peak_memory_bytes", core::whole_bytes(r.peak_memory_bytes)},
         {"decode_s", r.decode_s},
         {"total_s", r.ttft_s + r.decode_s},
         {"prefill_energy_j", r.prefill_energy_pj * 1e-12},
         {"decode_energy_j", r.decode_energy_pj * 1e-12},
         {"weight_bytes", r.weight_bytes},
         {"weight_roofline_s", r.weight_roofline_s},
-        {"capacity_violation_bytes", r.capacity_violation_bytes},
+        {"capacity_violation_bytes", core::whole_bytes(r.capacity_violation_bytes)},
         {"decode_integration",
          {{"decode_steps", r.decode_steps},
           {"scheduled_steps", static_cast<int64_t>(r.parts.size()) - 1},
@@ -287,7 +288,7 @@ void write_generation_outputs(const std::string& dir, const Experiment& e, const
   for (const GenerationPart* p : {&r.parts.front(), &r.parts.back()}) {
     const bool prefill = p == &r.parts.front();
     RunInfo info{e.name + "/" + p->name, "inference",  e.plan_name, prefill ? e.plan.tiles : 1,
-                 std::nullopt,           std::nullopt, e.overrides};
+                 std::nullopt,           std::nullopt, e.overrides, std::nullopt};
     write_run_outputs(dir + (prefill ? "/prefill" : "/decode"), *p->sim, p->plan, p->cns,
                       p->schedule, info);
   }

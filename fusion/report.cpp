@@ -7,6 +7,7 @@
 
 #include "core/csv.hpp"
 #include "core/units.hpp"
+#include "core/whole_bytes.hpp"
 
 namespace monet::fusion {
 
@@ -48,13 +49,14 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
   json over = json::array();
   for (const auto& m : over_capacity(s))
     over.push_back({{"name", m.memory},
-                    {"peak_bytes", m.peak_bytes},
-                    {"capacity_bytes", m.capacity_bytes},
-                    {"excess_bytes", m.excess_bytes()}});
+                    {"peak_bytes", core::whole_bytes(m.peak_bytes)},
+                    {"capacity_bytes", core::whole_bytes(m.capacity_bytes)},
+                    {"excess_bytes", core::whole_bytes(m.excess_bytes())}});
   json memories = json::array();
   for (const auto& m : s.memories)
-    memories.push_back(
-        {{"name", m.name}, {"capacity_bytes", m.capacity_bytes}, {"peak_bytes", m.peak_bytes}});
+    memories.push_back({{"name", m.name},
+                        {"capacity_bytes", core::whole_bytes(m.capacity_bytes)},
+                        {"peak_bytes", core::whole_bytes(m.peak_bytes)}});
   json cores = json::array();
   for (size_t c = 0; c < acc.cores.size(); ++c)
     cores.push_back({{"name", acc.cores[c].name},
@@ -85,17 +87,18 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
             {"dram", s.energy.dram_pj},
             {"total", s.energy.total_pj()}}},
           {"memory",
-           {{"peak_onchip_bytes", s.peak_onchip_bytes},
-            {"peak_dram_bytes", s.peak_dram_bytes},
-            {"peak_footprint_bytes", s.peak_footprint_bytes},
-            {"dram_capacity_bytes", acc.dram.capacity_bytes},
-            {"capacity_violation_bytes", s.capacity_violation_bytes},
+           {{"peak_onchip_bytes", core::whole_bytes(s.peak_onchip_bytes)},
+            {"peak_dram_bytes", core::whole_bytes(s.peak_dram_bytes)},
+            {"peak_footprint_bytes", core::whole_bytes(s.peak_footprint_bytes)},
+            {"dram_capacity_bytes", core::whole_bytes(acc.dram.capacity_bytes)},
+            {"capacity_violation_bytes", core::whole_bytes(s.capacity_violation_bytes)},
             {"over_capacity", over},
             {"per_memory", memories}}},
           {"traffic",
-           {{"dram_read_bytes", s.dram_read_bytes},
-            {"dram_write_bytes", s.dram_write_bytes},
-            {"link_bytes", s.link_bytes}}},
+           {{"dram_read_bytes", core::whole_bytes(s.dram_read_bytes)},
+            {"dram_write_bytes", core::whole_bytes(s.dram_write_bytes)},
+            {"refetch_dram_bytes", core::whole_bytes(s.refetch_dram_bytes)},
+            {"link_bytes", core::whole_bytes(s.link_bytes)}}},
           {"power", power_json(s.power)},
           {"cores", cores},
           {"phases", phases},
@@ -163,15 +166,15 @@ json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns
                         {"tiles", cn.tiles},
                         {"stack", cn.stack},
                         {"macs", cn.macs},
-                        {"in_bytes", piece_sum(cn.reads)},
-                        {"out_bytes", piece_sum(cn.writes)},
-                        {"dram_bytes", dram_bytes[r.cn]},
+                        {"in_bytes", core::whole_bytes(piece_sum(cn.reads))},
+                        {"out_bytes", core::whole_bytes(piece_sum(cn.writes))},
+                        {"dram_bytes", core::whole_bytes(dram_bytes[r.cn])},
                         {"energy_pj", cn.energy_pj},
                         {"bound_by", cn_bound_by(r, cn)}}}});
   }
   for (const auto& t : s.transfers) {
     std::string what = t.tensor >= 0 ? g.tensor(t.tensor).name : "refetch";
-    json args = {{"bytes", t.bytes}, {"energy_pj", t.energy_pj}};
+    json args = {{"bytes", core::whole_bytes(t.bytes)}, {"energy_pj", t.energy_pj}};
     if (t.cn >= 0) args["for_op"] = g.op(cns.cns[t.cn].op).name;
     events.push_back({{"name", what},
                       {"cat", transfer_kind_name(t.kind)},
@@ -189,7 +192,7 @@ json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns
                         {"ph", "C"},
                         {"pid", 3},
                         {"ts", x.time_s * 1e6},
-                        {"args", {{"bytes", x.used_bytes}}}});
+                        {"args", {{"bytes", core::whole_bytes(x.used_bytes)}}}});
   // Power at the supply per window (the windows of summary.json's peak_w) as a counter track.
   const PowerSummary& p = s.summary.power;
   const PowerWindows w = power_windows(s.summary.latency_s);
@@ -212,7 +215,8 @@ std::string memory_csv(const Summary& s) {
   std::ostringstream out;
   out << "memory,time_s,used_bytes\n";
   for (const auto& m : s.memories)
-    for (const auto& x : m.samples) out << m.name << ',' << x.time_s << ',' << x.used_bytes << '\n';
+    for (const auto& x : m.samples)
+      out << m.name << ',' << x.time_s << ',' << core::whole_bytes(x.used_bytes) << '\n';
   return out.str();
 }
 
@@ -305,8 +309,9 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
         << workloads::pass_name(op.pass) << ',' << r.stack << ','
         << core::csv_field(acc.cores[r.core].name) << ',' << r.tiles << ',' << r.start_s << ','
         << r.end_s << ',' << r.macs << ',' << r.onchip_energy_pj << ',' << r.busy_s << ','
-        << r.energy_pj << ',' << r.dram_read_bytes << ',' << r.dram_write_bytes << ','
-        << r.link_bytes << ',' << core::csv_field(r.bound_by) << '\n';
+        << r.energy_pj << ',' << core::whole_bytes(r.dram_read_bytes) << ','
+        << core::whole_bytes(r.dram_write_bytes) << ',' << core::whole_bytes(r.link_bytes) << ','
+        << core::csv_field(r.bound_by) << '\n';
   }
   return out.str();
 }
@@ -343,7 +348,8 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
   if (!p.static_described)
     o << "  note             the accelerator states no static power (static_power, leakage, "
          "DRAM background/refresh, board baseline): power is dynamic only\n";
-  o << "  DRAM traffic     read " << core::format_bytes(s.dram_read_bytes) << ", write "
+  o << "  DRAM traffic     read " << core::format_bytes(s.dram_read_bytes) << " (re-fetched "
+    << core::format_bytes(s.refetch_dram_bytes) << "), write "
     << core::format_bytes(s.dram_write_bytes) << "; links " << core::format_bytes(s.link_bytes)
     << "\n";
   o << "  memory peaks     footprint " << core::format_bytes(s.peak_footprint_bytes) << ", DRAM "

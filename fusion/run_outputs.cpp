@@ -28,6 +28,8 @@ nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
                             {"sequential_peak_bytes", m.sequential_peak_bytes}};
   }
   if (info.training) s["training"] = training::training_summary_json(*info.training);
+  if (info.versus_layer_by_layer)
+    s["versus_layer_by_layer"] = plan_delta_json(*info.versus_layer_by_layer);
   return s;
 }
 

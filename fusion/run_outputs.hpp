@@ -11,6 +11,7 @@
 
 #include "core/output_set.hpp"
 #include "fusion/cn.hpp"
+#include "fusion/plan_delta.hpp"
 #include "fusion/schedule.hpp"
 #include "fusion/simulation.hpp"
 #include "training/memory.hpp"
@@ -26,6 +27,7 @@ struct RunInfo {
   std::optional<training::MemoryReport> training_memory;
   std::optional<training::TrainingSummary> training;
   std::vector<std::string> overrides;  // command-line values set in the experiment (`--set`)
+  std::optional<PlanDelta> versus_layer_by_layer;  // `run`: the plan against layer-by-layer
 };
 
 nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,

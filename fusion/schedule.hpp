@@ -79,6 +79,10 @@ struct Summary {
   double peak_footprint_bytes = 0;       // every live byte wherever it is
   double dram_read_bytes = 0;
   double dram_write_bytes = 0;
+  // Of dram_read_bytes: data read again — tensor pieces fetched from DRAM a second time or more
+  // (weights re-read by each tile, shared halo pieces, evicted pieces) and the mapping's
+  // re-reads within a tile (CN::refetch_dram_bytes).
+  double refetch_dram_bytes = 0;
   double link_bytes = 0;
   std::vector<double> core_busy_s;          // per core
   std::vector<double> core_utilization;     // busy / latency

@@ -34,6 +34,7 @@ struct PieceState {
   bool in_place = false;
   bool alive = true;
   int remaining_reads = 0;
+  int dram_fetches = 0;  // reads from DRAM onto a core so far (the 2nd and later re-fetch)
   double last_use_s = 0;
   int pinned_by = -1;                // CN currently using it
   bool preloaded = false;            // a parameter placed on chip before the run, never evicted
@@ -252,6 +253,7 @@ double Scheduler::dram_transfer(TransferKind kind, int tensor, double bytes, dou
   current_transfer_pj_ += pj;
   transfer_pj += pj;
   (write ? out_.summary.dram_write_bytes : out_.summary.dram_read_bytes) += bytes;
+  if (kind == TransferKind::kRefetch) out_.summary.refetch_dram_bytes += bytes;
   ++out_.summary.transfer_count;
   out_.energy_spans.push_back({start, end, transfer_pj, kDramTrack});
   if (opt_.keep_records)
@@ -374,6 +376,10 @@ double Scheduler::bring(int piece, int core, double t, int cn) {
       s.dram_ready_s = end;
       if (!s.dram_home) dram_change(s.bytes, end);
     }
+    // Data already fetched once and fetched again (weights read by every tile of a stack, a
+    // halo piece shared by neighbouring tiles, a piece evicted before its last reader) is a
+    // re-fetch: the traffic that grows with the tile count.
+    if (s.dram_fetches++ > 0) out_.summary.refetch_dram_bytes += s.bytes;
     arrival = dram_transfer(TransferKind::kDramRead, tensor, s.bytes,
                             std::max(earliest, s.dram_ready_s), core);
   }

@@ -195,6 +195,8 @@ void bind_workloads(py::module_& m) {
         if (max_positions) o.max_positions = *max_positions;
         o.dropout = dropout;
         o.elem_bits = elem_bits;
+        // Changed dimensions are no longer the preset's model: not named as if they were.
+        if (layers || heads || d_model || vocab || max_positions) o.name = "gpt2-custom";
         return workloads::gpt2(o);
       },
       py::arg("preset") = "small", py::arg("batch") = 1, py::arg("seq") = py::none(),

@@ -10,7 +10,8 @@ namespace monet::python {
 
 namespace {
 fusion::RunInfo info_of(const Run& r) {
-  return {r.experiment, r.mode, r.plan_name, r.tiles, r.training_memory, r.training, {}};
+  return {r.experiment,      r.mode,     r.plan_name, r.tiles,
+          r.training_memory, r.training, {},          r.versus_layer_by_layer};
 }
 }  // namespace
 
@@ -25,6 +26,7 @@ Run run_plan(std::shared_ptr<const fusion::Simulation> sim, const fusion::PlanSp
   r.schedule = fusion::schedule(r.sim->graph(), r.plan, r.cns, r.sim->accelerator(), options);
   r.tiles = spec.tiles;
   r.records = records;
+  r.versus_layer_by_layer = fusion::versus_layer_by_layer(*r.sim, spec, r.schedule.summary);
   return r;
 }
 

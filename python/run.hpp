@@ -8,6 +8,7 @@
 
 #include "fusion/cn.hpp"
 #include "fusion/plan.hpp"
+#include "fusion/plan_delta.hpp"
 #include "fusion/schedule.hpp"
 #include "fusion/simulation.hpp"
 #include "python/bindings.hpp"
@@ -28,6 +29,7 @@ struct Run {
   std::optional<training::MemoryReport> training_memory;
   std::optional<training::TrainingSummary> training;
   bool records = true;
+  fusion::PlanDelta versus_layer_by_layer;  // as `monet-sim run` reports it
 };
 
 // Plans and schedules `spec` on `sim` (GIL released by the caller).

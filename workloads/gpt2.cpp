@@ -10,6 +10,7 @@ Gpt2Options gpt2_preset(const std::string& preset) {
   Gpt2Options o;
   if (preset == "small") return o;
   if (preset == "medium") {
+    o.name = "gpt2-medium";
     o.layers = 24;
     o.heads = 16;
     o.d_model = 1024;
@@ -28,7 +29,7 @@ Graph gpt2(const Gpt2Options& o) {
     throw core::Error("gpt2: seq " + std::to_string(o.seq) + " exceeds the " +
                       std::to_string(o.max_positions) + " learned positions");
   const int64_t b = o.batch, s = o.seq, d = o.d_model, h = o.heads, hd = d / h;
-  Builder g("gpt2", o.elem_bits);
+  Builder g(o.name, o.elem_bits);
   int ids = g.input("input_ids", {b, s});
   g.set_block("embed");
   int x = g.embedding("wte", ids, o.vocab, d, o.max_positions);

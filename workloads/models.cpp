@@ -33,9 +33,21 @@ const std::vector<ModelInfo>& builtin_models() {
   return all;
 }
 
+const std::vector<ModelAlias>& model_aliases() {
+  static const std::vector<ModelAlias> aliases = {{"gpt2", "gpt2-small"}};
+  return aliases;
+}
+
+std::string canonical_model_name(const std::string& name) {
+  for (const auto& a : model_aliases())
+    if (a.alias == name) return a.model;
+  return name;
+}
+
 bool is_builtin_model(const std::string& name) {
+  const std::string model = canonical_model_name(name);
   for (auto& m : builtin_models())
-    if (m.name == name) return true;
+    if (m.name == model) return true;
   return false;
 }
 
@@ -43,7 +55,8 @@ bool is_decoder_model(const std::string& name) {
   return name.rfind("gpt2", 0) == 0 || find_llama_config(name) != nullptr;
 }
 
-Graph build_model(const std::string& name, const ModelParams& p) {
+Graph build_model(const std::string& requested, const ModelParams& p) {
+  const std::string name = canonical_model_name(requested);
   if (p.batch <= 0)
     throw core::Error("batch must be a positive integer, got " + std::to_string(p.batch));
   if (p.seq < 0) throw core::Error("seq must be a positive integer, got " + std::to_string(p.seq));
@@ -77,7 +90,8 @@ Graph build_model(const std::string& name, const ModelParams& p) {
   }
   std::string known;
   for (auto& m : builtin_models()) known += (known.empty() ? "" : ", ") + m.name;
-  throw core::Error("unknown model '" + name + "' (built-in: " + known + ")");
+  for (auto& a : model_aliases()) known += ", " + a.alias + " (= " + a.model + ")";
+  throw core::Error("unknown model '" + requested + "' (built-in: " + known + ")");
 }
 
 }  // namespace monet::workloads

@@ -1,4 +1,4 @@
-// Built-in forward graphs of the reference networks (../shared/reference/workloads.md).
+// Built-in forward graphs of the reference networks (docs/references.md, "Built-in workloads").
 #pragma once
 
 #include <string>
@@ -44,6 +44,7 @@ struct Gpt2Options {
   int64_t batch = 1;
   bool dropout = false;  // HF GPT-2 has dropout 0.1 in training; off by default
   int elem_bits = 32;
+  std::string name = "gpt2-small";  // the graph's name: the preset's model name
 };
 // "small" (12 layers, 12 heads, d 768) or "medium" (24, 16, 1024); throws on anything else.
 Gpt2Options gpt2_preset(const std::string& preset);
@@ -64,7 +65,16 @@ struct ModelInfo {
   std::string description;
 };
 const std::vector<ModelInfo>& builtin_models();
-bool is_builtin_model(const std::string& name);
+// Other names a built-in model answers to: {"gpt2", "gpt2-small"} (Hugging Face's "gpt2" is
+// the small model). Outputs always use the model's own name.
+struct ModelAlias {
+  std::string alias;
+  std::string model;
+};
+const std::vector<ModelAlias>& model_aliases();
+// The built-in model's own name for `name` (an alias resolved; other names unchanged).
+std::string canonical_model_name(const std::string& name);
+bool is_builtin_model(const std::string& name);  // a model's name or an alias
 // GPT-2 and the Llama family (workloads/llama.hpp): the models `seq` applies to.
 bool is_decoder_model(const std::string& name);
 // Throws core::Error naming the known models when `name` is unknown.

@@ -154,7 +154,7 @@ TEST_CASE("cli: describe a workload file, with and without --batch") {
 TEST_CASE("cli: list names every built-in workload") {
   auto r = run_cli("list");
   REQUIRE(r.exit_code == 0);
-  // The reference networks of ../shared/reference/workloads.md.
+  // The reference networks of docs/references.md ("Built-in workloads").
   for (const char* name : {"resnet18", "resnet12", "mobilevit-xxs", "mobilevit-xs", "mobilevit-s",
                            "gpt2-small", "gpt2-medium"})
     CHECK_THAT(r.output, Catch::Contains(std::string("  ") + name + " "));

@@ -38,7 +38,7 @@ def test_inference_experiment_with_workload_file_equals_cli(cli, tmp_path):
 def test_graph_mode_equals_experiment_mode():
     e = monet.load_experiment(DEFAULT_EXPERIMENT)
     step = monet.training.expand(monet.workloads.resnet18(batch=1), e.training_options)
-    a = monet.simulate(step, e.accelerator, stacks="blocks", tiles=8, name=e.name).summary
+    a = monet.simulate(step, e.accelerator, plan=e.plan, name=e.name).summary
     b = monet.simulate(e).summary
     assert a == b
 

@@ -1,5 +1,5 @@
 """Workload graphs and training expansion against published counts
-(/work/shared/reference/workloads.md) and hand-derived totals."""
+(docs/references.md, "Built-in workloads") and hand-derived totals."""
 
 import monet
 import pytest

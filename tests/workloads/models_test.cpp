@@ -1,4 +1,4 @@
-// Built-in forward graphs against published totals (../shared/reference/workloads.md), hand
+// Built-in forward graphs against published totals (docs/references.md, "Built-in workloads"), hand
 // calculations of single layers, and structural invariants of every graph.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -217,4 +217,20 @@ TEST_CASE("MobileViT rejects inputs that 2x2 patches cannot tile") {
   o.input = 256;
   o.batch = 0;
   CHECK_THROWS_AS(mobilevit(o), monet::core::Error);
+}
+
+TEST_CASE("GPT-2 models are named by their preset; gpt2 is an alias of gpt2-small") {
+  const Graph small = build_model("gpt2-small", {.seq = 16});
+  const Graph alias = build_model("gpt2", {.seq = 16});
+  const Graph medium = build_model("gpt2-medium", {.seq = 16});
+  CHECK(small.name() == "gpt2-small");
+  CHECK(alias.name() == "gpt2-small");
+  CHECK(medium.name() == "gpt2-medium");
+  CHECK(alias.totals().parameters == small.totals().parameters);
+  CHECK(alias.ops().size() == small.ops().size());
+  CHECK(is_builtin_model("gpt2"));
+  CHECK(canonical_model_name("gpt2") == "gpt2-small");
+  CHECK(canonical_model_name("resnet18") == "resnet18");
+  // The alias table is the only place "gpt2" names a model; the model list has each model once.
+  for (const auto& m : builtin_models()) CHECK(m.name != "gpt2");
 }

@@ -51,7 +51,7 @@ TEST_CASE("onnx: ResNet-18 export equals the built-in ResNet-18") {
   OnnxImport r = import_onnx(data("resnet18.onnx"));
   const Graph ref = resnet18();
   const GraphTotals t = r.graph.totals(), rt = ref.totals();
-  // Published torchvision figures (../shared/reference/workloads.md).
+  // Published torchvision figures (docs/references.md, "Built-in workloads").
   CHECK(t.parameters == 11'689'512);
   CHECK(t.macs == 1'814'073'344);
   CHECK(t.parameters == rt.parameters);
