@@ -11,7 +11,7 @@ namespace {
 struct Field {
   const char* key;
   const char* label;
-  double PlanFigures::* value;
+  double PlanFigures::*value;
   std::string (*format)(double);
 };
 std::string bytes_text(double b) {
@@ -96,8 +96,9 @@ std::string plan_delta_text(const PlanDelta& d) {
   }
   out += "\n";
   if (d.dominated())
-    out += "                   layer-by-layer is at least as good on every figure: this plan "
-           "does not pay here\n";
+    out +=
+        "                   layer-by-layer is at least as good on every figure: this plan "
+        "does not pay here\n";
   return out;
 }
 
