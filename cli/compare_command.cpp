@@ -18,6 +18,7 @@
 #include "core/json_text.hpp"
 #include "core/output_set.hpp"
 #include "core/units.hpp"
+#include "core/whole_bytes.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/run_outputs.hpp"
 
@@ -207,7 +208,10 @@ void compare(const CompareArgs& a) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& en : entries) {
     nlohmann::json values = nlohmann::json::object();
-    for (size_t k = 0; k < std::size(kMetrics); ++k) values[kMetrics[k].name] = en.values[k];
+    for (size_t k = 0; k < std::size(kMetrics); ++k)
+      values[kMetrics[k].name] = std::string(kMetrics[k].unit) == "B"
+                                     ? nlohmann::json(core::whole_bytes(en.values[k]))
+                                     : nlohmann::json(en.values[k]);
     list.push_back({{"name", en.name},
                     {"experiment", en.experiment},
                     {"accelerator", en.accelerator},

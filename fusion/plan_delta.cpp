@@ -10,6 +10,7 @@ namespace monet::fusion {
 namespace {
 struct Field {
   const char* key;
+  const char* ratio_key;  // ratios are unitless: no unit suffix
   const char* label;
   double PlanFigures::*value;
   std::string (*format)(double);
@@ -18,11 +19,14 @@ std::string bytes_text(double b) {
   return core::format_bytes(b);
 }
 const Field kFields[] = {
-    {"latency_s", "latency", &PlanFigures::latency_s, core::format_seconds},
-    {"energy_pj", "energy", &PlanFigures::energy_pj, core::format_energy_pj},
-    {"dram_traffic_bytes", "DRAM traffic", &PlanFigures::dram_traffic_bytes, bytes_text},
-    {"peak_footprint_bytes", "peak footprint", &PlanFigures::peak_footprint_bytes, bytes_text},
-    {"peak_onchip_bytes", "peak on-chip", &PlanFigures::peak_onchip_bytes, bytes_text},
+    {"latency_s", "latency", "latency", &PlanFigures::latency_s, core::format_seconds},
+    {"energy_pj", "energy", "energy", &PlanFigures::energy_pj, core::format_energy_pj},
+    {"dram_traffic_bytes", "dram_traffic", "DRAM traffic", &PlanFigures::dram_traffic_bytes,
+     bytes_text},
+    {"peak_footprint_bytes", "peak_footprint", "peak footprint", &PlanFigures::peak_footprint_bytes,
+     bytes_text},
+    {"peak_onchip_bytes", "peak_onchip", "peak on-chip", &PlanFigures::peak_onchip_bytes,
+     bytes_text},
 };
 // Byte counts are whole bytes in the documents (pieces of split tensors are fractions).
 bool is_bytes(const Field& f) {
@@ -70,7 +74,7 @@ nlohmann::json plan_delta_json(const PlanDelta& d) {
       base[f.key] = l;
       delta[f.key] = p - l;
     }
-    ratio[f.key] = l > 0 ? nlohmann::json(p / l) : nlohmann::json(nullptr);
+    ratio[f.ratio_key] = l > 0 ? nlohmann::json(p / l) : nlohmann::json(nullptr);
   }
   return {{"same_plan", d.same_plan},
           {"dominated", d.dominated()},
