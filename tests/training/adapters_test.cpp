@@ -101,6 +101,37 @@ TEST_CASE("LoRA works on any projection, including a tied LM head and ResNet's f
   CHECK(head.graph.totals().parameters - small_gpt2().totals().parameters == 2 * (768 + 50257));
 }
 
+TEST_CASE("LoRA on a grouped-query Llama decoder (TinyLlama): q and v adapters on a frozen base") {
+  // TinyLlama-1.1B config.json: hidden 2048, 22 layers, 32 query heads and 4 KV heads of 64,
+  // so q_proj is 2048 -> 2048 and v_proj 2048 -> 4 x 64 = 256. Rank 8 on both:
+  // 8 (2048 + 2048) + 8 (2048 + 256) = 51,200 adapter parameters per layer.
+  const int64_t per_layer = 8 * (2048 + 2048) + 8 * (2048 + 256);
+  CHECK(per_layer == 51'200);
+  auto fwd = workloads::build_model("tinyllama-1.1b", {.batch = 1, .seq = 64, .elem_bits = 16});
+  const int64_t base_params = fwd.totals().parameters;
+  CHECK(base_params == 1'100'048'384);  // TinyLlama's published parameter count
+  training::TrainingOptions o;
+  o.optimizer = training::Optimizer::kAdam;
+  o.adapters = {lora({"model.layers.*.self_attn.q_proj", "model.layers.*.self_attn.v_proj"}, 8)};
+  auto step = training::expand(fwd, o);
+  CHECK(step.trainable_parameters == 22 * per_layer);
+  CHECK(step.adapter_parameters.size() == 22 * 4);  // A and B of two targets per layer
+  // One 64-token pass through layer 0's q adapter: A is 8 x 2048, B is 2048 x 8.
+  CHECK(forward_macs_of(step.graph, "model.layers.0.self_attn.q_proj.lora_A") == 64 * 8 * 2048);
+  CHECK(forward_macs_of(step.graph, "model.layers.0.self_attn.v_proj.lora_B") == 64 * 256 * 8);
+  // The frozen base gets no weight gradients and no updates; only the adapters do.
+  CHECK(step.graph.find_op("model.layers.0.self_attn.q_proj.dW") < 0);
+  CHECK(step.graph.find_op("model.layers.0.mlp.down_proj.dW") < 0);
+  CHECK(step.graph.find_op("model.layers.21.self_attn.v_proj.lora_B.dW") >= 0);
+  int updates = 0;
+  for (const auto& op : step.graph.ops()) updates += op.pass == Pass::kOptimizer;
+  CHECK(updates == 22 * 4);
+  // Full fine-tuning of the same model trains every published parameter.
+  training::TrainingOptions full;
+  full.optimizer = training::Optimizer::kAdam;
+  CHECK(training::expand(fwd, full).trainable_parameters == base_params);
+}
+
 TEST_CASE("DA3 adaptor on ResNet-18 layer2.0: pooled 1x1 conv with the block's stride") {
   auto base = workloads::resnet18();
   auto adapted = training::apply_adapters(base, {block_adapter(AdapterKind::kDa3, {"layer2.0"})});
