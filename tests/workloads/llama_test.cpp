@@ -138,6 +138,20 @@ config:
                                     "/configs/workloads/bitnet-b1.58-large.yaml");
   CHECK(bitnet.totals().parameters == int64_t{28'314'624} * 24 + 49'155'072 + 1'536);
   CHECK(bitnet.totals().parameters == 728'707'584);
+  // Llama-3.1-8B (d 4096, 32 heads of 128, 8 KV heads, FFN 14336, untied): per layer
+  // 2·4096² + 2·4096·1024 + 3·4096·14336 + 2·4096 = 218,112,000, × 32, + embedding and head
+  // 2·128256·4096 + final norm 4096 = 8,030,261,248 (its published count).
+  Graph l31 =
+      load_workload_file(std::string(MONET_SOURCE_DIR) + "/configs/workloads/llama-3.1-8b.yaml");
+  CHECK(l31.totals().parameters == int64_t{218'112'000} * 32 + 2 * 525'336'576 + 4'096);
+  CHECK(l31.totals().parameters == 8'030'261'248);
+  // Qwen2.5-7B (d 3584, 28 heads of 128, 4 KV heads, FFN 18944, q/k/v bias, untied): per
+  // layer 2·3584² + 3584 + 2·(3584·512 + 512) + 3·3584·18944 + 2·3584 = 233,057,792, × 28,
+  // + 2·152064·3584 + 3584 = 7,615,616,512 (its published count).
+  Graph q7 =
+      load_workload_file(std::string(MONET_SOURCE_DIR) + "/configs/workloads/qwen2.5-7b.yaml");
+  CHECK(q7.totals().parameters == int64_t{233'057'792} * 28 + 2 * 544'997'376 + 3'584);
+  CHECK(q7.totals().parameters == 7'615'616'512);
 
   auto bad = [&](const std::string& from, const std::string& to) {
     std::string y = yaml;
