@@ -4,8 +4,9 @@
 Runs `monet-sim run` on every experiment named in docs/validation/measurements.yaml, reads each
 summary.json and rewrites the text between the GENERATED markers of docs/validation.md:
 the comparison table with its sources, the breakdown of each prediction, the sensitivity
-runs, and the LLM generation table (time to first token and time per output token, each next
-to the weight-streaming roofline). Everything else in the document is left alone.
+runs, the LLM generation table (time to first token and time per output token, each next
+to the weight-streaming roofline) and the power and energy table (power_rows.py). Everything
+else in the document is left alone.
 
     /usr/bin/python3 docs/validation/make_table.py [MONET_SIM] [--check]
 
@@ -21,6 +22,8 @@ import tempfile
 from pathlib import Path
 
 import yaml
+
+import power_rows
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -333,6 +336,18 @@ def main():
                   f"{fmt_time(seconds_per_inference(m['measured']))}, weight roofline "
                   f"{fmt_time(g['weight_roofline_s'])}")
         new = replace_region(new, "generation", generation(gen_entries, gen_results))
+        power_entries = data.get("power", [])
+
+        def run_power(rel_path, name):
+            path, _ = load_experiment(rel_path)
+            summary, error = run(binary, path, tmp / name)
+            if error:
+                print(f"{rel_path}: {error}", file=sys.stderr)
+            return summary, error
+
+        power_results = power_rows.run_all(power_entries, run_power)
+        failures += sum(1 for r in power_results.values() if r["error"])
+        new = replace_region(new, "power", power_rows.table(power_entries, power_results))
     status = write_or_check(text, new, check)
     return status if check else (1 if failures else 0)
 
