@@ -5,11 +5,14 @@ prediction read from summary.json `power` (docs: configs/experiments/README.md):
   - quantity average_power: the measured board or supply power (W) against power.average_w;
     `bound: at most` marks a budget rather than a measurement;
   - quantity dynamic_energy_ratio: the measured ratio of two models' dynamic energy against
-    power.dynamic_energy_j of `experiment` over that of `baseline`.
+    power.dynamic_energy_j of `experiment` over that of `baseline`;
+  - quantity gflops: 2 x counts.macs / latency_s (a training step's MACs: every pass);
+  - quantity gflops_per_watt: that over power.average_w.
 An entry without an experiment is listed as not simulated, with its `reason`.
 """
 
-QUANTITIES = {"average_power": "average power", "dynamic_energy_ratio": "dynamic energy ratio"}
+QUANTITIES = {"average_power": "average power", "dynamic_energy_ratio": "dynamic energy ratio",
+              "gflops": "throughput", "gflops_per_watt": "energy efficiency"}
 
 
 def cell(text):
@@ -67,6 +70,13 @@ def predicted(m, res):
         text = (f"{ratio:.2f} ({a * 1e3:.3g} mJ / {b * 1e3:.3g} mJ; latency "
                 f"{exp['latency_s'] * 1e3:.3g} ms / {base['latency_s'] * 1e3:.3g} ms)")
         return ratio, text, ratio / meas, "dynamic energy at the chip of each run"
+    if m["quantity"] in ("gflops", "gflops_per_watt"):
+        gflops = 2.0 * exp["counts"]["macs"] / exp["latency_s"] / 1e9
+        if m["quantity"] == "gflops":
+            return gflops, f"{gflops:.3g} GFLOPS", gflops / meas, "the step's MACs x 2 over its time"
+        eff = gflops / exp["power"]["average_w"]
+        return (eff, f"{eff:.3g} GFLOPS/W ({gflops:.3g} GFLOPS at {exp['power']['average_w']:.3g} W)",
+                eff / meas, included(exp["power"]))
     raise SystemExit(f"measurements.yaml power entry {m['id']}: unknown quantity "
                      f"'{m['quantity']}' (known: {', '.join(QUANTITIES)})")
 
