@@ -13,6 +13,7 @@
 #include "core/units.hpp"
 #include "core/yaml.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/generate.hpp"
 #include "workloads/yaml_workload.hpp"
 
 namespace monet::cli {
@@ -23,10 +24,30 @@ std::string count(double v) {
   return core::format_count(v);
 }
 
+void print_search(const codesign::SearchSpec& spec);
+
+// A generation run's checks (decoder, token counts, precision on the accelerator, plan), and
+// its search section's.
+void validate_generation(const std::string& path, const fusion::Experiment& e) {
+  fusion::check_generation(e);
+  std::optional<codesign::SearchSpec> spec;
+  if (e.root.has("search")) spec = codesign::parse_search(e);
+  // The generation problem checks its candidates on the accelerator.
+  if (spec && spec->kind == codesign::SearchSpec::Kind::kGenerate)
+    codesign::GenerateProblem(e, spec->generate, spec->codesign.objectives);
+  const fusion::GenerationRun r = fusion::generation_setup(e);
+  std::cout << path << ": experiment '" << e.name << "' is valid\n"
+            << "  workload     " << r.config.name << " (generation): " << r.prompt_tokens
+            << " prompt tokens, " << r.output_tokens << " output tokens, batch " << r.batch << "\n"
+            << "  plan         " << e.plan_name << "\n";
+  if (spec) print_search(*spec);
+}
+
 // Everything `run` (and, with a search section, `search`) checks before simulating: the
 // file, the workload it builds, the accelerator, the plan and its allocation on that graph.
 void validate_experiment(const std::string& path) {
   fusion::Experiment e = fusion::load_experiment(path);
+  if (e.generate) return validate_generation(path, e);
   fusion::Prepared p = fusion::prepare(e);
   const auto& sim = *p.sim;
   fusion::FusionPlan plan = sim.plan(e.plan);
@@ -42,12 +63,15 @@ void validate_experiment(const std::string& path) {
             << " cores)\n"
             << "  plan         " << e.plan_name << ", " << plan.stacks.size() << " stacks, "
             << cns.cns.size() << " CNs\n";
-  if (spec) {
+  if (spec) print_search(*spec);
+}
+
+void print_search(const codesign::SearchSpec& s) {
+  const codesign::SearchSpec* spec = &s;
+  {
     const auto& c = spec->codesign;
-    std::cout << "  search       "
-              << (spec->kind == codesign::SearchSpec::Kind::kCodesign ? "codesign"
-                                                                      : "checkpoint-chain")
-              << ", population " << spec->nsga.population;
+    std::cout << "  search       " << codesign::search_problem_name(spec->kind) << ", population "
+              << spec->nsga.population;
     if (spec->kind == codesign::SearchSpec::Kind::kCodesign) {
       std::cout << ", genes";
       for (auto [on, name] : {std::pair{c.allocation, "allocation"},
@@ -55,6 +79,13 @@ void validate_experiment(const std::string& path) {
                               {c.checkpoint, "checkpoint"},
                               {c.hardware, "hardware"}})
         if (on) std::cout << " " << name;
+      std::cout << ", objectives";
+      for (auto o : c.objectives) std::cout << " " << codesign::objective_info(o).key;
+    }
+    if (spec->kind == codesign::SearchSpec::Kind::kGenerate) {
+      std::cout << ", genes";
+      for (const auto& g : codesign::generate_gene_group_names(spec->generate))
+        std::cout << " " << g;
       std::cout << ", objectives";
       for (auto o : c.objectives) std::cout << " " << codesign::objective_info(o).key;
     }

@@ -95,6 +95,15 @@ const std::vector<ObjectiveInfo>& objective_table() {
       {Objective::kFootprint, "footprint", "peak_footprint_bytes", "peak footprint", "B"},
       {Objective::kFrozenParameters, "frozen_parameters", "frozen_parameters", "frozen parameters",
        "elements"},
+      {Objective::kTtft, "ttft", "ttft_s", "time to first token", "s", true},
+      {Objective::kTpot, "tpot", "tpot_s", "time per output token", "s", true},
+      {Objective::kEnergyPerToken, "energy_per_token", "energy_per_token_j",
+       "energy per output token", "J", true},
+      {Objective::kPeakMemory, "peak_memory", "peak_memory_bytes", "peak memory", "B", true},
+      {Objective::kWeightBitsLost, "weight_bits_lost", "weight_bits_lost",
+       "weight bits lost (quality proxy)", "bit", true},
+      {Objective::kKvCacheBitsLost, "kv_cache_bits_lost", "kv_cache_bits_lost",
+       "KV-cache bits lost (quality proxy)", "bit", true},
   };
   return table;
 }
@@ -538,6 +547,9 @@ ga::Evaluation CodesignProblem::evaluate(const ga::Genome& genome) const {
       case Objective::kFrozenParameters:
         e.objectives.push_back(static_cast<double>(variant(genome)->frozen_parameters));
         break;
+      default:  // the generation objectives: refused by search_rule_breaks
+        throw core::Error("search: objective '" + std::string(objective_info(o).key) +
+                          "' belongs to generate searches (mode: generate)");
     }
   }
   e.violation = s.summary.capacity_violation_bytes;

@@ -29,13 +29,23 @@ struct HardwareKnob {
 
 // kFrozenParameters: parameters left frozen (a proxy for how much of the network adapts;
 // training experiments only), so partial-training searches trade it against time and memory.
+// The generation objectives (generate searches only, codesign/generate_problem.hpp): time to
+// first token, time per output token, energy per output token, peak memory, and two quality
+// PROXIES (bits below the experiment's own precision, weighted by parameters for weights) —
+// proxies, not accuracy.
 enum class Objective {
   kLatency,
   kEnergy,
   kOnchipMemory,
   kDramMemory,
   kFootprint,
-  kFrozenParameters
+  kFrozenParameters,
+  kTtft,
+  kTpot,
+  kEnergyPerToken,
+  kPeakMemory,
+  kWeightBitsLost,
+  kKvCacheBitsLost
 };
 
 // The one table of objectives: the name an experiment's `objectives:` uses, the output name
@@ -46,6 +56,7 @@ struct ObjectiveInfo {
   const char* output;
   const char* label;
   const char* unit;
+  bool generation = false;  // a generate search's objective (else a codesign search's)
 };
 const std::vector<ObjectiveInfo>& objective_table();
 const ObjectiveInfo& objective_info(Objective o);

@@ -77,17 +77,81 @@ std::string search_key(const std::string& option) {
 }
 }  // namespace
 
+namespace {
+constexpr std::pair<SearchSpec::Kind, const char*> kProblems[] = {
+    {SearchSpec::Kind::kCodesign, "codesign"},
+    {SearchSpec::Kind::kCheckpointChain, "checkpoint-chain"},
+    {SearchSpec::Kind::kGenerate, "generate"}};
+
+// The generate search's own rules (mode, genes, candidates, objectives).
+void generate_rule_breaks(const SearchSpec& spec, const fusion::Experiment& e,
+                          std::vector<SearchRuleBreak>& out) {
+  const auto& g = spec.generate;
+  const auto genes = generate_gene_group_names(g);
+  if (!e.generate) out.push_back({"problem", "generate", "problem: generate needs mode: generate"});
+  if (genes.empty())
+    out.push_back(
+        {"genes", "[]", "must name at least one gene group (" + generate_gene_group_list() + ")"});
+  if (g.weights && g.weight_formats.empty())
+    out.push_back({"weight_formats", "[]",
+                   "weights genes need `weight_formats`, a non-empty list of candidates"});
+  if (g.kv_cache && g.kv_cache_bits.empty())
+    out.push_back({"kv_cache_bits", "[]",
+                   "kv_cache genes need `kv_cache_bits`, a non-empty list of candidates"});
+  if (g.allocation && g.allocation_ops.empty())
+    out.push_back({"allocation_ops", "[]",
+                   "allocation genes need `allocation_ops`, at least one op-name glob"});
+  if (g.layer_groups < 1) out.push_back({"layer_groups", text(g.layer_groups), "must be >= 1"});
+  if (g.max_tile_exponent < 0 || g.max_tile_exponent > 10)
+    out.push_back({"max_tile_exponent", text(g.max_tile_exponent), "must be from 0 to 10"});
+  if (!spec.codesign.knobs.empty())
+    out.push_back({"knobs", "", "hardware knobs belong to codesign searches"});
+  for (auto o : spec.codesign.objectives)
+    if (!objective_info(o).generation)
+      out.push_back({"objectives", objective_info(o).key,
+                     "a generate search scores the generation objectives (ttft, tpot, "
+                     "energy_per_token, peak_memory, weight_bits_lost, kv_cache_bits_lost)"});
+}
+}  // namespace
+
+std::string_view search_problem_name(SearchSpec::Kind k) {
+  for (const auto& [kind, name] : kProblems)
+    if (kind == k) return name;
+  return "?";
+}
+
+SearchSpec::Kind parse_search_problem(std::string_view name) {
+  std::string known;
+  for (const auto& [kind, n] : kProblems) {
+    if (name == n) return kind;
+    known += (known.empty() ? "" : ", ") + std::string(n);
+  }
+  throw core::Error("must be one of " + known);
+}
+
 std::vector<SearchRuleBreak> search_rule_breaks(const SearchSpec& spec,
                                                 const fusion::Experiment& e) {
   std::vector<SearchRuleBreak> out;
   const auto& c = spec.codesign;
+  if (spec.kind == SearchSpec::Kind::kGenerate) {
+    generate_rule_breaks(spec, e, out);
+  } else {
+    if (e.generate)
+      out.push_back({"problem", std::string(search_problem_name(spec.kind)),
+                     "a generation experiment (mode: generate) is searched by problem: generate"});
+    for (auto o : c.objectives)
+      if (objective_info(o).generation)
+        out.push_back({"objectives", objective_info(o).key,
+                       "a generation objective: needs mode: generate (problem: generate)"});
+  }
   const auto genes = gene_group_names(c);
   const bool chain = spec.kind == SearchSpec::Kind::kCheckpointChain;
+  const bool gen = spec.kind == SearchSpec::Kind::kGenerate;
   if (chain && !e.training)
     out.push_back({"problem", "checkpoint-chain", "checkpoint-chain needs a training experiment"});
   if (chain && genes != std::vector<std::string>{"checkpoint"})
     out.push_back({"genes", joined(genes), "checkpoint-chain searches the checkpoint genes only"});
-  if (!chain && genes.empty())
+  if (!chain && !gen && genes.empty())
     out.push_back({"genes", "[]", "must name at least one gene group (" + gene_group_list() + ")"});
   if (c.checkpoint && !e.training)
     out.push_back({"genes", joined(genes), "checkpoint genes need mode: training"});
@@ -128,7 +192,7 @@ std::vector<SearchRuleBreak> search_rule_breaks(const SearchSpec& spec,
       }
     }
   }
-  if (c.max_tile_exponent < 0 || c.max_tile_exponent > 10)
+  if (!gen && (c.max_tile_exponent < 0 || c.max_tile_exponent > 10))
     out.push_back({"max_tile_exponent", text(c.max_tile_exponent), "must be from 0 to 10"});
   // The engine's own rules on its options, with the section's names.
   ga::Nsga2Options options = spec.nsga;
@@ -145,31 +209,51 @@ SearchSpec parse_search(const fusion::Experiment& e) {
   if (!s.is_map()) s.fail("must be a map");
   s.reject_unknown_keys({"problem", "genes", "objectives", "population", "generations",
                          "evaluations", "seconds", "seed", "threads", "max_tile_exponent",
-                         "granularity", "knobs", "crossover_prob", "mutation_prob"});
+                         "granularity", "knobs", "crossover_prob", "mutation_prob", "layer_groups",
+                         "weight_formats", "other_weight_bits", "kv_cache_bits", "allocation_ops"});
   // Read every field (a value of the wrong type fails here, at its line), then check the
   // rules once (search_rule_breaks) and report each broken one at its key.
   SearchSpec spec;
-  std::string problem = s.get_string("problem", "codesign");
-  if (problem == "checkpoint-chain")
-    spec.kind = SearchSpec::Kind::kCheckpointChain;
-  else if (problem != "codesign")
-    s["problem"].fail("must be codesign or checkpoint-chain");
+  const std::string problem = s.get_string("problem", e.generate ? "generate" : "codesign");
+  try {
+    spec.kind = parse_search_problem(problem);
+  } catch (const core::ConfigError&) {
+    throw;
+  } catch (const core::Error& err) {
+    s["problem"].fail(err.what());
+  }
+  const bool gen = spec.kind == SearchSpec::Kind::kGenerate;
+  for (const char* key :
+       {"layer_groups", "weight_formats", "other_weight_bits", "kv_cache_bits", "allocation_ops"})
+    if (!gen && s.has(key)) s[key].fail("belongs to generate searches (mode: generate)");
+  if (gen && s.has("granularity"))
+    s["granularity"].fail("checkpoint granularity belongs to training searches");
 
   auto& c = spec.codesign;
+  if (gen) {
+    parse_generate_fields(s, spec.generate);
+    c.objectives = default_generate_objectives();
+  }
   if (spec.kind == SearchSpec::Kind::kCheckpointChain) set_gene_groups(c, {"checkpoint"});
   if (s.has("genes")) {
     core::YamlNode g = s["genes"];
     std::vector<std::string> genes = g.as_string_list();
     for (size_t i = 0; i < genes.size(); ++i) {
       try {
-        set_gene_groups(c, {genes[i]});
+        if (gen)
+          set_generate_gene_groups(spec.generate, {genes[i]});
+        else
+          set_gene_groups(c, {genes[i]});
       } catch (const core::ConfigError&) {
         throw;
       } catch (const core::Error& err) {
         (g.is_seq() ? g.at(i) : g).fail(err.what());
       }
     }
-    set_gene_groups(c, genes);
+    if (gen)
+      set_generate_gene_groups(spec.generate, genes);
+    else
+      set_gene_groups(c, genes);
   }
   if (s.has("objectives")) {
     core::YamlNode o = s["objectives"];
@@ -193,7 +277,8 @@ SearchSpec parse_search(const fusion::Experiment& e) {
     for (size_t i = 0; i < k.size(); ++i) c.knobs.push_back(parse_knob(k.at(i)));
   }
   if (s.has("max_tile_exponent"))
-    c.max_tile_exponent = static_cast<int>(s["max_tile_exponent"].as_int(-(1 << 20), 1 << 20));
+    (gen ? spec.generate.max_tile_exponent : c.max_tile_exponent) =
+        static_cast<int>(s["max_tile_exponent"].as_int(-(1 << 20), 1 << 20));
   if (s.has("granularity")) {
     try {
       c.granularity = training::parse_granularity(s["granularity"].as_string());
@@ -319,6 +404,17 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
     out.exact_hypervolume = ga::hypervolume(pts, opt.reference_point);
     out.exact_front_size = exact.points.size();
+  } else if (spec.kind == SearchSpec::Kind::kGenerate) {
+    GenerateProblem problem(e, spec.generate, spec.codesign.objectives);
+    resolve_mutation_prob(spec, problem, opt);
+    auto seeds = problem.seeds();
+    if (seeds.size() > opt.population) seeds.resize(opt.population);
+    out.result = ga::optimize(problem, opt, seeds, progress);
+    out.objective_names = problem.objective_names();
+    out.objective_labels = problem.objective_labels();
+    out.objective_units = problem.objective_units();
+    out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
+    for (auto& m : out.front) m.fallbacks = problem.fallbacks(m.genome);
   } else {
     CodesignProblem problem(e, spec.codesign);
     resolve_mutation_prob(spec, problem, opt);
@@ -426,7 +522,12 @@ std::string plan_notation() {
                         are recomputed for the backward pass), P keeps part, - saves none; '|'
                         after a block whose output is kept
   hw sa_ws.array=64x64  the hardware knobs' values (array size, memory size, DRAM bandwidth)
-Checkpoint-chain searches show the checkpoint letters only.)notation";
+Checkpoint-chain searches show the checkpoint letters only. Generation searches read like
+  weights 8|4g128|t1.6|t1.6 other 8 | kv_cache 4 | prefill blocks x4 | lm_head:a53
+  weights 8|4g128|...   block weight format per layer group: bits, int4 with 128-weight scale
+                        groups, ternary 1.6/2 bit; `other` the embedding/LM-head/norm bits
+  prefill blocks x4     one stack per decoder block, 4 token tiles (or layer-by-layer)
+  lm_head:a53           the core class running ops matching the glob ("fastest of N"))notation";
 }
 
 std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const SearchSpec& spec,
@@ -435,10 +536,13 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
   using nlohmann::json;
   core::OutputSet set(dir, "search");
   std::unique_ptr<CodesignProblem> problem;
+  std::unique_ptr<GenerateProblem> generate;
   if (spec.kind == SearchSpec::Kind::kCodesign)
     problem = std::make_unique<CodesignProblem>(e, spec.codesign);
+  if (spec.kind == SearchSpec::Kind::kGenerate)
+    generate = std::make_unique<GenerateProblem>(e, spec.generate, spec.codesign.objectives);
   std::vector<bool> with_file(outcome.front.size(), false);
-  if (problem)
+  if (problem || generate)
     for (size_t i : spread_members(outcome.front, front_files)) with_file[i] = true;
   size_t files = 0;
   json members = json::array();
@@ -455,7 +559,9 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
       ++files;
       replay = "front/" + idx.str() + ".yaml";
       std::string acc_file;
-      if (spec.codesign.hardware) {
+      if (generate) {
+        set.write(replay, generate->experiment_yaml(m.genome, e.name + "-front-" + idx.str()));
+      } else if (spec.codesign.hardware) {
         // The replay file names the accelerator where it will be once the set is in place.
         const std::string acc_rel = "front/" + idx.str() + ".accelerator.yaml";
         acc_file = (fs::path(set.dir()) / acc_rel).string();
@@ -463,8 +569,9 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
                                problem->accelerator_for(m.genome),
                                "Hardware variant of a monet-sim search front member: " + m.plan));
       }
-      set.write(replay,
-                problem->experiment_yaml(m.genome, e.name + "-front-" + idx.str(), acc_file));
+      if (problem)
+        set.write(replay,
+                  problem->experiment_yaml(m.genome, e.name + "-front-" + idx.str(), acc_file));
     }
     json obj = json::object();
     for (size_t k = 0; k < outcome.objective_names.size(); ++k)
@@ -483,21 +590,20 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
     csv << ',' << num(m.evaluation.violation) << ',' << fallback_ops << ','
         << core::csv_field(m.plan) << ',' << replay << ',' << genome_text(m.genome) << '\n';
   }
-  json pareto = {
-      {"schema", "monet.pareto/1"},
-      {"experiment", e.name},
-      {"problem", spec.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain"},
-      {"objectives", outcome.objective_names},
-      {"objective_labels", outcome.objective_labels},
-      {"objective_units", outcome.objective_units},
-      {"reference_point", outcome.result.reference_point},
-      {"hypervolume", outcome.hypervolume},
-      {"generations", outcome.result.generations},
-      {"evaluations", outcome.result.evaluations},
-      {"seed", spec.nsga.seed},
-      {"population", spec.nsga.population},
-      {"front_files", files},
-      {"members", members}};
+  json pareto = {{"schema", "monet.pareto/1"},
+                 {"experiment", e.name},
+                 {"problem", search_problem_name(spec.kind)},
+                 {"objectives", outcome.objective_names},
+                 {"objective_labels", outcome.objective_labels},
+                 {"objective_units", outcome.objective_units},
+                 {"reference_point", outcome.result.reference_point},
+                 {"hypervolume", outcome.hypervolume},
+                 {"generations", outcome.result.generations},
+                 {"evaluations", outcome.result.evaluations},
+                 {"seed", spec.nsga.seed},
+                 {"population", spec.nsga.population},
+                 {"front_files", files},
+                 {"members", members}};
   if (!e.overrides.empty()) pareto["overrides"] = e.overrides;
   if (outcome.exact_hypervolume) {
     pareto["exact"] = {{"front_size", outcome.exact_front_size},

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codesign/codesign_problem.hpp"
+#include "codesign/generate_problem.hpp"
 #include "fusion/experiment.hpp"
 #include "ga/nsga2.hpp"
 #include "ga/progress.hpp"
@@ -19,15 +20,23 @@ struct SearchSpec {
   enum class Kind {
     kCodesign,         // allocation / fusion / checkpoint / hardware genes, simulated
     kCheckpointChain,  // the additive chain model of training/chain.hpp, with its exact front
+    kGenerate,         // LLM generation: precision per layer group, KV cache, prefill fusion,
+                       // allocation (codesign/generate_problem.hpp); the default for
+                       // mode: generate
   };
   Kind kind = Kind::kCodesign;
-  CodesignConfig codesign;
+  CodesignConfig codesign;  // its `objectives` is the objective list of every kind
+  GenerateSearchConfig generate;
   ga::Nsga2Options nsga;
   // `search.mutation_prob`: the per-gene mutation probability of every gene group; unset,
   // the engine's 1 / genome length. Resolved into nsga.mutation_prob (one entry per group)
   // once the problem's gene groups are known (run_search).
   std::optional<double> mutation_prob;
 };
+
+// "codesign", "checkpoint-chain", "generate": the names `search.problem` takes, once.
+std::string_view search_problem_name(SearchSpec::Kind k);
+SearchSpec::Kind parse_search_problem(std::string_view name);  // throws core::Error listing them
 
 // A rule a search spec breaks: the field of the search section ("genes", "knobs[0].values[1]",
 // "" for the section as a whole), its value and the rule.

@@ -21,8 +21,8 @@ std::map<std::string, std::string> evaluation_context(const fusion::Experiment& 
   std::map<std::string, std::string> out;
   const core::YamlNode& root = e.root;
   // Sections named in the experiment file (name, description and outputs change nothing).
-  for (const char* key :
-       {"workload", "mode", "training", "fusion", "allocation", "allocation_default", "cost"})
+  for (const char* key : {"workload", "mode", "training", "fusion", "allocation",
+                          "allocation_default", "cost", "generate", "precision"})
     out[std::string("experiment section '") + key + "'"] =
         core::digest_hex(section_text(root[key]));
   if (root["search"].is_map()) {

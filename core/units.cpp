@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -174,7 +176,13 @@ std::string format_count(double n) {
 std::string format_quantity(double value, const std::string& unit) {
   if (unit == "s") return format_seconds(value);
   if (unit == "pJ") return format_energy_pj(value);
+  if (unit == "J") return format_energy_pj(value * 1e12);
   if (unit == "B") return format_bytes(value);
+  if (unit == "bit") {  // fractional bits (means over parameters): three significant digits
+    std::ostringstream o;
+    o << std::setprecision(3) << value << " bit";
+    return o.str();
+  }
   return format_count(value) + (unit.empty() ? "" : " " + unit);
 }
 

@@ -142,6 +142,34 @@ std::vector<AllocationRule> parse_allocation(const core::YamlNode& a) {
 }
 }  // namespace
 
+namespace {
+// precision.layer_weights: [{first, last, weights}, ...], ranges disjoint (the layer count is
+// checked against the model by the generation run).
+std::vector<LayerWeights> parse_layer_weights(const core::YamlNode& l) {
+  if (!l.is_seq()) l.fail("must be a list of {first, last, weights}");
+  std::vector<LayerWeights> out;
+  for (size_t i = 0; i < l.size(); ++i) {
+    core::YamlNode n = l.at(i);
+    if (!n.is_map()) n.fail("must be a map {first, last, weights}");
+    n.reject_unknown_keys({"first", "last", "weights"});
+    LayerWeights w;
+    w.node = n;
+    w.first = n.required("first").as_int(0, 1 << 20);
+    w.last = n.required("last").as_int(0, 1 << 20);
+    if (w.last < w.first)
+      n["last"].fail("must be at least first (" + std::to_string(w.first) + ")");
+    w.weights = workloads::weight_format_from_yaml(n.required("weights"));
+    for (size_t k = 0; k < out.size(); ++k)
+      if (w.first <= out[k].last && out[k].first <= w.last)
+        n.fail("layers " + std::to_string(w.first) + "-" + std::to_string(w.last) +
+               " overlap entry " + std::to_string(k) + " (layers " + std::to_string(out[k].first) +
+               "-" + std::to_string(out[k].last) + ")");
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+}  // namespace
+
 Experiment parse_experiment(const core::YamlNode& root) {
   if (!root.is_map()) root.fail("an experiment file must be a map");
   root.reject_unknown_keys({"name", "description", "workload", "mode", "training", "accelerator",
@@ -175,13 +203,15 @@ Experiment parse_experiment(const core::YamlNode& root) {
     core::YamlNode p = root["precision"];
     if (mode != "generate") p.fail("precision per tensor kind applies to mode: generate");
     if (!p.is_map())
-      p.fail("must be a map {weights, other_weights, activations, kv_cache} of bits");
-    p.reject_unknown_keys({"weights", "other_weights", "activations", "kv_cache"});
+      p.fail(
+          "must be a map {weights, layer_weights, other_weights, activations, kv_cache} of bits");
+    p.reject_unknown_keys({"weights", "layer_weights", "other_weights", "activations", "kv_cache"});
     e.precision.node = p;
     auto bits = [&](const char* key) {
       return p.has(key) ? workloads::precision_bits_from_yaml(p[key]) : 0;
     };
     if (p.has("weights")) e.precision.weights = workloads::weight_format_from_yaml(p["weights"]);
+    if (p.has("layer_weights")) e.precision.layer_weights = parse_layer_weights(p["layer_weights"]);
     e.precision.other_weights = bits("other_weights");
     e.precision.activations = bits("activations");
     e.precision.kv_cache = bits("kv_cache");

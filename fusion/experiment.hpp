@@ -39,13 +39,28 @@ struct GenerateSpec {
 // `weights` is the format of the decoder blocks' linear-layer weights (plain, group-quantised
 // or ternary); `other_weights` the bits of the other parameters (embedding table, LM head,
 // norm gains, biases): 0 = the weights' bits when those are plain, else the activations'.
+// `precision.layer_weights`: decoder layers first..last (0-based, inclusive) whose block linear
+// weights take their own format instead of `weights` (a generation search writes one entry
+// per layer group, codesign/generate_problem.hpp).
+struct LayerWeights {
+  int64_t first = 0, last = 0;
+  workloads::WeightFormat weights;
+  core::YamlNode node;  // the entry (errors found later point at it)
+  bool operator==(const LayerWeights& o) const {
+    return first == o.first && last == o.last && weights == o.weights;
+  }
+};
+
 struct Precision {
   workloads::WeightFormat weights;
+  std::vector<LayerWeights> layer_weights;
   int other_weights = 0;
   int activations = 0;
   int kv_cache = 0;
   core::YamlNode node;
-  bool any() const { return weights.set() || other_weights || activations || kv_cache; }
+  bool any() const {
+    return weights.set() || !layer_weights.empty() || other_weights || activations || kv_cache;
+  }
 };
 
 struct Experiment {

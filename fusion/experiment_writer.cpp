@@ -179,10 +179,21 @@ std::string write_experiment_yaml(const Experiment& e, const std::string& header
     YAML::Node p(YAML::NodeType::Map);
     if (e.precision.weights.set())
       p["weights"] = workloads::weight_format_yaml(e.precision.weights);
+    if (!e.precision.layer_weights.empty()) {
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (const auto& w : e.precision.layer_weights) {
+        YAML::Node m(YAML::NodeType::Map);
+        m["first"] = w.first;
+        m["last"] = w.last;
+        m["weights"] = workloads::weight_format_yaml(w.weights);
+        list.push_back(flow(m));
+      }
+      p["layer_weights"] = list;
+    }
     if (e.precision.other_weights) p["other_weights"] = e.precision.other_weights;
     if (e.precision.activations) p["activations"] = e.precision.activations;
     if (e.precision.kv_cache) p["kv_cache"] = e.precision.kv_cache;
-    root["precision"] = flow(p);
+    root["precision"] = e.precision.layer_weights.empty() ? flow(p) : p;
   }
   if (e.teacher) {
     YAML::Node d(YAML::NodeType::Map);
@@ -293,6 +304,7 @@ bool same_experiment(const Experiment& a, const Experiment& b) {
          (!a.generate || (a.generate->prompt_tokens == b.generate->prompt_tokens &&
                           a.generate->output_tokens == b.generate->output_tokens)) &&
          a.precision.weights == b.precision.weights &&
+         a.precision.layer_weights == b.precision.layer_weights &&
          a.precision.other_weights == b.precision.other_weights &&
          a.precision.activations == b.precision.activations &&
          a.precision.kv_cache == b.precision.kv_cache && search_text(a) == search_text(b);

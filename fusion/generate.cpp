@@ -24,31 +24,17 @@ bool is_kv_cache(const workloads::Tensor& t) {
          ends_with(t.name, ".present_key") || ends_with(t.name, ".present_value");
 }
 
-// The weights the precision's weight format applies to: the W operand of a loop nest inside a
-// decoder block (q/k/v/o projections, MLP); the embedding table, LM head, norm gains and
-// biases are `other` weights.
-std::vector<bool> block_linear_weights(const workloads::Graph& g) {
-  std::vector<bool> out(g.tensors().size(), false);
-  for (const auto& op : g.ops()) {
-    const int w = op.operand_tensor[1];
-    if (op.is_compute() && w >= 0 && op.block.rfind("layers.", 0) == 0 &&
-        g.tensor(w).kind == workloads::TensorKind::kParameter)
-      out[w] = true;
-  }
-  return out;
-}
-
 // Bits per tensor kind: block linear weights (with their storage format), other parameters,
 // the KV cache (past inputs and present outputs), activations (everything else, token ids and
 // the rotary table included).
 void apply_precision(workloads::Graph& g, const GenerationRun& r) {
-  const std::vector<bool> linear = block_linear_weights(g);
-  const workloads::Storage packed = r.weight_format.storage();
+  const std::vector<int> layer = block_linear_weight_layers(g);
   for (const auto& t : g.tensors()) {
     workloads::Tensor& m = g.mutable_tensor(t.id);
-    if (linear[t.id]) {
-      m.elem_bits = r.weight_bits;
-      m.storage = packed;
+    if (layer[t.id] >= 0) {
+      const workloads::WeightFormat& f = r.layer_format(layer[t.id]);
+      m.elem_bits = f.compute_bits();
+      m.storage = f.storage();
     } else {
       m.elem_bits = t.kind == workloads::TensorKind::kParameter ? r.other_weight_bits
                     : is_kv_cache(t)                            ? r.kv_cache_bits
@@ -59,17 +45,28 @@ void apply_precision(workloads::Graph& g, const GenerationRun& r) {
 // Bits a core cannot run: every loop nest needs a core that can run it at the precision given
 // (the block linear layers at the weight format, the attention products at the activations'
 // bits); otherwise the precision field is refused, with each core's reason.
-void check_precision_runs(const Experiment& e, const workloads::Graph& g,
+void check_precision_runs(const Experiment& e, const GenerationRun& r, const workloads::Graph& g,
                           const mapping::CostModel& costs) {
-  const std::vector<bool> linear = block_linear_weights(g);
+  const std::vector<int> layer = block_linear_weight_layers(g);
   const accelerators::Accelerator& acc = costs.accelerator();
-  bool linear_seen = false, other_seen = false;
+  // Which format a block linear weight has: 0 = `weights`, k = layer_weights[k - 1].
+  auto format_index = [&](int64_t l) -> size_t {
+    for (size_t k = 0; k < r.layer_weights.size(); ++k)
+      if (l >= r.layer_weights[k].first && l <= r.layer_weights[k].last) return k + 1;
+    return 0;
+  };
+  std::vector<bool> linear_seen(r.layer_weights.size() + 1, false);
+  bool other_seen = false;
   for (const auto& op : g.ops()) {
     if (!op.is_compute()) continue;
-    const bool is_linear = op.operand_tensor[1] >= 0 && linear[op.operand_tensor[1]];
-    bool& seen = is_linear ? linear_seen : other_seen;
-    if (seen) continue;
-    seen = true;
+    const int w = op.operand_tensor[1];
+    const bool is_linear = w >= 0 && layer[w] >= 0;
+    const size_t fi = is_linear ? format_index(layer[w]) : 0;
+    if (is_linear ? linear_seen[fi] : other_seen) continue;
+    if (is_linear)
+      linear_seen[fi] = true;
+    else
+      other_seen = true;
     std::string reasons;
     bool runs = false;
     for (size_t c = 0; c < acc.cores.size() && !runs; ++c) {
@@ -79,9 +76,16 @@ void check_precision_runs(const Experiment& e, const workloads::Graph& g,
       if (!runs) reasons += (reasons.empty() ? "" : "; ") + cost.reason;
     }
     if (runs || reasons.empty()) continue;  // no core runs the kind at all: the plan reports it
-    const char* field = is_linear ? "weights" : "activations";
     const std::string rule =
         "no core of '" + acc.name + "' can run op '" + op.name + "' at this precision: " + reasons;
+    if (is_linear && fi > 0) {
+      const LayerWeights& lw = r.layer_weights[fi - 1];
+      if (lw.node.defined() && lw.node.has("weights")) lw.node["weights"].fail(rule);
+      throw core::ConfigError(e.accelerator_where,
+                              "precision.layer_weights[" + std::to_string(fi - 1) + "].weights",
+                              lw.weights.str(), rule);
+    }
+    const char* field = is_linear ? "weights" : "activations";
     if (e.precision.node.defined() && e.precision.node.has(field))
       e.precision.node[field].fail(rule);
     throw core::ConfigError(e.accelerator_where, std::string("precision.") + field,
@@ -89,6 +93,23 @@ void check_precision_runs(const Experiment& e, const workloads::Graph& g,
   }
 }
 }  // namespace
+
+std::vector<int> block_linear_weight_layers(const workloads::Graph& g) {
+  std::vector<int> out(g.tensors().size(), -1);
+  for (const auto& op : g.ops()) {
+    const int w = op.operand_tensor[1];
+    if (op.is_compute() && w >= 0 && op.block.rfind("layers.", 0) == 0 &&
+        g.tensor(w).kind == workloads::TensorKind::kParameter)
+      out[w] = std::stoi(op.block.substr(7));
+  }
+  return out;
+}
+
+const workloads::WeightFormat& GenerationRun::layer_format(int64_t layer) const {
+  for (const auto& w : layer_weights)
+    if (layer >= w.first && layer <= w.last) return w.weights;
+  return weight_format;
+}
 
 workloads::LlamaFileSpec decoder_of(const WorkloadSpec& w) {
   workloads::LlamaFileSpec f;
@@ -115,7 +136,7 @@ workloads::LlamaFileSpec decoder_of(const WorkloadSpec& w) {
   return f;
 }
 
-GenerationRun run_generation(const Experiment& e) {
+GenerationRun generation_setup(const Experiment& e) {
   if (!e.generate) throw core::Error("experiment '" + e.name + "' is not a generation run");
   const GenerateSpec& spec = *e.generate;
   GenerationRun r;
@@ -143,23 +164,57 @@ GenerationRun run_generation(const Experiment& e) {
                         : r.weight_format.plain() ? r.weight_bits
                                                   : r.activation_bits;
   r.kv_cache_bits = e.precision.kv_cache ? e.precision.kv_cache : r.activation_bits;
+  r.layer_weights = e.precision.layer_weights;
+  for (size_t k = 0; k < r.layer_weights.size(); ++k) {
+    const LayerWeights& w = r.layer_weights[k];
+    if (w.last < r.config.num_hidden_layers) continue;
+    const std::string rule = "layer " + std::to_string(w.last) +
+                             " does not exist: " + r.config.name + " has " +
+                             std::to_string(r.config.num_hidden_layers) + " decoder layers (0-" +
+                             std::to_string(r.config.num_hidden_layers - 1) + ")";
+    if (w.node.defined() && w.node.has("last")) w.node["last"].fail(rule);
+    throw core::ConfigError(e.accelerator_where,
+                            "precision.layer_weights[" + std::to_string(k) + "].last",
+                            std::to_string(w.last), rule);
+  }
+  return r;
+}
+
+workloads::Graph generation_graph(const GenerationRun& r, int64_t seq, int64_t past) {
+  workloads::LlamaOptions o = r.options;
+  o.seq = seq;
+  o.past = past;
+  o.kv_cache = true;
+  workloads::Graph g = workloads::llama(r.config, o);
+  apply_precision(g, r);
+  return g;
+}
+
+void check_generation(const Experiment& e) {
+  const GenerationRun r = generation_setup(e);
+  const accelerators::Accelerator acc = accelerators::load_accelerator(e.accelerator);
+  const mapping::CostModel costs(acc, e.cost);
+  const workloads::Graph g = generation_graph(r, r.prompt_tokens, 0);
+  check_plan_fits(e, g);
+  check_precision_runs(e, r, g, costs);
+}
+
+GenerationRun run_generation(const Experiment& e) {
+  GenerationRun r = generation_setup(e);
+  const GenerateSpec& spec = *e.generate;
+  const int64_t context = spec.prompt_tokens + r.decode_steps;
 
   auto acc = std::make_shared<const accelerators::Accelerator>(
       accelerators::load_accelerator(e.accelerator));
   auto costs = std::make_shared<const mapping::CostModel>(*acc, e.cost);
   auto part = [&](const std::string& name, int64_t seq, int64_t past) {
-    workloads::LlamaOptions o = dec.options;
-    o.seq = seq;
-    o.past = past;
-    o.kv_cache = true;
-    workloads::Graph g = workloads::llama(r.config, o);
-    apply_precision(g, r);
+    workloads::Graph g = generation_graph(r, seq, past);
     GenerationPart p;
     p.name = name;
     p.past = past;
     if (past == 0) {
       check_plan_fits(e, g);
-      check_precision_runs(e, g, *costs);
+      check_precision_runs(e, r, g, *costs);
     }
     p.sim = std::make_shared<const Simulation>(std::move(g), acc, costs);
     PlanSpec plan = e.plan;
@@ -214,10 +269,10 @@ GenerationRun run_generation(const Experiment& e) {
   const workloads::Graph& step = r.parts.back().sim->graph();
   r.weight_bytes = step.totals().parameter_bytes;
   {
-    const std::vector<bool> linear = block_linear_weights(step);
+    const std::vector<int> layer = block_linear_weight_layers(step);
     double bits = 0, elements = 0;
     for (const auto& t : step.tensors())
-      if (linear[t.id]) {
+      if (layer[t.id] >= 0) {
         bits += static_cast<double>(t.storage_bits());
         elements += static_cast<double>(t.elements());
       }
@@ -228,6 +283,19 @@ GenerationRun run_generation(const Experiment& e) {
                             : 0;
   return r;
 }
+
+namespace {
+// precision.layer_weights as run: [{first, last, weight_format, weights}] ([] when none).
+nlohmann::json layer_weights_json(const GenerationRun& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& w : r.layer_weights)
+    out.push_back({{"first", w.first},
+                   {"last", w.last},
+                   {"weights", w.weights.compute_bits()},
+                   {"weight_format", w.weights.str()}});
+  return out;
+}
+}  // namespace
 
 nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
   const double decode_tokens = static_cast<double>(r.decode_steps * r.batch);
@@ -259,13 +327,14 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
         {"weight_stored_bits", r.weight_stored_bits},
         {"other_weights", r.other_weight_bits},
         {"activations", r.activation_bits},
-        {"kv_cache", r.kv_cache_bits}}},
+        {"kv_cache", r.kv_cache_bits},
+        {"layer_weights", layer_weights_json(r)}}},
       {"generation",
        {{"ttft_s", r.ttft_s},
         {"tpot_s", r.tpot_s()},
         {"decode_tokens_per_s", r.decode_s > 0 ? decode_tokens / r.decode_s : 0},
         {"kv_cache_bytes", r.kv_cache_bytes},
-        {"energy_per_token_j", decode_tokens > 0 ? r.decode_energy_pj * 1e-12 / decode_tokens : 0},
+        {"energy_per_token_j", r.energy_per_token_j()},
         {"peak_memory_bytes", core::whole_bytes(r.peak_memory_bytes)},
         {"decode_s", r.decode_s},
         {"total_s", r.ttft_s + r.decode_s},
@@ -302,8 +371,15 @@ std::string generation_text(const GenerationRun& r) {
     << " output tokens (prefill + " << r.decode_steps << " decode steps), batch " << r.batch << "\n"
     << "  precision        block weights " << r.weight_format.str() << " (" << r.weight_stored_bits
     << " bits stored per weight), other weights " << r.other_weight_bits << " bit, activations "
-    << r.activation_bits << " bit, KV cache " << r.kv_cache_bits << " bit\n"
-    << "  ttft             " << core::format_seconds(r.ttft_s) << "\n"
+    << r.activation_bits << " bit, KV cache " << r.kv_cache_bits << " bit\n";
+  if (!r.layer_weights.empty()) {
+    o << "  layer weights   ";
+    for (size_t k = 0; k < r.layer_weights.size(); ++k)
+      o << (k ? ";" : "") << " layers " << r.layer_weights[k].first << "-"
+        << r.layer_weights[k].last << " " << r.layer_weights[k].weights.str();
+    o << " (the other layers: " << r.weight_format.str() << ")\n";
+  }
+  o << "  ttft             " << core::format_seconds(r.ttft_s) << "\n"
     << "  tpot             " << core::format_seconds(r.tpot_s()) << " ("
     << (r.decode_s > 0 ? tokens / r.decode_s : 0) << " tokens/s)";
   if (r.decode_error_bound_s > 0)

@@ -35,6 +35,7 @@ struct GenerationRun {
   // As simulated: the block linear weights' format and operand width, the other parameters'
   // bits (embedding, head, norms), activations and KV cache.
   workloads::WeightFormat weight_format;
+  std::vector<LayerWeights> layer_weights;  // decoder layers with their own format (checked)
   int weight_bits = 0, other_weight_bits = 0, activation_bits = 0, kv_cache_bits = 0;
   double weight_stored_bits = 0;  // stored bits per block linear weight (scales included)
   int64_t prompt_tokens = 0, output_tokens = 0, batch = 1;
@@ -56,6 +57,12 @@ struct GenerationRun {
   double weight_roofline_s = 0;
 
   double tpot_s() const { return decode_steps ? decode_s / decode_steps : 0; }
+  double energy_per_token_j() const {
+    const double tokens = static_cast<double>(decode_steps * batch);
+    return tokens > 0 ? decode_energy_pj * 1e-12 / tokens : 0;
+  }
+  // The block linear weights' format of decoder layer `layer`.
+  const workloads::WeightFormat& layer_format(int64_t layer) const;
 };
 
 // The Llama-family configuration and graph options of the experiment's workload (a built-in
@@ -63,6 +70,18 @@ struct GenerationRun {
 workloads::LlamaFileSpec decoder_of(const WorkloadSpec& w);
 
 GenerationRun run_generation(const Experiment& e);
+
+// What run_generation resolves before simulating: the decoder, token counts and the precision
+// per tensor kind (defaults applied, layer_weights checked against the model's layers).
+GenerationRun generation_setup(const Experiment& e);
+// The graph of one part (seq tokens after `past` cached positions) with the run's precision.
+workloads::Graph generation_graph(const GenerationRun& r, int64_t seq, int64_t past);
+// Per tensor id: the decoder layer of a block linear weight (the weights `precision.weights`
+// and `layer_weights` apply to), −1 for every other tensor.
+std::vector<int> block_linear_weight_layers(const workloads::Graph& g);
+// The checks a run makes before simulating (plan fits the prefill, every precision runs on a
+// core of the accelerator), without simulating: ConfigError naming the precision field.
+void check_generation(const Experiment& e);
 
 // summary.json of a generation run (schema monet.generate/1) and the prefill's and the
 // longest decode step's run documents in DIR/prefill/ and DIR/decode/.

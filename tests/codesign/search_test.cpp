@@ -137,6 +137,12 @@ TEST_CASE("every shipped search experiment parses and builds its problem") {
       REQUIRE(!seeds.empty());
       CHECK(problem.evaluate(seeds[0]).objectives.size() == spec.codesign.objectives.size());
     }
+    if (spec.kind == codesign::SearchSpec::Kind::kGenerate) {
+      codesign::GenerateProblem problem(e, spec.generate, spec.codesign.objectives);
+      auto seeds = problem.seeds();
+      REQUIRE(!seeds.empty());
+      CHECK(problem.evaluate(seeds[0]).objectives.size() == spec.codesign.objectives.size());
+    }
     ++n;
   }
   CHECK(n >= 3);
