@@ -96,8 +96,8 @@ void set_generate_gene_groups(GenerateSearchConfig& c, const std::vector<std::st
 }
 
 std::vector<Objective> default_generate_objectives() {
-  return {Objective::kTtft, Objective::kTpot, Objective::kEnergyPerToken, Objective::kPeakMemory,
-          Objective::kWeightBitsLost, Objective::kKvCacheBitsLost};
+  return {Objective::kTtft,       Objective::kTpot,           Objective::kEnergyPerToken,
+          Objective::kPeakMemory, Objective::kWeightBitsLost, Objective::kKvCacheBitsLost};
 }
 
 void parse_generate_fields(const core::YamlNode& s, GenerateSearchConfig& c) {
@@ -158,8 +158,8 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
   const int64_t n_groups = config_.layer_groups;
   for (int64_t k = 0; k < n_groups; ++k)
     groups_.emplace_back(k * layers / n_groups, (k + 1) * layers / n_groups - 1);
-  if (config_.max_tile_exponent < 0 || (int64_t{1} << config_.max_tile_exponent) >
-                                           base_.prompt_tokens)
+  if (config_.max_tile_exponent < 0 ||
+      (int64_t{1} << config_.max_tile_exponent) > base_.prompt_tokens)
     fail("max_tile_exponent", -1, std::to_string(config_.max_tile_exponent),
          "2^max_tile_exponent prefill tiles must not exceed the prompt's " +
              std::to_string(base_.prompt_tokens) + " tokens");
@@ -276,8 +276,7 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
   }
   if (config_.kv_cache && !config_.kv_cache_bits.empty())
     add(ga::GeneGroup::uniform("kv_cache", 1, 0, static_cast<int>(config_.kv_cache_bits.size()) - 1,
-                               ga::GeneGroup::Crossover::kUniform,
-                               ga::GeneGroup::Mutation::kReset),
+                               ga::GeneGroup::Crossover::kUniform, ga::GeneGroup::Mutation::kReset),
         offset_kv_, n_kv_);
   // 0: layer by layer; e + 1: one stack per decoder block with 2^e prefill tiles.
   if (config_.fusion)
@@ -435,14 +434,15 @@ std::vector<ga::Genome> GenerateProblem::seeds() const {
     ga::Genome g(ga::genome_length(gene_groups_), 0);
     if (n_weights_) {
       for (size_t k = 0; k < groups_.size(); ++k)
-        g[offset_weights_ + k] = static_cast<int>(nearest(
-            format_bits,
-            target < 0 ? information_bits(base_.layer_format(groups_[k].first)) : target));
+        g[offset_weights_ + k] = static_cast<int>(
+            nearest(format_bits,
+                    target < 0 ? information_bits(base_.layer_format(groups_[k].first)) : target));
       if (!other.empty())
         g[offset_weights_ + groups_.size()] =
             static_cast<int>(nearest(other, target < 0 ? base_.other_weight_bits : target));
     }
-    if (n_kv_) g[offset_kv_] = static_cast<int>(nearest(kv, target < 0 ? base_.kv_cache_bits : target));
+    if (n_kv_)
+      g[offset_kv_] = static_cast<int>(nearest(kv, target < 0 ? base_.kv_cache_bits : target));
     if (n_fusion_) {
       int v = 0;
       if (experiment_.plan.rule == fusion::StackRule::kBlocks) {
@@ -472,7 +472,8 @@ std::vector<ga::Genome> GenerateProblem::seeds() const {
 std::string GenerateProblem::describe(const ga::Genome& g) const {
   std::ostringstream o;
   o << "weights ";
-  for (size_t k = 0; k < groups_.size(); ++k) o << (k ? "|" : "") << short_format(group_format(g, k));
+  for (size_t k = 0; k < groups_.size(); ++k)
+    o << (k ? "|" : "") << short_format(group_format(g, k));
   o << " other " << other_bits(g) << " | kv_cache " << kv_bits(g) << " | prefill ";
   const fusion::Experiment x = experiment_for(g);
   if (x.plan.rule == fusion::StackRule::kLayerByLayer)
@@ -482,7 +483,8 @@ std::string GenerateProblem::describe(const ga::Genome& g) const {
   for (size_t i = 0; i < n_alloc_; ++i) {
     const auto& rule = x.plan.allocation[i];
     o << " | " << rule.name_pattern << ":"
-      << (rule.cores.size() == 1 ? rule.cores[0] : "fastest of " + std::to_string(rule.cores.size()));
+      << (rule.cores.size() == 1 ? rule.cores[0]
+                                 : "fastest of " + std::to_string(rule.cores.size()));
   }
   return o.str();
 }

@@ -91,12 +91,12 @@ class GenerateProblem : public ga::Problem {
   std::vector<Objective> objectives_;
   fusion::GenerationRun base_;  // the experiment's resolved precision
   std::vector<std::pair<int64_t, int64_t>> groups_;
-  std::vector<double> group_params_;  // block linear parameters per layer group
+  std::vector<double> group_params_;    // block linear parameters per layer group
   std::vector<double> group_ref_bits_;  // the experiment's bits per group (parameter-weighted)
   double other_params_ = 0, total_params_ = 0;
   std::vector<std::string> core_names_;
-  std::vector<std::vector<int>> core_classes_;    // identical cores form one class
-  std::vector<std::vector<int>> alloc_classes_;   // per allocation op glob: classes that run it
+  std::vector<std::vector<int>> core_classes_;   // identical cores form one class
+  std::vector<std::vector<int>> alloc_classes_;  // per allocation op glob: classes that run it
   std::vector<ga::GeneGroup> gene_groups_;
   size_t offset_weights_ = 0, n_weights_ = 0, offset_kv_ = 0, n_kv_ = 0, offset_fusion_ = 0,
          n_fusion_ = 0, offset_alloc_ = 0, n_alloc_ = 0;

@@ -3,8 +3,8 @@
 // bad candidates refused at their value.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "codesign/search.hpp"
 #include "core/error.hpp"
@@ -19,13 +19,14 @@ namespace {
 // TinyLlama-1.1B (22 layers, 4 KV heads of 64, 1,100,048,384 parameters), 8 prompt tokens,
 // 3 output tokens: a prefill and two decode steps.
 fusion::Experiment tinyllama(const std::string& accelerator, const std::string& search,
-                             const std::string& precision = "{weights: 8, activations: 8, "
-                                                            "kv_cache: 8}") {
+                             const std::string& precision =
+                                 "{weights: 8, activations: 8, "
+                                 "kv_cache: 8}") {
   return fusion::parse_experiment_yaml(
       "name: gen\nworkload: {model: tinyllama-1.1b, element_bits: 16}\nmode: generate\n"
       "generate: {prompt_tokens: 8, output_tokens: 3}\nprecision: " +
-          precision + "\naccelerator: " + accelerator +
-          "\nfusion: layer-by-layer\nsearch:\n" + search,
+          precision + "\naccelerator: " + accelerator + "\nfusion: layer-by-layer\nsearch:\n" +
+          search,
       "gen.yaml");
 }
 
@@ -82,9 +83,9 @@ TEST_CASE("generation search: a replayed front member gives the objectives the s
   auto spec = codesign::parse_search(e);
   auto out = codesign::run_search(e, spec, "", false);
   REQUIRE(!out.front.empty());
-  REQUIRE(out.objective_names ==
-          std::vector<std::string>{"ttft_s", "tpot_s", "energy_per_token_j", "peak_memory_bytes",
-                                   "weight_bits_lost", "kv_cache_bits_lost"});
+  REQUIRE(out.objective_names == std::vector<std::string>{"ttft_s", "tpot_s", "energy_per_token_j",
+                                                          "peak_memory_bytes", "weight_bits_lost",
+                                                          "kv_cache_bits_lost"});
   fs::path dir = fs::temp_directory_path() / ("monet-gensearch-" + std::to_string(::getpid()));
   codesign::write_search_outputs(e, spec, out, dir.string(), 2);
   size_t replayed = 0;
@@ -127,7 +128,8 @@ TEST_CASE("generation search: bad candidates are refused at their value") {
     text.erase(at, text.find('\n', at) + 1 - at);
     core::write_file_atomic(acc.string(), text);
   }
-  auto e = tinyllama(acc.string(), "  genes: [weights]\n  weight_formats: [8, 32]\n  generations: 1\n");
+  auto e =
+      tinyllama(acc.string(), "  genes: [weights]\n  weight_formats: [8, 32]\n  generations: 1\n");
   auto spec = codesign::parse_search(e);
   CHECK_THROWS_AS(codesign::GenerateProblem(e, spec.generate, spec.codesign.objectives),
                   core::ConfigError);
@@ -136,22 +138,26 @@ TEST_CASE("generation search: bad candidates are refused at their value") {
                         Contains("no compute rate for 32-bit operands"));
   fs::remove(acc);
   // Missing candidates, codesign objectives, too many groups, a glob matching nothing.
-  CHECK_THROWS_WITH(codesign::parse_search(tinyllama("jetson-orin-nano",
-                                                     "  genes: [kv_cache]\n  generations: 1\n")),
+  CHECK_THROWS_WITH(codesign::parse_search(
+                        tinyllama("jetson-orin-nano", "  genes: [kv_cache]\n  generations: 1\n")),
                     Contains("kv_cache_bits"));
   CHECK_THROWS_WITH(
       codesign::parse_search(tinyllama(
           "jetson-orin-nano", "  genes: [fusion]\n  objectives: [latency]\n  generations: 1\n")),
       Contains("objectives") && Contains("generation objectives"));
-  auto many = tinyllama("jetson-orin-nano", "  genes: [fusion]\n  layer_groups: 23\n  generations: 1\n");
+  auto many =
+      tinyllama("jetson-orin-nano", "  genes: [fusion]\n  layer_groups: 23\n  generations: 1\n");
   auto many_spec = codesign::parse_search(many);
-  CHECK_THROWS_WITH(codesign::GenerateProblem(many, many_spec.generate, many_spec.codesign.objectives),
-                    Contains("layer_groups") && Contains("22 decoder layers"));
-  auto glob = tinyllama("jetson-orin-nano",
-                        "  genes: [allocation]\n  allocation_ops: [no_such_op]\n  generations: 1\n");
+  CHECK_THROWS_WITH(
+      codesign::GenerateProblem(many, many_spec.generate, many_spec.codesign.objectives),
+      Contains("layer_groups") && Contains("22 decoder layers"));
+  auto glob =
+      tinyllama("jetson-orin-nano",
+                "  genes: [allocation]\n  allocation_ops: [no_such_op]\n  generations: 1\n");
   auto glob_spec = codesign::parse_search(glob);
-  CHECK_THROWS_WITH(codesign::GenerateProblem(glob, glob_spec.generate, glob_spec.codesign.objectives),
-                    Contains("no_such_op") && Contains("matches no"));
+  CHECK_THROWS_WITH(
+      codesign::GenerateProblem(glob, glob_spec.generate, glob_spec.codesign.objectives),
+      Contains("no_such_op") && Contains("matches no"));
   // Generation fields in a codesign search, and a codesign search of a generation run.
   CHECK_THROWS_WITH(
       codesign::parse_search(fusion::parse_experiment_yaml(
@@ -159,9 +165,10 @@ TEST_CASE("generation search: bad candidates are refused at their value") {
           "kv_cache_bits: [8], generations: 1}\n",
           "t.yaml")),
       Contains("kv_cache_bits") && Contains("generate"));
-  CHECK_THROWS_WITH(codesign::parse_search(tinyllama(
-                        "jetson-orin-nano", "  problem: codesign\n  genes: [fusion]\n  generations: 1\n")),
-                    Contains("problem: generate"));
+  CHECK_THROWS_WITH(
+      codesign::parse_search(tinyllama(
+          "jetson-orin-nano", "  problem: codesign\n  genes: [fusion]\n  generations: 1\n")),
+      Contains("problem: generate"));
 }
 
 TEST_CASE("precision.layer_weights: parsed, checked against the model, written back") {
@@ -170,11 +177,10 @@ TEST_CASE("precision.layer_weights: parsed, checked against the model, written b
   auto r = fusion::generation_setup(e);
   CHECK(r.layer_format(0).bits == 4);
   CHECK(r.layer_format(21).bits == 4);
-  CHECK_THROWS_WITH(
-      fusion::generation_setup(tinyllama(
-          "jetson-orin-nano", "  genes: [fusion]\n  generations: 1\n",
-          "{weights: 8, layer_weights: [{first: 0, last: 22, weights: 4}]}")),
-      Contains("layer_weights") && Contains("22 decoder layers"));
+  CHECK_THROWS_WITH(fusion::generation_setup(tinyllama(
+                        "jetson-orin-nano", "  genes: [fusion]\n  generations: 1\n",
+                        "{weights: 8, layer_weights: [{first: 0, last: 22, weights: 4}]}")),
+                    Contains("layer_weights") && Contains("22 decoder layers"));
   CHECK_THROWS_WITH(tinyllama("jetson-orin-nano", "  genes: [fusion]\n  generations: 1\n",
                               "{layer_weights: [{first: 0, last: 5, weights: 4}, "
                               "{first: 5, last: 6, weights: 8}]}"),
