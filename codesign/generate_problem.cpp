@@ -189,8 +189,10 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
   const accelerators::Accelerator acc = accelerators::load_accelerator(experiment_.accelerator);
   const mapping::CostModel costs(acc, experiment_.cost);
   const auto base_unrunnable = unrunnable_roles(experiment_, acc, costs);
+  std::vector<fusion::Experiment> variants = {experiment_};  // every candidate, one at a time
   auto check = [&](fusion::Experiment x, const char* key, size_t i, const std::string& value) {
     x.precision.node = core::YamlNode();
+    variants.push_back(x);
     for (const auto& [role, why] : unrunnable_roles(x, acc, costs))
       if (!base_unrunnable.count(role))
         fail(key, static_cast<long>(i), value,
@@ -225,14 +227,20 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
     core_classes_[static_cast<size_t>(it->second)].push_back(static_cast<int>(c));
   }
   if (config_.allocation) {
-    // The classes that can run every op a glob matches, at the experiment's precision, in the
-    // prefill (the larger shapes).
-    const workloads::Graph g = fusion::generation_graph(base_, base_.prompt_tokens, 0);
+    // The classes that can run every op a glob matches, in the prefill (the larger shapes), at
+    // the experiment's precision and at every candidate: an op's operands take their bits from
+    // one gene each, so whatever a genome combines, the class it names runs the op and the
+    // replay file's allocation rule (strict, like every rule a file states) holds.
+    std::vector<workloads::Graph> graphs;
+    for (const auto& x : variants)
+      graphs.push_back(
+          fusion::generation_graph(fusion::generation_setup(x), base_.prompt_tokens, 0));
+    const workloads::Graph& g = graphs.front();
     for (size_t i = 0; i < config_.allocation_ops.size(); ++i) {
       const std::string& pattern = config_.allocation_ops[i];
-      std::vector<const workloads::Op*> ops;
+      std::vector<int> ops;
       for (const auto& op : g.ops())
-        if (op.is_compute() && core::glob_match(pattern, op.name)) ops.push_back(&op);
+        if (op.is_compute() && core::glob_match(pattern, op.name)) ops.push_back(op.id);
       if (ops.empty())
         fail("allocation_ops", static_cast<long>(i), pattern,
              "matches no loop-nest op of the decoder (op names as `monet-sim describe` prints "
@@ -241,16 +249,19 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
       for (size_t k = 0; k < core_classes_.size(); ++k) {
         const int c = core_classes_[k][0];
         bool all = true;
-        for (const auto* op : ops)
-          all = all &&
-                acc.cores[static_cast<size_t>(c)].supports(
-                    std::string(workloads::op_kind_name(op->kind))) &&
-                costs.evaluate(g, *op, c).feasible;
+        for (const auto& v : graphs)
+          for (int id : ops)
+            all = all &&
+                  acc.cores[static_cast<size_t>(c)].supports(
+                      std::string(workloads::op_kind_name(v.op(id).kind))) &&
+                  costs.evaluate(v, v.op(id), c).feasible;
         if (all) ok.push_back(static_cast<int>(k));
       }
       if (ok.empty())
         fail("allocation_ops", static_cast<long>(i), pattern,
-             "no core class of '" + acc.name + "' can run every op it matches");
+             "no core class of '" + acc.name +
+                 "' can run every op it matches at the experiment's precision and every "
+                 "candidate");
       alloc_classes_.push_back(std::move(ok));
     }
   }

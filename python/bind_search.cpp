@@ -23,6 +23,10 @@ struct SearchRun {
   std::shared_ptr<const CodesignProblem> problem;  // codesign only, built on first replay
 
   const CodesignProblem& codesign() {
+    if (spec.kind == SearchSpec::Kind::kGenerate)
+      throw core::Error(
+          "generation search members: replay the front/NNN.yaml files that write_search_outputs "
+          "writes (rebuilding members here supports codesign searches)");
     if (spec.kind != SearchSpec::Kind::kCodesign)
       throw core::Error("checkpoint-chain members are chain plans, not experiments");
     if (!problem) problem = std::make_shared<const CodesignProblem>(experiment, spec.codesign);
@@ -99,22 +103,28 @@ void bind_search(py::module_& m) {
   py::class_<SearchSpec>(m, "SearchSpec", "What `monet-sim search` searches, and its budget.")
       .def(py::init<>())
       .def_property(
-          "problem",
-          [](const SearchSpec& s) {
-            return s.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain";
-          },
+          "problem", [](const SearchSpec& s) { return std::string(search_problem_name(s.kind)); },
           [](SearchSpec& s, const std::string& p) {
-            if (p == "codesign")
-              s.kind = SearchSpec::Kind::kCodesign;
-            else if (p == "checkpoint-chain")
-              s.kind = SearchSpec::Kind::kCheckpointChain;
-            else
-              throw core::Error("problem '" + p + "' is not codesign or checkpoint-chain");
+            try {
+              s.kind = parse_search_problem(p);
+            } catch (const core::Error& e) {
+              throw core::Error("problem '" + p + "': " + e.what());
+            }
           })
       .def_property(
-          "genes", [](const SearchSpec& s) { return gene_group_names(s.codesign); },
-          [](SearchSpec& s, const std::vector<std::string>& g) { set_gene_groups(s.codesign, g); },
-          "Subset of allocation, fusion, checkpoint, hardware, trainable.")
+          "genes",
+          [](const SearchSpec& s) {
+            return s.kind == SearchSpec::Kind::kGenerate ? generate_gene_group_names(s.generate)
+                                                         : gene_group_names(s.codesign);
+          },
+          [](SearchSpec& s, const std::vector<std::string>& g) {
+            if (s.kind == SearchSpec::Kind::kGenerate)
+              set_generate_gene_groups(s.generate, g);
+            else
+              set_gene_groups(s.codesign, g);
+          },
+          "Subset of allocation, fusion, checkpoint, hardware, trainable (generate: weights, "
+          "kv_cache, fusion, allocation).")
       .def_property(
           "objectives",
           [](const SearchSpec& s) {
@@ -126,7 +136,9 @@ void bind_search(py::module_& m) {
             s.codesign.objectives.clear();
             for (const auto& n : names) s.codesign.objectives.push_back(parse_objective(n));
           },
-          "Subset of latency, energy, onchip_memory, dram_memory, footprint, frozen_parameters.")
+          "Subset of latency, energy, onchip_memory, dram_memory, footprint, frozen_parameters "
+          "(generate: ttft, tpot, energy_per_token, peak_memory, weight_bits_lost, "
+          "kv_cache_bits_lost).")
       .def_property(
           "knobs", [](const SearchSpec& s) { return s.codesign.knobs; },
           [](SearchSpec& s, std::vector<HardwareKnob> k) { s.codesign.knobs = std::move(k); })
@@ -177,9 +189,7 @@ void bind_search(py::module_& m) {
       .def_property_readonly("result", [](const SearchRun& r) { return r.outcome.result; })
       .def_property_readonly(
           "problem",
-          [](const SearchRun& r) {
-            return r.spec.kind == SearchSpec::Kind::kCodesign ? "codesign" : "checkpoint-chain";
-          })
+          [](const SearchRun& r) { return std::string(search_problem_name(r.spec.kind)); })
       .def_readonly("spec", &SearchRun::spec)
       .def_readonly("experiment", &SearchRun::experiment)
       .def(
