@@ -58,10 +58,14 @@ std::vector<CimRuleBreak> cim_rule_breaks(const CimSpec& c) {
   non_negative("cell_read_energy", c.cell_read_energy_pj);
   non_negative("cell_write_energy", c.cell_write_energy_pj);
   non_negative("write_pulse", c.write_pulse_s);
-  if (!(c.written_fraction > 0 && c.written_fraction <= 1))
-    out.push_back({"written_fraction", text(c.written_fraction),
-                   "must be in (0, 1]: the share of cells reprogrammed per weight update"});
+  if (auto rule = written_fraction_rule_break(c.written_fraction); !rule.empty())
+    out.push_back({"written_fraction", text(c.written_fraction), rule});
   return out;
+}
+
+std::string written_fraction_rule_break(double f) {
+  if (f > 0 && f <= 1) return "";
+  return "must be in (0, 1]: the share of cells reprogrammed per weight update";
 }
 
 std::vector<ArrayDim> cim_array(const CimSpec& c) {

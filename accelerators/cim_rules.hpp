@@ -21,6 +21,11 @@ struct CimRuleBreak {
 // not negative, written_fraction in (0, 1].
 std::vector<CimRuleBreak> cim_rule_breaks(const CimSpec& c);
 
+// The share of cells reprogrammed per weight update, in (0, 1]: a CIM section's
+// written_fraction and an experiment's cost.cim_written_fraction (which overrides it) obey this
+// one rule. Empty when `f` does, else what it must satisfy.
+std::string written_fraction_rule_break(double f);
+
 // A cim core adds the partial sums of a reduction split over its crossbars with its vector
 // units (mapping/cim.cpp), so its vector_ops_per_cycle must be positive. Empty when it is.
 std::string cim_adder_rule_break(const Core& core);

@@ -86,6 +86,18 @@ HardwareKnob::Kind parse_knob_kind(std::string_view name) {
   throw core::Error("knob kind '" + std::string(name) + "' is not one of " + known);
 }
 
+std::optional<core::Dimension> knob_value_dimension(HardwareKnob::Kind k) {
+  switch (k) {
+    case HardwareKnob::Kind::kArraySize:
+      return std::nullopt;
+    case HardwareKnob::Kind::kMemorySize:
+      return core::Dimension::kBytes;
+    case HardwareKnob::Kind::kDramBandwidth:
+      return core::Dimension::kBandwidth;
+  }
+  return std::nullopt;
+}
+
 const std::vector<ObjectiveInfo>& objective_table() {
   static const std::vector<ObjectiveInfo> table = {
       {Objective::kLatency, "latency", "latency_s", "latency", "s"},

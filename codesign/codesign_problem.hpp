@@ -7,10 +7,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/units.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/schedule.hpp"
 #include "ga/genome.hpp"
@@ -89,6 +91,9 @@ void set_gene_groups(CodesignConfig& c, const std::vector<std::string>& names);
 // Knob kind names ("array", "memory", "dram_bandwidth"), once.
 std::string_view knob_kind_name(HardwareKnob::Kind k);
 HardwareKnob::Kind parse_knob_kind(std::string_view name);  // throws core::Error listing them
+// The unit of a knob's values (YAML, Python): none for array sizes (PEs per dim, integers),
+// bytes for memory sizes, bytes/s for the DRAM bandwidth.
+std::optional<core::Dimension> knob_value_dimension(HardwareKnob::Kind k);
 
 class CodesignProblem : public ga::Problem {
  public:

@@ -41,17 +41,10 @@ HardwareKnob parse_knob(const core::YamlNode& k) {
   if (knob.kind == HardwareKnob::Kind::kMemorySize) knob.memory = k.required("memory").as_string();
   for (size_t i = 0; i < values.size(); ++i) {
     core::YamlNode v = values.at(i);
-    switch (knob.kind) {
-      case HardwareKnob::Kind::kArraySize:
-        knob.values.push_back(static_cast<double>(v.as_int(0, 1 << 30)));
-        break;
-      case HardwareKnob::Kind::kMemorySize:
-        knob.values.push_back(v.as_quantity(core::Dimension::kBytes));
-        break;
-      case HardwareKnob::Kind::kDramBandwidth:
-        knob.values.push_back(v.as_quantity(core::Dimension::kBandwidth));
-        break;
-    }
+    if (auto dim = knob_value_dimension(knob.kind))
+      knob.values.push_back(v.as_quantity(*dim));
+    else
+      knob.values.push_back(static_cast<double>(v.as_int(0, 1 << 30)));
   }
   return knob;
 }

@@ -6,6 +6,7 @@
 #include "core/json_text.hpp"
 #include "core/output_set.hpp"
 #include "core/whole_bytes.hpp"
+#include "fusion/names.hpp"
 #include "fusion/report.hpp"
 #include "fusion/scheduler.hpp"
 #include "training/adapters.hpp"
@@ -72,7 +73,7 @@ PreparedEpisode prepare_episode(const Experiment& e) {
     step.training = training::training_summary(s);
     // The head alone has no blocks of the experiment's plan: it runs layer by layer.
     if (spec.finetune == training::FinetuneTarget::kHead) {
-      step.plan_name = "layer-by-layer";
+      step.plan_name = stack_rule_names().str(StackRule::kLayerByLayer);
     } else {
       step.plan = e.plan;
       step.plan_name = e.plan_name;

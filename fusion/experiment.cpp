@@ -2,8 +2,10 @@
 
 #include <filesystem>
 
+#include "accelerators/cim_rules.hpp"
 #include "accelerators/loader.hpp"
 #include "core/error.hpp"
+#include "fusion/names.hpp"
 #include "training/distill.hpp"
 #include "workloads/onnx_import.hpp"
 #include "workloads/yaml_workload.hpp"
@@ -61,19 +63,13 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
 PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Location& tiles_at,
                     core::Location& starts_at) {
   PlanSpec p;
-  plan_name = "layer-by-layer";
+  plan_name = stack_rule_names().str(StackRule::kLayerByLayer);
   if (!f.defined()) return p;
   if (f.is_scalar()) {
     plan_name = f.as_string();
   } else {
     f.reject_unknown_keys({"stacks", "ops_per_stack", "tiles", "starts", "backward"});
-    if (f.has("backward")) {
-      std::string b = f["backward"].as_string();
-      if (b == "layer-by-layer")
-        p.mirror_backward = false;
-      else if (b != "mirror")
-        f["backward"].fail("must be mirror or layer-by-layer");
-    }
+    if (f.has("backward")) p.mirror_backward = backward_stack_names().read(f["backward"]);
     if (f.has("stacks")) plan_name = f["stacks"].as_string();
     if (f.has("ops_per_stack"))
       p.ops_per_stack = static_cast<int>(f["ops_per_stack"].as_int(1, 1 << 20));
@@ -91,17 +87,8 @@ PlanSpec parse_plan(const core::YamlNode& f, std::string& plan_name, core::Locat
       starts_at = f["starts"].loc();
     }
   }
-  if (plan_name == "layer-by-layer")
-    p.rule = StackRule::kLayerByLayer;
-  else if (plan_name == "blocks")
-    p.rule = StackRule::kBlocks;
-  else if (plan_name == "fixed")
-    p.rule = StackRule::kFixed;
-  else if (plan_name == "explicit")
-    p.rule = StackRule::kExplicit;
-  else
-    (f.is_scalar() ? f : f["stacks"])
-        .fail("must be one of: layer-by-layer, blocks, fixed, explicit");
+  if (f.is_scalar() || f.has("stacks"))
+    p.rule = stack_rule_names().read(f.is_scalar() ? f : f["stacks"]);
   core::IssueList issues;
   for (const auto& b : plan_rule_breaks(p))
     issues.add((f.has(b.field) ? f[b.field] : f).issue(b.rule));
@@ -273,18 +260,16 @@ Experiment parse_experiment(const core::YamlNode& root) {
   }
   e.plan = parse_plan(root["fusion"], e.plan_name, e.tiles_where, e.starts_where);
   e.plan.allocation = parse_allocation(root["allocation"]);
-  std::string fallback = root.get_string("allocation_default", "fastest");
-  if (fallback == "follow")
-    e.plan.allocation_default = AllocationDefault::kFollow;
-  else if (fallback != "fastest")
-    root["allocation_default"].fail("must be fastest or follow");
+  if (root.has("allocation_default"))
+    e.plan.allocation_default = allocation_default_names().read(root["allocation_default"]);
   if (root.has("cost")) {
     core::YamlNode c = root["cost"];
     c.reject_unknown_keys({"objective", "cim_written_fraction"});
     if (c.has("objective")) e.cost.objective = mapping::objective_names().read(c["objective"]);
     if (c.has("cim_written_fraction")) {
       double f = c["cim_written_fraction"].as_double();
-      if (!(f > 0 && f <= 1)) c["cim_written_fraction"].fail("must be in (0, 1]");
+      if (auto rule = accelerators::written_fraction_rule_break(f); !rule.empty())
+        c["cim_written_fraction"].fail(rule);
       e.cost.written_fraction = f;
     }
   }

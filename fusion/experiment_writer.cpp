@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "fusion/names.hpp"
 #include "training/adapters.hpp"
 
 namespace monet::fusion {
@@ -131,7 +132,7 @@ YAML::Node fusion_node(const Experiment& e) {
     n["tiles"] = p.tiles;
   }
   if (!p.starts.empty()) n["starts"] = string_list(p.starts);
-  if (!p.mirror_backward) n["backward"] = "layer-by-layer";
+  if (!p.mirror_backward) n["backward"] = backward_stack_names().str(false);
   return n;
 }
 
@@ -205,8 +206,7 @@ std::string write_experiment_yaml(const Experiment& e, const std::string& header
   root["accelerator"] = accelerator_reference(e.accelerator);
   root["fusion"] = fusion_node(e);
   if (!e.plan.allocation.empty()) root["allocation"] = allocation_node(e.plan.allocation);
-  root["allocation_default"] =
-      e.plan.allocation_default == AllocationDefault::kFollow ? "follow" : "fastest";
+  root["allocation_default"] = allocation_default_names().str(e.plan.allocation_default);
   YAML::Node cost(YAML::NodeType::Map);
   cost["objective"] = mapping::objective_name(e.cost.objective);
   if (e.cost.written_fraction >= 0) cost["cim_written_fraction"] = number(e.cost.written_fraction);

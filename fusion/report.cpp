@@ -8,6 +8,7 @@
 #include "core/csv.hpp"
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
+#include "fusion/names.hpp"
 
 namespace monet::fusion {
 
@@ -105,13 +106,6 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
           {"counts", {{"cns", s.cn_count}, {"transfers", s.transfer_count}}}};
 }
 
-namespace {
-const char* transfer_kind_name(TransferKind k) {
-  static const char* names[] = {"dram read", "dram write", "link", "refetch"};
-  return names[static_cast<int>(k)];
-}
-}  // namespace
-
 std::string cn_bound_by(const CnRecord& record, const CN& cn) {
   const double span = record.end_s - record.start_s;
   if (span > cn.duration_s * (1 + 1e-9) + 1e-15) return "dram bandwidth";
@@ -177,7 +171,7 @@ json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns
     json args = {{"bytes", core::whole_bytes(t.bytes)}, {"energy_pj", t.energy_pj}};
     if (t.cn >= 0) args["for_op"] = g.op(cns.cns[t.cn].op).name;
     events.push_back({{"name", what},
-                      {"cat", transfer_kind_name(t.kind)},
+                      {"cat", transfer_kind_names().str(t.kind)},
                       {"ph", "X"},
                       {"pid", 2},
                       {"tid", t.kind == TransferKind::kLink ? t.resource + 1 : 0},

@@ -1,9 +1,11 @@
 // Experiments, fusion plans and simulations: load/parse an experiment, build a plan, run the
 // scheduler and expose the result (summary dict, tables, trace, the CLI's output files).
 #include "accelerators/checked.hpp"
+#include "accelerators/cim_rules.hpp"
 #include "core/error.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/experiment_writer.hpp"
+#include "fusion/names.hpp"
 #include "fusion/report.hpp"
 #include "python/bindings.hpp"
 #include "python/run.hpp"
@@ -16,25 +18,12 @@ using fusion::Experiment;
 using fusion::PlanSpec;
 using fusion::StackRule;
 
-const char* rule_name(StackRule r) {
-  switch (r) {
-    case StackRule::kLayerByLayer:
-      return "layer-by-layer";
-    case StackRule::kBlocks:
-      return "blocks";
-    case StackRule::kFixed:
-      return "fixed";
-    case StackRule::kExplicit:
-      return "explicit";
-  }
-  return "?";
+std::string rule_name(StackRule r) {
+  return fusion::stack_rule_names().str(r);
 }
 
 StackRule rule_from(const std::string& s) {
-  for (StackRule r :
-       {StackRule::kLayerByLayer, StackRule::kBlocks, StackRule::kFixed, StackRule::kExplicit})
-    if (s == rule_name(r)) return r;
-  throw core::Error("stacks '" + s + "' is not one of layer-by-layer, blocks, fixed, explicit");
+  return fusion::stack_rule_names().parse(s);
 }
 
 mapping::Objective objective_from(const std::string& s) {
@@ -45,8 +34,9 @@ mapping::CostOptions cost_options(const std::string& objective, std::optional<do
   mapping::CostOptions c;
   c.objective = objective_from(objective);
   if (fraction) {
-    if (!(*fraction > 0 && *fraction <= 1))
-      throw core::Error("cim_written_fraction " + std::to_string(*fraction) + " must be in (0, 1]");
+    if (auto rule = accelerators::written_fraction_rule_break(*fraction); !rule.empty())
+      throw core::ConfigError(core::Location{}, "cim_written_fraction", std::to_string(*fraction),
+                              rule);
     c.written_fraction = *fraction;
   }
   return c;
@@ -129,7 +119,7 @@ void bind_fusion(py::module_& m) {
   py::class_<PlanSpec>(m, "PlanSpec", "How a fusion plan is built: stacks, tiles, allocation.")
       .def(py::init<>())
       .def_property(
-          "stacks", [](const PlanSpec& p) { return std::string(rule_name(p.rule)); },
+          "stacks", [](const PlanSpec& p) { return rule_name(p.rule); },
           [](PlanSpec& p, const std::string& s) { p.rule = rule_from(s); },
           "layer-by-layer | blocks | fixed | explicit")
       .def_readwrite("tiles", &PlanSpec::tiles)
@@ -140,16 +130,10 @@ void bind_fusion(py::module_& m) {
       .def_property(
           "allocation_default",
           [](const PlanSpec& p) {
-            return p.allocation_default == fusion::AllocationDefault::kFollow ? "follow"
-                                                                              : "fastest";
+            return fusion::allocation_default_names().str(p.allocation_default);
           },
           [](PlanSpec& p, const std::string& s) {
-            if (s == "follow")
-              p.allocation_default = fusion::AllocationDefault::kFollow;
-            else if (s == "fastest")
-              p.allocation_default = fusion::AllocationDefault::kFastest;
-            else
-              throw core::Error("allocation_default '" + s + "' is not fastest or follow");
+            p.allocation_default = fusion::allocation_default_names().parse(s);
           })
       .def("copy", [](const PlanSpec& p) { return PlanSpec(p); });
 

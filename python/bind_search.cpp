@@ -83,16 +83,30 @@ void bind_search(py::module_& m) {
                            "A hardware gene: array PEs per dim of a core, a memory's size in "
                            "bytes, or the DRAM bandwidth in bytes/s.")
       .def(py::init([](const std::string& kind, std::string core, std::string memory,
-                       std::vector<double> values) {
+                       const std::vector<py::object>& values) {
              HardwareKnob k;
              k.kind = parse_knob_kind(kind);
              k.core = std::move(core);
              k.memory = std::move(memory);
-             k.values = std::move(values);
+             // Text values carry their unit ("64 KiB", "25.6 GB/s"), as in YAML; the kind says
+             // which unit (codesign::knob_value_dimension).
+             const auto dim = codesign::knob_value_dimension(k.kind);
+             for (const auto& v : values) {
+               if (py::isinstance<py::str>(v)) {
+                 if (!dim)
+                   throw core::Error("knob kind '" + kind +
+                                     "' takes numbers (PEs per array dim), not '" +
+                                     v.cast<std::string>() + "'");
+                 k.values.push_back(core::parse_quantity(v.cast<std::string>(), *dim));
+               } else {
+                 k.values.push_back(v.cast<double>());
+               }
+             }
              return k;
            }),
            py::arg("kind"), py::arg("core") = "", py::arg("memory") = "",
-           py::arg("values") = std::vector<double>{})
+           py::arg("values") = std::vector<py::object>{},
+           "Values are numbers in base units (PEs, bytes, bytes/s) or text with a unit.")
       .def_property_readonly(
           "kind", [](const HardwareKnob& k) { return std::string(knob_kind_name(k.kind)); })
       .def_readwrite("core", &HardwareKnob::core)

@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 
 #include "core/file_io.hpp"
+#include "fusion/names.hpp"
 #include "fusion/report.hpp"
 #include "fusion/run_outputs.hpp"
 
@@ -154,14 +155,13 @@ py::dict op_table(const Run& r) {
 py::dict transfer_table(const Run& r) {
   const auto& g = r.sim->graph();
   const auto& acc = r.sim->accelerator();
-  static const char* kinds[] = {"dram-read", "dram-write", "link", "refetch"};
   const size_t n = r.schedule.transfers.size();
   std::vector<std::string> kind(n), resource(n), tensor(n), from(n), to(n);
   std::vector<double> bytes(n), start(n), end(n), energy(n);
   std::vector<int64_t> cn(n), op(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& t = r.schedule.transfers[i];
-    kind[i] = kinds[static_cast<int>(t.kind)];
+    kind[i] = fusion::transfer_kind_names().str(t.kind);
     resource[i] = t.kind == fusion::TransferKind::kLink ? "link " + acc.links.at(t.resource).name
                                                         : std::string("dram");
     tensor[i] = t.tensor >= 0 ? g.tensor(t.tensor).name : std::string();

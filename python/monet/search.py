@@ -22,9 +22,6 @@ from .table import Table
 
 __all__ = ["search", "Front", "SearchSpec", "HardwareKnob", "search_spec"]
 
-_KNOB_DIMENSION = {"array": None, "memory": "bytes", "dram_bandwidth": "bandwidth"}
-
-
 def _knob(k: Union[HardwareKnob, Dict[str, Any]]) -> HardwareKnob:
     if isinstance(k, HardwareKnob):
         return k
@@ -32,13 +29,9 @@ def _knob(k: Union[HardwareKnob, Dict[str, Any]]) -> HardwareKnob:
     if unknown:
         raise _monet.MonetError(f"knob {k!r}: unknown keys {sorted(unknown)} "
                                 "(kind, core, memory, values)")
-    kind = k.get("kind", "")
-    if kind not in _KNOB_DIMENSION:
-        raise _monet.MonetError(f"knob {k!r}: kind must be array, memory or dram_bandwidth")
-    dim = _KNOB_DIMENSION[kind]
-    values = [_monet.parse_quantity(v, dim) if isinstance(v, str) and dim else float(v)
-              for v in k.get("values", [])]
-    return HardwareKnob(kind, k.get("core", ""), k.get("memory", ""), values)
+    # Kind names and the unit of each kind's values are the C++ tables' (codesign/).
+    return HardwareKnob(k.get("kind", ""), k.get("core", ""), k.get("memory", ""),
+                        list(k.get("values", [])))
 
 
 def search_spec(experiment: Experiment, spec: Optional[SearchSpec] = None, **overrides) -> SearchSpec:

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fusion/names.hpp"
 #include "fusion/report.hpp"
 #include "fusion/scheduler.hpp"
 #include "workloads/builder.hpp"
@@ -172,6 +173,15 @@ TEST_CASE("a CN stretched by its refetch is bound by the DRAM bandwidth") {
     if (e["ph"] == "C") CHECK((e["args"].contains("bytes") || e["args"].contains("watts")));
   }
   CHECK(slices == 2);
+  // Transfer slices are categorised by the one transfer-kind table (fusion/names.cpp), as the
+  // Python transfer table names them.
+  int transfers = 0;
+  for (const auto& e : trace["traceEvents"])
+    if (e["ph"] == "X" && e["pid"] == 2) {
+      CHECK(fusion::transfer_kind_names().find(e["cat"].get<std::string>()).has_value());
+      ++transfers;
+    }
+  CHECK(transfers == static_cast<int>(s.transfers.size()));
   size_t samples = 0;
   for (const auto& m : s.summary.memories) samples += m.samples.size();
   CHECK(counters == static_cast<int>(samples));

@@ -59,7 +59,7 @@ def test_impossible_plans():
         monet.simulate(g, "edge-hetero", stacks="blocks", tiles=1000)
     with pytest.raises(monet.MonetError, match="layer-by-layer"):
         monet.simulate(g, "edge-hetero", stacks="layer-by-layer", tiles=4)
-    with pytest.raises(monet.MonetError, match="stacks 'diagonal'"):
+    with pytest.raises(monet.MonetError, match="stack rule 'diagonal'"):
         monet.simulate(g, "edge-hetero", stacks="diagonal")
     with pytest.raises(monet.MonetError, match="no_such_core"):
         monet.simulate(g, "edge-hetero", allocation=[{"kind": "conv", "cores": ["no_such_core"]}])
@@ -94,3 +94,27 @@ def test_search_without_budget(tmp_path):
     e = monet.load_experiment(DEFAULT_EXPERIMENT)
     with pytest.raises(monet.MonetError):
         monet.search(e, problem="checkpoint-chain")  # no generations/evaluations/seconds
+
+
+def test_search_knob_names_and_units_come_from_the_cpp_tables():
+    from monet.search import _knob
+    # Text values take the unit of their kind (codesign::knob_value_dimension), as in YAML.
+    k = _knob({"kind": "memory", "core": "tpu", "memory": "l2", "values": ["64 KiB", 1024]})
+    assert list(k.values) == [65536.0, 1024.0]
+    bw = _knob({"kind": "dram_bandwidth", "values": ["25.6 GB/s"]})
+    assert list(bw.values) == [25.6e9]
+    # An unknown kind lists the table's names; an array knob takes no units.
+    with pytest.raises(monet.MonetError, match=r"'cache'.*array, memory, dram_bandwidth"):
+        _knob({"kind": "cache", "values": [1]})
+    with pytest.raises(monet.MonetError, match="takes numbers"):
+        _knob({"kind": "array", "core": "tpu", "values": ["32 KiB"]})
+
+
+def test_plan_names_come_from_the_fusion_tables():
+    e = monet.load_experiment(DEFAULT_EXPERIMENT)
+    with pytest.raises(monet.MonetError, match=r"stack rule 'chunks'.*layer-by-layer, blocks, fixed, explicit"):
+        e.plan.stacks = "chunks"
+    with pytest.raises(monet.MonetError, match=r"allocation default 'slowest'.*fastest, follow"):
+        e.plan.allocation_default = "slowest"
+    with pytest.raises(monet.ConfigError, match=r"cim_written_fraction.*\(0, 1\]"):
+        monet.simulate(monet.workloads.resnet18(), "cim-reram", cim_written_fraction=1.5)

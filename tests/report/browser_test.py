@@ -146,9 +146,9 @@ def run_report(browser: Browser, work: str, args) -> None:
     legend = page.evaluate("window.monetReport.charts.find((c) => c.id === 'chart-gantt')"
                            ".chart.getOption().legend[0].data")
     check(set(legend) == {"forward", "loss", "backward-data", "backward-weight", "optimizer",
-                          "dram read", "dram write", "link", "refetch"} - set() or
+                          "dram-read", "dram-write", "link", "refetch"} - set() or
           set(legend) <= {"forward", "loss", "backward-data", "backward-weight", "optimizer",
-                          "recompute", "dram read", "dram write", "link", "refetch"},
+                          "recompute", "dram-read", "dram-write", "link", "refetch"},
           f"run: Gantt legend lists categories that occur: {legend}")
     tip = page.evaluate("""(() => {
       const c = window.monetReport.charts.find((c) => c.id === 'chart-gantt').chart;
