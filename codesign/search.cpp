@@ -99,6 +99,8 @@ void generate_rule_breaks(const SearchSpec& spec, const fusion::Experiment& e,
     out.push_back({"max_tile_exponent", text(g.max_tile_exponent), "must be from 0 to 10"});
   if (!spec.codesign.knobs.empty())
     out.push_back({"knobs", "", "hardware knobs belong to codesign searches"});
+  if (spec.codesign.granularity != CodesignConfig{}.granularity)
+    out.push_back({"granularity", "", "checkpoint granularity belongs to training searches"});
   for (auto o : spec.codesign.objectives)
     if (!objective_info(o).generation)
       out.push_back({"objectives", objective_info(o).key,

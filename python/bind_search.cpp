@@ -124,6 +124,10 @@ void bind_search(py::module_& m) {
             } catch (const core::Error& e) {
               throw core::Error("problem '" + p + "': " + e.what());
             }
+            // A generate search scores the generation objectives unless others are set.
+            if (s.kind == SearchSpec::Kind::kGenerate &&
+                s.codesign.objectives == CodesignConfig{}.objectives)
+              s.codesign.objectives = default_generate_objectives();
           })
       .def_property(
           "genes",
@@ -157,8 +161,15 @@ void bind_search(py::module_& m) {
           "knobs", [](const SearchSpec& s) { return s.codesign.knobs; },
           [](SearchSpec& s, std::vector<HardwareKnob> k) { s.codesign.knobs = std::move(k); })
       .def_property(
-          "max_tile_exponent", [](const SearchSpec& s) { return s.codesign.max_tile_exponent; },
-          [](SearchSpec& s, int v) { s.codesign.max_tile_exponent = v; })
+          "max_tile_exponent",
+          [](const SearchSpec& s) {
+            return s.kind == SearchSpec::Kind::kGenerate ? s.generate.max_tile_exponent
+                                                         : s.codesign.max_tile_exponent;
+          },
+          [](SearchSpec& s, int v) {
+            (s.kind == SearchSpec::Kind::kGenerate ? s.generate.max_tile_exponent
+                                                   : s.codesign.max_tile_exponent) = v;
+          })
       .def_property(
           "granularity",
           [](const SearchSpec& s) {
