@@ -316,22 +316,23 @@ std::vector<ga::GeneGroup> CodesignProblem::genes() const {
   return groups_;
 }
 
-std::vector<std::string> CodesignProblem::objective_names() const {
+std::vector<std::string> objective_column(const std::vector<Objective>& list,
+                                          const char* ObjectiveInfo::*field) {
   std::vector<std::string> out;
-  for (auto o : config_.objectives) out.push_back(objective_name(o));
+  for (auto o : list) out.emplace_back(objective_info(o).*field);
   return out;
+}
+
+std::vector<std::string> CodesignProblem::objective_names() const {
+  return objective_column(config_.objectives, &ObjectiveInfo::output);
 }
 
 std::vector<std::string> CodesignProblem::objective_labels() const {
-  std::vector<std::string> out;
-  for (auto o : config_.objectives) out.push_back(objective_info(o).label);
-  return out;
+  return objective_column(config_.objectives, &ObjectiveInfo::label);
 }
 
 std::vector<std::string> CodesignProblem::objective_units() const {
-  std::vector<std::string> out;
-  for (auto o : config_.objectives) out.push_back(objective_info(o).unit);
-  return out;
+  return objective_column(config_.objectives, &ObjectiveInfo::unit);
 }
 
 std::vector<int> CodesignProblem::slice(const ga::Genome& g, size_t offset, size_t n) const {

@@ -64,6 +64,9 @@ const std::vector<ObjectiveInfo>& objective_table();
 const ObjectiveInfo& objective_info(Objective o);
 Objective parse_objective(const std::string& name);  // throws core::Error listing the names
 std::string objective_name(Objective o);             // with unit: "latency_s", "energy_pj", ...
+// One column of the table for a list of objectives, in order (&ObjectiveInfo::output, ...).
+std::vector<std::string> objective_column(const std::vector<Objective>& list,
+                                          const char* ObjectiveInfo::*field);
 
 struct CodesignConfig {
   bool allocation = true;

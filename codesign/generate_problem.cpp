@@ -314,21 +314,15 @@ std::vector<ga::GeneGroup> GenerateProblem::genes() const {
 }
 
 std::vector<std::string> GenerateProblem::objective_names() const {
-  std::vector<std::string> out;
-  for (auto o : objectives_) out.push_back(objective_name(o));
-  return out;
+  return objective_column(objectives_, &ObjectiveInfo::output);
 }
 
 std::vector<std::string> GenerateProblem::objective_labels() const {
-  std::vector<std::string> out;
-  for (auto o : objectives_) out.push_back(objective_info(o).label);
-  return out;
+  return objective_column(objectives_, &ObjectiveInfo::label);
 }
 
 std::vector<std::string> GenerateProblem::objective_units() const {
-  std::vector<std::string> out;
-  for (auto o : objectives_) out.push_back(objective_info(o).unit);
-  return out;
+  return objective_column(objectives_, &ObjectiveInfo::unit);
 }
 
 const workloads::WeightFormat& GenerateProblem::group_format(const ga::Genome& g,

@@ -359,6 +359,24 @@ void resolve_mutation_prob(const SearchSpec& spec, const ga::Problem& problem,
 }
 }  // namespace
 
+namespace {
+// A problem scored by the simulator (codesign, generate): seeded, searched, its front with
+// each member's fall-backs.
+template <typename Problem>
+void run_simulated(const Problem& problem, const SearchSpec& spec, ga::Nsga2Options& opt,
+                   const ga::ProgressCallback& progress, SearchOutcome& out) {
+  resolve_mutation_prob(spec, problem, opt);
+  auto seeds = problem.seeds();
+  if (seeds.size() > opt.population) seeds.resize(opt.population);
+  out.result = ga::optimize(problem, opt, seeds, progress);
+  out.objective_names = problem.objective_names();
+  out.objective_labels = problem.objective_labels();
+  out.objective_units = problem.objective_units();
+  out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
+  for (auto& m : out.front) m.fallbacks = problem.fallbacks(m.genome);
+}
+}  // namespace
+
 SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
                          const std::string& checkpoint_path, bool resume,
                          const ga::ProgressCallback& progress) {
@@ -400,27 +418,10 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     out.exact_hypervolume = ga::hypervolume(pts, opt.reference_point);
     out.exact_front_size = exact.points.size();
   } else if (spec.kind == SearchSpec::Kind::kGenerate) {
-    GenerateProblem problem(e, spec.generate, spec.codesign.objectives);
-    resolve_mutation_prob(spec, problem, opt);
-    auto seeds = problem.seeds();
-    if (seeds.size() > opt.population) seeds.resize(opt.population);
-    out.result = ga::optimize(problem, opt, seeds, progress);
-    out.objective_names = problem.objective_names();
-    out.objective_labels = problem.objective_labels();
-    out.objective_units = problem.objective_units();
-    out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
-    for (auto& m : out.front) m.fallbacks = problem.fallbacks(m.genome);
+    run_simulated(GenerateProblem(e, spec.generate, spec.codesign.objectives), spec, opt, progress,
+                  out);
   } else {
-    CodesignProblem problem(e, spec.codesign);
-    resolve_mutation_prob(spec, problem, opt);
-    auto seeds = problem.seeds();
-    if (seeds.size() > opt.population) seeds.resize(opt.population);
-    out.result = ga::optimize(problem, opt, seeds, progress);
-    out.objective_names = problem.objective_names();
-    out.objective_labels = problem.objective_labels();
-    out.objective_units = problem.objective_units();
-    out.front = members(out.result, [&](const ga::Genome& g) { return problem.describe(g); });
-    for (auto& m : out.front) m.fallbacks = problem.fallbacks(m.genome);
+    run_simulated(CodesignProblem(e, spec.codesign), spec, opt, progress, out);
   }
   out.hypervolume = front_hv(out.front, out.result.reference_point);
   return out;
