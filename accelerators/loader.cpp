@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <system_error>
 
 #include "core/config_path.hpp"
 #include "core/error.hpp"
@@ -46,13 +47,14 @@ std::vector<std::string> preset_names() {
 std::string preset_path(const std::string& name) {
   for (const auto& folder : core::config_path()) {
     fs::path path = fs::path(folder) / "accelerators" / (name + ".yaml");
-    if (fs::is_regular_file(path)) return path.string();
+    if (std::error_code ec; fs::is_regular_file(path, ec)) return path.string();
   }
   return "";
 }
 
 Accelerator load_accelerator(const std::string& name_or_path) {
-  if (fs::is_regular_file(name_or_path)) return load_accelerator_file(name_or_path);
+  if (std::error_code ec; fs::is_regular_file(name_or_path, ec))
+    return load_accelerator_file(name_or_path);
   bool looks_like_path = name_or_path.find('/') != std::string::npos ||
                          fs::path(name_or_path).extension() == ".yaml" ||
                          fs::path(name_or_path).extension() == ".yml";

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <system_error>
 
 #include "accelerators/zigzag_core.hpp"
 #include "accelerators/zigzag_import.hpp"
@@ -35,7 +36,7 @@ std::optional<YamlNode> open_core(Reader& r, const YamlNode& ref, const fs::path
   else
     tries = {dir / "cores" / p, dir / p};
   for (auto& t : tries)
-    if (fs::is_regular_file(t))
+    if (std::error_code ec; fs::is_regular_file(t, ec))
       return r.read([&] { return load_zigzag_yaml_file(t.string(), options); });
   std::string looked;
   for (auto& t : tries) looked += (looked.empty() ? "" : ", ") + t.string();

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "accelerators/loader.hpp"
 #include "accelerators/summary.hpp"
@@ -105,7 +106,7 @@ void validate_workload(const std::string& path) {
 // Loads FILE (or a preset name) and tells which kind of config it is by its top-level keys.
 void validate(const std::string& target) {
   std::string path = target;
-  if (!std::filesystem::exists(path)) {
+  if (std::error_code ec; !std::filesystem::exists(path, ec)) {
     auto presets = accelerators::preset_names();
     if (std::find(presets.begin(), presets.end(), target) == presets.end())
       throw core::Error("cannot open '" + target + "' (not a file, not an accelerator preset)");

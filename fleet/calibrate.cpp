@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "accelerators/loader.hpp"
@@ -48,7 +49,7 @@ namespace {
 std::string resolve(const std::string& path, const std::string& from_file) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   fs::path rel = fs::path(from_file).parent_path() / path;
-  if (fs::exists(rel)) return rel.string();
+  if (std::error_code ec; fs::exists(rel, ec)) return rel.string();
   return path;
 }
 
@@ -250,7 +251,7 @@ CalibrationSpec load_calibration(const std::string& path) {
     m.where = n.loc();
     core::YamlNode ex = n.required("experiment");
     m.experiment = resolve(ex.as_string(), path);
-    if (!fs::is_regular_file(m.experiment)) {
+    if (std::error_code ec; !fs::is_regular_file(m.experiment, ec)) {
       issues.push_back(ex.issue("is not an experiment file"));
       continue;
     }

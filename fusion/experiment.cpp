@@ -1,6 +1,7 @@
 #include "fusion/experiment.hpp"
 
 #include <filesystem>
+#include <system_error>
 
 #include "accelerators/cim_rules.hpp"
 #include "accelerators/loader.hpp"
@@ -18,7 +19,7 @@ namespace {
 std::string resolve(const std::string& path, const std::string& experiment_file) {
   if (path.empty() || fs::path(path).is_absolute() || experiment_file.empty()) return path;
   fs::path rel = fs::path(experiment_file).parent_path() / path;
-  if (fs::exists(rel)) return rel.string();
+  if (std::error_code ec; fs::exists(rel, ec)) return rel.string();
   return path;  // relative to the working directory
 }
 
@@ -247,7 +248,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   e.accelerator = acc.as_string();
   e.accelerator_where = acc.loc();
   std::string resolved = resolve(e.accelerator, e.file);
-  if (fs::exists(resolved)) {
+  if (std::error_code ec; fs::exists(resolved, ec)) {
     e.accelerator = resolved;
   } else {
     bool known = false;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <sstream>
+#include <system_error>
 
 #include "fusion/names.hpp"
 #include "training/adapters.hpp"
@@ -39,7 +40,8 @@ std::string absolute(const std::string& path) {
 
 // A preset name stays a name; anything parse_experiment resolved to a file becomes absolute.
 std::string accelerator_reference(const std::string& acc) {
-  return fs::exists(acc) ? absolute(acc) : acc;
+  std::error_code ec;
+  return fs::exists(acc, ec) ? absolute(acc) : acc;
 }
 
 YAML::Node workload_node(const WorkloadSpec& w) {
