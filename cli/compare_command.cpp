@@ -20,6 +20,7 @@
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/names.hpp"
 #include "fusion/run_outputs.hpp"
 
 namespace monet::cli {
@@ -155,11 +156,13 @@ void compare(const CompareArgs& a) {
       options.accelerator = acc;
       fusion::Experiment e = fusion::load_experiment(file, options.overrides());
       if (e.few_shot || e.generate)
-        throw core::Error(file +
-                          ": compare runs single-graph experiments (inference or a "
-                          "training step); few-shot episodes and generation (mode: " +
-                          std::string(e.few_shot ? "few-shot" : "generate") +
-                          ") are compared by running them one by one");
+        throw core::Error(
+            file +
+            ": compare runs single-graph experiments (inference or a "
+            "training step); few-shot episodes and generation (mode: " +
+            fusion::experiment_mode_names().str(e.few_shot ? fusion::ExperimentMode::kFewShot
+                                                           : fusion::ExperimentMode::kGenerate) +
+            ") are compared by running them one by one");
       fusion::Prepared p = fusion::prepare(e);
       const auto& sim = *p.sim;
       fusion::FusionPlan plan = fusion::experiment_plan(e, sim);

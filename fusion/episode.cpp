@@ -131,7 +131,7 @@ nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const
       {"schema", "monet.episode/1"},
       {"experiment", e.name},
       {"workload", p.parts.back().sim->graph().name()},
-      {"mode", "few-shot"},
+      {"mode", experiment_mode_names().str(ExperimentMode::kFewShot)},
       {"accelerator", p.parts.back().sim->accelerator().name},
       {"ways", spec.ways},
       {"shots", spec.shots},

@@ -170,11 +170,10 @@ Experiment parse_experiment(const core::YamlNode& root) {
       root.get_string("name", e.file.empty() ? "experiment" : fs::path(e.file).stem().string());
   e.description = root.get_string("description", "");
   e.workload = parse_workload(root.required("workload"), e.file);
-  std::string mode = root.get_string("mode", "training");
-  if (mode != "training" && mode != "inference" && mode != "few-shot" && mode != "generate")
-    root["mode"].fail("must be training, inference, few-shot or generate");
-  e.training = mode == "training";
-  if (mode == "generate") {
+  using Mode = ExperimentMode;
+  const Mode mode = root.has("mode") ? experiment_mode_names().read(root["mode"]) : Mode::kTraining;
+  e.training = mode == Mode::kTraining;
+  if (mode == Mode::kGenerate) {
     core::YamlNode g = root.required("generate");
     if (!g.is_map()) g.fail("must be a map {prompt_tokens, output_tokens}");
     g.reject_unknown_keys({"prompt_tokens", "output_tokens"});
@@ -189,7 +188,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   }
   if (root.has("precision")) {
     core::YamlNode p = root["precision"];
-    if (mode != "generate") p.fail("precision per tensor kind applies to mode: generate");
+    if (mode != Mode::kGenerate) p.fail("precision per tensor kind applies to mode: generate");
     if (!p.is_map())
       p.fail(
           "must be a map {weights, layer_weights, other_weights, activations, kv_cache} of bits");
@@ -204,7 +203,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
     e.precision.activations = bits("activations");
     e.precision.kv_cache = bits("kv_cache");
   }
-  if (mode == "few-shot") {
+  if (mode == Mode::kFewShot) {
     e.few_shot = training::few_shot_from_yaml(root.required("few_shot"));
     if (e.workload.params.batch_set)
       root["workload"]["batch"].fail(
@@ -215,7 +214,7 @@ Experiment parse_experiment(const core::YamlNode& root) {
   }
   if (root.has("distillation")) {
     core::YamlNode d = root["distillation"];
-    if (mode != "training") d.fail("distillation trains a student: needs mode: training");
+    if (mode != Mode::kTraining) d.fail("distillation trains a student: needs mode: training");
     if (!d.is_map()) d.fail("must be a map {teacher}");
     d.reject_unknown_keys({"teacher"});
     e.teacher = parse_workload(d.required("teacher"), e.file);
@@ -224,8 +223,9 @@ Experiment parse_experiment(const core::YamlNode& root) {
                                  std::to_string(e.workload.params.batch) + ")");
   }
   if (root.has("training")) {
-    if (mode == "inference" || mode == "generate")
-      root["training"].fail("training options given but mode is " + mode);
+    if (mode == Mode::kInference || mode == Mode::kGenerate)
+      root["training"].fail("training options given but mode is " +
+                            experiment_mode_names().str(mode));
     if (e.few_shot && e.few_shot->finetune_steps == 0)
       root["training"].fail(
           "training options given but the episode has no fine-tuning steps "

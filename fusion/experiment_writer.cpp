@@ -151,10 +151,8 @@ YAML::Node allocation_node(const std::vector<AllocationRule>& rules) {
   return list;
 }
 
-const char* mode_name(const Experiment& e) {
-  if (e.few_shot) return "few-shot";
-  if (e.generate) return "generate";
-  return e.training ? "training" : "inference";
+std::string mode_name(const Experiment& e) {
+  return experiment_mode_names().str(experiment_mode(e));
 }
 
 std::string dump(const YAML::Node& n) {
@@ -310,6 +308,12 @@ bool same_experiment(const Experiment& a, const Experiment& b) {
          a.precision.other_weights == b.precision.other_weights &&
          a.precision.activations == b.precision.activations &&
          a.precision.kv_cache == b.precision.kv_cache && search_text(a) == search_text(b);
+}
+
+ExperimentMode experiment_mode(const Experiment& e) {
+  if (e.few_shot) return ExperimentMode::kFewShot;
+  if (e.generate) return ExperimentMode::kGenerate;
+  return e.training ? ExperimentMode::kTraining : ExperimentMode::kInference;
 }
 
 }  // namespace monet::fusion

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fusion/experiment.hpp"
+#include "fusion/names.hpp"
 
 namespace monet::fusion {
 
@@ -13,6 +14,9 @@ namespace monet::fusion {
 // the experiment names (workload file, ONNX model, accelerator file) are written as absolute
 // paths, so the document can live in another folder. `header` becomes `# ` comment lines.
 std::string write_experiment_yaml(const Experiment& e, const std::string& header = "");
+
+// The experiment's `mode` as written (fusion/names experiment_mode_names).
+ExperimentMode experiment_mode(const Experiment& e);
 
 // True when `a` and `b` set the same fields to the same values. Where a value was written (file,
 // line) does not count; paths count by the file they name (absolute, normalised).

@@ -8,6 +8,7 @@
 #include "core/file_io.hpp"
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
+#include "fusion/names.hpp"
 #include "fusion/report.hpp"
 #include "fusion/run_outputs.hpp"
 #include "fusion/scheduler.hpp"
@@ -316,7 +317,7 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
       {"schema", "monet.generate/1"},
       {"experiment", e.name},
       {"workload", r.config.name},
-      {"mode", "generate"},
+      {"mode", experiment_mode_names().str(ExperimentMode::kGenerate)},
       {"accelerator", r.parts.front().sim->accelerator().name},
       {"batch", r.batch},
       {"prompt_tokens", r.prompt_tokens},

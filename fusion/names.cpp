@@ -28,8 +28,12 @@ const core::NameTable<bool>& backward_stack_names() {
   return table;
 }
 
-const core::NameTable<bool>& mode_names() {
-  static const core::NameTable<bool> table("mode", {{true, "training"}, {false, "inference"}});
+const core::NameTable<ExperimentMode>& experiment_mode_names() {
+  static const core::NameTable<ExperimentMode> table("mode",
+                                                     {{ExperimentMode::kTraining, "training"},
+                                                      {ExperimentMode::kInference, "inference"},
+                                                      {ExperimentMode::kFewShot, "few-shot"},
+                                                      {ExperimentMode::kGenerate, "generate"}});
   return table;
 }
 

@@ -17,8 +17,10 @@ const core::NameTable<StackRule>& stack_rule_names();
 const core::NameTable<AllocationDefault>& allocation_default_names();
 // fusion.backward (PlanSpec::mirror_backward): "mirror" (true), "layer-by-layer" (false).
 const core::NameTable<bool>& backward_stack_names();
-// mode (Experiment::training): "training" (true), "inference" (false).
-const core::NameTable<bool>& mode_names();
+// An experiment's `mode`: what one run simulates.
+enum class ExperimentMode { kTraining, kInference, kFewShot, kGenerate };
+// "training", "inference", "few-shot", "generate".
+const core::NameTable<ExperimentMode>& experiment_mode_names();
 // Transfer kinds in schedules, traces and tables: "dram-read", "dram-write", "link", "refetch".
 const core::NameTable<TransferKind>& transfer_kind_names();
 // The `pass` filter of an allocation rule: every pass name, plus "backward" (both backward

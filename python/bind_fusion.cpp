@@ -63,7 +63,7 @@ Run run_experiment(const Experiment& e, const accelerators::Accelerator* acc, bo
     sim = std::move(p.sim);
   Run r = run_plan(std::move(sim), e.plan, records);
   r.experiment = e.name;
-  r.mode = e.training ? "training" : "inference";
+  r.mode = fusion::experiment_mode_names().str(fusion::experiment_mode(e));
   r.plan_name = e.plan_name;
   r.training_memory = p.training_memory;
   r.training = p.training;
@@ -81,7 +81,9 @@ Run run_on(std::shared_ptr<const fusion::Simulation> sim, const PlanSpec& spec,
   check_plan(spec, sim->graph());
   Run r = run_plan(sim, spec, records);
   r.experiment = name.empty() ? r.sim->graph().name() : name;
-  r.mode = is_training_graph(r.sim->graph()) ? "training" : "inference";
+  r.mode = fusion::experiment_mode_names().str(is_training_graph(r.sim->graph())
+                                                   ? fusion::ExperimentMode::kTraining
+                                                   : fusion::ExperimentMode::kInference);
   r.plan_name = rule_name(spec.rule);
   if (step) {
     r.training_memory = step->memory;
@@ -166,11 +168,19 @@ void bind_fusion(py::module_& m) {
            "The experiment as a YAML document that parse_experiment reads back unchanged.")
       .def_readwrite("workload", &Experiment::workload)
       .def_property(
-          "mode", [](const Experiment& e) { return e.training ? "training" : "inference"; },
+          "mode",
+          [](const Experiment& e) {
+            return fusion::experiment_mode_names().str(fusion::experiment_mode(e));
+          },
           [](Experiment& e, const std::string& s) {
-            if (s != "training" && s != "inference")
-              throw core::Error("mode '" + s + "' is not training or inference");
-            e.training = s == "training";
+            using Mode = fusion::ExperimentMode;
+            const Mode m = fusion::experiment_mode_names().parse(s);
+            // Episodes and generation need their sections: only a file sets those.
+            if (m != Mode::kTraining && m != Mode::kInference)
+              throw core::Error("mode '" + s +
+                                "' needs its section (few_shot, generate): set it in the "
+                                "experiment file; here only training or inference");
+            e.training = m == Mode::kTraining;
           })
       .def_readwrite("training_options", &Experiment::training_options)
       .def_readwrite("accelerator", &Experiment::accelerator, "Preset name or file path.")

@@ -118,3 +118,16 @@ def test_plan_names_come_from_the_fusion_tables():
         e.plan.allocation_default = "slowest"
     with pytest.raises(monet.ConfigError, match=r"cim_written_fraction.*\(0, 1\]"):
         monet.simulate(monet.workloads.resnet18(), "cim-reram", cim_written_fraction=1.5)
+
+
+def test_mode_names_come_from_the_fusion_table(tmp_path):
+    e = monet.load_experiment(DEFAULT_EXPERIMENT)
+    assert e.mode == "training"
+    with pytest.raises(monet.MonetError, match=r"unknown mode 'train'.*training, inference, few-shot, generate"):
+        e.mode = "train"
+    with pytest.raises(monet.MonetError, match="needs its section"):
+        e.mode = "generate"
+    path = tmp_path / "bad_mode.yaml"
+    path.write_text("name: m\nworkload: resnet18\nmode: train\naccelerator: edge-hetero\n")
+    with pytest.raises(monet.ConfigError, match=r"bad_mode.yaml:3.*training, inference, few-shot, generate"):
+        monet.load_experiment(str(path))
