@@ -56,6 +56,10 @@ void flatten(Importer& im) {
 
 void reshape(Importer& im) {
   const auto& n = im.node();
+  // Found by fuzzing: a Reshape without its shape input read past the node's inputs.
+  if (n.input_size() != 2)
+    im.fail("Reshape takes 2 inputs (data, shape), this node has " +
+            std::to_string(n.input_size()));
   const Shape s = im.shape(n.input(0));
   auto target = im.ints(n.input(1));
   if (!target)
