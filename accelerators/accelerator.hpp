@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/names.hpp"
@@ -215,6 +216,19 @@ struct Board {
   double regulator_efficiency = 1;  // (0, 1]: chip and DRAM power / power drawn from the supply
 };
 
+// A power mode (nvpmodel-style): the clocks, active cores and bandwidths the board runs at
+// under one power budget. YAML `modes:`; `preset@mode` selects one (accelerators/power_mode.hpp).
+struct PowerMode {
+  std::string name;  // as the vendor names it ("7W", "MAXN_SUPER")
+  std::string description;
+  double power_budget_w = 0;                               // 0: the mode states none
+  double voltage_v = 0;                                    // 0: not given (no V scaling)
+  std::vector<std::pair<std::string, double>> clocks_hz;   // core group (or core) -> clock
+  std::vector<std::pair<std::string, int>> active_cores;   // core group -> cores left on
+  std::vector<std::pair<std::string, double>> bandwidths;  // shared memory or "dram" -> B/s
+  int line = 0;
+};
+
 struct Accelerator {
   std::string name;
   std::string description;
@@ -224,6 +238,14 @@ struct Accelerator {
   std::vector<Link> links;
   Dram dram;
   Board board;
+  // Average supply power the board may draw (YAML `power_budget`, or the selected mode's);
+  // a run above it is flagged (a real board would throttle). 0 = none stated.
+  double power_budget_w = 0;
+  // Supply voltage the energy and static figures are stated at (YAML `voltage`); a mode with
+  // its own voltage scales them from this one. 0 = not stated.
+  double voltage_v = 0;
+  std::vector<PowerMode> modes;  // empty once a mode is applied
+  std::string mode;              // the applied mode's name, "" = as described
 
   int find_core(const std::string& name) const;  // -1 if absent
 };

@@ -327,6 +327,37 @@ YAML::Node dram_node(const Dram& d) {
   return n;
 }
 
+std::string voltage(double v) {
+  return quantity(v, Dimension::kVoltage, {{"V", 1}, {"mV", 1e-3}});
+}
+
+YAML::Node mode_node(const PowerMode& m) {
+  YAML::Node n(YAML::NodeType::Map);
+  n["name"] = m.name;
+  if (!m.description.empty()) n["description"] = m.description;
+  if (m.power_budget_w > 0) n["power_budget"] = power(m.power_budget_w);
+  if (m.voltage_v > 0) n["voltage"] = voltage(m.voltage_v);
+  if (!m.clocks_hz.empty()) {
+    YAML::Node c(YAML::NodeType::Map);
+    for (const auto& [group, hz] : m.clocks_hz) c[group] = frequency(hz);
+    c.SetStyle(YAML::EmitterStyle::Flow);
+    n["clocks"] = c;
+  }
+  if (!m.active_cores.empty()) {
+    YAML::Node c(YAML::NodeType::Map);
+    for (const auto& [group, k] : m.active_cores) c[group] = k;
+    c.SetStyle(YAML::EmitterStyle::Flow);
+    n["active_cores"] = c;
+  }
+  if (!m.bandwidths.empty()) {
+    YAML::Node c(YAML::NodeType::Map);
+    for (const auto& [memory, bytes_per_s] : m.bandwidths) c[memory] = rate(bytes_per_s);
+    c.SetStyle(YAML::EmitterStyle::Flow);
+    n["bandwidths"] = c;
+  }
+  return n;
+}
+
 YAML::Node link_node(const Link& l) {
   YAML::Node n(YAML::NodeType::Map);
   n["name"] = l.name;
@@ -377,6 +408,13 @@ std::string write_accelerator_yaml(const Accelerator& acc, const std::string& he
     if (acc.board.regulator_efficiency != 1)
       b["regulator_efficiency"] = num(acc.board.regulator_efficiency);
     root["board"] = b;
+  }
+  if (acc.power_budget_w > 0) root["power_budget"] = power(acc.power_budget_w);
+  if (acc.voltage_v > 0) root["voltage"] = voltage(acc.voltage_v);
+  if (!acc.modes.empty()) {
+    YAML::Node modes(YAML::NodeType::Sequence);
+    for (const auto& m : acc.modes) modes.push_back(mode_node(m));
+    root["modes"] = modes;
   }
 
   std::ostringstream out;

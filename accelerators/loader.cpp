@@ -1,5 +1,6 @@
 #include "accelerators/loader.hpp"
 
+#include "accelerators/power_mode.hpp"
 #include "accelerators/zigzag_import.hpp"
 
 #include <algorithm>
@@ -52,9 +53,14 @@ std::string preset_path(const std::string& name) {
   return "";
 }
 
-Accelerator load_accelerator(const std::string& name_or_path) {
-  if (std::error_code ec; fs::is_regular_file(name_or_path, ec))
-    return load_accelerator_file(name_or_path);
+Accelerator load_accelerator(const std::string& spec) {
+  if (std::error_code ec; fs::is_regular_file(spec, ec)) return load_accelerator_file(spec);
+  const auto [base, mode] = split_mode(spec);
+  if (base != spec) {
+    if (mode.empty()) throw core::Error("accelerator '" + spec + "' names no power mode after '@'");
+    return apply_power_mode(load_accelerator(base), mode);
+  }
+  const std::string& name_or_path = spec;
   bool looks_like_path = name_or_path.find('/') != std::string::npos ||
                          fs::path(name_or_path).extension() == ".yaml" ||
                          fs::path(name_or_path).extension() == ".yml";

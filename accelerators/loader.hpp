@@ -16,8 +16,9 @@ Accelerator parse_accelerator_yaml(const std::string& text, const std::string& n
 Accelerator load_accelerator_file(const std::string& path);
 Accelerator parse_accelerator(const core::YamlNode& root);
 
-// A path to an existing file, or a preset name (see preset_path).
-Accelerator load_accelerator(const std::string& name_or_path);
+// A path to an existing file, or a preset name (see preset_path), either followed by
+// "@<mode>" to select one of its power modes (accelerators/power_mode.hpp).
+Accelerator load_accelerator(const std::string& spec);
 
 // Preset names: the file stems in <folder>/accelerators/ over every folder of
 // core::config_path() ($MONET_CONFIG_PATH, then the configs shipped with the binary), sorted.

@@ -140,8 +140,8 @@ Accelerator parse_accelerator(const YamlNode& root) {
   Accelerator acc;
   acc.source_file = root.file();
   if (!root.is_map()) root.fail("an accelerator description must be a map with cores and dram");
-  r.unknown_keys(root,
-                 {"name", "description", "cores", "shared_memories", "links", "dram", "board"});
+  r.unknown_keys(root, {"name", "description", "cores", "shared_memories", "links", "dram", "board",
+                        "power_budget", "voltage", "modes"});
   if (auto v = r.required(root, "name"))
     if (auto s = r.read([&] { return v->as_string(); })) acc.name = *s;
   if (auto s = r.read([&] { return root.get_string("description", ""); })) acc.description = *s;
@@ -195,6 +195,7 @@ Accelerator parse_accelerator(const YamlNode& root) {
 
   if (auto d = r.required(root, "dram")) acc.dram = parse_dram(r, *d);
   if (root.has("board")) acc.board = parse_board(r, root["board"]);
+  detail::parse_power_section(r, root, acc);
   try {
     r.issues().throw_if_any();
   } catch (const core::ConfigError& e) {

@@ -18,6 +18,10 @@ struct ParsedCore {
 // A core's `execution:` section (parse_execution.cpp).
 Execution parse_execution(Reader& r, const core::YamlNode& n, CoreKind kind);
 
+// The top-level `power_budget`, `voltage` and `modes:` (parse_mode.cpp); after the cores,
+// shared memories and links, which the modes name.
+void parse_power_section(Reader& r, const core::YamlNode& root, Accelerator& acc);
+
 std::optional<ParsedCore> parse_core(Reader& r, const core::YamlNode& n,
                                      const std::vector<MemoryLevel>& shared);
 

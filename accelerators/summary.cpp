@@ -128,6 +128,20 @@ std::vector<std::string> summary_lines(const Accelerator& acc) {
         fmt("%.3g: ", p.regulator_efficiency) + fmt("%.4g W idle at the supply", p.supply_w()));
   else
     lines.push_back("static power: not stated (power is dynamic only)");
+  if (acc.power_budget_w > 0)
+    lines.push_back(fmt("power budget: %.4g W average at the supply", acc.power_budget_w) +
+                    (acc.mode.empty() ? "" : " (mode " + acc.mode + ")"));
+  for (const auto& m : acc.modes) {
+    std::string line = "mode " + m.name + ":";
+    for (const auto& [group, hz] : m.clocks_hz) line += " " + group + " " + format_hz(hz) + ",";
+    for (const auto& [group, k] : m.active_cores)
+      line += " " + std::to_string(k) + " " + group + " on,";
+    for (const auto& [memory, bps] : m.bandwidths) line += " " + memory + " " + rate(bps) + ",";
+    if (m.voltage_v > 0) line += fmt(" %.4g V,", m.voltage_v);
+    line += m.power_budget_w > 0 ? fmt(" budget %.4g W", m.power_budget_w) : " no budget";
+    if (!m.description.empty()) line += " (" + m.description + ")";
+    lines.push_back(line);
+  }
   return lines;
 }
 

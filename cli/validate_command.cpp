@@ -106,7 +106,16 @@ void validate_workload(const std::string& path) {
 // Loads FILE (or a preset name) and tells which kind of config it is by its top-level keys.
 void validate(const std::string& target) {
   std::string path = target;
-  if (std::error_code ec; !std::filesystem::exists(path, ec)) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && target.find('@') != std::string::npos) {
+    // A preset or file in one of its power modes: the description as that mode makes it.
+    accelerators::Accelerator acc = accelerators::load_accelerator(target);
+    std::cout << target << ": accelerator '" << acc.name << "' is valid (" << acc.cores.size()
+              << (acc.cores.size() == 1 ? " core" : " cores") << ")\n";
+    for (const auto& line : accelerators::summary_lines(acc)) std::cout << "  " << line << "\n";
+    return;
+  }
+  if (!std::filesystem::exists(path, ec)) {
     auto presets = accelerators::preset_names();
     if (std::find(presets.begin(), presets.end(), target) == presets.end())
       throw core::Error("cannot open '" + target + "' (not a file, not an accelerator preset)");

@@ -52,6 +52,7 @@ const UnitTable& units_for(Dimension dim) {
                                  {"µs", 1e-6},  {"ms", 1e-3}, {"s", 1}};
   static const UnitTable power = {{"nW", 1e-9}, {"uW", 1e-6}, {"µW", 1e-6},
                                   {"mW", 1e-3}, {"W", 1},     {"kW", 1e3}};
+  static const UnitTable voltage = {{"mV", 1e-3}, {"V", 1}};
   switch (dim) {
     case Dimension::kBytes:
       return bytes;
@@ -67,6 +68,8 @@ const UnitTable& units_for(Dimension dim) {
       return time;
     case Dimension::kPower:
       return power;
+    case Dimension::kVoltage:
+      return voltage;
   }
   return bytes;
 }

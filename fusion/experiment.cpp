@@ -5,6 +5,7 @@
 
 #include "accelerators/cim_rules.hpp"
 #include "accelerators/loader.hpp"
+#include "accelerators/power_mode.hpp"
 #include "core/error.hpp"
 #include "fusion/names.hpp"
 #include "training/distill.hpp"
@@ -247,14 +248,21 @@ Experiment parse_experiment(const core::YamlNode& root) {
   core::YamlNode acc = root.required("accelerator");
   e.accelerator = acc.as_string();
   e.accelerator_where = acc.loc();
-  std::string resolved = resolve(e.accelerator, e.file);
-  if (std::error_code ec; fs::exists(resolved, ec)) {
-    e.accelerator = resolved;
+  // `name@mode` selects a power mode; the mode itself is checked when the accelerator loads.
+  std::string base = e.accelerator, suffix;
+  std::error_code ec;
+  if (!fs::exists(resolve(e.accelerator, e.file), ec)) {
+    const auto [name, mode] = accelerators::split_mode(e.accelerator);
+    if (name != e.accelerator) base = name, suffix = "@" + mode;
+  }
+  std::string resolved = resolve(base, e.file);
+  if (fs::exists(resolved, ec)) {
+    e.accelerator = resolved + suffix;
   } else {
     bool known = false;
     std::string list;
     for (auto& p : accelerators::preset_names()) {
-      known = known || p == e.accelerator;
+      known = known || p == base;
       list += (list.empty() ? "" : ", ") + p;
     }
     if (!known) acc.fail("neither an accelerator file nor a preset (presets: " + list + ")");

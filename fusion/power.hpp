@@ -39,6 +39,8 @@ struct PowerSummary {
   double average_w = 0;             // supply_energy_j / latency
   double peak_w = 0;                // highest window mean at the supply
   double window_s = 0;              // the window peak_w is taken over
+  double budget_w = 0;              // the accelerator's (or its mode's) budget; 0 = none
+  bool over_budget() const { return budget_w > 0 && average_w > budget_w; }
 };
 
 // Windows of a run: their count and common length.

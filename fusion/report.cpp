@@ -29,6 +29,14 @@ std::vector<std::string> summary_warnings(const Summary& s) {
                   core::format_bytes(m.peak_bytes) + " of " + core::format_bytes(m.capacity_bytes) +
                   ", " + core::format_bytes(m.excess_bytes()) + " too much; the run is infeasible");
   for (const auto& f : s.fallbacks) out.push_back(fallback_text(f));
+  if (s.power.over_budget()) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "average power %.4g W exceeds the power budget of %.4g W: a real board would "
+                  "throttle its clocks, so the latency is optimistic",
+                  s.power.average_w, s.power.budget_w);
+    out.push_back(buf);
+  }
   return out;
 }
 
@@ -43,7 +51,9 @@ json power_json(const PowerSummary& p) {
           {"static_w", p.static_w},
           {"board_baseline_w", p.board_w},
           {"regulator_efficiency", p.regulator_efficiency},
-          {"static_described", p.static_described}};
+          {"static_described", p.static_described},
+          {"budget_w", p.budget_w > 0 ? json(p.budget_w) : json(nullptr)},
+          {"over_budget", p.over_budget()}};
 }
 
 json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
@@ -339,6 +349,11 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
                 core::format_energy_pj(p.static_energy_j * 1e12).c_str(), p.regulator_efficiency,
                 core::format_energy_pj(p.board_energy_j * 1e12).c_str());
   o << buf;
+  if (p.budget_w > 0) {
+    std::snprintf(buf, sizeof buf, "  power budget     %.4g W (%s)\n", p.budget_w,
+                  p.over_budget() ? "EXCEEDED" : "within");
+    o << buf;
+  }
   if (!p.static_described)
     o << "  note             the accelerator states no static power (static_power, leakage, "
          "DRAM background/refresh, board baseline): power is dynamic only\n";

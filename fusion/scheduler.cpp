@@ -559,6 +559,7 @@ Schedule Scheduler::run() {
   sum.memories.push_back(std::move(dram_timeline_));
   sum.cn_count = n;
   sum.power = power_summary(out_.energy_spans, sum.latency_s, accelerators::static_power(acc_));
+  sum.power.budget_w = acc_.power_budget_w;
   if (!opt_.keep_records) out_.energy_spans.clear();
   return std::move(out_);
 }

@@ -14,8 +14,10 @@ core::Dimension dimension_from(const std::string& s) {
   if (s == "time") return core::Dimension::kTime;
   if (s == "bits") return core::Dimension::kBits;
   if (s == "power") return core::Dimension::kPower;
-  throw core::Error("dimension '" + s +
-                    "' is not one of bytes, bandwidth, energy, frequency, time, bits, power");
+  if (s == "voltage") return core::Dimension::kVoltage;
+  throw core::Error(
+      "dimension '" + s +
+      "' is not one of bytes, bandwidth, energy, frequency, time, bits, power, voltage");
 }
 }  // namespace
 
