@@ -37,7 +37,8 @@ PowerMode parse_mode(Reader& r, const YamlNode& n, const Accelerator& acc) {
   PowerMode m;
   m.line = n.loc().line;
   if (!n.is_map()) {
-    r.add(n, "a mode must be a map (name, power_budget, clocks, active_cores, bandwidths, voltage)");
+    r.add(n,
+          "a mode must be a map (name, power_budget, clocks, active_cores, bandwidths, voltage)");
     return m;
   }
   r.unknown_keys(n, {"name", "description", "power_budget", "voltage", "clocks", "active_cores",
@@ -100,8 +101,8 @@ PowerMode parse_mode(Reader& r, const YamlNode& n, const Accelerator& acc) {
     for (const auto& s : acc.shared_memories) memories[s.name] = 1;
     for (const auto& e : map.is_map() ? map.entries() : std::vector<core::YamlEntry>{}) {
       if (!memories.count(e.key)) {
-        r.add(e.key_node, "no such shared memory (shared memories and dram: " +
-                              listed(memories) + ")");
+        r.add(e.key_node,
+              "no such shared memory (shared memories and dram: " + listed(memories) + ")");
         continue;
       }
       if (auto rate = r.read([&] { return parse_rate(e.value, 0); })) {

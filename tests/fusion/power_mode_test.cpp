@@ -115,8 +115,7 @@ TEST_CASE("a mode that does not exist is refused listing the modes") {
                     Contains("no power mode 'turbo'") && Contains("modes: low, high"));
   CHECK_THROWS_WITH(accelerators::load_accelerator("jetson-orin-nano@10W"),
                     Contains("modes: 7W, 15W, 25W, MAXN_SUPER"));
-  CHECK_THROWS_WITH(accelerators::load_accelerator("tpu-like@7W"),
-                    Contains("it lists no modes"));
+  CHECK_THROWS_WITH(accelerators::load_accelerator("tpu-like@7W"), Contains("it lists no modes"));
   CHECK_THROWS_WITH(accelerators::load_accelerator("jetson-orin-nano@"),
                     Contains("no power mode after '@'"));
 }
@@ -146,15 +145,14 @@ TEST_CASE("Orin Nano modes follow NVIDIA's nvpmodel tables") {
   CHECK(maxn.cores[0].clock_hz == 1020e6);
   CHECK(maxn.power_budget_w == 0);
   // No voltages are published: energies stay as stated.
-  CHECK(m7.cores[0].mac_energy_pj == accelerators::load_accelerator("jetson-orin-nano")
-                                         .cores[0]
-                                         .mac_energy_pj);
+  CHECK(m7.cores[0].mac_energy_pj ==
+        accelerators::load_accelerator("jetson-orin-nano").cores[0].mac_energy_pj);
 }
 
 TEST_CASE("a run whose average power exceeds its mode's budget is flagged") {
   // Mode `low` draws at least its static power at the supply, 1.5 W + 72 uW + 0.5 W > 1 W.
-  auto low = accelerators::apply_power_mode(accelerators::parse_accelerator_yaml(kChip, "c"),
-                                            "low");
+  auto low =
+      accelerators::apply_power_mode(accelerators::parse_accelerator_yaml(kChip, "c"), "low");
   fusion::Simulation sim(two_convs(), low);
   auto s = test::schedule_checked(sim, fusion::StackRule::kLayerByLayer, 1).summary;
   CHECK(s.power.budget_w == 1);
