@@ -60,7 +60,8 @@ Accelerator apply_power_mode(const Accelerator& acc, const std::string& mode) {
   out.name = acc.name + "@" + m.name;
   out.description = acc.description + (acc.description.empty() ? "" : "; ") + "power mode " +
                     m.name + (m.description.empty() ? "" : " (" + m.description + ")");
-  if (m.power_budget_w > 0) out.power_budget_w = m.power_budget_w;
+  // A mode is a whole operating point: without a budget of its own (MAXN) it has none.
+  out.power_budget_w = m.power_budget_w;
 
   double dyn = 1, stat = 1;
   if (m.voltage_v > 0 && acc.voltage_v > 0) {

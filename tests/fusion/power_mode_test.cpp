@@ -105,7 +105,7 @@ TEST_CASE("a mode sets clocks, active cores, bandwidths and budget; V scales ene
   CHECK(high.cores.size() == 2);
   CHECK(high.cores[1].clock_hz == 2e9);
   CHECK(high.cores[1].mac_energy_pj == 1.0);  // no voltage in the mode: unchanged
-  CHECK(high.power_budget_w == 1000);         // no budget in the mode: the accelerator's
+  CHECK(high.power_budget_w == 0);            // no budget in the mode: none (as MAXN)
   CHECK(high.cores[1].memories[0].read_bytes_per_s == Approx(256e9));
 }
 
