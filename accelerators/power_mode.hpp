@@ -17,7 +17,8 @@ namespace monet::accelerators {
 std::pair<std::string, std::string> split_mode(const std::string& spec);
 
 // The accelerator in mode `mode` (named "<name>@<mode>", modes list emptied, budget and
-// voltage the mode's; a mode without a budget has none). Throws core::Error listing the modes when `mode` is not one of them.
+// voltage the mode's; a mode without a budget has none). Throws core::Error listing the modes when
+// `mode` is not one of them.
 Accelerator apply_power_mode(const Accelerator& acc, const std::string& mode);
 
 }  // namespace monet::accelerators
