@@ -86,3 +86,21 @@ TEST_CASE("a rule naming a core that cannot run a matched op is an error, not a 
   spec.allocation[0].strict = true;
   CHECK_NOTHROW(sim16.plan(spec));
 }
+
+// A peak is a sum of fractional tile pieces: 2 MiB plus rounding noise is a full memory, not one
+// over capacity ("peak 2.00 MiB of 2.00 MiB, 0 B too much" was reported on the Orin Nano's L2).
+TEST_CASE("over capacity is judged and reported in whole bytes") {
+  const double mib2 = 2.0 * 1024 * 1024;  // 2,097,152 B
+  fusion::Summary s;
+  s.memories.push_back({"l2", mib2, mib2 + 3e-7, {}});
+  CHECK(fusion::over_capacity(s).empty());
+  CHECK(fusion::summary_warnings(s).empty());
+
+  // 0.6 B over rounds to one whole byte over: the excess shown is exactly 1 B.
+  s.memories.push_back({"sram", mib2, mib2 + 0.6, {}});
+  const auto over = fusion::over_capacity(s);
+  REQUIRE(over.size() == 1);
+  CHECK(over[0].memory == "sram");
+  CHECK(over[0].excess_bytes() == 1.0);
+  CHECK_THAT(fusion::summary_warnings(s).at(0), Catch::Contains("1 B too much"));
+}
