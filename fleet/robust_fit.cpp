@@ -45,6 +45,9 @@ double loss_weight(Loss l, double c, double r) {
   return 1;
 }
 
+// Largest change of any u per iteration: tanh moves by at most 0.76 of the bounds' span.
+constexpr double kMaxStepU = 1.0;
+
 struct Transform {
   const std::vector<FitBounds>& b;
   double s_of_x(size_t i, double x) const { return b[i].log ? std::log(x) : x; }
@@ -124,6 +127,10 @@ FitResult robust_fit(const FitProblem& p, const Eigen::VectorXd& x0) {
       Eigen::MatrixXd D = A;
       for (Eigen::Index i = 0; i < n; ++i) D(i, i) += lambda * std::max(A(i, i), 1e-12);
       step = D.ldlt().solve(-g);
+      // A trust region in u: far from the optimum a Gauss-Newton step can jump into the flat
+      // tails of tanh, where a bound with a lower cost than the start would hold the fit (no
+      // gradient left there) although the optimum is inside the bounds.
+      if (double big = step.lpNorm<Eigen::Infinity>(); big > kMaxStepU) step *= kMaxStepU / big;
       Eigen::VectorXd u1 = u + step;
       Eigen::VectorXd r1 = eval(u1);
       new_cost = cost_of(r1);

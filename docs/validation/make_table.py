@@ -5,13 +5,17 @@ Runs `monet-sim run` on every experiment named in docs/validation/measurements.y
 summary.json and rewrites the text between the GENERATED markers of docs/validation.md:
 the comparison table with its sources, the breakdown of each prediction, the sensitivity
 runs, the LLM generation table (time to first token and time per output token, each next
-to the weight-streaming roofline) and the power and energy table (power_rows.py). Everything
-else in the document is left alone.
+to the weight-streaming roofline), the power and energy table (power_rows.py) and the
+calibrated and leave-one-out columns with the fitted parameters (calibration_rows.py, running
+`monet-sim calibrate` per device family of calibration.yaml). Everything else in the document
+is left alone.
 
-    /usr/bin/python3 docs/validation/make_table.py [MONET_SIM] [--check]
+    /usr/bin/python3 docs/validation/make_table.py [MONET_SIM] [--check] [--no-calibrate]
 
 MONET_SIM defaults to build/cli/monet-sim under the repository root. --check writes nothing and
-exits 1 when the document is out of date.
+exits 1 when the document is out of date. --no-calibrate takes the calibration results from
+calibration-results.json (written by a run without it) and exits 1 when they no longer match
+calibration.yaml, the measured figures or the uncalibrated predictions.
 """
 
 import argparse
@@ -23,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+import calibration_rows
 import power_rows
 
 HERE = Path(__file__).resolve().parent
@@ -109,10 +114,12 @@ def load_experiment(rel_path):
     return path, absolute_paths(yaml.safe_load(path.read_text()), path.parent)
 
 
-def comparison(entries, sources, results):
+def comparison(entries, sources, results, calibrated):
+    """`calibrated`: per id the calibrated and leave-one-out cells (calibration_rows.py)."""
     rows = ["| platform | network | condition | measured (source) | predicted | "
-            "ratio pred/meas | ratio before | what the model leaves out |",
-            "|---|---|---|---|---|---|---|---|"]
+            "ratio pred/meas | ratio before | calibrated pred/meas | leave-one-out pred/meas | "
+            "what the model leaves out |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for m in entries:
         res = results.get(m["id"])
         meas_s = seconds_per_inference(m["measured"])
@@ -130,7 +137,8 @@ def comparison(entries, sources, results):
         rows.append("| " + " | ".join(cell(x) for x in (
             m["platform"], m["network"], m["condition"],
             f"{fmt_measured(m['measured'])} [{m['source']}]", predicted, ratio,
-            f"{m['before']:.2f}" if "before" in m else "—", notes)) + " |")
+            f"{m['before']:.2f}" if "before" in m else "—",
+            *calibrated.get(m["id"], ("—, not simulated", "—")), notes)) + " |")
     rows.append("")
     rows.append("Sources:")
     rows.append("")
@@ -266,16 +274,21 @@ def replace_region(text, name, body, script="make_table.py"):
     return text[:start + len(begin)] + "\n" + body + "\n" + text[stop:]
 
 
-def parse_args(description):
-    """The command line both generators share: (monet-sim binary, --check)."""
+def parse_args(description, calibration=False):
+    """The command line both generators share: (monet-sim binary, --check, --no-calibrate);
+    only make_table.py calibrates (`calibration`), so only it offers --no-calibrate."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("binary", nargs="?", default=str(ROOT / "build" / "cli" / "monet-sim"))
     parser.add_argument("--check", action="store_true", help="exit 1 if the document is stale")
+    if calibration:
+        parser.add_argument("--no-calibrate", action="store_true",
+                            help="take the calibrated columns from calibration-results.json "
+                                 "(exit 1 if it is stale) instead of running calibrate")
     args = parser.parse_args()
     binary = Path(args.binary).resolve()
     if not binary.exists():
         raise SystemExit(f"monet-sim binary not found: {binary}")
-    return binary, args.check
+    return binary, args.check, getattr(args, "no_calibrate", False)
 
 
 def write_or_check(text, new, check):
@@ -292,7 +305,7 @@ def write_or_check(text, new, check):
 
 
 def main():
-    binary, check = parse_args(__doc__.splitlines()[0])
+    binary, check, no_calibrate = parse_args(__doc__.splitlines()[0], calibration=True)
 
     data = yaml.safe_load(MEASUREMENTS.read_text())
     entries = data["measurements"]
@@ -314,8 +327,21 @@ def main():
             meas = seconds_per_inference(m["measured"])
             print(f"{m['id']}: predicted {fmt_time(per)}, measured {fmt_time(meas)}, "
                   f"ratio {per / meas:.2f}")
+
+        def seconds_per_run(m):
+            return seconds_per_inference(m["measured"]) * images_per_run(
+                load_experiment(m["experiment"])[1])
+
+        fams, calibrated, problems = calibration_rows.run_all(
+            binary, entries, results, seconds_per_run, tmp, not no_calibrate, check)
+        for p in problems:
+            print(p, file=sys.stderr)
+        failures += len(problems)
         text = DOC.read_text()
-        new = replace_region(text, "comparison", comparison(entries, data["sources"], results))
+        new = replace_region(text, "comparison",
+                             comparison(entries, data["sources"], results,
+                                        calibration_rows.cells(fams, calibrated)))
+        new = replace_region(new, "calibration", calibration_rows.summary(fams, calibrated))
         new = replace_region(new, "order", order(entries, results))
         new = replace_region(new, "breakdown", breakdown(entries, results))
         new = replace_region(new, "sensitivity",
@@ -349,7 +375,7 @@ def main():
         failures += sum(1 for r in power_results.values() if r["error"])
         new = replace_region(new, "power", power_rows.table(power_entries, power_results))
     status = write_or_check(text, new, check)
-    return status if check else (1 if failures else 0)
+    return max(status, 1 if failures else 0)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def table(binary, claims, tmp):
 
 
 def main():
-    binary, check = parse_args(__doc__.splitlines()[0])
+    binary, check, _ = parse_args(__doc__.splitlines()[0])
     claims = yaml.safe_load(CLAIMS.read_text())["claims"]
     with tempfile.TemporaryDirectory(prefix="monet-training-validation-") as tmp_name:
         body = table(binary, claims, Path(tmp_name))
