@@ -75,6 +75,13 @@ double parse_power(const core::YamlNode& n) {
   return v;
 }
 
+// Every (file, field) a parameter sets: its accelerator and the files sharing it.
+std::vector<std::pair<std::string, AcceleratorField>> files_of(const Parameter& p) {
+  std::vector<std::pair<std::string, AcceleratorField>> out{{p.accelerator, p.field}};
+  out.insert(out.end(), p.shared.begin(), p.shared.end());
+  return out;
+}
+
 int independent_count(const Measurement& m) {
   // Average power is energy over latency: with both, it adds no independent information.
   return std::min(static_cast<int>(m.values.size()), 2);
@@ -84,7 +91,8 @@ int independent_count(const Measurement& m) {
 class Model {
  public:
   Model(const CalibrationSpec& spec, size_t threads) : spec_(spec), pool_(threads) {
-    for (const auto& p : spec.parameters) texts_.emplace(p.accelerator, "");
+    for (const auto& p : spec.parameters)
+      for (const auto& [file, field] : files_of(p)) texts_.emplace(file, "");
     for (auto& [file, text] : texts_) text = core::read_file(file);
     for (const auto& m : spec.measurements) {
       fusion::Experiment e = fusion::load_experiment(m.experiment);
@@ -111,8 +119,8 @@ class Model {
     for (const auto& [file, text] : texts_) {
       std::vector<std::pair<AcceleratorField, double>> edits;
       for (size_t k = 0; k < spec_.parameters.size(); ++k)
-        if (spec_.parameters[k].accelerator == file)
-          edits.emplace_back(spec_.parameters[k].field, x[k]);
+        for (const auto& [f, field] : files_of(spec_.parameters[k]))
+          if (f == file) edits.emplace_back(field, x[k]);
       accs[file] = std::make_shared<const accelerators::Accelerator>(
           accelerators::parse_accelerator_yaml(with_field_values(text, edits), file));
     }
@@ -196,25 +204,55 @@ CalibrationSpec load_calibration(const std::string& path) {
     n.reject_unknown_keys({"accelerator", "field", "min", "max"});
     Parameter p;
     p.where = n.loc();
+    // One file, or a list of files whose field takes one shared value.
     core::YamlNode acc = n.required("accelerator");
-    p.accelerator = accelerator_file(resolve(acc.as_string(), path));
-    if (p.accelerator.empty()) {
-      issues.push_back(acc.issue("neither an accelerator file nor a preset"));
-      continue;
+    std::vector<core::YamlNode> acc_nodes;
+    if (acc.is_seq()) {
+      for (size_t a = 0; a < acc.size(); ++a) acc_nodes.push_back(acc.at(a));
+      if (acc_nodes.empty()) {
+        issues.push_back(acc.issue("lists no accelerator"));
+        continue;
+      }
+    } else {
+      acc_nodes.push_back(acc);
     }
     core::YamlNode field = n.required("field");
-    try {
-      p.field = find_accelerator_field(core::read_file(p.accelerator), field.as_string());
-    } catch (const core::ConfigError&) {
-      throw;
-    } catch (const core::Error& e) {
-      issues.push_back(field.issue(std::string(e.what()) + " (in " + p.accelerator + ")"));
-      continue;
+    std::vector<std::pair<std::string, AcceleratorField>> files;
+    bool found = true;
+    for (const auto& a : acc_nodes) {
+      std::string file = accelerator_file(resolve(a.as_string(), path));
+      if (file.empty()) {
+        issues.push_back(a.issue("neither an accelerator file nor a preset"));
+        found = false;
+        continue;
+      }
+      try {
+        files.emplace_back(file, find_accelerator_field(core::read_file(file), field.as_string()));
+      } catch (const core::ConfigError&) {
+        throw;
+      } catch (const core::Error& e) {
+        issues.push_back(field.issue(std::string(e.what()) + " (in " + file + ")"));
+        found = false;
+        continue;
+      }
+      const AcceleratorField& f0 = files.front().second;
+      const AcceleratorField& f = files.back().second;
+      if (f.unit != f0.unit || f.number != f0.number) {
+        issues.push_back(a.issue("a shared parameter starts from one value: '" + f.path + "' is " +
+                                 field_text(f, f.number) + " here but " +
+                                 field_text(f0, f0.number) + " in " + files.front().first));
+        found = false;
+        continue;
+      }
+      if (!seen.insert({file, f.path}).second) {
+        issues.push_back(a.issue("names a field another parameter already fits (in " + file + ")"));
+        found = false;
+      }
     }
-    if (!seen.insert({p.accelerator, p.field.path}).second) {
-      issues.push_back(field.issue("names a field another parameter already fits"));
-      continue;
-    }
+    if (!found) continue;
+    p.accelerator = files.front().first;
+    p.field = files.front().second;
+    p.shared.assign(files.begin() + 1, files.end());
     bool ok = true;
     for (const char* key : {"min", "max"}) {
       core::YamlNode b = n.required(key);
@@ -288,7 +326,8 @@ CalibrationSpec load_calibration(const std::string& path) {
   if (spec.parameters.empty()) root["parameters"].fail("lists no parameter to fit");
   int independent = 0;
   std::set<std::string> calibrated;
-  for (const auto& p : spec.parameters) calibrated.insert(p.accelerator);
+  for (const auto& p : spec.parameters)
+    for (const auto& [file, field] : files_of(p)) calibrated.insert(file);
   for (const auto& m : spec.measurements) {
     std::string acc = accelerator_file(fusion::load_experiment(m.experiment).accelerator);
     if (calibrated.count(acc)) independent += independent_count(m);
@@ -383,7 +422,10 @@ nlohmann::json calibration_json(const CalibrationSpec& spec, const CalibrationRe
   j["parameters"] = json::array();
   for (size_t k = 0; k < spec.parameters.size(); ++k) {
     const auto& p = spec.parameters[k];
+    json files = json::array();
+    for (const auto& [file, field] : files_of(p)) files.push_back(file);
     json pj{{"accelerator", p.accelerator},
+            {"accelerators", files},
             {"field", p.field.path},
             {"line", p.field.line},
             {"unit", p.field.unit},
@@ -426,8 +468,8 @@ std::vector<std::pair<std::string, std::string>> calibrated_accelerators(
     const CalibrationSpec& spec, const CalibrationResult& r) {
   std::vector<std::string> files;
   for (const auto& p : spec.parameters)
-    if (std::find(files.begin(), files.end(), p.accelerator) == files.end())
-      files.push_back(p.accelerator);
+    for (const auto& [file, field] : files_of(p))
+      if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
   std::vector<std::pair<std::string, std::string>> out;
   std::set<std::string> used;
   for (const auto& file : files) {
@@ -439,13 +481,13 @@ std::vector<std::pair<std::string, std::string>> calibrated_accelerators(
                          std::to_string(spec.measurements.size()) +
                          " measurements; fit, uncertainties and errors in calibration.json).\n"
                          "# Fitted to measurements, not taken from a source:\n";
-    for (size_t k = 0; k < spec.parameters.size(); ++k) {
-      const auto& p = spec.parameters[k];
-      if (p.accelerator != file) continue;
-      edits.emplace_back(p.field, r.fitted[k]);
-      header += "#   " + p.field.path + ": " + field_text(p.field, r.initial[k]) + " -> " +
-                field_text(p.field, r.fitted[k]) + "\n";
-    }
+    for (size_t k = 0; k < spec.parameters.size(); ++k)
+      for (const auto& [f, field] : files_of(spec.parameters[k])) {
+        if (f != file) continue;
+        edits.emplace_back(field, r.fitted[k]);
+        header += "#   " + field.path + ": " + field_text(field, r.initial[k]) + " -> " +
+                  field_text(field, r.fitted[k]) + "\n";
+      }
     header += "# Every other value and the sources below are those of " + file + ".\n";
     out.emplace_back(name, header + with_field_values(core::read_file(file), edits));
   }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -22,6 +23,9 @@ std::string quantity_unit(Quantity q);  // of the values in calibration.json: s,
 struct Parameter {
   std::string accelerator;  // resolved file
   AcceleratorField field;
+  // Further files whose same field takes the same value (`accelerator:` a list): one quantity
+  // shared by several design files, such as a per-instruction cost of one RTL in its variants.
+  std::vector<std::pair<std::string, AcceleratorField>> shared;
   double lo = 0, hi = 0;  // in the field's unit
   core::Location where;
 };

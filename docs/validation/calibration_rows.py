@@ -60,10 +60,13 @@ def families(entries, seconds_per_run):
 def absolute(spec):
     """The calibration file as written for calibrate: experiment and accelerator files made
     absolute (presets stay names)."""
+    def file(acc):
+        return str((HERE / acc).resolve()) if acc.endswith((".yaml", ".yml")) else acc
+
     spec = json.loads(json.dumps(spec))
     for p in spec["parameters"]:
-        if p["accelerator"].endswith((".yaml", ".yml")):
-            p["accelerator"] = str((HERE / p["accelerator"]).resolve())
+        acc = p["accelerator"]  # one file or preset, or a list sharing the parameter
+        p["accelerator"] = [file(a) for a in acc] if isinstance(acc, list) else file(acc)
     for m in spec["measurements"]:
         m["experiment"] = str((HERE / m["experiment"]).resolve())
     return spec
@@ -186,6 +189,12 @@ def cells(fams, out):
     return table
 
 
+def fmt_accelerator(acc):
+    if not isinstance(acc, list):
+        return f"`{acc}`"
+    return f"{len(acc)} files sharing it: " + ", ".join(f"`{Path(a).stem}`" for a in acc)
+
+
 def fmt_value(value, unit):
     return f"{value:.3g} {unit}".strip()
 
@@ -217,7 +226,7 @@ def summary(fams, out):
             first = i == 0
             rows.append("| " + " | ".join(cell(x) for x in (
                 f["name"] if first else "", len(f["points"]) if first else "",
-                f"`{p['field']}` of `{p['accelerator']}`", fmt_value(p["initial"], p["unit"]),
+                f"`{p['field']}` of {fmt_accelerator(p['accelerator'])}", fmt_value(p["initial"], p["unit"]),
                 f"{fmt_value(p['min'], p['unit'])} to {fmt_value(p['max'], p['unit'])}", fitted,
                 spread("before_s") if first else "", spread("after_s") if first else "",
                 spread("leave_one_out_s") if first else "")) + " |")

@@ -32,12 +32,14 @@ std::string experiment(const std::string& name, const std::string& model, int ba
          "\nfusion: {stacks: layer-by-layer, tiles: 1}\n";
 }
 
-// "  - experiment: ...\n    latency: ... s\n    energy: ... pJ\n" from a run on `acc`.
+// "  - experiment: ...\n    latency: ... s\n    energy: ... pJ\n" from a run on `truth_acc`
+// (the board), the experiment calibrated on `acc`.
 std::string measured(const TempDir& dir, const std::string& name, const std::string& model,
-                     int batch) {
+                     int batch, const std::string& truth_acc = "true.yaml",
+                     const std::string& acc = kPreset) {
   std::string truth =
-      dir.write("truth-" + name + ".yaml", experiment(name, model, batch, "true.yaml"));
-  dir.write(name + ".yaml", experiment(name, model, batch, kPreset));
+      dir.write("truth-" + name + ".yaml", experiment(name, model, batch, truth_acc));
+  dir.write(name + ".yaml", experiment(name, model, batch, acc));
   std::string out = dir.path() + "/run-" + name;
   auto r = run_cli("run " + shell_quote(truth) + " -o " + shell_quote(out));
   REQUIRE(r.exit_code == 0);
@@ -97,6 +99,53 @@ TEST_CASE("calibrate recovers DRAM bandwidth and energy the measurements were si
                   "check.yaml", experiment("c", "resnet12", 1, out + "/jetson-orin-nano.yaml"))) +
               " --no-files");
   CHECK(run.exit_code == 0);
+}
+
+TEST_CASE("a parameter shared by two accelerator files is fitted to one value",
+          "[fleet][calibrate]") {
+  TempDir dir;
+  // Two designs of one family: B has a faster DRAM port than A; both boards spend 10 pJ/bit
+  // on a DRAM read where the files say 8.
+  std::string a = monet::core::read_file(kPreset);
+  std::string b = replace_once(a, "  bandwidth: 68 GB/s", "  bandwidth: 102.4 GB/s");
+  std::string a_file = dir.write("a.yaml", a), b_file = dir.write("b.yaml", b);
+  dir.write("true-a.yaml", replace_once(a, "  read_energy: 8 pJ/bit", "  read_energy: 10 pJ/bit"));
+  dir.write("true-b.yaml", replace_once(b, "  read_energy: 8 pJ/bit", "  read_energy: 10 pJ/bit"));
+  std::string cal =
+      "parameters:\n"
+      "  - {accelerator: [a.yaml, b.yaml], field: dram.read_energy, min: 2 pJ/bit, "
+      "max: 20 pJ/bit}\n"
+      "measurements:\n" +
+      measured(dir, "r12", "resnet12", 1, "true-a.yaml", a_file) +
+      measured(dir, "r18", "resnet18", 1, "true-b.yaml", b_file);
+  std::string out = dir.path() + "/cal";
+  auto r =
+      run_cli("calibrate " + shell_quote(dir.write("cal.yaml", cal)) + " -o " + shell_quote(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(monet::core::read_file(out + "/calibration.json"));
+  REQUIRE(j["parameters"].size() == 1);
+  CHECK(j["parameters"][0]["accelerators"].size() == 2);
+  CHECK(std::abs(j["parameters"][0]["fitted"].get<double>() / 10 - 1) < 0.01);
+  for (const auto& m : j["measurements"]) {
+    // Both designs are fitted; each is predicted by the other's measurements alone.
+    REQUIRE(m["quantities"][1]["error_leave_one_out"].is_number());
+    CHECK(std::abs(m["quantities"][1]["error_leave_one_out"].get<double>()) < 0.01);
+  }
+  for (const char* f : {"/a.yaml", "/b.yaml"})
+    CHECK(monet::core::read_file(out + f).find("#   dram.read_energy: 8 pJ/bit -> 10") !=
+          std::string::npos);
+  // A shared parameter starts from one value.
+  dir.write("c.yaml", replace_once(a, "  read_energy: 8 pJ/bit", "  read_energy: 9 pJ/bit"));
+  auto bad = run_cli("calibrate " +
+                     shell_quote(dir.write(
+                         "bad.yaml", replace_once(cal, "[a.yaml, b.yaml]", "[a.yaml, c.yaml]"))) +
+                     " -o " + shell_quote(dir.path() + "/o"));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("bad.yaml:2") != std::string::npos);
+  CHECK(
+      bad.output.find("starts from one value: 'dram.read_energy' is 9 pJ/bit here but 8 pJ/bit") !=
+      std::string::npos);
 }
 
 TEST_CASE("calibrate refuses bad calibration files at their lines", "[fleet][calibrate]") {
