@@ -159,6 +159,22 @@ double pick(const std::array<double, 3>& p, Quantity q) {
   return p[static_cast<size_t>(q)];
 }
 
+// Rank of the Jacobian without rows [skip_begin, skip_end), its columns scaled to unit norm
+// over all rows (parameters in different units): how many parameters the other rows determine.
+int rank_without(const Eigen::MatrixXd& J, Eigen::Index skip_begin, Eigen::Index skip_end) {
+  Eigen::MatrixXd rest(J.rows() - (skip_end - skip_begin), J.cols());
+  for (Eigen::Index r = 0, k = 0; r < J.rows(); ++r)
+    if (r < skip_begin || r >= skip_end) rest.row(k++) = J.row(r);
+  for (Eigen::Index c = 0; c < J.cols(); ++c) {
+    double norm = J.col(c).norm();
+    rest.col(c) =
+        norm > 0 ? Eigen::VectorXd(rest.col(c) / norm) : Eigen::VectorXd::Zero(rest.rows());
+  }
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(rest);
+  qr.setThreshold(1e-6);
+  return static_cast<int>(qr.rank());
+}
+
 FitResult fit_subset(const CalibrationSpec& spec, Model& model, const std::vector<size_t>& which,
                      const std::vector<double>& x0) {
   FitProblem prob;
@@ -384,6 +400,9 @@ CalibrationResult calibrate(const CalibrationSpec& spec, size_t threads) {
       out.measurements[i].push_back(
           {v.quantity, v.value, pick(before[i], v.quantity), pick(after[i], v.quantity), {}});
   out.loo_notes.resize(all.size());
+  std::vector<Eigen::Index> row_of{0};  // the residual rows of each measurement
+  for (const auto& m : spec.measurements)
+    row_of.push_back(row_of.back() + static_cast<Eigen::Index>(m.values.size()));
   for (size_t i = 0; i < all.size(); ++i) {
     if (!model.calibrated(i)) {
       out.loo_notes[i] = "not fitted: its accelerator has no parameter";
@@ -397,6 +416,16 @@ CalibrationResult calibrate(const CalibrationSpec& spec, size_t threads) {
       out.loo_notes[i] = "the other measurements hold " + std::to_string(indep) +
                          " independent quantities, fewer than the " + std::to_string(n) +
                          " parameters";
+      continue;
+    }
+    // Enough quantities in all is not enough: a parameter only this measurement moves (its
+    // accelerator's only measurement) would keep the full fit's value, and the point would be
+    // "predicted" from its own figure.
+    if (int rank = rank_without(out.fit.jacobian, row_of[i], row_of[i + 1]);
+        rank < static_cast<int>(n)) {
+      out.loo_notes[i] = "the other measurements do not determine every parameter (rank " +
+                         std::to_string(rank) + " of " + std::to_string(n) +
+                         "): a parameter depends on this measurement alone";
       continue;
     }
     FitResult loo = fit_subset(spec, model, rest, out.fitted);

@@ -148,6 +148,36 @@ TEST_CASE("a parameter shared by two accelerator files is fitted to one value",
       std::string::npos);
 }
 
+TEST_CASE("no leave-one-out figure for a measurement that alone determines a parameter",
+          "[fleet][calibrate]") {
+  TempDir dir;
+  // Two boards, each with its own DRAM read energy to fit and one measurement of latency and
+  // energy: 4 quantities for 2 parameters, and leaving one measurement out keeps 2, but the
+  // other board's measurement says nothing about this board's parameter.
+  std::string a = monet::core::read_file(kPreset);
+  std::string a_file = dir.write("a.yaml", a), b_file = dir.write("b.yaml", a);
+  dir.write("true.yaml", replace_once(a, "  read_energy: 8 pJ/bit", "  read_energy: 10 pJ/bit"));
+  std::string cal =
+      "parameters:\n"
+      "  - {accelerator: a.yaml, field: dram.read_energy, min: 2 pJ/bit, max: 20 pJ/bit}\n"
+      "  - {accelerator: b.yaml, field: dram.read_energy, min: 2 pJ/bit, max: 20 pJ/bit}\n"
+      "measurements:\n" +
+      measured(dir, "r12", "resnet12", 1, "true.yaml", a_file) +
+      measured(dir, "r18", "resnet18", 1, "true.yaml", b_file);
+  std::string out = dir.path() + "/cal";
+  auto r =
+      run_cli("calibrate " + shell_quote(dir.write("cal.yaml", cal)) + " -o " + shell_quote(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(monet::core::read_file(out + "/calibration.json"));
+  for (const auto& m : j["measurements"]) {
+    CHECK(m["quantities"][0]["leave_one_out"].is_null());
+    REQUIRE(m["leave_one_out_note"].is_string());
+    CHECK(m["leave_one_out_note"].get<std::string>().find("do not determine every parameter") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("calibrate refuses bad calibration files at their lines", "[fleet][calibrate]") {
   TempDir dir;
   dir.write("e.yaml", experiment("e", "resnet12", 1, kPreset));
