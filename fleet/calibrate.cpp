@@ -204,7 +204,11 @@ FitResult fit_subset(const CalibrationSpec& spec, Model& model, const std::vecto
 }  // namespace
 
 CalibrationSpec load_calibration(const std::string& path) {
-  core::YamlNode root = core::load_yaml_file(path);
+  return parse_calibration(core::load_yaml_file(path));
+}
+
+CalibrationSpec parse_calibration(const core::YamlNode& root) {
+  const std::string& path = root.file();
   root.expect_map("a calibration file (parameters, measurements)");
   root.reject_unknown_keys({"parameters", "measurements", "loss", "loss_scale"});
   CalibrationSpec spec;

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/names.hpp"
+#include "core/yaml.hpp"
 #include "fleet/accelerator_field.hpp"
 #include "fleet/robust_fit.hpp"
 
@@ -54,6 +55,9 @@ struct CalibrationSpec {
 // exist, bounds hold the current value, each measurement states a quantity, no more
 // parameters than independent measured quantities.
 CalibrationSpec load_calibration(const std::string& path);
+// The same from a parsed document (Python's in-memory files): relative paths resolve against
+// the folder of root.file().
+CalibrationSpec parse_calibration(const core::YamlNode& root);
 
 struct QuantityResult {
   Quantity quantity;

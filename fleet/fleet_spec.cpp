@@ -106,7 +106,11 @@ FleetModel parse_model(const core::YamlNode& n, const std::string& file) {
 }  // namespace
 
 FleetSpec load_fleet(const std::string& path) {
-  core::YamlNode root = core::load_yaml_file(path);
+  return parse_fleet(core::load_yaml_file(path));
+}
+
+FleetSpec parse_fleet(const core::YamlNode& root) {
+  const std::string& path = root.file();
   root.expect_map("a fleet file (models, devices, qoe)");
   root.reject_unknown_keys({"models", "devices", "qoe", "noise", "bandit", "fusion"});
   FleetSpec spec;

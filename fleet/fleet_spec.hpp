@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/yaml.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/plan.hpp"
 
@@ -66,5 +67,8 @@ struct FleetSpec {
 
 // Parses and validates; every error names the file, line, field, value and rule.
 FleetSpec load_fleet(const std::string& path);
+// The same from a parsed document (Python's in-memory fleets): relative paths resolve against
+// the folder of root.file().
+FleetSpec parse_fleet(const core::YamlNode& root);
 
 }  // namespace monet::fleet

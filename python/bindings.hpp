@@ -37,5 +37,6 @@ void bind_accelerators(py::module_& m);
 void bind_fusion(py::module_& m);
 void bind_ga(py::module_& m);
 void bind_search(py::module_& m);
+void bind_fleet(py::module_& m);
 
 }  // namespace monet::python

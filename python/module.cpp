@@ -82,4 +82,5 @@ PYBIND11_MODULE(_monet, m) {
   bind_fusion(m);
   bind_ga(m);
   bind_search(m);
+  bind_fleet(m);
 }
