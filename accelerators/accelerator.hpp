@@ -156,6 +156,23 @@ struct Execution {
 std::string overlap_name(Overlap o);
 std::optional<Overlap> overlap_from_name(const std::string& name);
 
+// Silicon area inputs (YAML `area:` on the accelerator or on one core; a core's own figures
+// win). With no node the area is not estimated. Each per-unit figure is at `node_nm` and
+// replaces the built-in one (accelerators/area.hpp); 0 = use the built-in model.
+struct AreaSpec {
+  double node_nm = 0;           // technology node; 0 = not stated
+  double mac_mm2 = 0;           // one MAC unit at the core's precision
+  double sram_bit_mm2 = 0;      // one SRAM bit (bitcell)
+  double register_bit_mm2 = 0;  // one flip-flop bit (per-PE register files)
+  double cim_cell_mm2 = 0;      // one crossbar cell
+  double extra_mm2 = 0;         // stated fixed area (control, interconnect, I/O)
+  int line = 0;
+  bool any_figure() const {
+    return mac_mm2 > 0 || sram_bit_mm2 > 0 || register_bit_mm2 > 0 || cim_cell_mm2 > 0 ||
+           extra_mm2 > 0;
+  }
+};
+
 struct Core {
   std::string name;
   CoreKind kind = CoreKind::kArray;
@@ -173,6 +190,7 @@ struct Core {
   // Leakage and clock tree of the core's logic (not its memories), drawn while the run lasts
   // whether the core computes or idles (no power gating modelled). YAML `static_power: 1 W`.
   double static_power_w = 0;
+  AreaSpec area;  // YAML `area:` of this core (node 0: the accelerator's)
   int line = 0;
   // Added by the YAML loader: a core written once with `repeat: N` expands to N cores named
   // group + index ("sm0".."sm7"); `group` is the name as written (= name when not repeated).
@@ -244,6 +262,7 @@ struct Accelerator {
   // Supply voltage the energy and static figures are stated at (YAML `voltage`); a mode with
   // its own voltage scales them from this one. 0 = not stated.
   double voltage_v = 0;
+  AreaSpec area;                 // YAML `area:` (technology node and per-unit figures)
   std::vector<PowerMode> modes;  // empty once a mode is applied
   std::string mode;              // the applied mode's name, "" = as described
 

@@ -100,6 +100,22 @@ void put_energies(YAML::Node& n, double read_pj_per_bit, double write_pj_per_bit
 std::string power(double w) {
   return quantity(w, Dimension::kPower, {{"W", 1}, {"mW", 1e-3}, {"uW", 1e-6}, {"nW", 1e-9}});
 }
+std::string area(double mm2) {
+  return quantity(mm2, Dimension::kArea, {{"mm2", 1}, {"um2", 1e-6}});
+}
+std::optional<YAML::Node> area_node(const AreaSpec& a) {
+  if (a.node_nm <= 0 && !a.any_figure()) return std::nullopt;
+  YAML::Node n(YAML::NodeType::Map);
+  if (a.node_nm > 0) n["node"] = quantity(a.node_nm, Dimension::kLength, {{"nm", 1}});
+  const std::pair<const char*, double> figures[] = {{"mac", a.mac_mm2},
+                                                    {"sram_bit", a.sram_bit_mm2},
+                                                    {"register_bit", a.register_bit_mm2},
+                                                    {"cim_cell", a.cim_cell_mm2},
+                                                    {"extra", a.extra_mm2}};
+  for (auto [key, v] : figures)
+    if (v > 0) n[key] = area(v);
+  return n;
+}
 // Per KiB: scaling by 1024 is exact, so the text reads back to the same W per byte.
 std::string leakage(double w_per_byte) {
   return power(w_per_byte * 1024) + "/KiB";
@@ -290,6 +306,7 @@ YAML::Node core_body(const Core& c, const Accelerator& acc) {
   if (c.kind == CoreKind::kTlmm) n["tlmm"] = tlmm_node(c.tlmm);
   if (auto e = execution_node(c.execution)) n["execution"] = *e;
   if (c.static_power_w > 0) n["static_power"] = power(c.static_power_w);
+  if (auto a = area_node(c.area)) n["area"] = *a;
   return n;
 }
 
@@ -411,6 +428,7 @@ std::string write_accelerator_yaml(const Accelerator& acc, const std::string& he
   }
   if (acc.power_budget_w > 0) root["power_budget"] = power(acc.power_budget_w);
   if (acc.voltage_v > 0) root["voltage"] = voltage(acc.voltage_v);
+  if (auto a = area_node(acc.area)) root["area"] = *a;
   if (!acc.modes.empty()) {
     YAML::Node modes(YAML::NodeType::Sequence);
     for (const auto& m : acc.modes) modes.push_back(mode_node(m));

@@ -141,7 +141,7 @@ Accelerator parse_accelerator(const YamlNode& root) {
   acc.source_file = root.file();
   if (!root.is_map()) root.fail("an accelerator description must be a map with cores and dram");
   r.unknown_keys(root, {"name", "description", "cores", "shared_memories", "links", "dram", "board",
-                        "power_budget", "voltage", "modes"});
+                        "power_budget", "voltage", "modes", "area"});
   if (auto v = r.required(root, "name"))
     if (auto s = r.read([&] { return v->as_string(); })) acc.name = *s;
   if (auto s = r.read([&] { return root.get_string("description", ""); })) acc.description = *s;
@@ -160,12 +160,15 @@ Accelerator parse_accelerator(const YamlNode& root) {
     }
   }
 
+  // Before the cores: a core's area figures may rely on the accelerator's node.
+  if (root.has("area")) acc.area = detail::parse_area(r, root["area"], 0);
+
   Endpoints endpoints;
   if (auto list = r.required(root, "cores")) {
     if (!list->is_seq() || list->size() == 0) r.add(*list, "must be a non-empty list of cores");
     std::map<std::string, int> first_line;
     for (size_t i = 0; list->is_seq() && i < list->size(); ++i) {
-      auto parsed = detail::parse_core(r, list->at(i), acc.shared_memories);
+      auto parsed = detail::parse_core(r, list->at(i), acc.shared_memories, acc.area.node_nm);
       if (!parsed) continue;
       for (auto& c : parsed->cores) {
         auto [it, fresh] = first_line.emplace(c.name, c.line);

@@ -218,14 +218,15 @@ void check_execution(Reader& r, const YamlNode& n, const Core& core) {
 }  // namespace
 
 std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
-                                     const std::vector<MemoryLevel>& shared) {
+                                     const std::vector<MemoryLevel>& shared,
+                                     double accelerator_node_nm) {
   if (!n.is_map()) {
     r.add(n, "a core must be a map (name, kind, clock, ...)");
     return std::nullopt;
   }
   r.unknown_keys(n, {"name", "kind", "clock", "repeat", "array", "mac_energy", "precision",
                      "vector_ops_per_cycle", "vector_op_energy", "op_kinds", "memories", "cim",
-                     "tlmm", "execution", "static_power"});
+                     "tlmm", "execution", "static_power", "area"});
   Core core;
   core.line = n.loc().line;
   ParsedCore out;
@@ -252,6 +253,7 @@ std::optional<ParsedCore> parse_core(Reader& r, const YamlNode& n,
   if (auto v = r.read([&] { return n.get_int("repeat", 1, 1, kMaxRepeat); })) repeat = *v;
   if (n.has("static_power"))
     if (auto w = r.read([&] { return parse_power(n["static_power"]); })) core.static_power_w = *w;
+  if (n.has("area")) core.area = parse_area(r, n["area"], accelerator_node_nm);
   if (n.has("precision"))
     if (auto b = r.read([&] { return parse_bits(n["precision"]); })) core.precision_bits = *b;
 

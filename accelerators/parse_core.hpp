@@ -22,7 +22,12 @@ Execution parse_execution(Reader& r, const core::YamlNode& n, CoreKind kind);
 // shared memories and links, which the modes name.
 void parse_power_section(Reader& r, const core::YamlNode& root, Accelerator& acc);
 
+// An `area:` section (parse_area.cpp); inherited_node_nm is the accelerator's node (0: none),
+// which lets a core's figures omit their own.
+AreaSpec parse_area(Reader& r, const core::YamlNode& n, double inherited_node_nm);
+
 std::optional<ParsedCore> parse_core(Reader& r, const core::YamlNode& n,
-                                     const std::vector<MemoryLevel>& shared);
+                                     const std::vector<MemoryLevel>& shared,
+                                     double accelerator_node_nm);
 
 }  // namespace monet::accelerators::detail

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "accelerators/area.hpp"
 #include "accelerators/power.hpp"
 
 #include "core/units.hpp"
@@ -128,6 +129,7 @@ std::vector<std::string> summary_lines(const Accelerator& acc) {
         fmt("%.3g: ", p.regulator_efficiency) + fmt("%.4g W idle at the supply", p.supply_w()));
   else
     lines.push_back("static power: not stated (power is dynamic only)");
+  lines.push_back("area: " + area_line(estimate_area(acc)));
   if (acc.power_budget_w > 0)
     lines.push_back(fmt("power budget: %.4g W average at the supply", acc.power_budget_w) +
                     (acc.mode.empty() ? "" : " (mode " + acc.mode + ")"));

@@ -4,6 +4,7 @@
 // `monet-sim report` draws.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "accelerators/area.hpp"
 #include "cli/commands.hpp"
 #include "cli/experiment_options.hpp"
 #include "core/error.hpp"
@@ -35,14 +37,22 @@ struct CompareArgs {
   std::string title;
 };
 
+// What a metric reads: the run's summary, the MACs it did and the accelerator's area
+// (NaN when its file states no technology node).
+struct Measured {
+  const fusion::Summary& s;
+  int64_t macs;
+  double area_mm2;
+};
+
 // One column of the table and one metric of compare.json. `better` is empty when neither
-// direction is better (work done).
+// direction is better (work done, capacity used, area).
 struct Metric {
   const char* name;
   const char* label;
   const char* unit;
   const char* better;
-  double (*value)(const fusion::Summary&, int64_t macs);
+  double (*value)(const Measured&);
   std::string (*format)(double);
 };
 
@@ -58,22 +68,54 @@ std::string bytes(double v) {
 std::string count(double v) {
   return core::format_count(v);
 }
+std::string general(double v) {
+  if (std::isnan(v)) return "-";
+  std::ostringstream o;
+  o << std::setprecision(3) << v;
+  return o.str();
+}
+std::string watts(double v) {
+  return general(v) + " W";
+}
+std::string mm2(double v) {
+  return std::isnan(v) ? "- (no node)" : general(v) + " mm2";
+}
 
+// Power, runs per joule and GOPS/W use the energy at the supply (dynamic + stated static and
+// board power, fusion/power.hpp): what a meter on the board would read. GOPS counts 2 ops
+// per MAC.
 const Metric kMetrics[] = {
-    {"latency_s", "latency", "s", "lower",
-     [](const fusion::Summary& s, int64_t) { return s.latency_s; }, seconds},
-    {"energy_pj", "energy", "pJ", "lower",
-     [](const fusion::Summary& s, int64_t) { return s.energy.total_pj(); }, energy},
+    {"latency_s", "latency", "s", "lower", [](const Measured& m) { return m.s.latency_s; },
+     seconds},
+    {"energy_pj", "energy", "pJ", "lower", [](const Measured& m) { return m.s.energy.total_pj(); },
+     energy},
+    {"supply_energy_j", "supply energy", "J", "lower",
+     [](const Measured& m) { return m.s.power.supply_energy_j; },
+     [](double v) { return energy(v * 1e12); }},
+    {"average_power_w", "avg power", "W", "lower",
+     [](const Measured& m) { return m.s.power.average_w; }, watts},
+    {"runs_per_j", "runs/J", "1/J", "higher",
+     [](const Measured& m) {
+       return m.s.power.supply_energy_j > 0 ? 1 / m.s.power.supply_energy_j : std::nan("");
+     },
+     general},
+    {"gops_per_w", "GOPS/W", "GOPS/W", "higher",
+     [](const Measured& m) {
+       return m.s.power.supply_energy_j > 0
+                  ? 2.0 * static_cast<double>(m.macs) / m.s.power.supply_energy_j / 1e9
+                  : std::nan("");
+     },
+     general},
+    {"area_mm2", "area", "mm2", "", [](const Measured& m) { return m.area_mm2; }, mm2},
     // On-chip use is bounded by each accelerator's capacity: more is not worse.
     {"peak_onchip_bytes", "peak on-chip", "B", "",
-     [](const fusion::Summary& s, int64_t) { return s.peak_onchip_bytes; }, bytes},
+     [](const Measured& m) { return m.s.peak_onchip_bytes; }, bytes},
     {"peak_footprint_bytes", "peak footprint", "B", "lower",
-     [](const fusion::Summary& s, int64_t) { return s.peak_footprint_bytes; }, bytes},
+     [](const Measured& m) { return m.s.peak_footprint_bytes; }, bytes},
     {"dram_traffic_bytes", "DRAM traffic", "B", "lower",
-     [](const fusion::Summary& s, int64_t) { return s.dram_read_bytes + s.dram_write_bytes; },
-     bytes},
-    {"macs", "MACs", "MACs", "",
-     [](const fusion::Summary&, int64_t macs) { return static_cast<double>(macs); }, count},
+     [](const Measured& m) { return m.s.dram_read_bytes + m.s.dram_write_bytes; }, bytes},
+    {"macs", "MACs", "MACs", "", [](const Measured& m) { return static_cast<double>(m.macs); },
+     count},
 };
 
 struct Entry {
@@ -82,6 +124,7 @@ struct Entry {
   std::string accelerator;  // the accelerator's name as simulated
   std::string folder;       // "runs/<name>", relative to the comparison folder
   std::vector<double> values;
+  bool static_described = true;  // false: the accelerator states no static power at all
 };
 
 // A folder name for an entry: its name with anything but [A-Za-z0-9._@-] as '_'.
@@ -105,9 +148,12 @@ std::string table_text(const std::vector<Entry>& entries) {
       const Metric& m = kMetrics[k];
       std::string cell = m.format(e.values[k]);
       // '*' marks the best entry of a metric that has a better direction.
-      if (*m.better) {
+      if (*m.better && !std::isnan(e.values[k])) {
+        const bool higher = std::string(m.better) == "higher";
         bool best = true;
-        for (const auto& o : entries) best = best && o.values[k] >= e.values[k];
+        for (const auto& o : entries)
+          best = best && (std::isnan(o.values[k]) ||
+                          (higher ? o.values[k] <= e.values[k] : o.values[k] >= e.values[k]));
         if (best && entries.size() > 1) cell += " *";
       }
       row.push_back(cell);
@@ -128,7 +174,16 @@ std::string table_text(const std::vector<Entry>& entries) {
   };
   line(header);
   for (const auto& r : rows) line(r);
-  o << "  (* best of the entries; MACs are the work done, not a figure of merit)\n";
+  std::string dynamic_only;
+  for (const auto& e : entries)
+    if (!e.static_described) dynamic_only += (dynamic_only.empty() ? "" : ", ") + e.name;
+  if (!dynamic_only.empty())
+    o << "  dynamic only (no static or board power stated, so supply energy and power are "
+         "optimistic): "
+      << dynamic_only << "\n";
+  o << "  (* best of the entries; power, runs/J and GOPS/W at the supply, 2 ops per MAC; MACs "
+       "are the work done, not a figure of merit; area only where the accelerator states a "
+       "technology node)\n";
   return o.str();
 }
 
@@ -182,7 +237,10 @@ void compare(const CompareArgs& a) {
       en.folder = "runs/" + folder_name(en.name);
       while (!folders.insert(en.folder).second) en.folder += "_";
       const int64_t macs = sim.graph().totals().macs;
-      for (const auto& m : kMetrics) en.values.push_back(m.value(s.summary, macs));
+      const accelerators::AreaEstimate area = accelerators::estimate_area(sim.accelerator());
+      const Measured measured{s.summary, macs, area.estimated ? area.total_mm2 : std::nan("")};
+      for (const auto& m : kMetrics) en.values.push_back(m.value(measured));
+      en.static_described = s.summary.power.static_described;
       if (s.summary.capacity_violation_bytes > 0)
         std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
                   << core::format_bytes(s.summary.capacity_violation_bytes) << "\n";
@@ -212,13 +270,15 @@ void compare(const CompareArgs& a) {
   for (const auto& en : entries) {
     nlohmann::json values = nlohmann::json::object();
     for (size_t k = 0; k < std::size(kMetrics); ++k)
-      values[kMetrics[k].name] = std::string(kMetrics[k].unit) == "B"
+      values[kMetrics[k].name] = std::isnan(en.values[k]) ? nlohmann::json(nullptr)
+                                 : std::string(kMetrics[k].unit) == "B"
                                      ? nlohmann::json(core::whole_bytes(en.values[k]))
                                      : nlohmann::json(en.values[k]);
     list.push_back({{"name", en.name},
                     {"experiment", en.experiment},
                     {"accelerator", en.accelerator},
                     {"run", en.folder},
+                    {"static_described", en.static_described},
                     {"values", values}});
   }
   nlohmann::json doc = {
@@ -247,9 +307,10 @@ void add_compare_command(CLI::App& app) {
       "Run experiments on several accelerators (or several experiments) and compare them: a "
       "table, and a comparison folder (compare.json + each run) for `monet-sim report`");
   cmd->add_option("experiments", args->experiments, "Experiment YAML files")->required();
-  cmd->add_option("--accelerator", args->accelerators,
-                  "Run every experiment on this accelerator (preset name or file; repeat to "
-                  "compare several)")
+  cmd->add_option("--accelerator,--accelerators", args->accelerators,
+                  "Run every experiment on this accelerator (preset name, NAME@MODE or file; "
+                  "repeat, or give a comma-separated list, to compare several)")
+      ->delimiter(',')
       ->allow_extra_args(false);
   cmd->add_option("--set", args->set,
                   "Set a field of every experiment before it is read (FIELD=VALUE, repeatable; "

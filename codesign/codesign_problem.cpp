@@ -1,9 +1,12 @@
 #include "codesign/codesign_problem.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 
+#include "accelerators/area.hpp"
 #include "accelerators/checked.hpp"
 #include "accelerators/loader.hpp"
 #include "codesign/chain_problem.hpp"
@@ -116,6 +119,8 @@ const std::vector<ObjectiveInfo>& objective_table() {
        "weight bits lost (quality proxy)", "bit", true},
       {Objective::kKvCacheBitsLost, "kv_cache_bits_lost", "kv_cache_bits_lost",
        "KV-cache bits lost (quality proxy)", "bit", true},
+      {Objective::kAveragePower, "average_power", "average_power_w", "average power", "W"},
+      {Objective::kArea, "area", "area_mm2", "area", "mm2"},
   };
   return table;
 }
@@ -142,6 +147,7 @@ std::string objective_name(Objective o) {
 struct CodesignProblem::HwVariant {
   std::shared_ptr<const accelerators::Accelerator> acc;
   std::shared_ptr<const mapping::CostModel> costs;
+  double area_mm2 = 0;  // estimated (0 when the accelerator states no node)
 };
 
 struct CodesignProblem::Variant {
@@ -193,6 +199,14 @@ CodesignProblem::CodesignProblem(const fusion::Experiment& experiment, CodesignC
   for (auto o : config_.objectives)
     if (o == Objective::kFrozenParameters && !experiment_.training)
       throw core::Error("search: the frozen_parameters objective needs a training experiment");
+  const bool wants_area =
+      config_.max_area_mm2 > 0 || std::find(config_.objectives.begin(), config_.objectives.end(),
+                                            Objective::kArea) != config_.objectives.end();
+  if (wants_area && !accelerators::estimate_area(base_acc_).estimated)
+    throw core::Error(
+        "search: the area objective and constraint need an accelerator with a "
+        "technology node (add `area: {node: 28 nm}` to " +
+        base_acc_.name + "; FPGA and GPU presets state none)");
   if (config_.objectives.empty()) throw core::Error("search: no objectives");
   if (config_.hardware && config_.knobs.empty())
     throw core::Error("search: hardware genes need at least one knob");
@@ -344,9 +358,27 @@ accelerators::Accelerator CodesignProblem::accelerator_for(const ga::Genome& gen
   if (!n_hw_) return base_acc_;
   accelerators::Accelerator acc = base_acc_;
   std::vector<int> idx = slice(genome, offset_hw_, n_hw_);
+  // The variant describes itself: the base's description names the base's sizes.
+  std::string knobs_text;
   for (size_t k = 0; k < config_.knobs.size(); ++k) {
     const auto& knob = config_.knobs[k];
     double v = knob.values[static_cast<size_t>(idx[k])];
+    std::string value;
+    if (knob.kind == HardwareKnob::Kind::kArraySize) {
+      const auto n = static_cast<int64_t>(v);
+      int dims = 0;
+      for (const auto& core : acc.cores)
+        if (core.name == knob.core || core.group == knob.core)
+          dims = std::max(dims, static_cast<int>(core.array.size()));
+      for (int d = 0; d < std::max(dims, 1); ++d) value += (d ? "x" : "") + std::to_string(n);
+    } else if (knob.kind == HardwareKnob::Kind::kMemorySize) {
+      value = core::format_bytes(v);
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.4g GB/s", v / 1e9);
+      value = buf;
+    }
+    knobs_text += (knobs_text.empty() ? "" : ", ") + knob.label() + " " + value;
     if (knob.kind == HardwareKnob::Kind::kDramBandwidth) {
       acc.dram.bandwidth_bytes_per_s = v;
       continue;
@@ -361,6 +393,8 @@ accelerators::Accelerator CodesignProblem::accelerator_for(const ga::Genome& gen
       }
     }
   }
+  acc.description =
+      "search variant of " + base_acc_.name + ": " + knobs_text + " (other figures as the base's)";
   // Per-PE buffer counts follow the array size; the checker re-derives them (and rejects,
   // with the field named, a memory made smaller than one word).
   return accelerators::checked_accelerator(acc);
@@ -376,6 +410,8 @@ std::shared_ptr<const CodesignProblem::HwVariant> CodesignProblem::hardware(
   auto hw = std::make_shared<HwVariant>();
   auto acc = std::make_shared<const accelerators::Accelerator>(accelerator_for(genome));
   hw->costs = std::make_shared<const mapping::CostModel>(*acc, experiment_.cost);
+  const accelerators::AreaEstimate area = accelerators::estimate_area(*acc);
+  hw->area_mm2 = area.estimated ? area.total_mm2 : 0;
   hw->acc = std::move(acc);
   std::lock_guard lock(mutex_);
   return hw_.emplace(key, std::move(hw)).first->second;  // first writer wins
@@ -560,12 +596,28 @@ ga::Evaluation CodesignProblem::evaluate(const ga::Genome& genome) const {
       case Objective::kFrozenParameters:
         e.objectives.push_back(static_cast<double>(variant(genome)->frozen_parameters));
         break;
+      case Objective::kAveragePower:
+        e.objectives.push_back(s.summary.power.average_w);
+        break;
+      case Objective::kArea:
+        e.objectives.push_back(hardware(genome)->area_mm2);
+        break;
       default:  // the generation objectives: refused by search_rule_breaks
         throw core::Error("search: objective '" + std::string(objective_info(o).key) +
                           "' belongs to generate searches (mode: generate)");
     }
   }
   e.violation = s.summary.capacity_violation_bytes;
+  if (config_.constrained()) {
+    const double cap = hardware(genome)->acc->dram.capacity_bytes;
+    e.violation = cap > 0 ? s.summary.capacity_violation_bytes / cap : 0;
+    if (config_.max_area_mm2 > 0)
+      e.violation +=
+          std::max(0.0, hardware(genome)->area_mm2 - config_.max_area_mm2) / config_.max_area_mm2;
+    if (config_.max_average_power_w > 0)
+      e.violation += std::max(0.0, s.summary.power.average_w - config_.max_average_power_w) /
+                     config_.max_average_power_w;
+  }
   return e;
 }
 

@@ -47,7 +47,9 @@ enum class Objective {
   kEnergyPerToken,
   kPeakMemory,
   kWeightBitsLost,
-  kKvCacheBitsLost
+  kKvCacheBitsLost,
+  kAveragePower,  // at the supply (fusion/power.hpp): dynamic + stated static and board power
+  kArea           // the accelerator's estimated area (accelerators/area.hpp); needs a node
 };
 
 // The one table of objectives: the name an experiment's `objectives:` uses, the output name
@@ -82,6 +84,12 @@ struct CodesignConfig {
   std::vector<Objective> objectives = {Objective::kLatency, Objective::kEnergy,
                                        Objective::kFootprint};
   std::vector<HardwareKnob> knobs;
+  // `search.constraints`: limits a member must respect to be feasible (0 = none). With any
+  // limit the violation is the sum of relative excesses (DRAM excess / capacity + each
+  // limit's excess / limit) instead of DRAM bytes over capacity.
+  double max_area_mm2 = 0;
+  double max_average_power_w = 0;
+  bool constrained() const { return max_area_mm2 > 0 || max_average_power_w > 0; }
 };
 
 // The gene-group names a search lists, once (in genome order): allocation, fusion, checkpoint,

@@ -157,6 +157,12 @@ std::vector<SearchRuleBreak> search_rule_breaks(const SearchSpec& spec,
         {"genes", joined(genes), "trainable and checkpoint genes cannot be searched together"});
   if (c.hardware && c.knobs.empty())
     out.push_back({"knobs", "[]", "hardware genes need a non-empty `knobs` list"});
+  if (!(c.max_area_mm2 >= 0) || !(c.max_average_power_w >= 0) || !std::isfinite(c.max_area_mm2) ||
+      !std::isfinite(c.max_average_power_w))
+    out.push_back({"constraints", "", "limits must be positive numbers (0 = no limit)"});
+  if ((chain || gen) && c.constrained())
+    out.push_back({"constraints", "",
+                   "constraints (area_mm2, average_power_w) apply to codesign searches only"});
   if (!chain) {
     if (c.objectives.empty())
       out.push_back({"objectives", "[]", "must name at least one objective"});
@@ -202,10 +208,16 @@ SearchSpec parse_search(const fusion::Experiment& e) {
   if (!s.defined())
     throw core::ConfigError(e.root.loc(), "search", "", "the experiment has no search section");
   if (!s.is_map()) s.fail("must be a map");
-  s.reject_unknown_keys({"problem", "genes", "objectives", "population", "generations",
-                         "evaluations", "seconds", "seed", "threads", "max_tile_exponent",
-                         "granularity", "knobs", "crossover_prob", "mutation_prob", "layer_groups",
-                         "weight_formats", "other_weight_bits", "kv_cache_bits", "allocation_ops"});
+  s.reject_unknown_keys({"problem",           "genes",
+                         "objectives",        "population",
+                         "generations",       "evaluations",
+                         "seconds",           "seed",
+                         "threads",           "max_tile_exponent",
+                         "granularity",       "knobs",
+                         "crossover_prob",    "mutation_prob",
+                         "layer_groups",      "weight_formats",
+                         "other_weight_bits", "kv_cache_bits",
+                         "allocation_ops",    "constraints"});
   // Read every field (a value of the wrong type fails here, at its line), then check the
   // rules once (search_rule_breaks) and report each broken one at its key.
   SearchSpec spec;
@@ -265,6 +277,20 @@ SearchSpec parse_search(const fusion::Experiment& e) {
         (o.is_seq() ? o.at(i) : o).fail(err.what());
       }
     }
+  }
+  if (s.has("constraints")) {
+    core::YamlNode cs = s["constraints"];
+    if (!cs.is_map()) cs.fail("must be a map of limits (area_mm2, average_power_w)");
+    cs.reject_unknown_keys({"area_mm2", "average_power_w"});
+    auto limit = [&](const char* key, double& out) {
+      if (!cs.has(key)) return;
+      const double v = cs[key].as_double();
+      if (!(v > 0) || !std::isfinite(v))
+        cs[key].fail("a limit must be a positive number (in the unit its name ends with)");
+      out = v;
+    };
+    limit("area_mm2", c.max_area_mm2);
+    limit("average_power_w", c.max_average_power_w);
   }
   if (s.has("knobs")) {
     core::YamlNode k = s["knobs"];
@@ -599,6 +625,7 @@ std::vector<std::string> write_search_outputs(const fusion::Experiment& e, const
                  {"seed", spec.nsga.seed},
                  {"population", spec.nsga.population},
                  {"front_files", files},
+                 {"violation_unit", spec.codesign.constrained() ? "relative" : "B"},
                  {"members", members}};
   if (!e.overrides.empty()) pareto["overrides"] = e.overrides;
   if (outcome.exact_hypervolume) {

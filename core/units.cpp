@@ -53,6 +53,11 @@ const UnitTable& units_for(Dimension dim) {
   static const UnitTable power = {{"nW", 1e-9}, {"uW", 1e-6}, {"µW", 1e-6},
                                   {"mW", 1e-3}, {"W", 1},     {"kW", 1e3}};
   static const UnitTable voltage = {{"mV", 1e-3}, {"V", 1}};
+  // Silicon area in mm² (die and macro figures are quoted in mm², cells and gates in µm²).
+  static const UnitTable area = {{"um2", 1e-6}, {"µm²", 1e-6}, {"µm2", 1e-6}, {"um^2", 1e-6},
+                                 {"mm2", 1},    {"mm²", 1},    {"mm^2", 1}};
+  // Lengths in nm (technology nodes).
+  static const UnitTable length = {{"nm", 1}, {"um", 1e3}, {"µm", 1e3}};
   switch (dim) {
     case Dimension::kBytes:
       return bytes;
@@ -70,6 +75,10 @@ const UnitTable& units_for(Dimension dim) {
       return power;
     case Dimension::kVoltage:
       return voltage;
+    case Dimension::kArea:
+      return area;
+    case Dimension::kLength:
+      return length;
   }
   return bytes;
 }

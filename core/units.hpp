@@ -7,14 +7,25 @@
 
 namespace monet::core {
 
-enum class Dimension { kBytes, kBandwidth, kEnergy, kFrequency, kTime, kBits, kPower, kVoltage };
+enum class Dimension {
+  kBytes,
+  kBandwidth,
+  kEnergy,
+  kFrequency,
+  kTime,
+  kBits,
+  kPower,
+  kVoltage,
+  kArea,
+  kLength
+};
 
 // Parses "<number> <unit>" for the given dimension and returns the value in base units:
 // kBytes → bytes, kBits → bits, kBandwidth → bytes/s, kEnergy → pJ, kFrequency → Hz,
-// kTime → s, kPower → W, kVoltage → V. Throws core::Error with the accepted units when the text
-// does not parse; a bare number is rejected because units are mandatory. The value in base units
-// must be 0 or within [kMinQuantity, kMaxQuantity] in magnitude (1e308 pJ would become infinity
-// once multiplied; 1e-300 GB/s would make a transfer take forever).
+// kTime → s, kPower → W, kVoltage → V, kArea → mm², kLength → nm. Throws core::Error with the
+// accepted units when the text does not parse; a bare number is rejected because units are
+// mandatory. The value in base units must be 0 or within [kMinQuantity, kMaxQuantity] in magnitude
+// (1e308 pJ would become infinity once multiplied; 1e-300 GB/s would make a transfer take forever).
 inline constexpr double kMinQuantity = 1e-15;
 inline constexpr double kMaxQuantity = 1e21;
 double parse_quantity(std::string_view text, Dimension dim);

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "accelerators/area.hpp"
 #include "core/csv.hpp"
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
@@ -61,7 +62,30 @@ json power_json(const PowerSummary& p) {
           {"over_budget", p.over_budget()}};
 }
 
+json area_json(const accelerators::AreaEstimate& a) {
+  json cores = json::array();
+  for (const auto& c : a.cores)
+    cores.push_back({{"name", c.name},
+                     {"node_nm", c.node_nm},
+                     {"mac_units", c.mac_units},
+                     {"vector_lanes", c.vector_lanes},
+                     {"mac_mm2", c.mac_mm2},
+                     {"vector_mm2", c.vector_mm2},
+                     {"sram_mm2", c.sram_mm2},
+                     {"register_mm2", c.register_mm2},
+                     {"cim_mm2", c.cim_mm2},
+                     {"extra_mm2", c.extra_mm2},
+                     {"total_mm2", c.total_mm2()}});
+  return {{"estimated", a.estimated},
+          {"total_mm2", a.estimated ? json(a.total_mm2) : json(nullptr)},
+          {"shared_memory_mm2", a.shared_memory_mm2},
+          {"extra_mm2", a.extra_mm2},
+          {"cores", cores},
+          {"notes", a.notes}};
+}
+
 json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
+  const accelerators::AreaEstimate area = accelerators::estimate_area(acc);
   json over = json::array();
   for (const auto& m : over_capacity(s))
     over.push_back({{"name", m.memory},
@@ -116,6 +140,8 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
             {"refetch_dram_bytes", core::whole_bytes(s.refetch_dram_bytes)},
             {"link_bytes", core::whole_bytes(s.link_bytes)}}},
           {"power", power_json(s.power)},
+          {"area_mm2", area.estimated ? json(area.total_mm2) : json(nullptr)},
+          {"area", area_json(area)},
           {"cores", cores},
           {"phases", phases},
           {"counts", {{"cns", s.cn_count}, {"transfers", s.transfer_count}}}};
@@ -362,6 +388,7 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
   if (!p.static_described)
     o << "  note             the accelerator states no static power (static_power, leakage, "
          "DRAM background/refresh, board baseline): power is dynamic only\n";
+  o << "  area             " << accelerators::area_line(accelerators::estimate_area(acc)) << "\n";
   o << "  DRAM traffic     read " << core::format_bytes(s.dram_read_bytes) << " (re-fetched "
     << core::format_bytes(s.refetch_dram_bytes) << "), write "
     << core::format_bytes(s.dram_write_bytes) << "; links " << core::format_bytes(s.link_bytes)

@@ -154,9 +154,17 @@ void bind_search(py::module_& m) {
             s.codesign.objectives.clear();
             for (const auto& n : names) s.codesign.objectives.push_back(parse_objective(n));
           },
-          "Subset of latency, energy, onchip_memory, dram_memory, footprint, frozen_parameters "
-          "(generate: ttft, tpot, energy_per_token, peak_memory, weight_bits_lost, "
-          "kv_cache_bits_lost).")
+          "Subset of latency, energy, onchip_memory, dram_memory, footprint, frozen_parameters, "
+          "average_power, area (generate: ttft, tpot, energy_per_token, peak_memory, "
+          "weight_bits_lost, kv_cache_bits_lost).")
+      .def_property(
+          "max_area_mm2", [](const SearchSpec& s) { return s.codesign.max_area_mm2; },
+          [](SearchSpec& s, double v) { s.codesign.max_area_mm2 = v; },
+          "search.constraints.area_mm2: members above it are infeasible (0 = no limit).")
+      .def_property(
+          "max_average_power_w", [](const SearchSpec& s) { return s.codesign.max_average_power_w; },
+          [](SearchSpec& s, double v) { s.codesign.max_average_power_w = v; },
+          "search.constraints.average_power_w: members above it are infeasible (0 = no limit).")
       .def_property(
           "knobs", [](const SearchSpec& s) { return s.codesign.knobs; },
           [](SearchSpec& s, std::vector<HardwareKnob> k) { s.codesign.knobs = std::move(k); })

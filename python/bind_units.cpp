@@ -15,9 +15,11 @@ core::Dimension dimension_from(const std::string& s) {
   if (s == "bits") return core::Dimension::kBits;
   if (s == "power") return core::Dimension::kPower;
   if (s == "voltage") return core::Dimension::kVoltage;
-  throw core::Error(
-      "dimension '" + s +
-      "' is not one of bytes, bandwidth, energy, frequency, time, bits, power, voltage");
+  if (s == "area") return core::Dimension::kArea;
+  if (s == "length") return core::Dimension::kLength;
+  throw core::Error("dimension '" + s +
+                    "' is not one of bytes, bandwidth, energy, frequency, time, bits, power, "
+                    "voltage, area, length");
 }
 }  // namespace
 
@@ -30,8 +32,9 @@ void bind_units(py::module_& m) {
       py::arg("text"), py::arg("dimension"),
       "\"256 KiB\" → bytes, \"68 GB/s\" → bytes/s, \"0.5 pJ\" → pJ, \"625 MHz\" → Hz, \"2 ns\" → "
       "s, "
-      "\"8 bit\" → bits, \"1.2 W\" → W. dimension: bytes | bandwidth | energy | frequency | time | "
-      "bits | power.");
+      "\"8 bit\" → bits, \"1.2 W\" → W, \"0.8 V\" → V, \"12 mm2\" → mm², \"28 nm\" → nm. "
+      "dimension: bytes | bandwidth | energy | frequency | time | bits | power | voltage | area | "
+      "length.");
   m.def("format_bytes", &core::format_bytes, py::arg("bytes"));
   m.def("format_energy_pj", &core::format_energy_pj, py::arg("pj"));
   m.def("format_seconds", &core::format_seconds, py::arg("seconds"));

@@ -516,6 +516,8 @@ class SearchSpec:
     genes: List[str]
     objectives: List[str]
     knobs: List[HardwareKnob]
+    max_area_mm2: float  # search.constraints.area_mm2 (0: none)
+    max_average_power_w: float  # search.constraints.average_power_w (0: none)
     max_tile_exponent: int
     granularity: str
     mutation_prob: Optional[float]  # every gene group; None: 1 / genome length
