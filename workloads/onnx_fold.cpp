@@ -68,13 +68,20 @@ Result checked(Result r) {
     for (int64_t v : r->ints)
       if (!fits(r->type, v)) return std::nullopt;
   if (r && !r->integral())
-    for (double& v : r->reals)
+    for (double& v : r->reals) {
+      // Not folded when float32 cannot hold the value (the conversion would be undefined).
+      if (r->type == TP::FLOAT && !(std::abs(v) <= std::numeric_limits<float>::max()))
+        return std::nullopt;
       if (r->type == TP::FLOAT) v = static_cast<float>(v);  // keep float32 rounding
+    }
   return r;
 }
 
+// An empty tensor (a 0 dim) is never indexed, and its other dims may be as large as int64
+// allows, so their product could overflow: its strides are all 0.
 Ints strides_of(const Shape& s) {
   Ints st(s.size(), 1);
+  if (std::find(s.begin(), s.end(), 0) != s.end()) return Ints(s.size(), 0);
   for (size_t i = s.size(); i-- > 1;) st[i - 1] = st[i] * s[i];
   return st;
 }
