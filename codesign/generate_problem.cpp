@@ -62,6 +62,36 @@ std::map<std::string, std::string> unrunnable_roles(const fusion::Experiment& x,
   return out;
 }
 
+// precision.layer_weights from per-layer choices: one entry per run of consecutive layers with
+// equal weights and KV bits (an unset format / 0 bits leaves the layer to `precision`).
+template <class WeightsOf, class KvOf>
+std::vector<fusion::LayerWeights> layer_entries(int64_t layers, WeightsOf weights_of, KvOf kv_of) {
+  std::vector<fusion::LayerWeights> out;
+  for (int64_t l = 0; l < layers; ++l) {
+    const workloads::WeightFormat w = weights_of(l);
+    const int kv = kv_of(l);
+    if (!w.set() && !kv) continue;
+    if (!out.empty() && out.back().last == l - 1 && out.back().weights == w &&
+        out.back().kv_cache == kv)
+      out.back().last = l;
+    else
+      out.push_back({l, l, w, kv, {}});
+  }
+  return out;
+}
+
+// The experiment's own entry values for a layer (unset / 0 where no entry sets them).
+workloads::WeightFormat own_weights(const fusion::Experiment& x, int64_t l) {
+  for (const auto& w : x.precision.layer_weights)
+    if (l >= w.first && l <= w.last && w.weights.set()) return w.weights;
+  return {};
+}
+int own_kv(const fusion::Experiment& x, int64_t l) {
+  for (const auto& w : x.precision.layer_weights)
+    if (l >= w.first && l <= w.last && w.kv_cache) return w.kv_cache;
+  return 0;
+}
+
 size_t nearest(const std::vector<double>& values, double v) {
   size_t best = 0;
   for (size_t i = 1; i < values.size(); ++i)
@@ -198,10 +228,13 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
         fail(key, static_cast<long>(i), value,
              "no core of '" + acc.name + "' can run this precision: " + why);
   };
+  // A candidate is checked on every layer at once, the other choices kept as the experiment's.
   if (config_.weights) {
     for (size_t i = 0; i < config_.weight_formats.size(); ++i) {
       fusion::Experiment x = experiment_;
-      x.precision.layer_weights = {{0, layers - 1, config_.weight_formats[i], {}}};
+      x.precision.layer_weights = layer_entries(
+          layers, [&](int64_t) { return config_.weight_formats[i]; },
+          [&](int64_t l) { return own_kv(experiment_, l); });
       check(x, "weight_formats", i, config_.weight_formats[i].str());
     }
     for (size_t i = 0; i < config_.other_weight_bits.size(); ++i) {
@@ -213,7 +246,9 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
   if (config_.kv_cache)
     for (size_t i = 0; i < config_.kv_cache_bits.size(); ++i) {
       fusion::Experiment x = experiment_;
-      x.precision.kv_cache = config_.kv_cache_bits[i];
+      x.precision.layer_weights = layer_entries(
+          layers, [&](int64_t l) { return own_weights(experiment_, l); },
+          [&](int64_t) { return config_.kv_cache_bits[i]; });
       check(x, "kv_cache_bits", i, std::to_string(config_.kv_cache_bits[i]));
     }
 
@@ -286,7 +321,8 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
     add(std::move(g), offset_weights_, n_weights_);
   }
   if (config_.kv_cache && !config_.kv_cache_bits.empty())
-    add(ga::GeneGroup::uniform("kv_cache", 1, 0, static_cast<int>(config_.kv_cache_bits.size()) - 1,
+    add(ga::GeneGroup::uniform("kv_cache", groups_.size(), 0,
+                               static_cast<int>(config_.kv_cache_bits.size()) - 1,
                                ga::GeneGroup::Crossover::kUniform, ga::GeneGroup::Mutation::kReset),
         offset_kv_, n_kv_);
   // 0: layer by layer; e + 1: one stack per decoder block with 2^e prefill tiles.
@@ -336,21 +372,30 @@ int GenerateProblem::other_bits(const ga::Genome& g) const {
   return config_.other_weight_bits[static_cast<size_t>(g[offset_weights_ + groups_.size()])];
 }
 
-int GenerateProblem::kv_bits(const ga::Genome& g) const {
-  return n_kv_ ? config_.kv_cache_bits[static_cast<size_t>(g[offset_kv_])] : base_.kv_cache_bits;
+size_t GenerateProblem::group_of(int64_t layer) const {
+  size_t k = 0;
+  while (groups_[k].second < layer) ++k;
+  return k;
+}
+
+int GenerateProblem::layer_kv_bits(const ga::Genome& g, int64_t layer) const {
+  if (!n_kv_) return base_.layer_kv_cache_bits(layer);
+  return config_.kv_cache_bits[static_cast<size_t>(g[offset_kv_ + group_of(layer)])];
 }
 
 fusion::Experiment GenerateProblem::experiment_for(const ga::Genome& g) const {
   fusion::Experiment x = experiment_;
-  if (n_weights_) {
-    x.precision.layer_weights.clear();
-    for (size_t k = 0; k < groups_.size(); ++k)
-      x.precision.layer_weights.push_back(
-          {groups_[k].first, groups_[k].second, group_format(g, k), {}});
+  if (n_weights_ || n_kv_) {
+    // Searched choices explicit per layer, the others as the experiment's own entries set them.
+    x.precision.layer_weights = layer_entries(
+        base_.config.num_hidden_layers,
+        [&](int64_t l) {
+          return n_weights_ ? group_format(g, group_of(l)) : own_weights(experiment_, l);
+        },
+        [&](int64_t l) { return n_kv_ ? layer_kv_bits(g, l) : own_kv(experiment_, l); });
     // Unchanged when not searched: the experiment's own rule for the other weights.
-    if (!config_.other_weight_bits.empty()) x.precision.other_weights = other_bits(g);
+    if (n_weights_ && !config_.other_weight_bits.empty()) x.precision.other_weights = other_bits(g);
   }
-  if (n_kv_) x.precision.kv_cache = kv_bits(g);
   if (n_fusion_) {
     const int v = g[offset_fusion_];
     x.plan.starts.clear();
@@ -394,7 +439,12 @@ double GenerateProblem::weight_bits_lost(const ga::Genome& g) const {
 }
 
 double GenerateProblem::kv_cache_bits_lost(const ga::Genome& g) const {
-  return base_.kv_cache_bits - kv_bits(g);
+  // Every layer's cache holds the same number of values: the mean over layers is the mean
+  // over the cache's values.
+  const int64_t layers = base_.config.num_hidden_layers;
+  double lost = 0;
+  for (int64_t l = 0; l < layers; ++l) lost += base_.layer_kv_cache_bits(l) - layer_kv_bits(g, l);
+  return lost / static_cast<double>(layers);
 }
 
 ga::Evaluation GenerateProblem::evaluate(const ga::Genome& genome) const {
@@ -446,8 +496,13 @@ std::vector<ga::Genome> GenerateProblem::seeds() const {
         g[offset_weights_ + groups_.size()] =
             static_cast<int>(nearest(other, target < 0 ? base_.other_weight_bits : target));
     }
-    if (n_kv_)
-      g[offset_kv_] = static_cast<int>(nearest(kv, target < 0 ? base_.kv_cache_bits : target));
+    for (size_t k = 0; k < n_kv_; ++k) {
+      double own = 0;  // the experiment's mean bits over the group's layers
+      for (int64_t l = groups_[k].first; l <= groups_[k].second; ++l)
+        own += base_.layer_kv_cache_bits(l);
+      own /= static_cast<double>(groups_[k].second - groups_[k].first + 1);
+      g[offset_kv_ + k] = static_cast<int>(nearest(kv, target < 0 ? own : target));
+    }
     if (n_fusion_) {
       int v = 0;
       if (experiment_.plan.rule == fusion::StackRule::kBlocks) {
@@ -479,7 +534,10 @@ std::string GenerateProblem::describe(const ga::Genome& g) const {
   o << "weights ";
   for (size_t k = 0; k < groups_.size(); ++k)
     o << (k ? "|" : "") << short_format(group_format(g, k));
-  o << " other " << other_bits(g) << " | kv_cache " << kv_bits(g) << " | prefill ";
+  o << " other " << other_bits(g) << " | kv_cache ";
+  for (size_t k = 0; k < groups_.size(); ++k)
+    o << (k ? "|" : "") << layer_kv_bits(g, groups_[k].first);
+  o << " | prefill ";
   const fusion::Experiment x = experiment_for(g);
   if (x.plan.rule == fusion::StackRule::kLayerByLayer)
     o << "layer-by-layer";

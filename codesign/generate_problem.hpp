@@ -1,8 +1,8 @@
 // The search problem of LLM generation (experiment `mode: generate`, fusion/generate.hpp):
 // the block linear weights' format per group of decoder layers, the bits of the other weights
-// (embedding table, LM head, norms), the KV cache's bits, how the prefill is fused and which
-// core class runs chosen ops (the LM head, by default). Every genome is an experiment (its
-// `precision:`, `fusion:` and `allocation:` set from the genes) simulated by
+// (embedding table, LM head, norms), the KV cache's bits per group of layers, how the prefill is
+// fused and which core class runs chosen ops (the LM head, by default). Every genome is an
+// experiment (its `precision:`, `fusion:` and `allocation:` set from the genes) simulated by
 // fusion::run_generation, so a front member's replay file gives the objectives it was scored
 // with. Gene groups not searched stay as the experiment file sets them.
 #pragma once
@@ -21,7 +21,7 @@ namespace monet::codesign {
 
 struct GenerateSearchConfig {
   bool weights = true;     // one gene per layer group (+ one for the other weights)
-  bool kv_cache = true;    // one gene
+  bool kv_cache = true;    // one gene per layer group
   bool fusion = true;      // one gene: layer by layer, or per-block stacks of 1, 2, 4, ... tiles
   bool allocation = true;  // one gene per entry of allocation_ops
   // Decoder layers split into this many contiguous groups of (nearly) equal size, in order:
@@ -70,12 +70,12 @@ class GenerateProblem : public ga::Problem {
   // The experiment a genome stands for, and its simulation.
   fusion::Experiment experiment_for(const ga::Genome& genome) const;
   fusion::GenerationRun run(const ga::Genome& genome) const;
-  // "weights 8|8|4|4 other 8 | kv_cache 8 | prefill blocks x4 | lm_head:a53"
+  // "weights 8|8|4|4 other 8 | kv_cache 8|8|8|4 | prefill blocks x4 | lm_head:a53"
   std::string describe(const ga::Genome& genome) const;
   std::vector<fusion::Fallback> fallbacks(const ga::Genome& genome) const;
   std::string experiment_yaml(const ga::Genome& genome, const std::string& name) const;
   // The quality proxies: mean bits below the experiment's own precision, weighted by
-  // parameters (weights), and the KV cache's bits below the experiment's.
+  // parameters (weights), and the KV cache's mean bits over layers below the experiment's.
   double weight_bits_lost(const ga::Genome& genome) const;
   double kv_cache_bits_lost(const ga::Genome& genome) const;
   // Decoder layers of each group (first, last), in order.
@@ -84,7 +84,9 @@ class GenerateProblem : public ga::Problem {
  private:
   const workloads::WeightFormat& group_format(const ga::Genome& g, size_t group) const;
   int other_bits(const ga::Genome& g) const;
-  int kv_bits(const ga::Genome& g) const;
+  size_t group_of(int64_t layer) const;
+  // The KV cache's bits of a decoder layer (its group's gene, or the experiment's own).
+  int layer_kv_bits(const ga::Genome& g, int64_t layer) const;
 
   fusion::Experiment experiment_;
   GenerateSearchConfig config_;

@@ -545,9 +545,10 @@ std::string plan_notation() {
                         after a block whose output is kept
   hw sa_ws.array=64x64  the hardware knobs' values (array size, memory size, DRAM bandwidth)
 Checkpoint-chain searches show the checkpoint letters only. Generation searches read like
-  weights 8|4g128|t1.6|t1.6 other 8 | kv_cache 4 | prefill blocks x4 | lm_head:a53
+  weights 8|4g128|t1.6|t1.6 other 8 | kv_cache 8|8|4|4 | prefill blocks x4 | lm_head:a53
   weights 8|4g128|...   block weight format per layer group: bits, int4 with 128-weight scale
                         groups, ternary 1.6/2 bit; `other` the embedding/LM-head/norm bits
+  kv_cache 8|8|4|4      KV-cache bits per layer group
   prefill blocks x4     one stack per decoder block, 4 token tiles (or layer-by-layer)
   lm_head:a53           the core class running ops matching the glob ("fastest of N"))notation";
 }

@@ -132,22 +132,26 @@ std::vector<AllocationRule> parse_allocation(const core::YamlNode& a) {
 }  // namespace
 
 namespace {
-// precision.layer_weights: [{first, last, weights}, ...], ranges disjoint (the layer count is
-// checked against the model by the generation run).
+// precision.layer_weights: [{first, last, weights, kv_cache}, ...], ranges disjoint, each
+// entry setting weights or kv_cache or both (the layer count is checked against the model by
+// the generation run).
 std::vector<LayerWeights> parse_layer_weights(const core::YamlNode& l) {
-  if (!l.is_seq()) l.fail("must be a list of {first, last, weights}");
+  if (!l.is_seq()) l.fail("must be a list of {first, last, weights, kv_cache}");
   std::vector<LayerWeights> out;
   for (size_t i = 0; i < l.size(); ++i) {
     core::YamlNode n = l.at(i);
-    if (!n.is_map()) n.fail("must be a map {first, last, weights}");
-    n.reject_unknown_keys({"first", "last", "weights"});
+    if (!n.is_map()) n.fail("must be a map {first, last, weights, kv_cache}");
+    n.reject_unknown_keys({"first", "last", "weights", "kv_cache"});
     LayerWeights w;
     w.node = n;
     w.first = n.required("first").as_int(0, 1 << 20);
     w.last = n.required("last").as_int(0, 1 << 20);
     if (w.last < w.first)
       n["last"].fail("must be at least first (" + std::to_string(w.first) + ")");
-    w.weights = workloads::weight_format_from_yaml(n.required("weights"));
+    if (!n.has("weights") && !n.has("kv_cache"))
+      n.fail("an entry sets `weights`, `kv_cache` or both for its layers");
+    if (n.has("weights")) w.weights = workloads::weight_format_from_yaml(n["weights"]);
+    if (n.has("kv_cache")) w.kv_cache = workloads::precision_bits_from_yaml(n["kv_cache"]);
     for (size_t k = 0; k < out.size(); ++k)
       if (w.first <= out[k].last && out[k].first <= w.last)
         n.fail("layers " + std::to_string(w.first) + "-" + std::to_string(w.last) +

@@ -39,15 +39,17 @@ struct GenerateSpec {
 // `weights` is the format of the decoder blocks' linear-layer weights (plain, group-quantised
 // or ternary); `other_weights` the bits of the other parameters (embedding table, LM head,
 // norm gains, biases): 0 = the weights' bits when those are plain, else the activations'.
-// `precision.layer_weights`: decoder layers first..last (0-based, inclusive) whose block linear
-// weights take their own format instead of `weights` (a generation search writes one entry
-// per layer group, codesign/generate_problem.hpp).
+// `precision.layer_weights`: decoder layers first..last (0-based, inclusive) with their own
+// block linear weight format and/or KV-cache bits instead of `weights` / `kv_cache` (a
+// generation search writes one entry per run of layers with equal genes,
+// codesign/generate_problem.hpp). An entry sets at least one of the two.
 struct LayerWeights {
   int64_t first = 0, last = 0;
-  workloads::WeightFormat weights;
-  core::YamlNode node;  // the entry (errors found later point at it)
+  workloads::WeightFormat weights;  // unset: `precision.weights`
+  int kv_cache = 0;                 // 0: `precision.kv_cache`
+  core::YamlNode node;              // the entry (errors found later point at it)
   bool operator==(const LayerWeights& o) const {
-    return first == o.first && last == o.last && weights == o.weights;
+    return first == o.first && last == o.last && weights == o.weights && kv_cache == o.kv_cache;
   }
 };
 

@@ -186,7 +186,8 @@ std::string write_experiment_yaml(const Experiment& e, const std::string& header
         YAML::Node m(YAML::NodeType::Map);
         m["first"] = w.first;
         m["last"] = w.last;
-        m["weights"] = workloads::weight_format_yaml(w.weights);
+        if (w.weights.set()) m["weights"] = workloads::weight_format_yaml(w.weights);
+        if (w.kv_cache) m["kv_cache"] = w.kv_cache;
         list.push_back(flow(m));
       }
       p["layer_weights"] = list;

@@ -24,6 +24,12 @@ bool is_kv_cache(const workloads::Tensor& t) {
   return ends_with(t.name, ".past_key") || ends_with(t.name, ".past_value") ||
          ends_with(t.name, ".present_key") || ends_with(t.name, ".present_value");
 }
+// The decoder layer of a KV-cache tensor ("model.layers.<l>.past_key", workloads/llama.cpp).
+int64_t kv_cache_layer(const workloads::Tensor& t) {
+  const size_t at = t.name.find("layers.");
+  if (at == std::string::npos) throw core::Error("KV-cache tensor '" + t.name + "' has no layer");
+  return std::stoll(t.name.substr(at + 7));
+}
 
 // Bits per tensor kind: block linear weights (with their storage format), other parameters,
 // the KV cache (past inputs and present outputs), activations (everything else, token ids and
@@ -38,8 +44,8 @@ void apply_precision(workloads::Graph& g, const GenerationRun& r) {
       m.storage = f.storage();
     } else {
       m.elem_bits = t.kind == workloads::TensorKind::kParameter ? r.other_weight_bits
-                    : is_kv_cache(t)                            ? r.kv_cache_bits
-                                                                : r.activation_bits;
+                    : is_kv_cache(t) ? r.layer_kv_cache_bits(kv_cache_layer(t))
+                                     : r.activation_bits;
     }
   }
 }
@@ -53,7 +59,9 @@ void check_precision_runs(const Experiment& e, const GenerationRun& r, const wor
   // Which format a block linear weight has: 0 = `weights`, k = layer_weights[k - 1].
   auto format_index = [&](int64_t l) -> size_t {
     for (size_t k = 0; k < r.layer_weights.size(); ++k)
-      if (l >= r.layer_weights[k].first && l <= r.layer_weights[k].last) return k + 1;
+      if (l >= r.layer_weights[k].first && l <= r.layer_weights[k].last &&
+          r.layer_weights[k].weights.set())
+        return k + 1;
     return 0;
   };
   std::vector<bool> linear_seen(r.layer_weights.size() + 1, false);
@@ -108,8 +116,20 @@ std::vector<int> block_linear_weight_layers(const workloads::Graph& g) {
 
 const workloads::WeightFormat& GenerationRun::layer_format(int64_t layer) const {
   for (const auto& w : layer_weights)
-    if (layer >= w.first && layer <= w.last) return w.weights;
+    if (layer >= w.first && layer <= w.last && w.weights.set()) return w.weights;
   return weight_format;
+}
+
+int GenerationRun::layer_kv_cache_bits(int64_t layer) const {
+  for (const auto& w : layer_weights)
+    if (layer >= w.first && layer <= w.last && w.kv_cache) return w.kv_cache;
+  return kv_cache_bits;
+}
+
+std::vector<int> GenerationRun::kv_cache_bits_per_layer() const {
+  std::vector<int> out;
+  for (int64_t l = 0; l < config.num_hidden_layers; ++l) out.push_back(layer_kv_cache_bits(l));
+  return out;
 }
 
 workloads::LlamaFileSpec decoder_of(const WorkloadSpec& w) {
@@ -266,7 +286,7 @@ GenerationRun run_generation(const Experiment& e) {
     r.capacity_violation_bytes =
         std::max(r.capacity_violation_bytes, p.schedule.summary.capacity_violation_bytes);
   }
-  r.kv_cache_bytes = r.config.kv_cache_bytes(context, r.batch, r.kv_cache_bits);
+  r.kv_cache_bytes = r.config.kv_cache_bytes(context, r.batch, r.kv_cache_bits_per_layer());
   const workloads::Graph& step = r.parts.back().sim->graph();
   r.weight_bytes = step.totals().parameter_bytes;
   {
@@ -286,14 +306,19 @@ GenerationRun run_generation(const Experiment& e) {
 }
 
 namespace {
-// precision.layer_weights as run: [{first, last, weight_format, weights}] ([] when none).
+// precision.layer_weights as run: [{first, last, weights, weight_format, kv_cache}], each
+// entry's effective values (an entry that sets only one of them takes the other from
+// `precision`); [] when none.
 nlohmann::json layer_weights_json(const GenerationRun& r) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& w : r.layer_weights)
+  for (const auto& w : r.layer_weights) {
+    const workloads::WeightFormat& f = r.layer_format(w.first);
     out.push_back({{"first", w.first},
                    {"last", w.last},
-                   {"weights", w.weights.compute_bits()},
-                   {"weight_format", w.weights.str()}});
+                   {"weights", f.compute_bits()},
+                   {"weight_format", f.str()},
+                   {"kv_cache", r.layer_kv_cache_bits(w.first)}});
+  }
   return out;
 }
 }  // namespace
@@ -371,14 +396,19 @@ std::string generation_text(const GenerationRun& r) {
   o << "  prompt           " << r.prompt_tokens << " tokens, " << r.output_tokens
     << " output tokens (prefill + " << r.decode_steps << " decode steps), batch " << r.batch << "\n"
     << "  precision        block weights " << r.weight_format.str() << " (" << r.weight_stored_bits
-    << " bits stored per weight), other weights " << r.other_weight_bits << " bit, activations "
-    << r.activation_bits << " bit, KV cache " << r.kv_cache_bits << " bit\n";
+    << " bits stored per weight" << (r.layer_weights.empty() ? "" : ", mean over every layer")
+    << "), other weights " << r.other_weight_bits << " bit, activations " << r.activation_bits
+    << " bit, KV cache " << r.kv_cache_bits << " bit\n";
   if (!r.layer_weights.empty()) {
-    o << "  layer weights   ";
-    for (size_t k = 0; k < r.layer_weights.size(); ++k)
-      o << (k ? ";" : "") << " layers " << r.layer_weights[k].first << "-"
-        << r.layer_weights[k].last << " " << r.layer_weights[k].weights.str();
-    o << " (the other layers: " << r.weight_format.str() << ")\n";
+    o << "  per layer       ";
+    for (size_t k = 0; k < r.layer_weights.size(); ++k) {
+      const LayerWeights& w = r.layer_weights[k];
+      o << (k ? ";" : "") << " layers " << w.first << "-" << w.last;
+      if (w.weights.set()) o << " weights " << w.weights.str();
+      if (w.kv_cache) o << " KV " << w.kv_cache << " bit";
+    }
+    o << " (the other layers: weights " << r.weight_format.str() << ", KV " << r.kv_cache_bits
+      << " bit)\n";
   }
   o << "  ttft             " << core::format_seconds(r.ttft_s) << "\n"
     << "  tpot             " << core::format_seconds(r.tpot_s()) << " ("

@@ -35,7 +35,7 @@ struct GenerationRun {
   // As simulated: the block linear weights' format and operand width, the other parameters'
   // bits (embedding, head, norms), activations and KV cache.
   workloads::WeightFormat weight_format;
-  std::vector<LayerWeights> layer_weights;  // decoder layers with their own format (checked)
+  std::vector<LayerWeights> layer_weights;  // decoder layers with their own bits (checked)
   int weight_bits = 0, other_weight_bits = 0, activation_bits = 0, kv_cache_bits = 0;
   double weight_stored_bits = 0;  // stored bits per block linear weight (scales included)
   int64_t prompt_tokens = 0, output_tokens = 0, batch = 1;
@@ -51,7 +51,7 @@ struct GenerationRun {
   bool monotone = true;
   double peak_memory_bytes = 0;  // largest peak footprint of any scheduled graph
   double capacity_violation_bytes = 0;
-  int64_t kv_cache_bytes = 0;  // at the final context (prompt + output − 1)
+  int64_t kv_cache_bytes = 0;  // at the final context (prompt + output − 1), every layer's bits
   int64_t weight_bytes = 0;    // parameter bytes of a decode step
   // Weight streaming: every weight byte crosses DRAM once per decode step; no step is faster.
   double weight_roofline_s = 0;
@@ -61,8 +61,10 @@ struct GenerationRun {
     const double tokens = static_cast<double>(decode_steps * batch);
     return tokens > 0 ? decode_energy_pj * 1e-12 / tokens : 0;
   }
-  // The block linear weights' format of decoder layer `layer`.
+  // The block linear weights' format and the KV cache's bits of decoder layer `layer`.
   const workloads::WeightFormat& layer_format(int64_t layer) const;
+  int layer_kv_cache_bits(int64_t layer) const;
+  std::vector<int> kv_cache_bits_per_layer() const;
 };
 
 // The Llama-family configuration and graph options of the experiment's workload (a built-in

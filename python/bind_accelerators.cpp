@@ -111,6 +111,22 @@ void bind_accelerators(py::module_& m) {
       .def_readwrite("write_pulse_s", &CimSpec::write_pulse_s)
       .def_readwrite("written_fraction", &CimSpec::written_fraction);
 
+  py::class_<TlmmSpec>(m, "TlmmSpec",
+                       "Table-lookup matmul parameters (kind tlmm): activations grouped by "
+                       "`group`, tables of weight_levels^group partial sums built online, "
+                       "weights index them.")
+      .def(py::init<>())
+      .def_readwrite("group", &TlmmSpec::group)
+      .def_readwrite("weight_levels", &TlmmSpec::weight_levels)
+      .def_readwrite("weight_bits", &TlmmSpec::weight_bits)
+      .def_readwrite("lookups_per_cycle", &TlmmSpec::lookups_per_cycle)
+      .def_readwrite("entries_per_cycle", &TlmmSpec::entries_per_cycle)
+      .def_readwrite("table_entries", &TlmmSpec::table_entries)
+      .def_readwrite("entry_bits", &TlmmSpec::entry_bits)
+      .def_readwrite("lookup_energy_pj", &TlmmSpec::lookup_energy_pj)
+      .def_readwrite("entry_energy_pj", &TlmmSpec::entry_energy_pj)
+      .def("entries_per_table", &TlmmSpec::entries_per_table, "weight_levels ** group.");
+
   py::class_<Core>(m, "Core", "A core: array (or CIM crossbars, or SIMD lanes) and memories.")
       .def(py::init<>())
       .def_readwrite("name", &Core::name)
@@ -127,6 +143,7 @@ void bind_accelerators(py::module_& m) {
       .def_readwrite("op_kinds", &Core::op_kinds)
       .def_readwrite("memories", &Core::memories, "Innermost first; the last is the core's top.")
       .def_readwrite("cim", &Core::cim)
+      .def_readwrite("tlmm", &Core::tlmm, "Table-lookup parameters (kind tlmm only).")
       .def_readwrite("group", &Core::group)
       .def_readonly("repeat_index", &Core::repeat_index)
       .def_readonly("line", &Core::line)

@@ -103,9 +103,21 @@ int64_t LlamaConfig::parameter_count() const {
 }
 
 int64_t LlamaConfig::kv_cache_bytes(int64_t context, int64_t batch, int bits) const {
-  const int64_t elements =
-      2 * num_hidden_layers * num_key_value_heads * head_size() * context * batch;
-  return (elements * bits + 7) / 8;
+  return kv_cache_bytes(context, batch,
+                        std::vector<int>(static_cast<size_t>(num_hidden_layers), bits));
+}
+
+int64_t LlamaConfig::kv_cache_bytes(int64_t context, int64_t batch,
+                                    const std::vector<int>& bits_per_layer) const {
+  if (static_cast<int64_t>(bits_per_layer.size()) != num_hidden_layers)
+    throw core::Error("llama '" + name + "': KV-cache bits for " +
+                      std::to_string(bits_per_layer.size()) + " layers, the model has " +
+                      std::to_string(num_hidden_layers));
+  // Keys and values of every position; whole bytes for the cache as a whole.
+  const int64_t per_layer = 2 * num_key_value_heads * head_size() * context * batch;
+  int64_t bits = 0;
+  for (int b : bits_per_layer) bits += per_layer * b;
+  return (bits + 7) / 8;
 }
 
 Graph llama(const LlamaConfig& c, const LlamaOptions& o) {

@@ -38,6 +38,9 @@ struct LlamaConfig {
   int64_t parameter_count() const;
   // KV-cache bytes: 2 (K and V) × layers × kv heads × head dim × context × batch × bits / 8.
   int64_t kv_cache_bytes(int64_t context, int64_t batch, int bits) const;
+  // The same with each layer's own bits (one entry per decoder layer).
+  int64_t kv_cache_bytes(int64_t context, int64_t batch,
+                         const std::vector<int>& bits_per_layer) const;
 };
 
 // Built-in configurations by model name ("llama-2-7b", ...); empty when unknown.

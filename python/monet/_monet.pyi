@@ -245,6 +245,19 @@ class CimSpec:
     written_fraction: float
     def __init__(self) -> None: ...
 
+class TlmmSpec:
+    group: int
+    weight_levels: int
+    weight_bits: int
+    lookups_per_cycle: float
+    entries_per_cycle: float
+    table_entries: int
+    entry_bits: int
+    lookup_energy_pj: float
+    entry_energy_pj: float
+    def __init__(self) -> None: ...
+    def entries_per_table(self) -> int: ...
+
 class ArrayDimList:
     def __getitem__(self, i: int) -> ArrayDim: ...
     def __setitem__(self, i: int, v: ArrayDim) -> None: ...
@@ -271,6 +284,7 @@ class Core:
     op_kinds: List[str]
     memories: MemoryLevelList
     cim: CimSpec
+    tlmm: TlmmSpec
     group: str
     repeat_index: int
     line: int

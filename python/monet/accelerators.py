@@ -21,9 +21,11 @@ from typing import List, Mapping, Optional, Union
 
 from . import _monet
 from ._checks import require
-from ._monet import (Accelerator, ArrayDim, CimSpec, Core, Dram, Link, MemoryLevel, MonetError)
+from ._monet import (Accelerator, ArrayDim, CimSpec, Core, Dram, Link, MemoryLevel, MonetError,
+                     TlmmSpec)
 
-__all__ = ["Accelerator", "ArrayDim", "CimSpec", "Core", "Dram", "Link", "MemoryLevel", "load",
+__all__ = ["Accelerator", "ArrayDim", "CimSpec", "Core", "Dram", "Link", "MemoryLevel", "TlmmSpec",
+           "load",
            "presets", "parse", "to_yaml", "with_knobs", "config_dir",
            "config_path"]
 

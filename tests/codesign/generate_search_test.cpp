@@ -4,12 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
+#include <array>
 #include <filesystem>
 
 #include "codesign/search.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/experiment_writer.hpp"
 #include "fusion/generate.hpp"
 
 using namespace monet;
@@ -40,10 +42,14 @@ const std::string kSearch =
     "  population: 8\n"
     "  evaluations: 16\n";
 
-// Genome layout: 4 group genes + the other-weights gene, KV gene, fusion gene, LM-head gene.
-ga::Genome genome(int w0, int w1, int w2, int w3, int other, int kv, int fusion = 0) {
-  return {w0, w1, w2, w3, other, kv, fusion, 1};
+// Genome layout: 4 weight genes (one per layer group) + the other-weights gene, 4 KV-cache
+// genes (one per layer group), the fusion gene, the LM-head gene.
+using Four = std::array<int, 4>;
+ga::Genome genome(Four w, int other, Four kv, int fusion = 0) {
+  return {w[0], w[1], w[2], w[3], other, kv[0], kv[1], kv[2], kv[3], fusion, 1};
 }
+// TinyLlama's KV cache per decoder layer and position: K and V, 4 KV heads of 64 values.
+constexpr int64_t kKvValuesPerLayerPosition = 2 * 4 * 64;
 }  // namespace
 
 TEST_CASE("generation search: weight and KV-cache bytes follow the genes") {
@@ -54,10 +60,10 @@ TEST_CASE("generation search: weight and KV-cache bytes follow the genes") {
   // Layer groups k·22/4: 0-4, 5-10, 11-15, 16-21.
   using G = std::vector<std::pair<int64_t, int64_t>>;
   CHECK(p.layer_groups() == G{{0, 4}, {5, 10}, {11, 15}, {16, 21}});
-  REQUIRE(ga::genome_length(p.genes()) == 8);
+  REQUIRE(ga::genome_length(p.genes()) == 11);
 
-  auto eight = p.run(genome(0, 0, 0, 0, 0, 0));
-  auto four = p.run(genome(1, 1, 1, 1, 1, 1));
+  auto eight = p.run(genome({0, 0, 0, 0}, 0, {0, 0, 0, 0}));
+  auto four = p.run(genome({1, 1, 1, 1}, 1, {1, 1, 1, 1}));
   // Every parameter at 8 bits is one byte; at 4 bits, half of one.
   CHECK(eight.weight_bytes == 1'100'048'384);
   CHECK(four.weight_bytes == 1'100'048'384 / 2);
@@ -67,14 +73,32 @@ TEST_CASE("generation search: weight and KV-cache bytes follow the genes") {
   // Fewer bits stream fewer bytes: decode is no slower.
   CHECK(four.tpot_s() <= eight.tpot_s());
 
+  // KV bits per layer group: groups 2 and 3 (layers 11-21, 11 of 22) at 4 bits, the rest at 8.
+  auto mixed = p.run(genome({0, 0, 0, 0}, 0, {0, 0, 1, 1}));
+  CHECK(mixed.kv_cache_bytes == kKvValuesPerLayerPosition * 10 * (11 * 8 + 11 * 4) / 8);
+  CHECK(mixed.layer_kv_cache_bits(10) == 8);
+  CHECK(mixed.layer_kv_cache_bits(11) == 4);
+  // The replay file carries it: two entries, layers 0-10 at 8 bits and 11-21 at 4 (the weight
+  // genes are equal throughout, so the runs of equal genes follow the KV genes).
+  const auto entries =
+      p.experiment_for(genome({0, 0, 0, 0}, 0, {0, 0, 1, 1})).precision.layer_weights;
+  REQUIRE(entries.size() == 2);
+  CHECK((entries[0].first == 0 && entries[0].last == 10 && entries[0].kv_cache == 8));
+  CHECK((entries[1].first == 11 && entries[1].last == 21 && entries[1].kv_cache == 4));
+  CHECK(entries[1].weights.bits == 8);
+
   // The quality proxy: 4 bits below the experiment's 8 on every parameter.
-  CHECK(p.weight_bits_lost(genome(0, 0, 0, 0, 0, 0)) == 0);
-  CHECK(p.weight_bits_lost(genome(1, 1, 1, 1, 1, 0)) == Approx(4.0));
-  CHECK(p.kv_cache_bits_lost(genome(0, 0, 0, 0, 0, 1)) == 4);
+  CHECK(p.weight_bits_lost(genome({0, 0, 0, 0}, 0, {0, 0, 0, 0})) == 0);
+  CHECK(p.weight_bits_lost(genome({1, 1, 1, 1}, 1, {0, 0, 0, 0})) == Approx(4.0));
+  CHECK(p.kv_cache_bits_lost(genome({0, 0, 0, 0}, 0, {1, 1, 1, 1})) == 4);
+  // KV: the mean over layers (each layer's cache holds as many values): group 0 is 5 of 22.
+  CHECK(p.kv_cache_bits_lost(genome({0, 0, 0, 0}, 0, {1, 0, 0, 0})) == Approx(4.0 * 5 / 22));
+  CHECK(p.kv_cache_bits_lost(genome({0, 0, 0, 0}, 0, {0, 0, 1, 1})) == Approx(2.0));
   // Group 0 alone at 4 bits: 5 layers of q, o (2048²), k, v (2048·256) and the MLP's three
   // 2048·5632 weights lose 4 bits each, out of every parameter.
   const double layer = 2.0 * 2048 * 2048 + 2.0 * 2048 * 256 + 3.0 * 2048 * 5632;
-  CHECK(p.weight_bits_lost(genome(1, 0, 0, 0, 0, 0)) == Approx(4 * 5 * layer / 1'100'048'384));
+  CHECK(p.weight_bits_lost(genome({1, 0, 0, 0}, 0, {0, 0, 0, 0})) ==
+        Approx(4 * 5 * layer / 1'100'048'384));
 }
 
 TEST_CASE("generation search: a replayed front member gives the objectives the search reported") {
@@ -82,6 +106,7 @@ TEST_CASE("generation search: a replayed front member gives the objectives the s
   auto e = tinyllama("jetson-orin-nano", kSearch);
   auto spec = codesign::parse_search(e);
   auto out = codesign::run_search(e, spec, "", false);
+  codesign::GenerateProblem p(e, spec.generate, spec.codesign.objectives);
   REQUIRE(!out.front.empty());
   REQUIRE(out.objective_names == std::vector<std::string>{"ttft_s", "tpot_s", "energy_per_token_j",
                                                           "peak_memory_bytes", "weight_bits_lost",
@@ -102,8 +127,13 @@ TEST_CASE("generation search: a replayed front member gives the objectives the s
     CHECK(r.tpot_s() == Approx(o[1]).epsilon(1e-12));
     CHECK(r.energy_per_token_j() == Approx(o[2]).epsilon(1e-12));
     CHECK(r.peak_memory_bytes == Approx(o[3]).epsilon(1e-12));
-    // The replay's precision is the genome's: one layer_weights entry per group.
-    CHECK(replay.precision.layer_weights.size() == 4);
+    // The replay's precision is the genome's, layer by layer.
+    const auto want = fusion::generation_setup(p.experiment_for(out.front[i].genome));
+    const auto got = fusion::generation_setup(replay);
+    for (int64_t l = 0; l < 22; ++l) {
+      CHECK(got.layer_format(l) == want.layer_format(l));
+      CHECK(got.layer_kv_cache_bits(l) == want.layer_kv_cache_bits(l));
+    }
     ++replayed;
   }
   CHECK(replayed == 2);
@@ -185,4 +215,45 @@ TEST_CASE("precision.layer_weights: parsed, checked against the model, written b
                               "{layer_weights: [{first: 0, last: 5, weights: 4}, "
                               "{first: 5, last: 6, weights: 8}]}"),
                     Contains("overlap"));
+}
+
+TEST_CASE("precision.layer_weights: KV-cache bits per layer range") {
+  // Layers 0-10 keep 8-bit weights and take a 4-bit KV cache; the rest keep both at 8.
+  const std::string precision =
+      "{weights: 8, kv_cache: 8, layer_weights: [{first: 0, last: 10, kv_cache: 4}]}";
+  auto e = tinyllama("jetson-orin-nano", "  genes: [fusion]\n  generations: 1\n", precision);
+  auto r = fusion::generation_setup(e);
+  CHECK(r.layer_format(0).bits == 8);
+  CHECK(r.layer_kv_cache_bits(0) == 4);
+  CHECK(r.layer_kv_cache_bits(10) == 4);
+  CHECK(r.layer_kv_cache_bits(11) == 8);
+  // 11 layers at 4 bits and 11 at 8, over 16 positions.
+  CHECK(r.config.kv_cache_bytes(16, 1, r.kv_cache_bits_per_layer()) ==
+        kKvValuesPerLayerPosition * 16 * (11 * 4 + 11 * 8) / 8);
+  // The decode graph's cache tensors carry their layer's bits.
+  const auto g = fusion::generation_graph(r, 1, 5);
+  int checked = 0;
+  for (const auto& t : g.tensors()) {
+    if (t.name == "model.layers.3.past_key" || t.name == "model.layers.3.present_value") {
+      CHECK(t.elem_bits == 4);
+      ++checked;
+    }
+    if (t.name == "model.layers.15.past_value") {
+      CHECK(t.elem_bits == 8);
+      ++checked;
+    }
+  }
+  CHECK(checked == 3);
+  // Written back and read again: the same entries.
+  auto again = fusion::parse_experiment_yaml(fusion::write_experiment_yaml(e), "again.yaml");
+  CHECK(again.precision.layer_weights == e.precision.layer_weights);
+  CHECK(!again.precision.layer_weights[0].weights.set());
+  // An entry that sets neither is refused at the entry.
+  CHECK_THROWS_WITH(tinyllama("jetson-orin-nano", "  genes: [fusion]\n  generations: 1\n",
+                              "{layer_weights: [{first: 0, last: 5}]}"),
+                    Contains("gen.yaml:") && Contains("kv_cache"));
+  // KV bits that are not a precision are refused at their value.
+  CHECK_THROWS_WITH(tinyllama("jetson-orin-nano", "  genes: [fusion]\n  generations: 1\n",
+                              "{layer_weights: [{first: 0, last: 5, kv_cache: fp8}]}"),
+                    Contains("gen.yaml:") && Contains("fp8"));
 }

@@ -136,6 +136,23 @@ def test_editing_fields_in_place():
     assert checked.core(core.name).array[0].size == 64
 
 
+def test_tlmm_core_fields_read_and_edit():
+    acc = monet.accelerators.load("kv260-tellme")
+    tlmm = acc.core("tlmm").tlmm
+    # configs/accelerators/kv260-tellme.yaml: groups of 5 ternary activations, 16 lookups and
+    # 16 table entries per cycle, 0.65 pJ each.
+    assert (tlmm.group, tlmm.weight_levels, tlmm.weight_bits) == (5, 3, 2)
+    assert (tlmm.lookups_per_cycle, tlmm.entries_per_cycle) == (16, 16)
+    assert tlmm.lookup_energy_pj == pytest.approx(0.65)
+    assert tlmm.entries_per_table() == 3 ** 5
+    tlmm.group = 4
+    assert acc.core("tlmm").tlmm.entries_per_table() == 81  # a live reference
+    assert acc.checked().core("tlmm").tlmm.group == 4
+    tlmm.group = 17  # the loader's rule: 1 … 16
+    with pytest.raises(monet.ConfigError, match=r"group"):
+        acc.checked()
+
+
 def test_dram_bandwidth_bound_step_gets_faster_with_more_bandwidth():
     step = monet.training.expand(monet.workloads.resnet18(), optimizer="momentum",
                                  activation_bits=16, weight_bits=16, gradient_bits=16,
