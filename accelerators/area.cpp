@@ -161,7 +161,11 @@ AreaEstimate estimate_area(const Accelerator& acc) {
   out.estimated = !out.cores.empty();
   if (!out.estimated) {
     out.total_mm2 = 0;
-    out.notes.assign(1, "no technology node stated (add `area: {node: 28 nm}` to the accelerator)");
+    // FPGA and GPU presets state no node on purpose: their die is fixed, not designed.
+    out.notes.assign(1,
+                     "no technology node stated: the estimate is for a design built at a node "
+                     "(e.g. `area: {node: 28 nm}` on the accelerator); a bought device such as "
+                     "an FPGA board or a GPU has a fixed die and states none");
     return out;
   }
   out.notes.push_back(
