@@ -7,6 +7,7 @@
 #include "accelerators/area.hpp"
 #include "accelerators/loader.hpp"
 #include "core/error.hpp"
+#include "support/accelerator_text.hpp"
 
 using namespace monet;
 using Catch::Matchers::Contains;
@@ -38,19 +39,8 @@ area:
   node: 40 nm
 )";
 
-std::string with(std::string text, const std::string& from, const std::string& to) {
-  text.replace(text.find(from), from.size(), to);
-  return text;
-}
-
-std::string error_of(const std::string& yaml) {
-  try {
-    accelerators::parse_accelerator_yaml(yaml, "chip.yaml");
-  } catch (const core::ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
+using test::with;
 }  // namespace
 
 TEST_CASE("area of a small array at 40 nm, by hand") {

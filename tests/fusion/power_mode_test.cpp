@@ -11,6 +11,7 @@
 #include "fusion/report.hpp"
 #include "fusion/simulation.hpp"
 #include "invariants.hpp"
+#include "support/accelerator_text.hpp"
 #include "workloads/builder.hpp"
 
 using namespace monet;
@@ -61,19 +62,8 @@ workloads::Graph two_convs() {
   return b.finish();
 }
 
-std::string with(std::string text, const std::string& from, const std::string& to) {
-  text.replace(text.find(from), from.size(), to);
-  return text;
-}
-
-std::string error_of(const std::string& yaml) {
-  try {
-    accelerators::parse_accelerator_yaml(yaml, "chip.yaml");
-  } catch (const core::ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
+using test::with;
 }  // namespace
 
 TEST_CASE("a mode sets clocks, active cores, bandwidths and budget; V scales energy and static") {

@@ -9,6 +9,7 @@
 #include "fusion/power.hpp"
 #include "fusion/simulation.hpp"
 #include "invariants.hpp"
+#include "support/accelerator_text.hpp"
 #include "workloads/builder.hpp"
 
 using namespace monet;
@@ -48,19 +49,8 @@ workloads::Graph two_convs() {
   return b.finish();
 }
 
-std::string with(std::string text, const std::string& from, const std::string& to) {
-  text.replace(text.find(from), from.size(), to);
-  return text;
-}
-
-std::string error_of(const std::string& yaml) {
-  try {
-    accelerators::parse_accelerator_yaml(yaml, "chip.yaml");
-  } catch (const core::ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
+using test::with;
 }  // namespace
 
 TEST_CASE("static power adds up cores, memory leakage per copy, DRAM and the board") {
