@@ -218,7 +218,32 @@ class Inference {
   }
 
   // What libonnx's inference functions take for granted about their inputs and attributes.
+  // An `axis` attribute names a dim of the first input; libonnx's inference functions index
+  // dims with it, some without a bounds check (a fuzz finding: LayerNormalization with axis
+  // 2^31 and its Mean output read past the input's dims). Ops whose axis may also equal the
+  // rank are listed with it; every other op's axis is at least bounded by the largest rank.
+  void check_axis(int i, const std::vector<const onnx::TypeProto*>& types) const {
+    const auto& n = idx_.node(i);
+    const auto* a = find_attr(n, "axis");
+    if (!a) return;
+    if (a->type() != onnx::AttributeProto::INT) fail(i, "attribute 'axis' must be an integer");
+    static const std::set<std::string> within_rank = {
+        "Softmax",         "LogSoftmax",         "Hardmax", "Concat", "Gather", "GatherElements",
+        "ScatterElements", "LayerNormalization", "Split",   "ArgMax", "ArgMin", "Compress",
+        "QuantizeLinear",  "DequantizeLinear"};
+    const int64_t axis = a->i();
+    const int r = rank_of(types.empty() ? nullptr : types[0]);
+    int64_t lo = -kMaxRank, hi = kMaxRank;
+    if (r >= 0 && within_rank.count(n.op_type())) lo = -r, hi = r - 1;
+    if (r >= 0 && n.op_type() == "Flatten") lo = -r, hi = r;
+    if (axis < lo || axis > hi)
+      fail(i, "attribute 'axis' is " + std::to_string(axis) + ", outside [" + std::to_string(lo) +
+                  ", " + std::to_string(hi) + "]" +
+                  (r >= 0 ? " for an input of rank " + std::to_string(r) : std::string()));
+  }
+
   void precheck(int i, const std::vector<const onnx::TypeProto*>& types) const {
+    check_axis(i, types);
     const auto& n = idx_.node(i);
     static const std::map<std::string, std::pair<int, int>> windows = {
         // op → (data input, weight input or -1)

@@ -65,7 +65,23 @@ void normalisation(Importer& im, OpKind kind) {
   if (kind == OpKind::kBatchNorm && params.size() < 2)
     im.fail("BatchNormalization needs a scale and a bias");
   if (s.size() < 2) im.fail("input " + shape_str(s) + " has no feature dimension");
-  const int64_t features = kind == OpKind::kBatchNorm ? s[1] : elements_of(im.shape(n.input(1)));
+  int64_t features = kind == OpKind::kBatchNorm ? s[1] : elements_of(im.shape(n.input(1)));
+  if (kind == OpKind::kLayerNorm) {
+    // The statistics run over the dims from `axis` on; the scale holds one value per element
+    // of them (the axis range itself is checked before shape inference).
+    int64_t axis = attr_int(n, "axis", -1);
+    const auto rank = static_cast<int64_t>(s.size());
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank)
+      im.fail("attribute 'axis' " + std::to_string(attr_int(n, "axis", -1)) +
+              " is outside the input's " + std::to_string(rank) + " dims");
+    const Shape normalised(s.begin() + axis, s.end());
+    if (elements_of(im.shape(n.input(1))) != elements_of(normalised))
+      im.fail("scale '" + n.input(1) + "' " + shape_str(im.shape(n.input(1))) +
+              " does not match the dims " + shape_str(normalised) + " that axis " +
+              std::to_string(axis) + " normalises");
+    features = elements_of(normalised);
+  }
   std::vector<int> inputs = {x};
   for (int i : params) {
     if (elements_of(im.shape(n.input(i))) != features)

@@ -609,6 +609,17 @@ def malformed():
                                                       kernel_shape=[1, 1])],
                    [h_vi("x", [1, big, 4096, 4096]), h_vi("w", [big, big, 1, 1])],
                    [h_vi("y", [1, big, 4096, 4096])])
+    # Found by fuzz/onnx_import.cpp: LayerNormalization with axis 2^31 and its Mean output made
+    # libonnx's inference read past the input's dims (SIGSEGV); a small axis past the rank is
+    # refused the same way, and a scale that does not match the normalised dims by the importer.
+    ln_in = [h_vi("x", [1, 3, 8]), h_vi("w", [8])]
+    for name, axis in (("layernorm_axis_2_31", 2 ** 31), ("layernorm_axis_past_rank", 3)):
+        save_malformed(name, [h.make_node("LayerNormalization", ["x", "w"], ["y", "mean"],
+                                          name="/ln", axis=axis)],
+                       ln_in, [h_vi("y", [1, 3, 8]), h_vi("mean", ["a", "b", "c"])])
+    save_malformed("layernorm_scale_mismatch",
+                   [h.make_node("LayerNormalization", ["x", "w"], ["y"], name="/ln", axis=1)],
+                   ln_in, [h_vi("y", [1, 3, 8])])
 
 
 def main():

@@ -364,6 +364,14 @@ TEST_CASE("onnx: malformed graphs are rejected before shape inference") {
       // Found by fuzz/onnx_import.cpp: an initializer with a zero dim was read after free.
       {"initializer_zero_dim_use_after_free",
        "graph input 'block3.conv2.conv.weight' has a symbolic dimension 1"},
+      // Found by fuzz/onnx_import.cpp: libonnx's LayerNormalization inference indexed the
+      // input's dims with the axis (SIGSEGV for 2^31 with a Mean output).
+      {"layernorm_axis_2_31",
+       "node '/ln' (LayerNormalization): attribute 'axis' is 2147483648, outside [-3, 2] for an "
+       "input of rank 3"},
+      {"layernorm_axis_past_rank", "attribute 'axis' is 3, outside [-3, 2]"},
+      // Axis 1 of [1, 3, 8] normalises 3 x 8 = 24 values; the scale holds 8.
+      {"layernorm_scale_mismatch", "scale 'w' [8] does not match the dims [3, 8] that axis 1"},
   };
   for (const auto& [file, message] : expected) {
     INFO(file);
