@@ -128,6 +128,20 @@ TEST_CASE("the Orin Nano preset idles at the board's measured 2.6 W") {
   }
 }
 
+TEST_CASE("the ZCU104 preset idles at the board's logged 13.8 W at its 12 V input") {
+  // PYNQ's ZCU104 PMBus notebook: 12V_power 13.800-13.825 W while Python sleeps. A whole-board
+  // figure at the supply: nothing at the chip, no regulator scaling.
+  auto p = accelerators::static_power(accelerators::load_accelerator("zcu104-tensil"));
+  CHECK(p.chip_w() == 0);
+  CHECK(p.supply_w() == Approx(13.8));
+  // 5 mJ of dynamic energy over 10 ms: 0.5 W on top of the baseline, 5 mJ + 138 mJ in all.
+  std::vector<fusion::EnergySpan> spans = {{0, 10e-3, 5e9, 0}};
+  auto run = fusion::power_summary(spans, 10e-3, p);
+  CHECK(run.static_described);
+  CHECK(run.average_w == Approx(0.5 + 13.8));
+  CHECK(run.supply_energy_j == Approx(5e-3 + 13.8 * 10e-3));
+}
+
 TEST_CASE("static power fields round-trip through the writer") {
   auto acc = accelerators::parse_accelerator_yaml(kChip, "chip.yaml");
   auto back = accelerators::parse_accelerator_yaml(accelerators::write_accelerator_yaml(acc), "w");
