@@ -217,7 +217,6 @@ class Inference {
       fail(i, "output '" + value + "' would have more than 2^48 elements");
   }
 
-  // What libonnx's inference functions take for granted about their inputs and attributes.
   // An `axis` attribute names a dim of the first input; libonnx's inference functions index
   // dims with it, some without a bounds check (a fuzz finding: LayerNormalization with axis
   // 2^31 and its Mean output read past the input's dims). Ops whose axis may also equal the
@@ -242,6 +241,7 @@ class Inference {
                   (r >= 0 ? " for an input of rank " + std::to_string(r) : std::string()));
   }
 
+  // What libonnx's inference functions take for granted about their inputs and attributes.
   void precheck(int i, const std::vector<const onnx::TypeProto*>& types) const {
     check_axis(i, types);
     const auto& n = idx_.node(i);
