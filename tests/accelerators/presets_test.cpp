@@ -19,7 +19,7 @@ const acc::MemoryLevel& level(const acc::Core& c, const std::string& name) {
   throw;
 }
 
-const acc::Core& core(const acc::Accelerator& a, const std::string& name) {
+const acc::Core& core_named(const acc::Accelerator& a, const std::string& name) {
   int i = a.find_core(name);
   REQUIRE(i >= 0);
   return a.cores[static_cast<size_t>(i)];
@@ -101,7 +101,7 @@ TEST_CASE("Jetson Orin Nano: 8 SMs, 10.2 TFLOPS FP16, 68 GB/s, 128 KiB L1, share
 
 TEST_CASE("Tensil presets: memory sizes are vectors x array size x 16 bit") {
   auto pynq = acc::load_accelerator("pynq-z1-tensil");
-  const auto& t = core(pynq, "tensil");
+  const auto& t = core_named(pynq, "tensil");
   CHECK(t.clock_hz == Approx(50e6));
   CHECK(t.macs_per_cycle() == 8 * 8);
   CHECK(level(t, "local").size_bytes == 8192 * 8 * 16 / 8);
@@ -120,14 +120,14 @@ TEST_CASE("Tensil presets: memory sizes are vectors x array size x 16 bit") {
   CHECK(t.execution.overlap == acc::Overlap::kNone);
   CHECK(t.execution.stationary_load.cycles == 8 + 1);
   CHECK(t.execution.stationary_load.fill_cycles == 8);
-  const auto& arm = core(pynq, "arm");
+  const auto& arm = core_named(pynq, "arm");
   CHECK(arm.kind == acc::CoreKind::kSimd);
   CHECK(arm.clock_hz == Approx(650e6));
   CHECK(arm.supports("softmax"));
   CHECK_FALSE(t.supports("softmax"));
 
   auto u96 = acc::load_accelerator("ultra96-tensil");
-  const auto& tu = core(u96, "tensil");
+  const auto& tu = core_named(u96, "tensil");
   CHECK(tu.macs_per_cycle() == 16 * 16);
   CHECK(tu.clock_hz == Approx(100e6));
   CHECK(level(tu, "local").size_bytes == 20480 * 16 * 16 / 8);
@@ -136,7 +136,7 @@ TEST_CASE("Tensil presets: memory sizes are vectors x array size x 16 bit") {
   CHECK(u96.links[0].bandwidth_bytes_per_s == Approx(16 * 100e6));  // one 128-bit port
 
   auto zcu = acc::load_accelerator("zcu104-tensil");
-  const auto& tz = core(zcu, "tensil");
+  const auto& tz = core_named(zcu, "tensil");
   CHECK(tz.macs_per_cycle() == 32 * 32);
   CHECK(level(tz, "local").size_bytes == 16384 * 32 * 16 / 8);
   CHECK(level(tz, "acc").size_bytes == 4096 * 32 * 16 / 8);
@@ -165,7 +165,7 @@ TEST_CASE("ZigZag-derived presets keep ZigZag's per-access energies") {
 TEST_CASE("CIM presets: ZigZag ADC/DAC figures and the crossbar unrolling") {
   auto cim = acc::load_accelerator("cim-reram");
   REQUIRE(cim.cores.size() == 9);
-  const auto& tile = core(cim, "tile0");
+  const auto& tile = core_named(cim, "tile0");
   CHECK(tile.kind == acc::CoreKind::kCim);
   // ZigZag: delay = B (0.00653 rows + 0.640) ns; DAC = 50 fF · bits · VDD², VDD = 0.9 V.
   CHECK(tile.cim.adc_delay_s == Approx(8 * (0.00653 * 128 + 0.640) * 1e-9).epsilon(0.001));
@@ -175,7 +175,7 @@ TEST_CASE("CIM presets: ZigZag ADC/DAC figures and the crossbar unrolling") {
   // 128 rows x (128 cols / (8-bit weights / 2-bit cells)) x 16 crossbars
   CHECK(tile.macs_per_cycle() == 128 * 32 * 16);
   CHECK_FALSE(tile.supports("relu"));
-  CHECK(core(cim, "digital").supports("optimizer"));
+  CHECK(core_named(cim, "digital").supports("optimizer"));
   CHECK(cim.links.size() == 8);
   CHECK(cim.dram.read_energy_pj_per_bit == Approx(3.9));
 

@@ -17,7 +17,7 @@ using monet::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-const std::string kHead =
+const std::string kOptionsHead =
     "name: t\nworkload: {model: resnet18}\ntraining: {optimizer: sgd}\naccelerator: edge-hetero\n";
 
 nlohmann::json summary_of(const std::string& dir) {
@@ -27,7 +27,7 @@ nlohmann::json summary_of(const std::string& dir) {
 
 TEST_CASE("run --set and --accelerator change the experiment before it is read") {
   TempDir dir;
-  auto exp = dir.write("e.yaml", kHead + "fusion: {stacks: blocks, tiles: 2}\n");
+  auto exp = dir.write("e.yaml", kOptionsHead + "fusion: {stacks: blocks, tiles: 2}\n");
   auto base = run_cli("run " + shell_quote(exp) + " -o " + shell_quote(dir.path() + "/a"));
   REQUIRE(base.exit_code == 0);
   auto r = run_cli("run " + shell_quote(exp) + " --set fusion.tiles=4 --set workload.batch=2 " +
@@ -48,7 +48,7 @@ TEST_CASE("run --set and --accelerator change the experiment before it is read")
 
 TEST_CASE("a bad --set is refused like a bad file, naming the option") {
   TempDir dir;
-  auto exp = dir.write("e.yaml", kHead + "fusion: {stacks: blocks, tiles: 2}\n");
+  auto exp = dir.write("e.yaml", kOptionsHead + "fusion: {stacks: blocks, tiles: 2}\n");
   struct Case {
     std::string option, expect;
   };
@@ -74,7 +74,7 @@ TEST_CASE("a bad --set is refused like a bad file, naming the option") {
 
 TEST_CASE("run --ops lists the longest ops with what bounds them") {
   TempDir dir;
-  auto exp = dir.write("e.yaml", kHead);
+  auto exp = dir.write("e.yaml", kOptionsHead);
   auto r = run_cli("run " + shell_quote(exp) + " --no-files --ops 3");
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("3 ops with the longest busy time") &&
@@ -108,7 +108,7 @@ TEST_CASE("validate checks experiment and workload files too") {
   // The file's header comment: 535,818 parameters, 535,040 MACs per sample.
   CHECK_THAT(w.output, Catch::Contains("535,818 parameters") && Catch::Contains("535,040 MACs"));
   TempDir dir;
-  auto bad = dir.write("bad.yaml", kHead + "allocation:\n  - {kind: conv, cores: [tpu9]}\n");
+  auto bad = dir.write("bad.yaml", kOptionsHead + "allocation:\n  - {kind: conv, cores: [tpu9]}\n");
   auto b = run_cli("validate " + shell_quote(bad));
   CHECK(b.exit_code == 2);
   CHECK_THAT(b.output, Catch::Contains(bad + ":6") && Catch::Contains("unknown core"));
@@ -120,7 +120,7 @@ TEST_CASE("validate checks experiment and workload files too") {
 
 TEST_CASE("search options: budget, population, seed and front files") {
   TempDir dir;
-  auto exp = dir.write("s.yaml", kHead +
+  auto exp = dir.write("s.yaml", kOptionsHead +
                                      "search: {genes: [fusion], objectives: [latency, energy],"
                                      " population: 64, evaluations: 100000, seed: 1}\n");
   auto r = run_cli("search " + shell_quote(exp) + " --generations 2 --population 6 --seed 5 " +
@@ -172,7 +172,7 @@ TEST_CASE("a checkpoint-chain search writes no front files and says so") {
 
 TEST_CASE("SIGINT stops a search after the current generation, saves it and says how to resume") {
   TempDir dir;
-  auto exp = dir.write("s.yaml", kHead +
+  auto exp = dir.write("s.yaml", kOptionsHead +
                                      "search: {genes: [fusion], objectives: [latency, energy],"
                                      " population: 6, generations: 100000, seed: 1}\n");
   const std::string out = dir.path() + "/s";

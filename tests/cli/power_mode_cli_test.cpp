@@ -12,14 +12,14 @@ using monet::test::shell_quote;
 using monet::test::TempDir;
 
 namespace {
-const std::string kExperiment =
+const std::string kModeExperiment =
     "name: m\nworkload: {model: resnet18}\naccelerator: jetson-orin-nano@7W\n"
     "fusion: {stacks: blocks, tiles: 2}\n";
 }  // namespace
 
 TEST_CASE("a power mode is selected by NAME@MODE, its budget reported") {
   TempDir dir;
-  const auto exp = dir.write("m.yaml", kExperiment);
+  const auto exp = dir.write("m.yaml", kModeExperiment);
   const std::string out = dir.path() + "/run7";
   auto r = run_cli("run " + shell_quote(exp) + " -o " + shell_quote(out));
   INFO(r.output);
@@ -41,7 +41,7 @@ TEST_CASE("a power mode is selected by NAME@MODE, its budget reported") {
 
 TEST_CASE("a power mode that does not exist is exit 2 listing the modes") {
   TempDir dir;
-  const auto exp = dir.write("m.yaml", kExperiment);
+  const auto exp = dir.write("m.yaml", kModeExperiment);
   auto r = run_cli("run " + shell_quote(exp) + " --accelerator jetson-orin-nano@10W -o " +
                    shell_quote(dir.path() + "/x"));
   CHECK(r.exit_code == 2);

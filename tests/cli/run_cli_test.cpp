@@ -12,13 +12,13 @@ using monet::test::shell_quote;
 using monet::test::TempDir;
 
 namespace {
-const std::string kHead =
+const std::string kRunHead =
     "name: t\nworkload: {model: resnet18}\ntraining: {optimizer: sgd}\naccelerator: edge-hetero\n";
 }
 
 TEST_CASE("run writes the four documented files atomically") {
   TempDir dir;
-  auto exp = dir.write("e.yaml", kHead + "fusion: {stacks: blocks, tiles: 4}\n");
+  auto exp = dir.write("e.yaml", kRunHead + "fusion: {stacks: blocks, tiles: 4}\n");
   auto r = run_cli("run " + shell_quote(exp) + " -o " + shell_quote(dir.path() + "/out"));
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("latency") && Catch::Contains("energy"));
@@ -44,17 +44,17 @@ TEST_CASE("bad experiment files exit 2 naming file, line, field and rule") {
     std::string body, expect_line, expect_field, expect_rule;
   };
   const Case cases[] = {
-      {kHead + "allocation:\n  - {kind: conv, cores: [tpu9]}\n", ":6", "allocation.cores",
+      {kRunHead + "allocation:\n  - {kind: conv, cores: [tpu9]}\n", ":6", "allocation.cores",
        "unknown core"},
-      {kHead + "allocation:\n  - {kind: batchnorm, cores: [cim]}\n", ":6", "allocation.cores",
+      {kRunHead + "allocation:\n  - {kind: batchnorm, cores: [cim]}\n", ":6", "allocation.cores",
        "cannot run it"},
-      {kHead + "fusion: {stacks: blocks, tiles: 500}\n", ":5", "fusion.tiles",
+      {kRunHead + "fusion: {stacks: blocks, tiles: 500}\n", ":5", "fusion.tiles",
        "larger than the longest split axis"},
       {"name: t\naccelerator: edge-hetero\n", "", "workload", "required field is missing"},
-      {kHead + "fusion: {stacks: diagonal}\n", ":5", "fusion.stacks", "must be one of"},
+      {kRunHead + "fusion: {stacks: diagonal}\n", ":5", "fusion.stacks", "must be one of"},
       {"name: t\nworkload: {model: resnet99}\naccelerator: edge-hetero\n", ":2", "workload.model",
        "unknown built-in model"},
-      {kHead + "search: {population: 2, generations: 1}\n", ":5", "search.population",
+      {kRunHead + "search: {population: 2, generations: 1}\n", ":5", "search.population",
        "at least 4"},
   };
   int i = 0;
@@ -72,7 +72,7 @@ TEST_CASE("bad experiment files exit 2 naming file, line, field and rule") {
 
 TEST_CASE("search writes a front whose members replay") {
   TempDir dir;
-  auto exp = dir.write("s.yaml", kHead +
+  auto exp = dir.write("s.yaml", kRunHead +
                                      "search: {genes: [fusion], objectives: [latency, energy],"
                                      " population: 6, generations: 1, seed: 2}\n");
   auto r = run_cli("search " + shell_quote(exp) + " -o " + shell_quote(dir.path() + "/s"));

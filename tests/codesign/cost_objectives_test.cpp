@@ -11,9 +11,11 @@
 #include "codesign/search.hpp"
 #include "core/error.hpp"
 #include "fusion/experiment.hpp"
+#include "support/experiment_text.hpp"
 
 using namespace monet;
 using Catch::Matchers::Contains;
+using test::experiment;
 
 namespace {
 const char* kExperiment = R"(
@@ -26,10 +28,6 @@ search:
   knobs:
     - {kind: array, core: tpu, values: [16, 32, 64]}
 )";
-
-fusion::Experiment experiment(const std::string& yaml) {
-  return fusion::parse_experiment_yaml(yaml, "test.yaml");
-}
 
 std::string error_of(const std::string& yaml) {
   try {

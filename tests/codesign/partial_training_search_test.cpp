@@ -7,8 +7,10 @@
 
 #include "codesign/search.hpp"
 #include "fusion/experiment.hpp"
+#include "support/experiment_text.hpp"
 
 using namespace monet;
+using test::experiment;
 
 namespace {
 const char* kPartial = R"(
@@ -32,13 +34,10 @@ search:
   threads: 2
 )";
 
-fusion::Experiment experiment(const std::string& yaml) {
-  return fusion::parse_experiment_yaml(yaml, "partial.yaml");
-}
 }  // namespace
 
 TEST_CASE("Trainable genes: one per ResNet-18 block, adapters where a lite residual attaches") {
-  auto e = experiment(kPartial);
+  auto e = experiment(kPartial, "partial.yaml");
   auto spec = codesign::parse_search(e);
   codesign::CodesignProblem problem(e, spec.codesign);
   auto genes = problem.genes();
@@ -69,7 +68,7 @@ TEST_CASE("Trainable genes: one per ResNet-18 block, adapters where a lite resid
 }
 
 TEST_CASE("A front member's replay file trains what its genes say") {
-  auto e = experiment(kPartial);
+  auto e = experiment(kPartial, "partial.yaml");
   auto spec = codesign::parse_search(e);
   codesign::CodesignProblem problem(e, spec.codesign);
   ga::Genome g(10, 0);
@@ -94,7 +93,7 @@ TEST_CASE("A front member's replay file trains what its genes say") {
 }
 
 TEST_CASE("The partial-training search runs and its front spans the trade") {
-  auto e = experiment(kPartial);
+  auto e = experiment(kPartial, "partial.yaml");
   auto spec = codesign::parse_search(e);
   auto out = codesign::run_search(e, spec, "", false);
   REQUIRE(out.front.size() >= 3);  // at least the three seeds' trade-offs

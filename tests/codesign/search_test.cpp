@@ -8,14 +8,12 @@
 #include "core/file_io.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/experiment_writer.hpp"
+#include "support/experiment_text.hpp"
 
 using namespace monet;
+using test::experiment;
 
 namespace {
-fusion::Experiment experiment(const std::string& yaml) {
-  return fusion::parse_experiment_yaml(yaml, "test.yaml");
-}
-
 double ga_share_of_exact(const std::string& workload, const std::string& granularity) {
   auto e = experiment("workload: " + workload +
                       "\ntraining: {optimizer: adam, activation_bits: 16}\n"

@@ -6,14 +6,10 @@
 
 #include "fusion/experiment.hpp"
 #include "fusion/run_outputs.hpp"
+#include "support/source_path.hpp"
 
 using namespace monet;
-
-namespace {
-std::string source(const std::string& rel) {
-  return (std::filesystem::path(MONET_SOURCE_DIR) / rel).string();
-}
-}  // namespace
+using test::source;
 
 TEST_CASE("The shipped distillation experiment puts the teacher's convs on their own core") {
   auto e = fusion::load_experiment(

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "fusion/episode.hpp"
+#include "support/source_path.hpp"
 #include "tests/cli/run_cli.hpp"
 #include "training/episode.hpp"
 #include "training/expand.hpp"
@@ -13,12 +14,10 @@
 #include "workloads/yaml_workload.hpp"
 
 using namespace monet;
+using test::source;
 namespace fs = std::filesystem;
 
 namespace {
-std::string source(const std::string& rel) {
-  return (fs::path(MONET_SOURCE_DIR) / rel).string();
-}
 
 workloads::Graph pefsl(int64_t batch) {
   return workloads::load_workload_file(source("configs/workloads/pefsl-resnet9.yaml"),

@@ -12,14 +12,16 @@
 #include "fusion/simulation.hpp"
 #include "invariants.hpp"
 #include "support/accelerator_text.hpp"
+#include "two_convs.hpp"
 #include "workloads/builder.hpp"
 
 using namespace monet;
 using Catch::Matchers::Contains;
+using test::two_convs;
 
 namespace {
 // Two 8x8 arrays stated at 0.8 V; mode `low` keeps one at 500 MHz and 0.6 V.
-const char* kChip = R"(
+const char* kModeChip = R"(
 name: pair
 cores:
   - name: pe
@@ -53,21 +55,12 @@ modes:
     clocks: {pe: 2 GHz}
 )";
 
-workloads::Graph two_convs() {
-  workloads::Builder b("chain", 32);
-  int x = b.input("x", {1, 8, 64, 64});
-  b.set_block("chain");
-  x = b.conv("conv1", x, 8, 3);
-  b.conv("conv2", x, 8, 3);
-  return b.finish();
-}
-
 using test::error_of;
 using test::with;
 }  // namespace
 
 TEST_CASE("a mode sets clocks, active cores, bandwidths and budget; V scales energy and static") {
-  auto base = accelerators::parse_accelerator_yaml(kChip, "chip.yaml");
+  auto base = accelerators::parse_accelerator_yaml(kModeChip, "chip.yaml");
   auto low = accelerators::apply_power_mode(base, "low");
   CHECK(low.name == "pair@low");
   CHECK(low.mode == "low");
@@ -100,7 +93,7 @@ TEST_CASE("a mode sets clocks, active cores, bandwidths and budget; V scales ene
 }
 
 TEST_CASE("a mode that does not exist is refused listing the modes") {
-  auto base = accelerators::parse_accelerator_yaml(kChip, "chip.yaml");
+  auto base = accelerators::parse_accelerator_yaml(kModeChip, "chip.yaml");
   CHECK_THROWS_WITH(accelerators::apply_power_mode(base, "turbo"),
                     Contains("no power mode 'turbo'") && Contains("modes: low, high"));
   CHECK_THROWS_WITH(accelerators::load_accelerator("jetson-orin-nano@10W"),
@@ -142,7 +135,7 @@ TEST_CASE("Orin Nano modes follow NVIDIA's nvpmodel tables") {
 TEST_CASE("a run whose average power exceeds its mode's budget is flagged") {
   // Mode `low` draws at least its static power at the supply, 1.5 W + 72 uW + 0.5 W > 1 W.
   auto low =
-      accelerators::apply_power_mode(accelerators::parse_accelerator_yaml(kChip, "c"), "low");
+      accelerators::apply_power_mode(accelerators::parse_accelerator_yaml(kModeChip, "c"), "low");
   fusion::Simulation sim(two_convs(), low);
   auto s = test::schedule_checked(sim, fusion::StackRule::kLayerByLayer, 1).summary;
   CHECK(s.power.budget_w == 1);
@@ -155,29 +148,29 @@ TEST_CASE("a run whose average power exceeds its mode's budget is flagged") {
   CHECK(fusion::summary_json(s, low)["power"]["over_budget"] == true);
 
   // The same chip without a mode: 1000 W budget, well within.
-  fusion::Simulation within(two_convs(), accelerators::parse_accelerator_yaml(kChip, "c"));
+  fusion::Simulation within(two_convs(), accelerators::parse_accelerator_yaml(kModeChip, "c"));
   auto s2 = test::schedule_checked(within, fusion::StackRule::kLayerByLayer, 1).summary;
   CHECK(s2.power.budget_w == 1000);
   CHECK_FALSE(s2.power.over_budget());
 }
 
 TEST_CASE("bad modes are refused naming the field and the rule") {
-  CHECK_THAT(error_of(with(kChip, "voltage: 0.8 V\n", "")),
+  CHECK_THAT(error_of(with(kModeChip, "voltage: 0.8 V\n", "")),
              Contains("voltage") && Contains("missing"));
-  CHECK_THAT(error_of(with(kChip, "clocks: {pe: 500 MHz}", "clocks: {px: 500 MHz}")),
+  CHECK_THAT(error_of(with(kModeChip, "clocks: {pe: 500 MHz}", "clocks: {px: 500 MHz}")),
              Contains("px") && Contains("no such core"));
-  CHECK_THAT(error_of(with(kChip, "active_cores: {pe: 1}", "active_cores: {pe: 3}")),
+  CHECK_THAT(error_of(with(kModeChip, "active_cores: {pe: 1}", "active_cores: {pe: 3}")),
              Contains("active_cores"));
-  CHECK_THAT(error_of(with(kChip, "bandwidths: {dram: 8 GB/s}", "bandwidths: {l3: 8 GB/s}")),
+  CHECK_THAT(error_of(with(kModeChip, "bandwidths: {dram: 8 GB/s}", "bandwidths: {l3: 8 GB/s}")),
              Contains("l3") && Contains("no such shared memory"));
-  CHECK_THAT(error_of(with(kChip, "name: high", "name: low")), Contains("duplicate mode name"));
-  CHECK_THAT(error_of(with(kChip, "power_budget: 1 W", "power_budget: -1 W")),
+  CHECK_THAT(error_of(with(kModeChip, "name: high", "name: low")), Contains("duplicate mode name"));
+  CHECK_THAT(error_of(with(kModeChip, "power_budget: 1 W", "power_budget: -1 W")),
              Contains("power_budget") && Contains("must not be negative"));
-  CHECK_THAT(error_of(with(kChip, "voltage: 0.6 V", "voltage: 0.6 W")), Contains("voltage"));
+  CHECK_THAT(error_of(with(kModeChip, "voltage: 0.6 V", "voltage: 0.6 W")), Contains("voltage"));
 }
 
 TEST_CASE("modes, budget and voltage round-trip through the writer") {
-  auto acc = accelerators::parse_accelerator_yaml(kChip, "chip.yaml");
+  auto acc = accelerators::parse_accelerator_yaml(kModeChip, "chip.yaml");
   auto back = accelerators::parse_accelerator_yaml(accelerators::write_accelerator_yaml(acc), "w");
   CHECK(back.power_budget_w == 1000);
   CHECK(back.voltage_v == 0.8);

@@ -10,14 +10,16 @@
 #include "fusion/simulation.hpp"
 #include "invariants.hpp"
 #include "support/accelerator_text.hpp"
+#include "two_convs.hpp"
 #include "workloads/builder.hpp"
 
 using namespace monet;
 using Catch::Matchers::Contains;
+using test::two_convs;
 
 namespace {
 // One 8x8 array; static figures chosen to be easy to add up by hand.
-const char* kChip = R"(
+const char* kPowerChip = R"(
 name: one-core
 cores:
   - name: pe
@@ -40,21 +42,12 @@ dram: {capacity: 1 GiB, bandwidth: 16 GB/s, read_energy: 10 pJ/bit, write_energy
 board: {baseline_power: 1 W, regulator_efficiency: 0.8}
 )";
 
-workloads::Graph two_convs() {
-  workloads::Builder b("chain", 32);
-  int x = b.input("x", {1, 8, 64, 64});
-  b.set_block("chain");
-  x = b.conv("conv1", x, 8, 3);
-  b.conv("conv2", x, 8, 3);
-  return b.finish();
-}
-
 using test::error_of;
 using test::with;
 }  // namespace
 
 TEST_CASE("static power adds up cores, memory leakage per copy, DRAM and the board") {
-  auto acc = accelerators::parse_accelerator_yaml(kChip, "chip.yaml");
+  auto acc = accelerators::parse_accelerator_yaml(kPowerChip, "chip.yaml");
   auto p = accelerators::static_power(acc);
   // 2 W core + 96 KiB x 1 uW/KiB = 96 uW leakage; DRAM 0.5 + 0.1 W.
   REQUIRE(p.core_w.size() == 1);
@@ -65,7 +58,8 @@ TEST_CASE("static power adds up cores, memory leakage per copy, DRAM and the boa
 }
 
 TEST_CASE("a run's energy is dynamic plus static times its latency, at the supply") {
-  fusion::Simulation sim(two_convs(), accelerators::parse_accelerator_yaml(kChip, "chip.yaml"));
+  fusion::Simulation sim(two_convs(),
+                         accelerators::parse_accelerator_yaml(kPowerChip, "chip.yaml"));
   auto s = test::schedule_checked(sim, fusion::StackRule::kLayerByLayer, 1).summary;
   const auto& p = s.power;
   const double t = s.latency_s;
@@ -143,7 +137,7 @@ TEST_CASE("the ZCU104 preset idles at the board's logged 13.8 W at its 12 V inpu
 }
 
 TEST_CASE("static power fields round-trip through the writer") {
-  auto acc = accelerators::parse_accelerator_yaml(kChip, "chip.yaml");
+  auto acc = accelerators::parse_accelerator_yaml(kPowerChip, "chip.yaml");
   auto back = accelerators::parse_accelerator_yaml(accelerators::write_accelerator_yaml(acc), "w");
   CHECK(back.cores[0].static_power_w == acc.cores[0].static_power_w);
   CHECK(back.cores[0].memories[0].leakage_w_per_byte ==
@@ -155,17 +149,17 @@ TEST_CASE("static power fields round-trip through the writer") {
 }
 
 TEST_CASE("bad power figures are refused naming the field and the rule") {
-  CHECK_THAT(error_of(with(kChip, "static_power: 2 W", "static_power: -2 W")),
+  CHECK_THAT(error_of(with(kPowerChip, "static_power: 2 W", "static_power: -2 W")),
              Contains("static_power") && Contains("must not be negative"));
-  CHECK_THAT(error_of(with(kChip, "refresh_power: 100 mW", "refresh_power: -1 mW")),
+  CHECK_THAT(error_of(with(kPowerChip, "refresh_power: 100 mW", "refresh_power: -1 mW")),
              Contains("refresh_power") && Contains("must not be negative"));
-  CHECK_THAT(error_of(with(kChip, "leakage: 1 uW/KiB", "leakage: 1 uW")),
+  CHECK_THAT(error_of(with(kPowerChip, "leakage: 1 uW/KiB", "leakage: 1 uW")),
              Contains("leakage") && Contains("capacity unit"));
-  CHECK_THAT(error_of(with(kChip, "leakage: 1 uW/KiB", "leakage: -1 uW/KiB")),
+  CHECK_THAT(error_of(with(kPowerChip, "leakage: 1 uW/KiB", "leakage: -1 uW/KiB")),
              Contains("leakage") && Contains("must not be negative"));
-  CHECK_THAT(error_of(with(kChip, "static_power: 2 W", "static_power: 2 pJ")),
+  CHECK_THAT(error_of(with(kPowerChip, "static_power: 2 W", "static_power: 2 pJ")),
              Contains("static_power") && Contains("W"));
-  CHECK_THAT(error_of(with(kChip, "regulator_efficiency: 0.8", "regulator_efficiency: 1.5")),
+  CHECK_THAT(error_of(with(kPowerChip, "regulator_efficiency: 0.8", "regulator_efficiency: 1.5")),
              Contains("regulator_efficiency") && Contains("(0, 1]"));
-  CHECK_THAT(error_of(with(kChip, "board: {", "board: {idle: 1 W, ")), Contains("idle"));
+  CHECK_THAT(error_of(with(kPowerChip, "board: {", "board: {idle: 1 W, ")), Contains("idle"));
 }

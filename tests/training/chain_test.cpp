@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/pareto_points.hpp"
 #include "tests/cli/run_cli.hpp"
 #include "training/checkpoint_dp.hpp"
 #include "training/expand.hpp"
@@ -13,6 +14,7 @@
 #include "workloads/models.hpp"
 
 using namespace monet;
+using test::pareto;
 using training::Granularity;
 
 namespace {
@@ -23,14 +25,6 @@ std::vector<Point> points(const training::CheckpointFront& f) {
   std::vector<Point> out;
   for (const auto& p : f.points) out.emplace_back(p.recompute_cost, p.peak_bytes);
   return out;
-}
-
-std::vector<Point> pareto(std::vector<Point> pts) {
-  std::sort(pts.begin(), pts.end());
-  std::vector<Point> front;
-  for (const auto& p : pts)
-    if (front.empty() || p.second < front.back().second) front.push_back(p);
-  return front;
 }
 
 std::vector<Point> brute_force(const training::Chain& c) {

@@ -9,11 +9,13 @@
 #include <random>
 #include <string>
 
+#include "support/pareto_points.hpp"
 #include "training/checkpoint_dp.hpp"
 #include "training/expand.hpp"
 #include "workloads/models.hpp"
 
 using namespace monet;
+using test::pareto;
 using training::Chain;
 using training::ChainPlan;
 using training::Granularity;
@@ -21,14 +23,6 @@ using training::Granularity;
 namespace {
 
 using Point = std::pair<int64_t, int64_t>;  // (recompute cost, peak bytes)
-
-std::vector<Point> pareto(std::vector<Point> pts) {
-  std::sort(pts.begin(), pts.end());
-  std::vector<Point> out;
-  for (const auto& p : pts)
-    if (out.empty() || p.second < out.back().second) out.push_back(p);
-  return out;
-}
 
 std::vector<Point> front_points(const training::CheckpointFront& f) {
   std::vector<Point> out;

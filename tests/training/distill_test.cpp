@@ -4,18 +4,18 @@
 
 #include <algorithm>
 
+#include "support/published_counts.hpp"
 #include "tests/training/training_helpers.hpp"
 #include "training/distill.hpp"
 #include "training/memory.hpp"
 #include "workloads/models.hpp"
 
 using namespace monet;
+using test::kResNet18Macs;
+using test::kResNet18Params;
 using workloads::Pass;
 
-namespace {
-constexpr int64_t kResNet18Params = 11'689'512;
-constexpr int64_t kResNet18Macs = 1'814'073'344;
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("Distilling ResNet-18 from a 16-bit ResNet-18: teacher ops first, frozen, logits kept") {
   auto student = workloads::resnet18({.batch = 2});

@@ -2,6 +2,7 @@
 // conv / linear / matmul op (Training rules of thumb, shared/reference/workloads.md).
 #include <catch2/catch.hpp>
 
+#include "support/published_counts.hpp"
 #include "tests/training/training_helpers.hpp"
 #include "training/expand.hpp"
 #include "workloads/models.hpp"
@@ -9,14 +10,6 @@
 using namespace monet;
 using namespace monet::test;
 using workloads::Pass;
-
-namespace {
-// Reference forward MACs (shared/reference/workloads.md).
-constexpr int64_t kResNet18Macs = 1'814'073'344;
-constexpr int64_t kGpt2SmallMacs = 145'824'153'600;
-constexpr int64_t kResNet18Params = 11'689'512;
-constexpr int64_t kGpt2SmallParams = 124'439'808;
-}  // namespace
 
 TEST_CASE("ResNet-18 training MACs are forward + dX + dW, no dX for conv1") {
   auto step = training::expand(workloads::resnet18(), {});

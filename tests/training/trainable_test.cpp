@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/yaml.hpp"
+#include "support/published_counts.hpp"
 #include "tests/cli/run_cli.hpp"
 #include "tests/training/training_helpers.hpp"
 #include "training/expand.hpp"
@@ -16,8 +17,6 @@ using namespace monet::test;
 using workloads::Pass;
 
 namespace {
-constexpr int64_t kResNet18Params = 11'689'512;
-constexpr int64_t kResNet18Macs = 1'814'073'344;
 constexpr int64_t kConv1Macs = int64_t{64} * 3 * 7 * 7 * 112 * 112;
 // BatchNorm channels of ResNet-18: stem 64; layer1 4x64; layer2 4x128 + downsample 128;
 // layer3 5x256; layer4 5x512.

@@ -6,11 +6,13 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "support/graph_lookup.hpp"
 #include "workloads/graph.hpp"
 #include "workloads/llama.hpp"
 #include "workloads/models.hpp"
 
 using namespace monet::workloads;
+using monet::test::op_named;
 
 namespace {
 
@@ -53,13 +55,6 @@ Shape expected_output(const std::string& name, int64_t batch) {
   if (const LlamaConfig* c = find_llama_config(name))
     return {batch, std::min<int64_t>(c->max_position_embeddings, 2048), c->vocab_size};
   return {batch, 1000};  // ResNet-18 and MobileViT logits
-}
-
-const Op& op_named(const Graph& g, const std::string& name) {
-  int id = g.find_op(name);
-  INFO("op " << name);
-  REQUIRE(id >= 0);
-  return g.op(id);
 }
 
 // GPT-2 parameters: token and position tables, per layer two LNs (2·2d), QKV (3d² + 3d),

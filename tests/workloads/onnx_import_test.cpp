@@ -5,22 +5,17 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "support/graph_lookup.hpp"
 #include "workloads/models.hpp"
 #include "workloads/onnx_import.hpp"
 
 using namespace monet::workloads;
+using monet::test::op_named;
 
 namespace {
 
 std::string data(const std::string& file) {
   return std::string(MONET_SOURCE_DIR) + "/tests/data/" + file;
-}
-
-const Op& op_named(const Graph& g, const std::string& name) {
-  INFO("op " << name);
-  int id = g.find_op(name);
-  REQUIRE(id >= 0);
-  return g.op(id);
 }
 
 std::vector<const Op*> ops_of(const Graph& g, OpKind kind) {
