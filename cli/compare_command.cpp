@@ -65,7 +65,8 @@ std::string energy(double v) {
 std::string bytes(double v) {
   return core::format_bytes(v);
 }
-std::string count(double v) {
+// A named function, not the overload set of core::format_count, for the column table.
+std::string counted(double v) {
   return core::format_count(v);
 }
 std::string general(double v) {
@@ -115,7 +116,7 @@ const Metric kMetrics[] = {
     {"dram_traffic_bytes", "DRAM traffic", "B", "lower",
      [](const Measured& m) { return m.s.dram_read_bytes + m.s.dram_write_bytes; }, bytes},
     {"macs", "MACs", "MACs", "", [](const Measured& m) { return static_cast<double>(m.macs); },
-     count},
+     counted},
 };
 
 struct Entry {

@@ -21,9 +21,6 @@ bool is_yaml_path(const std::string& s) {
   return ends(".yaml") || ends(".yml");
 }
 
-std::string count(double v) {
-  return core::format_count(v);
-}
 std::string bytes(int64_t b) {
   return core::format_count(static_cast<double>(b)) + " (" +
          core::format_bytes(static_cast<double>(b)) + ")";
@@ -134,8 +131,8 @@ void print_training_report(const workloads::Graph& forward, const TrainingArgs& 
   std::printf(
       "trainable: %s — %s of %s parameters train%s\n\n",
       training::resolved_trainable_str(o.trainable, !step.adapter_parameters.empty()).c_str(),
-      count(static_cast<double>(step.trainable_parameters)).c_str(),
-      count(static_cast<double>(step.parameters)).c_str(),
+      core::format_count(static_cast<double>(step.trainable_parameters)).c_str(),
+      core::format_count(static_cast<double>(step.parameters)).c_str(),
       o.frozen_weight_bits
           ? (" (frozen at " + std::to_string(step.precision.frozen_weight_bits) + " bit)").c_str()
           : "");
@@ -146,14 +143,16 @@ void print_training_report(const workloads::Graph& forward, const TrainingArgs& 
   double elems = 0;
   for (const auto& p : training::phase_totals(step.graph)) {
     std::printf("%-14s %8lld %26s %26s\n", labels[static_cast<int>(p.pass)],
-                static_cast<long long>(p.ops), count(static_cast<double>(p.macs)).c_str(),
-                count(p.element_ops).c_str());
+                static_cast<long long>(p.ops),
+                core::format_count(static_cast<double>(p.macs)).c_str(),
+                core::format_count(p.element_ops).c_str());
     ops += p.ops;
     macs += p.macs;
     elems += p.element_ops;
   }
   std::printf("%-14s %8lld %26s %26s\n\n", "total", static_cast<long long>(ops),
-              count(static_cast<double>(macs)).c_str(), count(elems).c_str());
+              core::format_count(static_cast<double>(macs)).c_str(),
+              core::format_count(elems).c_str());
   const auto& m = step.memory;
   std::printf("%-19s %32s", "memory (bytes)", ("checkpoint " + o.checkpoint.str()).c_str());
   std::printf(planned ? " %32s\n" : "\n", "no checkpoint");

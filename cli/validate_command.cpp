@@ -21,10 +21,6 @@ namespace monet::cli {
 
 namespace {
 
-std::string count(double v) {
-  return core::format_count(v);
-}
-
 void print_search(const codesign::SearchSpec& spec);
 
 // A generation run's checks (decoder, token counts, precision on the accelerator, plan), and
@@ -59,7 +55,7 @@ void validate_experiment(const std::string& path) {
   std::cout << path << ": experiment '" << e.name << "' is valid\n"
             << "  workload     " << sim.graph().name() << " ("
             << (e.training ? "training step" : "inference") << "): " << totals.op_count << " ops, "
-            << count(static_cast<double>(totals.macs)) << " MACs\n"
+            << core::format_count(static_cast<double>(totals.macs)) << " MACs\n"
             << "  accelerator  " << sim.accelerator().name << " (" << sim.accelerator().cores.size()
             << " cores)\n"
             << "  plan         " << e.plan_name << ", " << plan.stacks.size() << " stacks, "
@@ -98,8 +94,9 @@ void validate_workload(const std::string& path) {
   workloads::Graph g = workloads::load_workload_file(path);
   const auto t = g.totals();
   std::cout << path << ": workload '" << g.name() << "' is valid: " << t.op_count << " ops ("
-            << t.compute_op_count << " loop nests), " << count(static_cast<double>(t.macs))
-            << " MACs, " << count(static_cast<double>(t.parameters)) << " parameters ("
+            << t.compute_op_count << " loop nests), "
+            << core::format_count(static_cast<double>(t.macs)) << " MACs, "
+            << core::format_count(static_cast<double>(t.parameters)) << " parameters ("
             << core::format_bytes(static_cast<double>(t.parameter_bytes)) << ")\n";
 }
 
