@@ -82,14 +82,11 @@ std::vector<fusion::LayerWeights> layer_entries(int64_t layers, WeightsOf weight
 
 // The experiment's own entry values for a layer (unset / 0 where no entry sets them).
 workloads::WeightFormat own_weights(const fusion::Experiment& x, int64_t l) {
-  for (const auto& w : x.precision.layer_weights)
-    if (l >= w.first && l <= w.last && w.weights.set()) return w.weights;
-  return {};
+  const workloads::WeightFormat* f = fusion::layer_weights_of(x.precision.layer_weights, l);
+  return f ? *f : workloads::WeightFormat{};
 }
 int own_kv(const fusion::Experiment& x, int64_t l) {
-  for (const auto& w : x.precision.layer_weights)
-    if (l >= w.first && l <= w.last && w.kv_cache) return w.kv_cache;
-  return 0;
+  return fusion::layer_kv_cache_of(x.precision.layer_weights, l);
 }
 
 size_t nearest(const std::vector<double>& values, double v) {

@@ -53,6 +53,21 @@ struct LayerWeights {
   }
 };
 
+// The first of `entries` covering decoder layer `layer` that sets the value: its weight format
+// (nullptr when none does) and its KV-cache bits (0 when none does). The one lookup behind a
+// run's effective per-layer bits (fusion/generate.cpp) and the search's replay entries.
+inline const workloads::WeightFormat* layer_weights_of(const std::vector<LayerWeights>& entries,
+                                                       int64_t layer) {
+  for (const auto& w : entries)
+    if (layer >= w.first && layer <= w.last && w.weights.set()) return &w.weights;
+  return nullptr;
+}
+inline int layer_kv_cache_of(const std::vector<LayerWeights>& entries, int64_t layer) {
+  for (const auto& w : entries)
+    if (layer >= w.first && layer <= w.last && w.kv_cache) return w.kv_cache;
+  return 0;
+}
+
 struct Precision {
   workloads::WeightFormat weights;
   std::vector<LayerWeights> layer_weights;

@@ -115,15 +115,13 @@ std::vector<int> block_linear_weight_layers(const workloads::Graph& g) {
 }
 
 const workloads::WeightFormat& GenerationRun::layer_format(int64_t layer) const {
-  for (const auto& w : layer_weights)
-    if (layer >= w.first && layer <= w.last && w.weights.set()) return w.weights;
-  return weight_format;
+  const workloads::WeightFormat* own = layer_weights_of(layer_weights, layer);
+  return own ? *own : weight_format;
 }
 
 int GenerationRun::layer_kv_cache_bits(int64_t layer) const {
-  for (const auto& w : layer_weights)
-    if (layer >= w.first && layer <= w.last && w.kv_cache) return w.kv_cache;
-  return kv_cache_bits;
+  const int own = layer_kv_cache_of(layer_weights, layer);
+  return own ? own : kv_cache_bits;
 }
 
 std::vector<int> GenerationRun::kv_cache_bits_per_layer() const {
