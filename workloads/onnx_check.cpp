@@ -10,47 +10,12 @@
 #include "core/error.hpp"
 #include "workloads/onnx_const.hpp"
 #include "workloads/onnx_importer.hpp"
+#include "workloads/onnx_op_rules.hpp"
 
 namespace monet::workloads::onnx_detail {
 
 int64_t known_opset() {
   return onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map().at("").second;
-}
-
-int min_inputs(const std::string& op, int64_t opset) {
-  static const std::unordered_map<std::string, int> two = {{"Conv", 2},
-                                                           {"Gemm", 2},
-                                                           {"MatMul", 2},
-                                                           {"BatchNormalization", 3},
-                                                           {"Add", 2},
-                                                           {"Sub", 2},
-                                                           {"Mul", 2},
-                                                           {"Div", 2},
-                                                           {"Mod", 2},
-                                                           {"Pow", 2},
-                                                           {"Equal", 2},
-                                                           {"Less", 2},
-                                                           {"Greater", 2},
-                                                           {"LessOrEqual", 2},
-                                                           {"GreaterOrEqual", 2},
-                                                           {"And", 2},
-                                                           {"Or", 2},
-                                                           {"Xor", 2},
-                                                           {"Gather", 2},
-                                                           {"Expand", 2},
-                                                           {"Tile", 2},
-                                                           {"Where", 3},
-                                                           {"Range", 3},
-                                                           {"LayerNormalization", 2}};
-  if (auto it = two.find(op); it != two.end()) return it->second;
-  // Operands that moved from attributes to inputs.
-  if (op == "Reshape") return opset >= 5 ? 2 : 1;
-  if (op == "Slice") return opset >= 10 ? 3 : 1;
-  if (op == "Upsample") return opset >= 9 ? 2 : 1;
-  if (op == "Pad") return opset >= 11 ? 2 : 1;
-  if (op == "Unsqueeze") return opset >= 13 ? 2 : 1;
-  if (op == "Constant") return 0;
-  return converters().count(op) || foldable(op) ? 1 : 0;
 }
 
 namespace {

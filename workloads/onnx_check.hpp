@@ -27,7 +27,4 @@ std::vector<std::string> check_model(onnx::ModelProto& model, const std::string&
 // Highest version of the default operator set this build's ONNX library has schemas for.
 int64_t known_opset();
 
-// Fewest inputs the importer reads for an op type it converts or folds (0: not one of them).
-int min_inputs(const std::string& op_type, int64_t opset);
-
 }  // namespace monet::workloads::onnx_detail

@@ -9,6 +9,7 @@
 #include "core/checked_math.hpp"
 #include "core/error.hpp"
 #include "workloads/onnx_check.hpp"
+#include "workloads/onnx_op_rules.hpp"
 
 namespace monet::workloads::onnx_detail {
 
@@ -226,15 +227,12 @@ class Inference {
     const auto* a = find_attr(n, "axis");
     if (!a) return;
     if (a->type() != onnx::AttributeProto::INT) fail(i, "attribute 'axis' must be an integer");
-    static const std::set<std::string> within_rank = {
-        "Softmax",         "LogSoftmax",         "Hardmax", "Concat", "Gather", "GatherElements",
-        "ScatterElements", "LayerNormalization", "Split",   "ArgMax", "ArgMin", "Compress",
-        "QuantizeLinear",  "DequantizeLinear"};
     const int64_t axis = a->i();
     const int r = rank_of(types.empty() ? nullptr : types[0]);
     int64_t lo = -kMaxRank, hi = kMaxRank;
-    if (r >= 0 && within_rank.count(n.op_type())) lo = -r, hi = r - 1;
-    if (r >= 0 && n.op_type() == "Flatten") lo = -r, hi = r;
+    const AxisRange range = op_rule(n.op_type()).axis;
+    if (r >= 0 && range == AxisRange::kWithinRank) lo = -r, hi = r - 1;
+    if (r >= 0 && range == AxisRange::kFlatten) lo = -r, hi = r;
     if (axis < lo || axis > hi)
       fail(i, "attribute 'axis' is " + std::to_string(axis) + ", outside [" + std::to_string(lo) +
                   ", " + std::to_string(hi) + "]" +
@@ -245,17 +243,12 @@ class Inference {
   void precheck(int i, const std::vector<const onnx::TypeProto*>& types) const {
     check_axis(i, types);
     const auto& n = idx_.node(i);
-    static const std::map<std::string, std::pair<int, int>> windows = {
-        // op → (data input, weight input or -1)
-        {"Conv", {0, 1}},        {"ConvTranspose", {0, 1}}, {"ConvInteger", {0, 1}},
-        {"QLinearConv", {0, 3}}, {"MaxPool", {0, -1}},      {"AveragePool", {0, -1}},
-        {"LpPool", {0, -1}},     {"MaxUnpool", {0, -1}}};
-    auto w = windows.find(n.op_type());
-    if (w == windows.end()) return;
+    const OpRule& rule = op_rule(n.op_type());
+    if (rule.window_data < 0) return;
     const int x_rank =
-        rank_of(types.size() > size_t(w->second.first) ? types[w->second.first] : nullptr);
-    const int w_rank = w->second.second >= 0 && types.size() > size_t(w->second.second)
-                           ? rank_of(types[w->second.second])
+        rank_of(types.size() > size_t(rule.window_data) ? types[rule.window_data] : nullptr);
+    const int w_rank = rule.window_weight >= 0 && types.size() > size_t(rule.window_weight)
+                           ? rank_of(types[rule.window_weight])
                            : -1;
     if (x_rank >= 0 && x_rank < 3)
       fail(i, "the input has rank " + std::to_string(x_rank) +
