@@ -165,15 +165,22 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
     const double clock = acc.cores.at(core).clock_hz;
     out.first_cn_of_op[op.id] = static_cast<int>(out.cns.size());
     // On GPU SMs the op is one kernel whose thread blocks run in waves over the SMs it may
-    // use; its tiles share those waves (each SM takes min(T, SMs) / T of the op's time).
+    // use; its tiles share those waves (each SM takes min(T, SMs) / T of the op's time). An op
+    // with one output row may run as a CUDA-core GEMV kernel instead (mapping::gpu_gemv);
+    // the faster kernel runs, and its time replaces the one-SM mapping's as the waves' does.
     double wave_cycles_per_tile = 0;
-    if (op.nest && !acc.cores[core].execution.blocks.empty()) {
+    mapping::GpuGemv gemv;
+    const bool gpu_kernel = op.nest && !acc.cores[core].execution.blocks.empty();
+    if (gpu_kernel) {
       const auto& choices = op.id < static_cast<int>(plan.core_choices.size())
                                 ? plan.core_choices[op.id]
                                 : std::vector<int>{};
       const int sms = std::max<int>(1, static_cast<int>(choices.size()));
-      mapping::GpuWaves w = mapping::gpu_waves(mapping::shape_of(g, op), acc.cores[core], sms);
+      const mapping::OpShape whole = mapping::shape_of(g, op);
+      mapping::GpuWaves w = mapping::gpu_waves(whole, acc.cores[core], sms);
       wave_cycles_per_tile = w.cycles * std::min(T, sms) / T;
+      gemv = mapping::gpu_gemv(whole, acc.cores[core], sms);
+      gemv.cycles *= static_cast<double>(std::min(T, sms)) / T;
     }
     for (int t = 0; t < T; ++t) {
       CN cn;
@@ -206,16 +213,28 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
       if (!cost.feasible)
         throw core::Error("op '" + op.name + "' cannot run on core '" + acc.cores[core].name +
                           "': " + cost.reason);
-      cn.duration_s =
-          std::max(cost.onchip_cycles, wave_cycles_per_tile + cost.phases.fixed) / clock;
-      cn.bound_by = wave_cycles_per_tile + cost.phases.fixed > cost.onchip_cycles
-                        ? std::string("GPU thread-block waves")
-                        : std::move(cost.bound_by);
+      const double tiled = std::max(cost.onchip_cycles, wave_cycles_per_tile + cost.phases.fixed);
+      const double gemv_cycles = gemv.cycles + cost.phases.fixed;
+      cn.macs = shape.nest ? static_cast<double>(shape.nest->macs()) : 0.0;
       cn.energy_pj = cost.onchip_energy_pj;
       cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.table_pj +
                              cost.energy.cim_adc_pj + cost.energy.cim_dac_pj +
                              cost.energy.cim_write_pj + cost.energy.array_load_pj;
-      cn.macs = shape.nest ? static_cast<double>(shape.nest->macs()) : 0.0;
+      if (gemv.applies && gemv_cycles < tiled) {
+        // The same operands cross the same memories; only the MACs move to the CUDA cores.
+        const double fma_pj = cn.macs * gemv.mac_energy_pj;
+        cn.energy_pj += fma_pj - cost.energy.mac_pj;
+        cn.compute_energy_pj += fma_pj - cost.energy.mac_pj;
+        cn.duration_s = gemv_cycles / clock;
+        cn.kernel = "gemv";
+        cn.bound_by = "GPU CUDA-core GEMV kernel";
+      } else {
+        cn.duration_s = tiled / clock;
+        if (gpu_kernel) cn.kernel = "tiled";
+        cn.bound_by = wave_cycles_per_tile + cost.phases.fixed > cost.onchip_cycles
+                          ? std::string("GPU thread-block waves")
+                          : std::move(cost.bound_by);
+      }
       double min_bytes = 0, dram_reads = 0;
       if (shape.nest) {
         for (int r = 0; r < 2; ++r) {

@@ -36,6 +36,9 @@ struct CN {
   double refetch_dram_bytes = 0;
   double macs = 0;
   std::string bound_by;  // what sets duration_s (mapping::OpCost::bound_by)
+  // The GPU kernel that runs it: "tiled" (thread blocks of the core's shapes) or "gemv"
+  // (mapping::gpu_gemv); empty on cores without thread-block shapes and for vector ops.
+  std::string kernel;
 };
 
 struct CnGraph {

@@ -205,7 +205,8 @@ json trace_json(const Schedule& s, const workloads::Graph& g, const CnGraph& cns
                         {"out_bytes", core::whole_bytes(piece_sum(cn.writes))},
                         {"dram_bytes", core::whole_bytes(dram_bytes[r.cn])},
                         {"energy_pj", cn.energy_pj},
-                        {"bound_by", cn_bound_by(r, cn)}}}});
+                        {"bound_by", cn_bound_by(r, cn)},
+                        {"kernel", cn.kernel}}}});
   }
   for (const auto& t : s.transfers) {
     std::string what = t.tensor >= 0 ? g.tensor(t.tensor).name : "refetch";
@@ -309,6 +310,7 @@ std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const
     row.tiles = cn.tiles;
     row.core = r.core;
     row.stack = cn.stack;
+    row.kernel = cn.kernel;
     bound_time[r.op][cn_bound_by(r, cn)] += r.end_s - r.start_s;
   }
   for (const auto& t : s.transfers) {
@@ -336,7 +338,7 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
   std::ostringstream out;
   out.precision(9);
   out << "op,kind,pass,stack,core,tiles,start_s,end_s,macs,onchip_energy_pj,busy_s,energy_pj,"
-         "dram_read_bytes,dram_write_bytes,link_bytes,bound_by\n";
+         "dram_read_bytes,dram_write_bytes,link_bytes,bound_by,kernel\n";
   for (const auto& op : g.ops()) {
     const auto& r = rows[op.id];
     if (r.core < 0) continue;
@@ -346,7 +348,7 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
         << r.end_s << ',' << r.macs << ',' << r.onchip_energy_pj << ',' << r.busy_s << ','
         << r.energy_pj << ',' << core::whole_bytes(r.dram_read_bytes) << ','
         << core::whole_bytes(r.dram_write_bytes) << ',' << core::whole_bytes(r.link_bytes) << ','
-        << core::csv_field(r.bound_by) << '\n';
+        << core::csv_field(r.bound_by) << ',' << r.kernel << '\n';
   }
   return out.str();
 }

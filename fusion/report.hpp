@@ -37,6 +37,7 @@ struct OpSpan {
   double energy_pj = 0;  // on-chip energy + the DRAM and link energy of its transfers
   double dram_read_bytes = 0, dram_write_bytes = 0, link_bytes = 0;
   std::string bound_by;  // the bound of most of its CN time (cn_bound_by)
+  std::string kernel;    // its CNs' GPU kernel (CN::kernel)
   int tiles = 0, core = -1, stack = -1;
 };
 std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const CnGraph& cns);

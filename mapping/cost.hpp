@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -158,6 +159,25 @@ struct GpuWaves {
   accelerators::ThreadBlock shape;
 };
 GpuWaves gpu_waves(const OpShape& s, const accelerators::Core& core, int sms);
+
+// The same op as a GEMV kernel on the CUDA cores, for an output of one row per channel (one
+// token: tensor-core tiles would pad it to their smallest block's rows). As llama.cpp's
+// mul_mat_vec (docs/references.md, "GPU GEMV kernel"): one thread block per output channel
+// reduces its weight row, dequantising it in registers first (OpShape::dequant_ops per
+// weight); the blocks run in waves of `sms`. The FMAs run at the core's 32-bit rate entry
+// (the CUDA cores' FP32 FMA, accumulating in FP32) and the dequantisation on the same cores
+// at vector_ops_per_cycle, one after the other. Compute only: the scheduler prices the
+// weights' DRAM transfer as for the tiled kernel. `applies` is false (cycles infinite) for a
+// core without thread-block shapes or a 32-bit rate entry, an output of more than one row,
+// and weight gradients.
+struct GpuGemv {
+  bool applies = false;
+  double cycles = std::numeric_limits<double>::infinity();
+  double blocks = 0;  // output channels (G x K; G x C for an input gradient)
+  double waves = 0;
+  double mac_energy_pj = 0;  // per FMA: the 32-bit rate entry's
+};
+GpuGemv gpu_gemv(const OpShape& s, const accelerators::Core& core, int sms);
 
 class CostModel {
  public:

@@ -56,7 +56,7 @@ py::dict cn_table(const Run& r) {
   const size_t n = r.schedule.cns.size();
   std::vector<int64_t> cn(n), op(n), tile(n), tiles(n), stack(n), core(n);
   std::vector<double> start(n), end(n), energy(n), compute(n), macs(n), refetch(n);
-  std::vector<std::string> op_name(n), kind(n), pass(n), core_names(n), bound(n);
+  std::vector<std::string> op_name(n), kind(n), pass(n), core_names(n), bound(n), kernel(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& rec = r.schedule.cns[i];
     const auto& c = r.cns.cns.at(rec.cn);
@@ -78,6 +78,7 @@ py::dict cn_table(const Run& r) {
     pass[i] = workloads::pass_name(o.pass);
     core_names[i] = core_name(acc, rec.core);
     bound[i] = fusion::cn_bound_by(rec, c);
+    kernel[i] = c.kernel;
   }
   py::dict d;
   d["cn"] = array(cn);
@@ -97,6 +98,7 @@ py::dict cn_table(const Run& r) {
   d["macs"] = array(macs);
   d["refetch_dram_bytes"] = array(refetch);
   d["bound_by"] = bound;
+  d["kernel"] = kernel;
   return d;
 }
 
@@ -107,7 +109,7 @@ py::dict op_table(const Run& r) {
   const std::vector<fusion::OpSpan> rows = fusion::op_spans(r.schedule, g, r.cns);
   std::vector<int64_t> op, stack, tiles;
   std::vector<double> start, end, macs, onchip, busy, energy, dram_read, dram_write, link;
-  std::vector<std::string> name, kind, pass, block, core, bound;
+  std::vector<std::string> name, kind, pass, block, core, bound, kernel;
   for (const auto& o : g.ops()) {
     const fusion::OpSpan& row = rows[o.id];
     if (row.core < 0) continue;
@@ -129,6 +131,7 @@ py::dict op_table(const Run& r) {
     dram_write.push_back(row.dram_write_bytes);
     link.push_back(row.link_bytes);
     bound.push_back(row.bound_by);
+    kernel.push_back(row.kernel);
   }
   py::dict d;
   d["op"] = array(op);
@@ -149,6 +152,7 @@ py::dict op_table(const Run& r) {
   d["dram_write_bytes"] = array(dram_write);
   d["link_bytes"] = array(link);
   d["bound_by"] = bound;
+  d["kernel"] = kernel;
   return d;
 }
 

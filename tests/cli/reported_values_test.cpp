@@ -110,7 +110,8 @@ void check_csv_integer_bytes(const std::string& text, const std::string& file) {
     std::vector<std::string> cells;
     std::stringstream ls(line);
     for (std::string f; std::getline(ls, f, ',');) cells.push_back(f);
-    if (cells.size() != header.size()) continue;  // a quoted name with a comma
+    if (!line.empty() && line.back() == ',') cells.emplace_back();  // getline drops it
+    if (cells.size() != header.size()) continue;                    // a quoted name with a comma
     ++rows;
     for (size_t c = 0; c < header.size(); ++c)
       if (header[c].size() > 6 && header[c].compare(header[c].size() - 6, 6, "_bytes") == 0) {

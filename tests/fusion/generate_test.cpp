@@ -87,3 +87,32 @@ TEST_CASE("generation bad input names the field") {
                     Contains("Llama-family"));
   CHECK_THROWS_AS(fusion::prepare(experiment("tinyllama-1.1b", 8, 4)), core::Error);
 }
+
+// Qwen2.5-0.5B's q_proj (896 x 896, FP16) on the Orin Nano preset (8 SMs at 625 MHz, 128 FP32
+// FMA/clk per SM at 1.15 pJ; the scheduler adds the kernel launch before a stack). In a decode step
+// its output is one row: 896 blocks in 112 waves of 8, each 896 / 128 = 7 cycles, 784 cycles in
+// all. Tensor-core tiles would pad it to 64 rows: 14 blocks of 64 x 64 in 2 waves of 64 x 64 x 896
+// / 1024 = 3,584 cycles each, 7,168. In the prefill (8 rows) the tiles run: 7,168 cycles against
+// the GEMV's 8 x 784 = 6,272, which it cannot run (more than one row).
+TEST_CASE("decode projections run as CUDA-core GEMV kernels on the Orin preset") {
+  auto e = experiment("qwen2.5-0.5b", 8, 2);
+  fusion::GenerationRun r = fusion::run_generation(e);
+  REQUIRE(r.parts.size() == 2);
+  auto q_proj = [](const fusion::GenerationPart& part) {
+    const auto& g = part.sim->graph();
+    for (const auto& cn : part.cns.cns)
+      if (g.op(cn.op).name == "model.layers.0.self_attn.q_proj") return cn;
+    FAIL("no q_proj CN in " << part.name);
+    return fusion::CN{};
+  };
+  const fusion::CN decode = q_proj(r.parts[1]);
+  CHECK(decode.kernel == "gemv");
+  CHECK(decode.bound_by == "GPU CUDA-core GEMV kernel");
+  CHECK(decode.macs == 896.0 * 896);
+  CHECK(decode.duration_s == Approx(784 / 625e6));
+  // Its MACs are charged as FP32 FMAs on the CUDA cores, not at the tensor cores' 0.375 pJ.
+  CHECK(decode.compute_energy_pj == Approx(896.0 * 896 * 1.15));
+  const fusion::CN prefill = q_proj(r.parts[0]);
+  CHECK(prefill.kernel == "tiled");
+  CHECK(prefill.duration_s >= 7168 / 625e6);
+}

@@ -3,6 +3,8 @@
 // counts worked out by hand in the comments.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "fixtures.hpp"
 
 using namespace monet;
@@ -148,4 +150,58 @@ TEST_CASE("GPU waves: thread blocks over the SMs, partial blocks and waves cost 
   CHECK(w.cycles == 64);
   CHECK(w.shape.rows == 4);
   // Ideal would be 20 x 12 x 16 / (4 x 16) = 60 cycles: the last wave is 3/4 full.
+}
+
+namespace {
+// An Orin-like SM: 128 FP32 FMA/clk on the CUDA cores, 1024 FP16 MAC/clk on the tensor cores,
+// tiles of 64 x 64 at the smallest.
+accelerators::Core orin_like_sm() {
+  auto acc =
+      one_core({32, 32}, {memory("smem", 65536, 1024, 0, 0, {true, true, true})}, 68e9, 0, 0, 0);
+  accelerators::Core core = acc.cores[0];
+  core.kind = accelerators::CoreKind::kGpuSm;
+  core.vector_ops_per_cycle = 128;
+  core.execution.blocks = {{64, 64, 1}};
+  core.execution.rates = {{16, 1024, -1, "FP16 tensor cores"}, {32, 128, 1.15, "FP32 CUDA cores"}};
+  return core;
+}
+}  // namespace
+
+// A one-token 3072 x 3072 FP16 projection (Llama 3.2 3B's q_proj in a decode step) on 8 SMs.
+TEST_CASE("GPU GEMV: one block per output channel on the CUDA cores, in waves over the SMs") {
+  accelerators::Core core = orin_like_sm();
+  OpShape s = gemm(1, 3072, 3072);
+  // 3072 blocks over 8 SMs: 384 waves; a block reduces 3072 weights at 128 FMA/clk: 24 cycles.
+  GpuGemv v = gpu_gemv(s, core, 8);
+  REQUIRE(v.applies);
+  CHECK(v.blocks == 3072);
+  CHECK(v.waves == 384);
+  CHECK(v.cycles == 384 * 24);
+  CHECK(v.mac_energy_pj == 1.15);
+  // The tensor-core kernel pads the one row to 64: 48 blocks of 64 x 64, 6 waves of
+  // 64 x 64 x 3072 / 1024 = 12,288 cycles = 73,728, eight times the GEMV.
+  CHECK(gpu_waves(s, core, 8).cycles == 73728);
+  // Dequantising each weight once (one vector op) on the same CUDA cores doubles a block.
+  s.dequant_ops = 1;
+  CHECK(gpu_gemv(s, core, 8).cycles == 384 * 48);
+  // Either way the weights' DRAM time is the floor: 3072^2 x 2 B / 68 GB/s = 277.5 us against
+  // 9,216 cycles = 14.7 us at 625 MHz, so the GEMV's rate hardly matters at batch 1.
+  CHECK(3072.0 * 3072 * 2 / 68e9 > 9216 / 625e6 * 18);
+}
+
+TEST_CASE("GPU GEMV: not for two output rows, weight gradients or a core without FP32 rate") {
+  accelerators::Core core = orin_like_sm();
+  CHECK(gpu_gemv(gemm(1, 64, 64), core, 8).applies);
+  CHECK_FALSE(gpu_gemv(gemm(2, 64, 64), core, 8).applies);
+  OpShape dw = gemm(1, 64, 64);
+  dw.nest->output = workloads::Operand::kW;
+  CHECK_FALSE(gpu_gemv(dw, core, 8).applies);
+  // Without thread-block shapes the core has no kernel library to choose from.
+  auto no_blocks = core;
+  no_blocks.execution.blocks.clear();
+  CHECK_FALSE(gpu_gemv(gemm(1, 64, 64), no_blocks, 8).applies);
+  // Only a 16-bit rate: no CUDA-core FMA rate to run it at.
+  core.execution.rates = {{16, 1024, -1, "FP16 tensor cores"}};
+  CHECK_FALSE(gpu_gemv(gemm(1, 64, 64), core, 8).applies);
+  CHECK(std::isinf(gpu_gemv(gemm(1, 64, 64), core, 8).cycles));
 }
