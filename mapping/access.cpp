@@ -3,6 +3,7 @@
 // the inner scope, except for the run of loops just outside it that do not index the operand
 // (the tile stays put). Outputs also travel back in as partial sums on every revisit.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "mapping/temporal.hpp"
@@ -16,8 +17,17 @@ using workloads::Operand;
 
 namespace {
 
+// LoopNest::relevant as a table: distinct_tiles asks it for every dim of every move priced.
+const std::array<std::array<bool, kDimCount>, 3> kRelevant = [] {
+  std::array<std::array<bool, kDimCount>, 3> t{};
+  for (int x = 0; x < 3; ++x)
+    for (int d = 0; d < kDimCount; ++d)
+      t[x][d] = LoopNest::relevant(static_cast<Operand>(x), static_cast<Dim>(d));
+  return t;
+}();
+
 bool relevant(int x, int d) {
-  return LoopNest::relevant(static_cast<Operand>(x), static_cast<Dim>(d));
+  return kRelevant[x][d];
 }
 }  // namespace
 
@@ -33,6 +43,10 @@ Problem::Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::arra
       objective(o),
       final_out_bits(b[static_cast<int>(n.output)]) {
   for (auto& l : hier.levels) served.push_back(sm.served(l.serves));
+  for (int d = 0; d < kDimCount; ++d) reduction[d] = n.is_reduction(static_cast<Dim>(d));
+  const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
+  for (const Extents& e : served)
+    step_elements.push_back({footprint(0, ones, e), footprint(1, ones, e), footprint(2, ones, e)});
 }
 
 double distinct_tiles(const Problem& p, int x, const Extents& tile) {
@@ -56,13 +70,14 @@ double move_cycles(const Level& from, double from_bits, double from_bw, const Le
 // part is one step of the array (operand x at unit temporal extents).
 void add_once(const Problem& p, int x, int from, int to, double from_bits, double to_bits,
               double cycles, bool inward, Evaluation& ev) {
-  if (ev.once_count >= static_cast<int>(ev.once.size())) return;
   const Hierarchy& h = *p.h;
-  const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
+  // Only the double-buffered phases read these moves (finish_evaluation).
+  if (h.execution.overlap != accelerators::Overlap::kDoubleBuffered) return;
+  if (ev.once_count >= static_cast<int>(ev.once.size())) return;
   const Level& F = h.levels[from];
   const Level& T = h.levels[to];
-  const double step_from = p.footprint(x, ones, p.served[from]) * F.instances * p.bits[x];
-  const double step_to = p.footprint(x, ones, p.served[to]) * T.instances * p.bits[x];
+  const double step_from = p.step_elements[from][x] * F.instances * p.bits[x];
+  const double step_to = p.step_elements[to][x] * T.instances * p.bits[x];
   OnceMove& m = ev.once[ev.once_count++];
   m.from = from;
   m.to = to;
@@ -95,17 +110,23 @@ void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation&
 void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
                   double refills, Evaluation& ev, LevelBits& dram_side_read,
                   LevelBits& dram_side_write) {
+  add_boundary(p, x, child, parent, tile, refills, ev, dram_side_read, dram_side_write,
+               p.footprint(x, tile, p.served[parent]),
+               child < 0 ? 0 : p.footprint(x, tile, p.served[child]));
+}
+
+void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
+                  double refills, Evaluation& ev, LevelBits& dram_side_read,
+                  LevelBits& dram_side_write, double fp_parent, double fp_child) {
   const Hierarchy& h = *p.h;
   // Outputs whose reduction ends inside the child move at their final width (ZigZag's
   // O_final), partial sums at theirs.
   const bool final_here =
       x == p.output() && p.final_out_bits != p.bits[x] && p.reduced_within(tile);
   const double bits = final_here ? p.final_out_bits : p.bits[x];
-  const double elements_at_parent =
-      p.footprint(x, tile, p.served[parent]) * h.levels[parent].instances;
+  const double elements_at_parent = fp_parent * h.levels[parent].instances;
   const double at_parent = elements_at_parent * bits;
-  const double at_child =
-      child < 0 ? 0 : p.footprint(x, tile, p.served[child]) * h.levels[child].instances * bits;
+  const double at_child = child < 0 ? 0 : fp_child * h.levels[child].instances * bits;
   const bool to_dram = parent == h.dram() && child >= 0;
   const Level& P = h.levels[parent];
   // Bits charged beyond the tile per transfer at a level, all copies: the tile of one copy
@@ -116,8 +137,8 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
     const double b = elements_per_copy * bits;
     return (std::ceil(b / L.min_access_bits - 1e-9) * L.min_access_bits - b) * L.instances;
   };
-  const double pad_parent = pad(parent, p.footprint(x, tile, p.served[parent]));
-  const double pad_child = child < 0 ? 0 : pad(child, p.footprint(x, tile, p.served[child]));
+  const double pad_parent = pad(parent, fp_parent);
+  const double pad_child = child < 0 ? 0 : pad(child, fp_child);
   const auto& ex = h.execution;
   // The PE array's stationary operand enters through its innermost level: priced as array
   // loads (cycles per load of the whole array), not as a transfer at the level's bandwidth.
@@ -176,9 +197,7 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
     if (to_dram) dram_side_write[child] += at_child * refills;
     if (stationary) {
       // Loads of the whole array: a child tile of n elements per PE takes n loads.
-      const double per_pe =
-          p.footprint(x, tile, p.served[child]) /
-          std::max(1.0, p.footprint(x, Extents{1, 1, 1, 1, 1, 1, 1, 1}, p.served[child]));
+      const double per_pe = fp_child / std::max(1.0, p.step_elements[child][x]);
       ev.array_loads += refills * per_pe;
       ev.loaded_elements += at_child * refills / bits;
       ev.instructions += 2 * refills * per_pe;  // the load and the compute block after it

@@ -87,6 +87,13 @@ class Search {
         const auto& holds = p.h->levels[l].holds;
         indexes_[l][g] = (holds[0] && g != 0) || (holds[1] && g != 1) || (holds[2] && g != 2);
       }
+    for (auto& row : parent_) row.fill(-1);
+    for (int x = 0; x < 3; ++x) {
+      const auto& chain = p.h->chain[x];
+      for (size_t k = 0; k + 1 < chain.size(); ++k) parent_[chain[k]][x] = chain[k + 1];
+    }
+    for (int l = 0; l <= p.h->dram(); ++l)
+      for (int x = 0; x < 3; ++x) fp_full_[l][x] = p.footprint(x, p.s->temporal, p.served[l]);
     // The PE-side traffic is fixed by the spatial unrolling.
     const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
     for (int x = 0; x < 3; ++x)
@@ -166,6 +173,13 @@ class Search {
     for (int l = block_; l < upto; ++l) {
       m_.scope_end[l] = m_.loops;
       m_.tile[l] = cur_;
+      // The bound prices this tile at l and at the next level out of every operand l holds.
+      for (int x = 0; x < 3; ++x) {
+        const int parent = parent_[l][x];
+        if (parent < 0) continue;
+        fp_closed_[l][x] = {p_.footprint(x, cur_, p_.served[l]),
+                            p_.footprint(x, cur_, p_.served[parent])};
+      }
     }
   }
 
@@ -190,7 +204,8 @@ class Search {
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
         int c = chain[k];
         if (c >= block_) {
-          add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw);
+          add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw, fp_full_[chain[k + 1]][x],
+                       fp_full_[c][x]);
           continue;
         }
         const Extents& tile = m_.tile[c];
@@ -200,7 +215,8 @@ class Search {
         for (; j < m_.loops && m_.order[j].group == x; ++j)
           run *= static_cast<double>(m_.order[j].factor);
         if (j == m_.loops) run *= unplaced_skip;
-        add_boundary(p_, x, c, chain[k + 1], tile, total / inner / run, e, dsr, dsw);
+        add_boundary(p_, x, c, chain[k + 1], tile, total / inner / run, e, dsr, dsw,
+                     fp_closed_[c][x][1], fp_closed_[c][x][0]);
       }
     }
     e.compute_cycles = total * p_.step_cycles;
@@ -347,6 +363,12 @@ class Search {
   int onchip_;
   std::array<std::array<bool, 4>, kMaxLevels> indexes_{};  // level holds an operand g indexes
   std::array<std::array<double, 3>, kMaxLevels> occupancy_{};
+  // For the bound: per level and operand the next level out holding it (-1: none), the
+  // footprint of the whole nest at each level, and of a closed level's tile at it and at
+  // that next level.
+  std::array<std::array<int, 3>, kMaxLevels> parent_{};
+  std::array<std::array<double, 3>, kMaxLevels> fp_full_{};
+  std::array<std::array<std::array<double, 2>, 3>, kMaxLevels> fp_closed_{};
   Extents cur_;        // temporal extents of the loops placed so far
   uint32_t used_ = 0;  // loops placed
   TemporalMapping m_;  // the mapping being built (scope ends of closed levels)

@@ -30,7 +30,11 @@ struct Problem {
   const Hierarchy* h = nullptr;
   const SpatialMapping* s = nullptr;
   std::vector<Extents> served;  // per level: the unroll factors its instance spans
-  double mac_pj = 0;            // energy of all MACs
+  // Per level and operand: footprint(x, ones, served[level]), the elements of one array step
+  // (asked for by every move priced, so computed once).
+  std::vector<std::array<double, 3>> step_elements;
+  std::array<bool, workloads::kDimCount> reduction{};  // nest->is_reduction per dim
+  double mac_pj = 0;                                   // energy of all MACs
   Objective objective = Objective::kLatency;
   double step_cycles = 1;      // core cycles per temporal step (array size / precision rate)
   double final_out_bits = 16;  // outputs leave for DRAM at this width; bits[O] may be wider
@@ -43,8 +47,7 @@ struct Problem {
   // leaving it are final (they travel at final_out_bits, not as partial sums).
   bool reduced_within(const Extents& tile) const {
     for (int d = 0; d < workloads::kDimCount; ++d)
-      if (nest->is_reduction(static_cast<workloads::Dim>(d)) && tile[d] < s->temporal[d])
-        return false;
+      if (reduction[d] && tile[d] < s->temporal[d]) return false;
     return true;
   }
   // Elements of operand x touched by a tile with these temporal and spatial extents.
@@ -107,7 +110,7 @@ struct Evaluation {
   // the first input tiles / last output tile only; on-chip pairs and pairs with DRAM apart.
   double in_onchip = 0, in_dram = 0, out_onchip = 0, out_dram = 0;
   double first_in_onchip = 0, first_in_dram = 0, last_out_onchip = 0, last_out_dram = 0;
-  std::array<OnceMove, 3 * kMaxLevels> once{};
+  std::array<OnceMove, 3 * kMaxLevels> once{};  // recorded under `double-buffered` only
   int once_count = 0;
   double array_loads = 0;      // stationary-operand loads into the PE array
   double loaded_elements = 0;  // elements shifted in by those loads
@@ -137,6 +140,12 @@ double distinct_tiles(const Problem& p, int x, const Extents& tile);
 void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
                   double refills, Evaluation& ev, LevelBits& dram_side_read,
                   LevelBits& dram_side_write);
+// The same with the tile's footprints at the parent and the child (Problem::footprint with
+// their `served`; fp_child unused when child < 0) already known: the search's bound prices
+// the same tiles at every node.
+void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
+                  double refills, Evaluation& ev, LevelBits& dram_side_read,
+                  LevelBits& dram_side_write, double fp_parent, double fp_child);
 // A whole-operand move of `bits` from level `from` to level `to` (element and CIM paths,
 // which stream each operand once): its time goes to the serial and first/last transfer
 // times of `ev` (onload when it moves towards the PEs, offload otherwise).
