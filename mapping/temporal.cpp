@@ -191,16 +191,17 @@ class Search {
   bool hopeless() const {
     const Evaluation* bar = found_ ? &best_.eval : incumbent_;
     if (!bar) return false;
-    Evaluation e = pe_;
+    Evaluation& e = bound_;
+    static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
     LevelBits dsr = pe_dsr_, dsw = pe_dsw_;
     const Extents& full = p_.s->temporal;
     const double total = p_.s->compute_cycles;
+    std::array<double, 4> skip{1, 1, 1, 1};  // per operand: product of unplaced loops skipping it
+    for (int j = 0; j < n_; ++j)
+      if (!used(j)) skip[items_[j].group] *= static_cast<double>(items_[j].factor);
     for (int x = 0; x < 3; ++x) {
       const auto& chain = p_.h->chain[x];
-      double unplaced_skip = 1;  // product of unplaced loops that skip x
-      for (int j = 0; j < n_; ++j)
-        if (!used(j) && items_[j].group == x)
-          unplaced_skip *= static_cast<double>(items_[j].factor);
+      const double unplaced_skip = skip[x];
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
         int c = chain[k];
         if (c >= block_) {
@@ -376,7 +377,8 @@ class Search {
   bool block_empty_ = true;
   int lead_ = 3;
   int last_key_ = -1;
-  Evaluation pe_;  // traffic between the PEs and their innermost levels
+  Evaluation pe_;             // traffic between the PEs and their innermost levels
+  mutable Evaluation bound_;  // scratch of hopeless()
   LevelBits pe_dsr_{}, pe_dsw_{};
   bool found_ = false;
   SearchResult best_;

@@ -86,8 +86,11 @@ struct OnceMove {
   bool inward = true;     // towards the PEs (an input), else an output leaving
 };
 
-// Per level (DRAM last) and operand I, W, O: bits read and written.
-struct Evaluation {
+// Per level (DRAM last) and operand I, W, O: bits read and written. Everything but the
+// once-moves' records (Evaluation::once), so the search's bound can start from the PE-side
+// traffic at every node without copying those (their count is here; entries past it are
+// never read).
+struct EvaluationCounts {
   std::array<std::array<double, 3>, kMaxLevels> read_bits{};
   std::array<std::array<double, 3>, kMaxLevels> write_bits{};
   std::array<double, kMaxLevels> level_pj{};
@@ -110,13 +113,16 @@ struct Evaluation {
   // the first input tiles / last output tile only; on-chip pairs and pairs with DRAM apart.
   double in_onchip = 0, in_dram = 0, out_onchip = 0, out_dram = 0;
   double first_in_onchip = 0, first_in_dram = 0, last_out_onchip = 0, last_out_dram = 0;
-  std::array<OnceMove, 3 * kMaxLevels> once{};  // recorded under `double-buffered` only
-  int once_count = 0;
+  int once_count = 0;          // entries of Evaluation::once in use
   double array_loads = 0;      // stationary-operand loads into the PE array
   double loaded_elements = 0;  // elements shifted in by those loads
   double instructions = 0;
   CostPhases phases;  // of onchip_cycles
   double array_load_pj = 0;
+};
+
+struct Evaluation : EvaluationCounts {
+  std::array<OnceMove, 3 * kMaxLevels> once{};  // recorded under `double-buffered` only
 };
 
 inline constexpr int kMaxLoops = 12;  // temporal loops after merging small factors
