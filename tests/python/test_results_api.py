@@ -56,6 +56,9 @@ def test_op_energies_add_up_to_the_total(result):
     assert sum(p["energy_pj"] for p in phases.values()) == pytest.approx(result.energy_pj, rel=1e-9)
     busy = result.ops["busy_s"]
     assert set(result.ops["bound_by"][busy > 0]) - {""} and "" not in set(result.ops["bound_by"][busy > 0])
+    # The GPU kernel column names one of the two kernels, or nothing off GPU cores.
+    assert set(result.ops["kernel"]) <= {"", "tiled", "gemv"}
+    assert set(result.cns["kernel"]) <= {"", "tiled", "gemv"}
 
 
 def test_result_repr_is_complete(result):
@@ -78,7 +81,8 @@ def test_trace_has_memory_counters_and_slice_arguments(result):
     assert {e["name"] for e in counters} == {m["name"] + " used" for m in result.memory}
     slices = [e for e in events if e["ph"] == "X" and e["pid"] == 1]
     assert len(slices) == len(result.cns)
-    for key in ("op", "pass", "tile", "macs", "in_bytes", "out_bytes", "dram_bytes", "bound_by"):
+    for key in ("op", "pass", "tile", "macs", "in_bytes", "out_bytes", "dram_bytes", "bound_by",
+                "kernel"):
         assert all(key in e["args"] for e in slices), key
     assert sum(e["args"]["macs"] for e in slices) == pytest.approx(result.summary["counts"]["macs"])
     json.dumps(trace)
