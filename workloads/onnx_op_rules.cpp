@@ -12,7 +12,7 @@ namespace {
 const std::unordered_map<std::string, OpRule>& rules() {
   using A = AxisRange;
   static const std::unordered_map<std::string, OpRule> table = {
-      // op                  min inputs, axis, window data, window weight
+      // op                  min inputs, axis, window data, window weight, inputs since opset
       {"Conv", {2, A::kAnyRank, 0, 1}},
       {"ConvTranspose", {0, A::kAnyRank, 0, 1}},
       {"ConvInteger", {0, A::kAnyRank, 0, 1}},
@@ -57,6 +57,12 @@ const std::unordered_map<std::string, OpRule>& rules() {
       {"QuantizeLinear", {0, A::kWithinRank}},
       {"DequantizeLinear", {0, A::kWithinRank}},
       {"Flatten", {0, A::kFlatten}},
+      // Operands that moved from attributes to inputs.
+      {"Reshape", {2, A::kAnyRank, -1, -1, 5}},
+      {"Upsample", {2, A::kAnyRank, -1, -1, 9}},
+      {"Slice", {3, A::kAnyRank, -1, -1, 10}},
+      {"Pad", {2, A::kAnyRank, -1, -1, 11}},
+      {"Unsqueeze", {2, A::kAnyRank, -1, -1, 13}},
   };
   return table;
 }
@@ -70,13 +76,8 @@ const OpRule& op_rule(const std::string& op_type) {
 }
 
 int min_inputs(const std::string& op, int64_t opset) {
-  if (const int n = op_rule(op).min_inputs) return n;
-  // Operands that moved from attributes to inputs.
-  if (op == "Reshape") return opset >= 5 ? 2 : 1;
-  if (op == "Slice") return opset >= 10 ? 3 : 1;
-  if (op == "Upsample") return opset >= 9 ? 2 : 1;
-  if (op == "Pad") return opset >= 11 ? 2 : 1;
-  if (op == "Unsqueeze") return opset >= 13 ? 2 : 1;
+  const OpRule& rule = op_rule(op);
+  if (rule.min_inputs) return opset >= rule.inputs_since_opset ? rule.min_inputs : 1;
   if (op == "Constant") return 0;
   return converters().count(op) || foldable(op) ? 1 : 0;
 }

@@ -21,13 +21,16 @@ struct OpRule {
   AxisRange axis = AxisRange::kAnyRank;
   int window_data = -1;    // a convolution or pooling: its data input, else -1
   int window_weight = -1;  // and its weight input (-1: none, a pooling)
+  // min_inputs holds from this opset on; before it the op read its other operands from
+  // attributes and needs 1 input (0: every opset).
+  int64_t inputs_since_opset = 0;
 };
 
 // The rule of an op type; an op the table does not list gets the defaults.
 const OpRule& op_rule(const std::string& op_type);
 
 // Fewest inputs the importer reads for an op type it converts or folds (0: not one of them),
-// for the model's opset (Reshape, Slice, Upsample, Pad and Unsqueeze took attributes before).
+// for the model's opset (OpRule::inputs_since_opset).
 int min_inputs(const std::string& op_type, int64_t opset);
 
 }  // namespace monet::workloads::onnx_detail

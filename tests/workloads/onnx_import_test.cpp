@@ -8,6 +8,7 @@
 #include "support/graph_lookup.hpp"
 #include "workloads/models.hpp"
 #include "workloads/onnx_import.hpp"
+#include "workloads/onnx_op_rules.hpp"
 
 using namespace monet::workloads;
 using monet::test::op_named;
@@ -397,4 +398,25 @@ TEST_CASE("onnx: file name detection") {
   CHECK(is_onnx_file_name("NET.ONNX"));
   CHECK_FALSE(is_onnx_file_name("net.yaml"));
   CHECK_FALSE(is_onnx_file_name("resnet18"));
+}
+
+// From the ONNX operator changelog: Reshape-5 takes its shape as an input, Upsample-9 its
+// scales, Slice-10 its starts and ends (axes and steps optional), Pad-11 its pads,
+// Unsqueeze-13 its axes; before those versions they were attributes.
+TEST_CASE("onnx: operands that became inputs are required from their opset on") {
+  using monet::workloads::onnx_detail::min_inputs;
+  CHECK(min_inputs("Reshape", 4) == 1);
+  CHECK(min_inputs("Reshape", 5) == 2);
+  CHECK(min_inputs("Upsample", 8) == 1);
+  CHECK(min_inputs("Upsample", 9) == 2);
+  CHECK(min_inputs("Slice", 9) == 1);
+  CHECK(min_inputs("Slice", 10) == 3);
+  CHECK(min_inputs("Pad", 10) == 1);
+  CHECK(min_inputs("Pad", 11) == 2);
+  CHECK(min_inputs("Unsqueeze", 12) == 1);
+  CHECK(min_inputs("Unsqueeze", 13) == 2);
+  // Ops whose inputs never changed need them in every opset; Constant needs none.
+  CHECK(min_inputs("Conv", 1) == 2);
+  CHECK(min_inputs("MatMul", 1) == 2);
+  CHECK(min_inputs("Constant", 17) == 0);
 }
