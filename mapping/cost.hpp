@@ -110,6 +110,7 @@ struct CostPhases {
   double compute = 0;  // compute, with the stalls of transfers that overlap it
   double offload = 0;  // moving outputs out, not overlapped with compute
   double fixed = 0;    // stationary-operand loads, pipeline fills, instruction issue
+  bool operator==(const CostPhases&) const = default;
 };
 
 struct OpCost {

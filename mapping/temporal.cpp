@@ -98,7 +98,11 @@ class Search {
     const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
     for (int x = 0; x < 3; ++x)
       add_boundary(p, x, -1, p.h->chain[x][0], ones, p.s->compute_cycles, pe_, pe_dsr_, pe_dsw_);
+    record_open_moves();
   }
+  // open_adds_ point into bound_.
+  Search(const Search&) = delete;
+  Search& operator=(const Search&) = delete;
 
   SearchResult run() {
     if (onchip_ == 0) {
@@ -114,6 +118,41 @@ class Search {
   }
 
  private:
+  // An open level's move in the bound is the same at every node (the whole nest, received
+  // once), so its additions are recorded here and replayed by hopeless(): the same values
+  // added to the same sums in the same order, bit for bit. add_boundary adds to each sum at
+  // most once per move, so the order within a move does not matter. Not under
+  // double-buffered overlap (its once-moves are records, not sums), nor when a move changes a
+  // field outside for_each_sum (then replay_ stays false and every move is priced).
+  void record_open_moves() {
+    if (p_.h->execution.overlap == accelerators::Overlap::kDoubleBuffered) return;
+    std::vector<double*> sums;
+    for_each_sum(bound_, [&](double& v) { sums.push_back(&v); });
+    for (int x = 0; x < 3; ++x) {
+      const auto& chain = p_.h->chain[x];
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        const int c = chain[k], parent = chain[k + 1];
+        Evaluation z;
+        LevelBits zr{}, zw{};
+        add_boundary(p_, x, c, parent, p_.s->temporal, 1, z, zr, zw, fp_full_[parent][x],
+                     fp_full_[c][x]);
+        auto& adds = open_adds_[x][k];
+        size_t i = 0;
+        for_each_sum(z, [&](double& v) {
+          if (v != 0) adds.push_back({sums[i], v});
+          v = 0;
+          ++i;
+        });
+        for (int l = 0; l < kMaxLevels; ++l) {
+          if (zr[l] != 0) adds.push_back({&bound_dsr_[l], zr[l]});
+          if (zw[l] != 0) adds.push_back({&bound_dsw_[l], zw[l]});
+        }
+        if (!(static_cast<const EvaluationCounts&>(z) == EvaluationCounts{})) return;
+      }
+    }
+    replay_ = true;
+  }
+
   bool fits(int level, const Extents& e) const {
     const Level& lv = p_.h->levels[level];
     double bits = 0;
@@ -193,7 +232,10 @@ class Search {
     if (!bar) return false;
     Evaluation& e = bound_;
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
-    LevelBits dsr = pe_dsr_, dsw = pe_dsw_;
+    LevelBits& dsr = bound_dsr_;
+    LevelBits& dsw = bound_dsw_;
+    dsr = pe_dsr_;
+    dsw = pe_dsw_;
     const Extents& full = p_.s->temporal;
     const double total = p_.s->compute_cycles;
     std::array<double, 4> skip{1, 1, 1, 1};  // per operand: product of unplaced loops skipping it
@@ -205,8 +247,11 @@ class Search {
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
         int c = chain[k];
         if (c >= block_) {
-          add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw, fp_full_[chain[k + 1]][x],
-                       fp_full_[c][x]);
+          if (replay_)
+            for (const Addition& a : open_adds_[x][k]) *a.to += a.value;
+          else
+            add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw, fp_full_[chain[k + 1]][x],
+                         fp_full_[c][x]);
           continue;
         }
         const Extents& tile = m_.tile[c];
@@ -379,6 +424,13 @@ class Search {
   int last_key_ = -1;
   Evaluation pe_;             // traffic between the PEs and their innermost levels
   mutable Evaluation bound_;  // scratch of hopeless()
+  mutable LevelBits bound_dsr_{}, bound_dsw_{};
+  struct Addition {
+    double* to;  // a sum of bound_, bound_dsr_ or bound_dsw_
+    double value;
+  };
+  std::array<std::array<std::vector<Addition>, kMaxLevels>, 3> open_adds_;  // [x][k] (above)
+  bool replay_ = false;
   LevelBits pe_dsr_{}, pe_dsw_{};
   bool found_ = false;
   SearchResult best_;

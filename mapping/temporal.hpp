@@ -119,7 +119,24 @@ struct EvaluationCounts {
   double instructions = 0;
   CostPhases phases;  // of onchip_cycles
   double array_load_pj = 0;
+  bool operator==(const EvaluationCounts&) const = default;
 };
+
+// Calls f(double&) on every sum that add_boundary adds to (the search replays recorded
+// additions through it and checks that no other field moved).
+template <class F>
+void for_each_sum(EvaluationCounts& e, F&& f) {
+  for (auto& level : e.read_bits)
+    for (double& v : level) f(v);
+  for (auto& level : e.write_bits)
+    for (double& v : level) f(v);
+  for (auto* a : {&e.read_pad_bits, &e.write_pad_bits, &e.pe_read_bits, &e.pe_write_bits})
+    for (double& v : *a) f(v);
+  for (double* v :
+       {&e.in_onchip, &e.in_dram, &e.out_onchip, &e.out_dram, &e.first_in_onchip, &e.first_in_dram,
+        &e.last_out_onchip, &e.last_out_dram, &e.array_loads, &e.loaded_elements, &e.instructions})
+    f(*v);
+}
 
 struct Evaluation : EvaluationCounts {
   std::array<OnceMove, 3 * kMaxLevels> once{};  // recorded under `double-buffered` only
