@@ -30,6 +30,9 @@ struct CostOptions {
   double written_fraction = -1;
   // CIM: weights already programmed in the crossbars (no programming cost for this op).
   bool weights_resident = false;
+  // Price every move of the temporal search's bound instead of replaying the open levels'
+  // recorded ones (mapping/temporal.cpp): the same results, slower; tests compare the two.
+  bool direct_bound = false;
 };
 
 // Everything the cost model needs to know about an op; two ops with equal shapes cost the

@@ -247,6 +247,7 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
     Problem p(nest, s.in_h, s.in_w, bits, active, sm, mac_pj, o.objective);
     p.final_out_bits = s.stored(out);
     p.step_cycles = step_cycles;
+    p.direct_bound = o.direct_bound;
     // Earlier unrollings' best mapping bounds the search of the next.
     SearchResult r = search_temporal(p, best_s ? &best.eval : nullptr);
     searched += r.mappings_evaluated;

@@ -125,7 +125,8 @@ class Search {
   // double-buffered overlap (its once-moves are records, not sums), nor when a move changes a
   // field outside for_each_sum (then replay_ stays false and every move is priced).
   void record_open_moves() {
-    if (p_.h->execution.overlap == accelerators::Overlap::kDoubleBuffered) return;
+    if (p_.direct_bound || p_.h->execution.overlap == accelerators::Overlap::kDoubleBuffered)
+      return;
     std::vector<double*> sums;
     for_each_sum(bound_, [&](double& v) { sums.push_back(&v); });
     for (int x = 0; x < 3; ++x) {

@@ -39,6 +39,7 @@ struct Problem {
   double step_cycles = 1;      // core cycles per temporal step (array size / precision rate)
   double final_out_bits = 16;  // outputs leave for DRAM at this width; bits[O] may be wider
                                // (partial sums)
+  bool direct_bound = false;   // CostOptions::direct_bound
 
   Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<double, 3> b,
           const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
