@@ -85,6 +85,7 @@ void run_generate(const RunArgs& a, const fusion::Experiment& e,
             << "  plan             " << e.plan_name << ", tiles " << e.plan.tiles
             << " in the prefill, 1 in decode steps (one token per sequence)\n"
             << fusion::generation_text(r);
+  if (auto w = fusion::power_warning(r.power)) std::cerr << "warning: " << *w << "\n";
   if (!r.monotone)
     std::cerr << "warning: decode step time does not grow with the context at the scheduled "
                  "samples; the integration error bound assumes it does\n";

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "accelerators/loader.hpp"
+#include "accelerators/power.hpp"
 #include "core/file_io.hpp"
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
@@ -284,6 +285,13 @@ GenerationRun run_generation(const Experiment& e) {
     r.capacity_violation_bytes =
         std::max(r.capacity_violation_bytes, p.schedule.summary.capacity_violation_bytes);
   }
+  r.power = energy_summary((r.prefill_energy_pj + r.decode_energy_pj) * 1e-12,
+                           r.ttft_s + r.decode_s, accelerators::static_power(*acc));
+  r.power.budget_w = acc->power_budget_w;
+  for (const auto& p : r.parts) {
+    const PowerSummary& q = p.schedule.summary.power;
+    if (q.peak_w > r.power.peak_w) r.power.peak_w = q.peak_w, r.power.window_s = q.window_s;
+  }
   r.kv_cache_bytes = r.config.kv_cache_bytes(context, r.batch, r.kv_cache_bits_per_layer());
   const workloads::Graph& step = r.parts.back().sim->graph();
   r.weight_bytes = step.totals().parameter_bytes;
@@ -372,6 +380,7 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
           {"scheduled_steps", static_cast<int64_t>(r.parts.size()) - 1},
           {"error_bound_s", r.decode_error_bound_s},
           {"monotone", r.monotone}}}}},
+      {"power", power_json(r.power)},
       {"parts", parts}};
   if (!e.overrides.empty()) out["overrides"] = e.overrides;
   return out;
@@ -417,10 +426,12 @@ std::string generation_text(const GenerationRun& r) {
   o << "\n"
     << "  weight roofline  " << core::format_seconds(r.weight_roofline_s) << " per step ("
     << core::format_bytes(static_cast<double>(r.weight_bytes)) << " of weights over DRAM)\n"
-    << "  energy per token " << (tokens > 0 ? r.decode_energy_pj * 1e-12 / tokens : 0) << " J\n"
+    << "  energy per token " << (tokens > 0 ? r.decode_energy_pj * 1e-12 / tokens : 0)
+    << " J (decode, dynamic at the chip)\n"
     << "  KV cache         " << core::format_bytes(static_cast<double>(r.kv_cache_bytes)) << " at "
     << r.prompt_tokens + r.decode_steps << " positions\n"
-    << "  peak memory      " << core::format_bytes(r.peak_memory_bytes) << "\n";
+    << "  peak memory      " << core::format_bytes(r.peak_memory_bytes) << "\n"
+    << power_text(r.power);
   return o.str();
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fusion/experiment.hpp"
+#include "fusion/power.hpp"
 #include "workloads/llama_yaml.hpp"
 
 namespace monet::fusion {
@@ -55,6 +56,10 @@ struct GenerationRun {
   int64_t weight_bytes = 0;    // parameter bytes of a decode step
   // Weight streaming: every weight byte crosses DRAM once per decode step; no step is faster.
   double weight_roofline_s = 0;
+  // The whole generation (prefill and every decode step) at the supply: its dynamic energy and
+  // the accelerator's static power over ttft + decode time; the peak is the highest window of
+  // any scheduled part (prefill or a sampled decode step), with that part's window.
+  PowerSummary power;
 
   double tpot_s() const { return decode_steps ? decode_s / decode_steps : 0; }
   double energy_per_token_j() const {

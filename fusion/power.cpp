@@ -42,22 +42,28 @@ std::vector<std::vector<double>> window_energy_pj(const std::vector<EnergySpan>&
   return rows;
 }
 
-PowerSummary power_summary(const std::vector<EnergySpan>& spans, double latency_s,
-                           const accelerators::StaticPower& hw) {
+PowerSummary energy_summary(double dynamic_j, double latency_s,
+                            const accelerators::StaticPower& hw) {
   PowerSummary p;
   p.static_described = hw.described();
   p.static_w = hw.chip_w();
   p.board_w = hw.board_w;
   p.regulator_efficiency = hw.regulator_efficiency;
-  double dynamic_pj = 0;
-  for (const auto& s : spans) dynamic_pj += s.pj;
-  p.dynamic_energy_j = dynamic_pj * 1e-12;
+  p.dynamic_energy_j = dynamic_j;
   p.static_energy_j = p.static_w * latency_s;
   p.board_energy_j = p.board_w * latency_s;
   p.supply_energy_j =
       (p.dynamic_energy_j + p.static_energy_j) / p.regulator_efficiency + p.board_energy_j;
+  if (latency_s > 0) p.average_w = p.supply_energy_j / latency_s;
+  return p;
+}
+
+PowerSummary power_summary(const std::vector<EnergySpan>& spans, double latency_s,
+                           const accelerators::StaticPower& hw) {
+  double dynamic_pj = 0;
+  for (const auto& s : spans) dynamic_pj += s.pj;
+  PowerSummary p = energy_summary(dynamic_pj * 1e-12, latency_s, hw);
   if (!(latency_s > 0)) return p;
-  p.average_w = p.supply_energy_j / latency_s;
   const PowerWindows w = power_windows(latency_s);
   p.window_s = w.length_s;
   const auto rows = window_energy_pj(spans, w, static_cast<int>(hw.core_w.size()));

@@ -58,5 +58,9 @@ std::vector<std::vector<double>> window_energy_pj(const std::vector<EnergySpan>&
 
 PowerSummary power_summary(const std::vector<EnergySpan>& spans, double latency_s,
                            const accelerators::StaticPower& hw);
+// The energies and average power of a run of latency_s that spent dynamic_j at the chip, with
+// no peak (peak_w and window_s 0): the part of power_summary that needs no timeline.
+PowerSummary energy_summary(double dynamic_j, double latency_s,
+                            const accelerators::StaticPower& hw);
 
 }  // namespace monet::fusion

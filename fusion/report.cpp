@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "accelerators/area.hpp"
@@ -35,15 +36,18 @@ std::vector<std::string> summary_warnings(const Summary& s) {
                   core::format_bytes(m.peak_bytes) + " of " + core::format_bytes(m.capacity_bytes) +
                   ", " + core::format_bytes(m.excess_bytes()) + " too much; the run is infeasible");
   for (const auto& f : s.fallbacks) out.push_back(fallback_text(f));
-  if (s.power.over_budget()) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf,
-                  "average power %.4g W exceeds the power budget of %.4g W: a real board would "
-                  "throttle its clocks, so the latency is optimistic",
-                  s.power.average_w, s.power.budget_w);
-    out.push_back(buf);
-  }
+  if (auto w = power_warning(s.power)) out.push_back(*w);
   return out;
+}
+
+std::optional<std::string> power_warning(const PowerSummary& p) {
+  if (!p.over_budget()) return std::nullopt;
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "average power %.4g W exceeds the power budget of %.4g W: a real board would "
+                "throttle its clocks, so the latency is optimistic",
+                p.average_w, p.budget_w);
+  return std::string(buf);
 }
 
 json power_json(const PowerSummary& p) {
@@ -353,23 +357,9 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
   return out.str();
 }
 
-std::string summary_text(const Summary& s, const accelerators::Accelerator& acc) {
+std::string power_text(const PowerSummary& p) {
   std::ostringstream o;
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "  latency          %s (%s cycles at %.0f MHz)\n",
-                core::format_seconds(s.latency_s).c_str(),
-                core::format_count(s.latency_cycles).c_str(), s.reference_clock_hz / 1e6);
-  o << buf;
-  if (s.host_s > 0)
-    o << "  host/driver      " << core::format_seconds(s.host_s) << " per run, not in the latency ("
-      << core::format_seconds(s.latency_s + s.host_s) << " with it)\n";
-  if (s.launches > 0) o << "  kernel launches  " << s.launches << "\n";
-  o << "  energy           " << core::format_energy_pj(s.energy.total_pj()) << "  (compute "
-    << core::format_energy_pj(s.energy.compute_pj) << ", on-chip memory "
-    << core::format_energy_pj(s.energy.onchip_memory_pj) << ", links "
-    << core::format_energy_pj(s.energy.link_pj) << ", DRAM "
-    << core::format_energy_pj(s.energy.dram_pj) << ")\n";
-  const auto& p = s.power;
+  char buf[300];
   std::snprintf(buf, sizeof buf,
                 "  power            %.3g W average, %.3g W peak (%s windows), at the supply\n",
                 p.average_w, p.peak_w, core::format_seconds(p.window_s).c_str());
@@ -390,6 +380,26 @@ std::string summary_text(const Summary& s, const accelerators::Accelerator& acc)
   if (!p.static_described)
     o << "  note             the accelerator states no static power (static_power, leakage, "
          "DRAM background/refresh, board baseline): power is dynamic only\n";
+  return o.str();
+}
+
+std::string summary_text(const Summary& s, const accelerators::Accelerator& acc) {
+  std::ostringstream o;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "  latency          %s (%s cycles at %.0f MHz)\n",
+                core::format_seconds(s.latency_s).c_str(),
+                core::format_count(s.latency_cycles).c_str(), s.reference_clock_hz / 1e6);
+  o << buf;
+  if (s.host_s > 0)
+    o << "  host/driver      " << core::format_seconds(s.host_s) << " per run, not in the latency ("
+      << core::format_seconds(s.latency_s + s.host_s) << " with it)\n";
+  if (s.launches > 0) o << "  kernel launches  " << s.launches << "\n";
+  o << "  energy           " << core::format_energy_pj(s.energy.total_pj()) << "  (compute "
+    << core::format_energy_pj(s.energy.compute_pj) << ", on-chip memory "
+    << core::format_energy_pj(s.energy.onchip_memory_pj) << ", links "
+    << core::format_energy_pj(s.energy.link_pj) << ", DRAM "
+    << core::format_energy_pj(s.energy.dram_pj) << ")\n";
+  o << power_text(s.power);
   o << "  area             " << accelerators::area_line(accelerators::estimate_area(acc)) << "\n";
   o << "  DRAM traffic     read " << core::format_bytes(s.dram_read_bytes) << " (re-fetched "
     << core::format_bytes(s.refetch_dram_bytes) << "), write "

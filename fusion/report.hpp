@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "accelerators/accelerator.hpp"
@@ -54,6 +55,11 @@ std::vector<OverCapacity> over_capacity(const Summary& s);
 // One line per warning (no "warning:" prefix): memories over capacity, then allocation
 // fall-backs. The CLI prints them on stderr; summary_text lists them too.
 std::vector<std::string> summary_warnings(const Summary& s);
+// The warning of a run whose average power exceeds its budget; none within it or without one.
+std::optional<std::string> power_warning(const PowerSummary& p);
+// The text summary's power lines: average and peak, supply energy and its parts, the budget,
+// and a note when the accelerator states no static power.
+std::string power_text(const PowerSummary& p);
 // A readable multi-line summary for terminals.
 std::string summary_text(const Summary& s, const accelerators::Accelerator& acc);
 // The `n` ops with the longest busy time as a text table: time, share of the latency, energy,

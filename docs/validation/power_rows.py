@@ -1,7 +1,8 @@
 """The power and energy rows of docs/validation.md (issue 15), used by make_table.py.
 
 Each entry of measurements.yaml `power:` compares one published power or energy figure with the
-prediction read from summary.json `power` (docs: configs/experiments/README.md):
+prediction read from summary.json `power`, of a run or of a whole generation (docs:
+configs/experiments/README.md):
   - quantity average_power: the measured board or supply power (W) against power.average_w;
     `bound: at most` marks a budget rather than a measurement;
   - quantity dynamic_energy_ratio: the measured ratio of two models' dynamic energy against
@@ -54,12 +55,6 @@ def predicted(m, res):
     """(predicted value, text, ratio to the measurement, what the prediction includes)."""
     meas = float(m["measured"]["value"])
     exp = res["experiment"]
-    if m["quantity"] == "average_power" and "generation" in exp:
-        # A generation summary has its parts' dynamic energies, no power block.
-        g = exp["generation"]
-        watts = (g["prefill_energy_j"] + g["decode_energy_j"]) / g["total_s"]
-        return (watts, f"{watts:.3g} W", watts / meas,
-                "dynamic only: prefill and decode energy over their time")
     if m["quantity"] == "average_power":
         watts = exp["power"]["average_w"]
         return watts, f"{watts:.3g} W", watts / meas, included(exp["power"])

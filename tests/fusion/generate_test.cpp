@@ -116,3 +116,37 @@ TEST_CASE("decode projections run as CUDA-core GEMV kernels on the Orin preset")
   CHECK(prefill.kernel == "tiled");
   CHECK(prefill.duration_s >= 7168 / 625e6);
 }
+
+// The preset's static power runs for the whole generation, prefill and every decode step. The
+// Orin Nano preset states a 1.365 W board baseline and 0.85 regulators (configs/accelerators/
+// jetson-orin-nano.yaml); its chip static power is the same whatever graph runs, so each part's
+// summary must state the same figure.
+TEST_CASE("a generation's power: dynamic energy of its phases plus static power over its time") {
+  auto e = experiment("qwen2.5-0.5b", 16, 5);
+  fusion::GenerationRun r = fusion::run_generation(e);
+  const fusion::PowerSummary& p = r.power;
+  const double t = r.ttft_s + r.decode_s;
+  REQUIRE(t > 0);
+  CHECK(p.static_described);
+  CHECK(p.board_w == 1.365);
+  CHECK(p.regulator_efficiency == 0.85);
+  CHECK(p.budget_w == 15);  // the preset's original 15 W mode
+  CHECK(p.dynamic_energy_j == Approx((r.prefill_energy_pj + r.decode_energy_pj) * 1e-12));
+  CHECK(p.static_w == Approx(r.parts[0].schedule.summary.power.static_w));
+  CHECK(p.static_w > 0);
+  CHECK(p.static_energy_j == Approx(p.static_w * t));
+  CHECK(p.board_energy_j == Approx(1.365 * t));
+  CHECK(p.supply_energy_j ==
+        Approx((p.dynamic_energy_j + p.static_energy_j) / 0.85 + p.board_energy_j));
+  CHECK(p.average_w == Approx(p.supply_energy_j / t));
+  // The peak is a window of one scheduled part; no window is below the whole run's mean (the
+  // mean of a generation is a time-weighted mean of its parts' windows).
+  double peak = 0;
+  for (const auto& part : r.parts) peak = std::max(peak, part.schedule.summary.power.peak_w);
+  CHECK(p.peak_w == peak);
+  CHECK(p.peak_w >= p.average_w);
+  nlohmann::json j = fusion::generation_json(e, r);
+  CHECK(j["power"]["supply_energy_j"].get<double>() == Approx(p.supply_energy_j));
+  CHECK(j["power"]["board_baseline_w"].get<double>() == 1.365);
+  CHECK(fusion::generation_text(r).find("supply energy") != std::string::npos);
+}
