@@ -64,7 +64,9 @@ void run_few_shot(const RunArgs& a, const fusion::Experiment& e,
   std::cout << "  episode          " << core::format_seconds(r.latency_s) << ", "
             << core::format_energy_pj(r.energy_pj) << ", peak DRAM "
             << core::format_bytes(r.peak_dram_bytes) << ", peak footprint "
-            << core::format_bytes(r.peak_footprint_bytes) << "\n";
+            << core::format_bytes(r.peak_footprint_bytes) << "\n"
+            << fusion::power_text(r.power);
+  if (auto w = fusion::power_warning(r.power)) std::cerr << "warning: " << *w << "\n";
   if (r.capacity_violation_bytes > 0)
     std::cerr << "warning: DRAM capacity exceeded by "
               << core::format_bytes(r.capacity_violation_bytes) << "\n";

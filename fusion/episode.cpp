@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "accelerators/loader.hpp"
+#include "accelerators/power.hpp"
 #include "core/json_text.hpp"
 #include "core/output_set.hpp"
 #include "core/whole_bytes.hpp"
@@ -106,6 +107,13 @@ EpisodeRun run_episode(const PreparedEpisode& p) {
     r.capacity_violation_bytes = std::max(r.capacity_violation_bytes, s.capacity_violation_bytes);
     r.parts.push_back(std::move(run));
   }
+  const auto& acc = p.parts.back().sim->accelerator();
+  r.power = energy_summary(r.energy_pj * 1e-12, r.latency_s, accelerators::static_power(acc));
+  r.power.budget_w = acc.power_budget_w;
+  for (const auto& run : r.parts) {
+    const PowerSummary& q = run.schedule.summary.power;
+    if (q.peak_w > r.power.peak_w) r.power.peak_w = q.peak_w, r.power.window_s = q.window_s;
+  }
   return r;
 }
 
@@ -143,6 +151,7 @@ nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const
        {{"steps", spec.finetune_steps}, {"trains", training::finetune_target_name(spec.finetune)}}},
       {"latency_s", r.latency_s},
       {"energy_pj", r.energy_pj},
+      {"power", power_json(r.power)},
       {"memory",
        {{"peak_onchip_bytes", core::whole_bytes(r.peak_onchip_bytes)},
         {"peak_dram_bytes", core::whole_bytes(r.peak_dram_bytes)},

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fusion/experiment.hpp"
+#include "fusion/power.hpp"
 #include "fusion/run_outputs.hpp"
 #include "training/episode.hpp"
 
@@ -53,6 +54,9 @@ struct EpisodeRun {
   double peak_dram_bytes = 0;
   double peak_footprint_bytes = 0;
   double capacity_violation_bytes = 0;
+  // The whole episode at the supply: its dynamic energy and the accelerator's static power over
+  // its latency; the peak is the highest window of any part.
+  PowerSummary power;
 };
 
 EpisodeRun run_episode(const PreparedEpisode& p);

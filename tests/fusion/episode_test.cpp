@@ -130,6 +130,33 @@ TEST_CASE("An episode sums its parts: repeats times the step plus the inference"
   CHECK(doc["support_images"] == 5);
   CHECK(doc["query_images"] == 75);
   CHECK(doc["parts"][0]["training"]["trainable_parameters"] == 405);
+  // The PYNQ-Z1 preset states no static power: the episode's power is its dynamic energy.
+  CHECK_FALSE(r.power.static_described);
+  CHECK(r.power.average_w == Approx(r.energy_pj * 1e-12 / r.latency_s));
+  CHECK(doc["power"]["static_described"] == false);
+}
+
+// The ZCU104 preset's 13.8 W board baseline (its idle 12 V input, configs/accelerators/
+// zcu104-tensil.yaml) draws for the whole episode, fine-tuning steps included; no regulators.
+TEST_CASE("An episode's power: its dynamic energy plus the board baseline over its time") {
+  auto e = episode_experiment(
+      "workload: {file: " + source("configs/workloads/pefsl-resnet9.yaml") +
+      "}\n"
+      "mode: few-shot\n"
+      "few_shot: {ways: 5, shots: 1, queries: 15, finetune: {steps: 20, trains: head}}\n"
+      "training: {optimizer: adam}\n"
+      "accelerator: zcu104-tensil\n");
+  auto p = fusion::prepare_episode(e);
+  auto r = fusion::run_episode(p);
+  REQUIRE(r.latency_s > 0);
+  CHECK(r.power.static_described);
+  CHECK(r.power.board_energy_j == Approx(13.8 * r.latency_s));
+  CHECK(r.power.supply_energy_j == Approx(r.energy_pj * 1e-12 + 13.8 * r.latency_s));
+  CHECK(r.power.average_w == Approx(13.8 + r.energy_pj * 1e-12 / r.latency_s));
+  CHECK(r.power.peak_w == std::max(r.parts[0].schedule.summary.power.peak_w,
+                                   r.parts[1].schedule.summary.power.peak_w));
+  CHECK(r.power.peak_w >= r.power.average_w);
+  CHECK(fusion::episode_json(e, p, r)["power"]["board_baseline_w"] == 13.8);
 }
 
 TEST_CASE("Every shipped few-shot experiment runs") {
