@@ -98,6 +98,7 @@ class Search {
     const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
     for (int x = 0; x < 3; ++x)
       add_boundary(p, x, -1, p.h->chain[x][0], ones, p.s->compute_cycles, pe_, pe_dsr_, pe_dsw_);
+    for (int i = 0; i < n_; ++i) unplaced_skip_[items_[i].group] *= items_[i].factor;
     record_open_moves();
   }
   // open_adds_ point into bound_.
@@ -213,6 +214,9 @@ class Search {
     for (int l = block_; l < upto; ++l) {
       m_.scope_end[l] = m_.loops;
       m_.tile[l] = cur_;
+      int64_t volume = 1;
+      for (int d = 0; d < kDimCount; ++d) volume *= cur_[d];
+      tile_volume_[l] = static_cast<double>(volume);
       // The bound prices this tile at l and at the next level out of every operand l holds.
       for (int x = 0; x < 3; ++x) {
         const int parent = parent_[l][x];
@@ -239,12 +243,9 @@ class Search {
     dsw = pe_dsw_;
     const Extents& full = p_.s->temporal;
     const double total = p_.s->compute_cycles;
-    std::array<double, 4> skip{1, 1, 1, 1};  // per operand: product of unplaced loops skipping it
-    for (int j = 0; j < n_; ++j)
-      if (!used(j)) skip[items_[j].group] *= static_cast<double>(items_[j].factor);
     for (int x = 0; x < 3; ++x) {
       const auto& chain = p_.h->chain[x];
-      const double unplaced_skip = skip[x];
+      const double unplaced_skip = static_cast<double>(unplaced_skip_[x]);
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
         int c = chain[k];
         if (c >= block_) {
@@ -256,8 +257,8 @@ class Search {
           continue;
         }
         const Extents& tile = m_.tile[c];
-        double inner = 1, run = 1;
-        for (int d = 0; d < kDimCount; ++d) inner *= static_cast<double>(tile[d]);
+        const double inner = tile_volume_[c];
+        double run = 1;
         int j = m_.scope_end[c];
         for (; j < m_.loops && m_.order[j].group == x; ++j)
           run *= static_cast<double>(m_.order[j].factor);
@@ -349,19 +350,29 @@ class Search {
     last_key_ = key(i, lead_);
     block_empty_ = false;
     used_ |= 1u << i;
+    unplaced_skip_[items_[i].group] /= items_[i].factor;
     m_.order[m_.loops++] = items_[i];
     cur_[items_[i].dim] *= items_[i].factor;
     dfs();
     --m_.loops;
+    unplaced_skip_[items_[i].group] *= items_[i].factor;
     used_ &= ~(1u << i);
     restore(s);
   }
 
-  std::vector<int> rest_sorted(int lead) const {
-    std::vector<int> rest;
+  // The unplaced loops in canonical order (no allocation: this runs at most nodes).
+  struct Rest {
+    std::array<int, kMaxLoops> loop{};
+    int count = 0;
+    const int* begin() const { return loop.data(); }
+    const int* end() const { return loop.data() + count; }
+  };
+  Rest rest_sorted(int lead) const {
+    Rest rest;
     for (int j = 0; j < n_; ++j)
-      if (!used(j)) rest.push_back(j);
-    std::sort(rest.begin(), rest.end(), [&](int a, int b) { return key(a, lead) < key(b, lead); });
+      if (!used(j)) rest.loop[rest.count++] = j;
+    std::sort(rest.loop.begin(), rest.loop.begin() + rest.count,
+              [&](int a, int b) { return key(a, lead) < key(b, lead); });
     return rest;
   }
 
@@ -380,7 +391,7 @@ class Search {
     const int lead = block_empty_ ? 3 : lead_;
     auto rest = rest_sorted(lead);
     // A loop that would have to precede those already in the block: visited elsewhere.
-    if (!block_empty_ && key(rest.front(), lead) <= last_key_) return true;
+    if (!block_empty_ && key(rest.loop[0], lead) <= last_key_) return true;
     Saved s = save();
     const int loops = m_.loops;
     for (int j : rest) m_.order[m_.loops++] = items_[j];
@@ -418,6 +429,11 @@ class Search {
   std::array<std::array<std::array<double, 2>, 3>, kMaxLevels> fp_closed_{};
   Extents cur_;        // temporal extents of the loops placed so far
   uint32_t used_ = 0;  // loops placed
+  // Per group: the product of the unplaced loops' factors. The bound takes it as a double:
+  // every product of loop factors is an integer far below 2^53, so the double is exact, the
+  // same as multiplying the factors one by one in doubles.
+  std::array<int64_t, 4> unplaced_skip_{1, 1, 1, 1};
+  std::array<double, kMaxLevels> tile_volume_{};  // per closed level: its tile's iterations
   TemporalMapping m_;  // the mapping being built (scope ends of closed levels)
   int block_ = 0;      // the open level
   bool block_empty_ = true;
