@@ -391,10 +391,12 @@ FusionPlan experiment_plan(const Experiment& e, const Simulation& sim) {
 Prepared prepare(const Experiment& e) {
   if (e.generate)
     throw core::Error("experiment '" + e.name +
-                      "' generates tokens: run it with fusion::run_generation (monet-sim run)");
+                      "' generates tokens (mode: generate): run it as a whole with `monet-sim run` "
+                      "or monet.simulate in Python (fusion::run_generation)");
   if (e.few_shot)
     throw core::Error("experiment '" + e.name +
-                      "' is a few-shot episode: run it with fusion::run_episode (monet-sim run)");
+                      "' is a few-shot episode (mode: few-shot): run it as a whole with `monet-sim "
+                      "run` or monet.simulate in Python (fusion::run_episode)");
   workloads::Graph forward = build_forward(e.workload);
   Prepared out;
   out.forward_op_count = static_cast<int>(forward.ops().size());

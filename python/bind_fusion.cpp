@@ -3,8 +3,10 @@
 #include "accelerators/checked.hpp"
 #include "accelerators/cim_rules.hpp"
 #include "core/error.hpp"
+#include "fusion/episode.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/experiment_writer.hpp"
+#include "fusion/generate.hpp"
 #include "fusion/names.hpp"
 #include "fusion/report.hpp"
 #include "python/bindings.hpp"
@@ -306,6 +308,33 @@ void bind_fusion(py::module_& m) {
       },
       py::arg("experiment"), py::arg("accelerator") = nullptr, py::arg("records") = true,
       "Simulates an experiment like `monet-sim run`; `accelerator` replaces its accelerator.");
+  m.def(
+      "run_generation",
+      [](const Experiment& e) {
+        nlohmann::json j;
+        {
+          py::gil_scoped_release release;
+          j = fusion::generation_json(e, fusion::run_generation(e));
+        }
+        return to_python(j);
+      },
+      py::arg("experiment"),
+      "Simulates a generation experiment (mode: generate) like `monet-sim run`: its "
+      "summary.json (schema monet.generate/1) as a dict.");
+  m.def(
+      "run_episode",
+      [](const Experiment& e) {
+        nlohmann::json j;
+        {
+          py::gil_scoped_release release;
+          const fusion::PreparedEpisode p = fusion::prepare_episode(e);
+          j = fusion::episode_json(e, p, fusion::run_episode(p));
+        }
+        return to_python(j);
+      },
+      py::arg("experiment"),
+      "Simulates a few-shot experiment (mode: few-shot) like `monet-sim run`: its summary.json "
+      "(schema monet.episode/1) as a dict.");
   m.def(
       "run_graph",
       [](const workloads::Graph& g, const accelerators::Accelerator& acc, const PlanSpec& spec,

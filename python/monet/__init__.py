@@ -26,12 +26,14 @@ from ._monet import ConfigError, MonetError
 from . import accelerators, ga, training, workloads
 from .fleet import calibrate, select
 from .search import Front, search
-from .simulate import Experiment, PlanSpec, Result, load_experiment, parse_experiment, plan, simulate
+from .simulate import (EpisodeResult, Experiment, GenerationResult, PlanSpec, Result,
+                       load_experiment, parse_experiment, plan, simulate)
 from .table import Table
 
 __version__ = "0.1.0"
 
-__all__ = ["MonetError", "ConfigError", "simulate", "Result", "load_experiment",
+__all__ = ["MonetError", "ConfigError", "simulate", "Result", "GenerationResult",
+           "EpisodeResult", "load_experiment",
            "parse_experiment", "plan", "Experiment", "PlanSpec", "search", "Front", "Table",
            "workloads", "training", "accelerators", "ga", "plot", "sweep", "calibrate", "select"]
 

@@ -1,7 +1,9 @@
 """Simulating one step: :func:`simulate` → :class:`Result`.
 
 `simulate` takes an experiment (a path, YAML-file object or :class:`Experiment`) — the same
-run as `monet-sim run` — or a graph / training step with an accelerator and plan options.
+run as `monet-sim run` — or a graph / training step with an accelerator and plan options. A
+generation experiment (mode: generate) gives a :class:`GenerationResult`, a few-shot one an
+:class:`EpisodeResult`: their summary.json documents, as `monet-sim run` writes them.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from ._checks import require
 from ._monet import Accelerator, Experiment, Graph, PlanSpec, TrainingStep
 from .table import Table
 
-__all__ = ["Experiment", "PlanSpec", "Result", "simulate", "load_experiment",
-           "parse_experiment", "plan"]
+__all__ = ["Experiment", "PlanSpec", "Result", "GenerationResult", "EpisodeResult", "simulate",
+           "load_experiment", "parse_experiment", "plan"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -79,7 +81,8 @@ def simulate(what: Union[PathLike, Experiment, Graph, TrainingStep],
              tiles: Optional[Union[int, Sequence[int]]] = None,
              ops_per_stack: Optional[int] = None, allocation: Optional[Sequence[Any]] = None,
              objective: Optional[str] = None, cim_written_fraction: Optional[float] = None,
-             name: str = "", records: bool = True) -> "Result":
+             name: str = "", records: bool = True
+             ) -> Union["Result", "GenerationResult", "EpisodeResult"]:
     """Simulate one step and return a :class:`Result`.
 
     - ``simulate("configs/experiments/x.yaml")`` or ``simulate(experiment)``: as `monet-sim
@@ -89,6 +92,10 @@ def simulate(what: Union[PathLike, Experiment, Graph, TrainingStep],
       (preset name, file or Accelerator).
 
     records=False skips per-CN records and memory samples (faster; tables are then empty).
+    - An experiment with mode generate or few-shot runs as a whole (prefill and decode steps,
+      or fine-tuning steps and the episode's inference): a :class:`GenerationResult` or
+      :class:`EpisodeResult`. Its accelerator may be replaced by a preset name or file (not an
+      Accelerator object: each part loads it itself); the plan keywords apply to every part.
     """
     if isinstance(what, (str, os.PathLike)):
         what = load_experiment(what)
@@ -119,6 +126,8 @@ def simulate(what: Union[PathLike, Experiment, Graph, TrainingStep],
                 what.cim_written_fraction = cim_written_fraction
             if name:
                 what.name = name
+        if what.mode in ("generate", "few-shot"):
+            return _run_whole(what, accelerator)
         return Result(_monet.run_experiment(what, _accelerator(accelerator), records))
     if accelerator is None:
         raise TypeError("simulate(graph, accelerator, ...): an accelerator is needed")
@@ -132,6 +141,94 @@ def simulate(what: Union[PathLike, Experiment, Graph, TrainingStep],
                         "TrainingStep")
     return Result(_monet.run_graph(graph, _accelerator(accelerator), spec, name,
                                    objective or "latency", cim_written_fraction, step, records))
+
+
+def _run_whole(experiment: Experiment,
+               accelerator: Union[Accelerator, PathLike, None]) -> Union["GenerationResult",
+                                                                         "EpisodeResult"]:
+    if isinstance(accelerator, Accelerator):
+        raise TypeError(f"simulate: a {experiment.mode} experiment takes its accelerator as a "
+                        "preset name or file, not an Accelerator object (each part it runs "
+                        "loads it): write it with monet.accelerators.to_yaml and pass the file")
+    if accelerator is not None:
+        experiment = experiment.copy()
+        experiment.accelerator = os.fspath(accelerator)
+    if experiment.mode == "generate":
+        return GenerationResult(_monet.run_generation(experiment))
+    return EpisodeResult(_monet.run_episode(experiment))
+
+
+class _WholeRun:
+    """A run of several scheduled parts, known by its summary.json document."""
+
+    def __init__(self, summary: dict):
+        self.summary: dict = require(summary, dict, type(self).__name__ + "(summary)")
+
+    @property
+    def power(self) -> dict:
+        """summary["power"]: average and peak W at the supply, static, dynamic, board and
+        supply energies (J), the budget (configs/experiments/README.md)."""
+        return self.summary["power"]
+
+    @property
+    def parts(self) -> Table:
+        """One row per scheduled part (summary["parts"] without nested documents)."""
+        rows = self.summary["parts"]
+        keys = [k for k in rows[0] if not isinstance(rows[0][k], (dict, list))] if rows else []
+        return Table({k: [r[k] for r in rows] for k in keys})
+
+
+class GenerationResult(_WholeRun):
+    """A generation run (mode: generate): the prefill and the decode steps.
+
+    summary      summary.json of `monet-sim run` (a dict; schema monet.generate/1)
+    ttft_s, tpot_s, decode_tokens_per_s, energy_per_token_j   from summary["generation"]
+    power        summary["power"]; parts: a Table of the scheduled graphs
+    """
+
+    @property
+    def ttft_s(self) -> float:
+        return self.summary["generation"]["ttft_s"]
+
+    @property
+    def tpot_s(self) -> float:
+        return self.summary["generation"]["tpot_s"]
+
+    @property
+    def decode_tokens_per_s(self) -> float:
+        return self.summary["generation"]["decode_tokens_per_s"]
+
+    @property
+    def energy_per_token_j(self) -> float:
+        return self.summary["generation"]["energy_per_token_j"]
+
+    def __repr__(self) -> str:
+        s, g, p = self.summary, self.summary["generation"], self.summary["power"]
+        return (f"<GenerationResult {s['experiment']}: {s['workload']} on {s['accelerator']}, "
+                f"{s['prompt_tokens']} + {s['output_tokens']} tokens: ttft {g['ttft_s']:.4g} s, "
+                f"tpot {g['tpot_s']:.4g} s, {p['average_w']:.3g} W average>")
+
+
+class EpisodeResult(_WholeRun):
+    """A few-shot episode (mode: few-shot): fine-tuning steps, then the episode's inference.
+
+    summary      summary.json of `monet-sim run` (a dict; schema monet.episode/1)
+    latency_s, energy_pj   per episode; power: summary["power"]; parts: a Table of the parts
+    """
+
+    @property
+    def latency_s(self) -> float:
+        return self.summary["latency_s"]
+
+    @property
+    def energy_pj(self) -> float:
+        return self.summary["energy_pj"]
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"<EpisodeResult {s['experiment']}: {s['workload']} on {s['accelerator']}, "
+                f"{s['ways']}-way {s['shots']}-shot: {s['latency_s']:.4g} s, "
+                f"{s['power']['average_w']:.3g} W average>")
 
 
 class Result:
