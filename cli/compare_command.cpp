@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -22,7 +23,9 @@
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
 #include "fusion/experiment.hpp"
+#include "fusion/generate.hpp"
 #include "fusion/names.hpp"
+#include "fusion/report.hpp"
 #include "fusion/run_outputs.hpp"
 
 namespace monet::cli {
@@ -37,12 +40,13 @@ struct CompareArgs {
   std::string title;
 };
 
-// What a metric reads: the run's summary, the MACs it did and the accelerator's area
-// (NaN when its file states no technology node).
+// What a metric reads: the run's summary (single-graph experiments) or the generation, the
+// MACs it did and the accelerator's area (NaN when its file states no technology node).
 struct Measured {
-  const fusion::Summary& s;
-  int64_t macs;
-  double area_mm2;
+  const fusion::Summary* s = nullptr;
+  const fusion::GenerationRun* g = nullptr;
+  int64_t macs = 0;
+  double area_mm2 = 0;
 };
 
 // One column of the table and one metric of compare.json. `better` is empty when neither
@@ -86,38 +90,77 @@ std::string mm2(double v) {
 // board power, fusion/power.hpp): what a meter on the board would read. GOPS counts 2 ops
 // per MAC.
 const Metric kMetrics[] = {
-    {"latency_s", "latency", "s", "lower", [](const Measured& m) { return m.s.latency_s; },
+    {"latency_s", "latency", "s", "lower", [](const Measured& m) { return m.s->latency_s; },
      seconds},
-    {"energy_pj", "energy", "pJ", "lower", [](const Measured& m) { return m.s.energy.total_pj(); },
+    {"energy_pj", "energy", "pJ", "lower", [](const Measured& m) { return m.s->energy.total_pj(); },
      energy},
     {"supply_energy_j", "supply energy", "J", "lower",
-     [](const Measured& m) { return m.s.power.supply_energy_j; },
+     [](const Measured& m) { return m.s->power.supply_energy_j; },
      [](double v) { return energy(v * 1e12); }},
     {"average_power_w", "avg power", "W", "lower",
-     [](const Measured& m) { return m.s.power.average_w; }, watts},
+     [](const Measured& m) { return m.s->power.average_w; }, watts},
     {"runs_per_j", "runs/J", "1/J", "higher",
      [](const Measured& m) {
-       return m.s.power.supply_energy_j > 0 ? 1 / m.s.power.supply_energy_j : std::nan("");
+       return m.s->power.supply_energy_j > 0 ? 1 / m.s->power.supply_energy_j : std::nan("");
      },
      general},
     {"gops_per_w", "GOPS/W", "GOPS/W", "higher",
      [](const Measured& m) {
-       return m.s.power.supply_energy_j > 0
-                  ? 2.0 * static_cast<double>(m.macs) / m.s.power.supply_energy_j / 1e9
+       return m.s->power.supply_energy_j > 0
+                  ? 2.0 * static_cast<double>(m.macs) / m.s->power.supply_energy_j / 1e9
                   : std::nan("");
      },
      general},
     {"area_mm2", "area", "mm2", "", [](const Measured& m) { return m.area_mm2; }, mm2},
     // On-chip use is bounded by each accelerator's capacity: more is not worse.
     {"peak_onchip_bytes", "peak on-chip", "B", "",
-     [](const Measured& m) { return m.s.peak_onchip_bytes; }, bytes},
+     [](const Measured& m) { return m.s->peak_onchip_bytes; }, bytes},
     {"peak_footprint_bytes", "peak footprint", "B", "lower",
-     [](const Measured& m) { return m.s.peak_footprint_bytes; }, bytes},
+     [](const Measured& m) { return m.s->peak_footprint_bytes; }, bytes},
     {"dram_traffic_bytes", "DRAM traffic", "B", "lower",
-     [](const Measured& m) { return m.s.dram_read_bytes + m.s.dram_write_bytes; }, bytes},
+     [](const Measured& m) { return m.s->dram_read_bytes + m.s->dram_write_bytes; }, bytes},
     {"macs", "MACs", "MACs", "", [](const Measured& m) { return static_cast<double>(m.macs); },
      counted},
 };
+
+// A generation experiment (mode: generate): its time to first token, decode rate and energy
+// per token, and its power over the whole generation (prefill + decode) at the supply.
+const Metric kGenerationMetrics[] = {
+    {"ttft_s", "ttft", "s", "lower", [](const Measured& m) { return m.g->ttft_s; }, seconds},
+    {"tpot_s", "tpot", "s", "lower", [](const Measured& m) { return m.g->tpot_s(); }, seconds},
+    {"decode_tokens_per_s", "tokens/s", "tokens/s", "higher",
+     [](const Measured& m) { return m.g->decode_tokens_per_s(); }, general},
+    {"energy_per_token_j", "energy/token", "J", "lower",
+     [](const Measured& m) { return m.g->energy_per_token_j(); },
+     [](double v) { return energy(v * 1e12); }},
+    {"supply_energy_j", "supply energy", "J", "lower",
+     [](const Measured& m) { return m.g->power.supply_energy_j; },
+     [](double v) { return energy(v * 1e12); }},
+    {"average_power_w", "avg power", "W", "lower",
+     [](const Measured& m) { return m.g->power.average_w; }, watts},
+    {"tokens_per_j", "tokens/J", "1/J", "higher",
+     [](const Measured& m) {
+       return m.g->power.supply_energy_j > 0
+                  ? static_cast<double>(m.g->output_tokens * m.g->batch) /
+                        m.g->power.supply_energy_j
+                  : std::nan("");
+     },
+     general},
+    {"area_mm2", "area", "mm2", "", [](const Measured& m) { return m.area_mm2; }, mm2},
+    {"peak_memory_bytes", "peak memory", "B", "lower",
+     [](const Measured& m) { return m.g->peak_memory_bytes; }, bytes},
+    {"weight_bytes", "weights", "B", "",
+     [](const Measured& m) { return static_cast<double>(m.g->weight_bytes); }, bytes},
+};
+
+const char* const kRunFootnote =
+    "  (* best of the entries; power, runs/J and GOPS/W at the supply, 2 ops per MAC; MACs "
+    "are the work done, not a figure of merit; area only where the accelerator states a "
+    "technology node)\n";
+const char* const kGenerationFootnote =
+    "  (* best of the entries; energy/token: a decode step's dynamic energy at the chip per "
+    "token; supply energy, power and tokens/J at the supply over the whole generation, prefill "
+    "and decode; area only where the accelerator states a technology node)\n";
 
 struct Entry {
   std::string name;
@@ -139,14 +182,15 @@ std::string folder_name(const std::string& name) {
   return out.empty() || out[0] == '.' ? "_" + out : out;
 }
 
-std::string table_text(const std::vector<Entry>& entries) {
+std::string table_text(const std::vector<Entry>& entries, std::span<const Metric> metrics,
+                       const char* footnote) {
   std::vector<std::string> header = {"entry"};
-  for (const auto& m : kMetrics) header.push_back(m.label);
+  for (const auto& m : metrics) header.push_back(m.label);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : entries) {
     std::vector<std::string> row = {e.name};
-    for (size_t k = 0; k < std::size(kMetrics); ++k) {
-      const Metric& m = kMetrics[k];
+    for (size_t k = 0; k < metrics.size(); ++k) {
+      const Metric& m = metrics[k];
       std::string cell = m.format(e.values[k]);
       // '*' marks the best entry of a metric that has a better direction.
       if (*m.better && !std::isnan(e.values[k])) {
@@ -182,10 +226,26 @@ std::string table_text(const std::vector<Entry>& entries) {
     o << "  dynamic only (no static or board power stated, so supply energy and power are "
          "optimistic): "
       << dynamic_only << "\n";
-  o << "  (* best of the entries; power, runs/J and GOPS/W at the supply, 2 ops per MAC; MACs "
-       "are the work done, not a figure of merit; area only where the accelerator states a "
-       "technology node)\n";
+  o << footnote;
   return o.str();
+}
+
+// Names an entry (by accelerator for one experiment, by experiment name for several files
+// without --accelerator, else "name @ accelerator") and returns its run folder.
+std::string name_entry(Entry& en, const CompareArgs& a, const std::vector<std::string>& accs,
+                       const std::string& acc, const std::string& accelerator_name,
+                       const std::string& experiment_name, std::set<std::string>& names,
+                       std::set<std::string>& folders) {
+  const std::string shown_acc = acc.empty() ? accelerator_name : acc;
+  en.name = a.experiments.size() == 1         ? shown_acc
+            : accs.size() == 1 && acc.empty() ? experiment_name
+                                              : experiment_name + " @ " + shown_acc;
+  if (!names.insert(en.name).second)
+    throw core::Error("compare: two entries are both named '" + en.name +
+                      "' (the same experiment name or accelerator given twice)");
+  std::string folder = "runs/" + folder_name(en.name);
+  while (!folders.insert(folder).second) folder += "_";
+  return folder;
 }
 
 void compare(const CompareArgs& a) {
@@ -204,77 +264,111 @@ void compare(const CompareArgs& a) {
 
   std::vector<Entry> entries;
   std::set<std::string> names, folders;
-  nlohmann::json docs = nlohmann::json::array();
+  // One kind per comparison: single-graph runs, or generations (their metrics differ).
+  // Checked on every file before anything is simulated.
+  bool generation = false;
+  for (size_t i = 0; i < a.experiments.size(); ++i) {
+    const std::string& file = a.experiments[i];
+    ExperimentOptions options;
+    options.set = a.set;
+    options.accelerator = accs.front();
+    const fusion::Experiment e = fusion::load_experiment(file, options.overrides());
+    if (e.few_shot)
+      throw core::Error(file +
+                        ": compare runs single-graph experiments (inference or a training step) "
+                        "and generations (mode: generate); few-shot episodes are compared by "
+                        "running them one by one");
+    const bool generates = e.generate.has_value();
+    if (i == 0)
+      generation = generates;
+    else if (generates != generation)
+      throw core::Error("compare: " + file + " is " +
+                        (generates ? "a generation (mode: generate)" : "not a generation") +
+                        " but " + a.experiments.front() + " is " +
+                        (generation ? "a generation (mode: generate)" : "not a generation") +
+                        ": their metrics differ, so compare one kind at a time");
+  }
   for (const auto& file : a.experiments)
     for (const auto& acc : accs) {
       ExperimentOptions options;
       options.set = a.set;
       options.accelerator = acc;
       fusion::Experiment e = fusion::load_experiment(file, options.overrides());
-      if (e.few_shot || e.generate)
-        throw core::Error(
-            file +
-            ": compare runs single-graph experiments (inference or a "
-            "training step); few-shot episodes and generation (mode: " +
-            fusion::experiment_mode_names().str(e.few_shot ? fusion::ExperimentMode::kFewShot
-                                                           : fusion::ExperimentMode::kGenerate) +
-            ") are compared by running them one by one");
-      fusion::Prepared p = fusion::prepare(e);
-      const auto& sim = *p.sim;
-      fusion::FusionPlan plan = fusion::experiment_plan(e, sim);
-      fusion::CnGraph cns = sim.cns(plan);
-      fusion::Schedule s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
 
       Entry en;
       en.experiment = file;
-      en.accelerator = sim.accelerator().name;
-      const std::string shown_acc = acc.empty() ? en.accelerator : acc;
-      en.name = a.experiments.size() == 1         ? shown_acc
-                : accs.size() == 1 && acc.empty() ? e.name
-                                                  : e.name + " @ " + shown_acc;
-      if (!names.insert(en.name).second)
-        throw core::Error("compare: two entries are both named '" + en.name +
-                          "' (the same experiment name or accelerator given twice)");
-      en.folder = "runs/" + folder_name(en.name);
-      while (!folders.insert(en.folder).second) en.folder += "_";
-      const int64_t macs = sim.graph().totals().macs;
-      const accelerators::AreaEstimate area = accelerators::estimate_area(sim.accelerator());
-      const Measured measured{s.summary, macs, area.estimated ? area.total_mm2 : std::nan("")};
-      for (const auto& m : kMetrics) en.values.push_back(m.value(measured));
-      en.static_described = s.summary.power.static_described;
-      if (s.summary.capacity_violation_bytes > 0)
-        std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
-                  << core::format_bytes(s.summary.capacity_violation_bytes) << "\n";
-      if (set) {
-        fusion::RunInfo info{e.name,
-                             e.training ? "training" : "inference",
-                             e.plan_name,
-                             e.plan.tiles,
-                             p.training_memory,
-                             p.training,
-                             e.overrides,
-                             std::nullopt};
-        fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s, info);
+      std::string accelerator_name;
+      std::vector<double> values;
+      if (generation) {
+        const fusion::GenerationRun r = fusion::run_generation(e);
+        const auto& accelerator = r.parts.front().sim->accelerator();
+        accelerator_name = accelerator.name;
+        const accelerators::AreaEstimate area = accelerators::estimate_area(accelerator);
+        const Measured measured{nullptr, &r, 0, area.estimated ? area.total_mm2 : std::nan("")};
+        for (const auto& m : kGenerationMetrics) values.push_back(m.value(measured));
+        en.static_described = r.power.static_described;
+        if (r.capacity_violation_bytes > 0)
+          std::cerr << "warning: " << file << " on " << accelerator_name
+                    << ": DRAM capacity exceeded by "
+                    << core::format_bytes(r.capacity_violation_bytes) << "\n";
+        if (auto w = fusion::power_warning(r.power))
+          std::cerr << "warning: " << file << " on " << accelerator_name << ": " << *w << "\n";
+        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
+        if (set) fusion::write_generation_files(*set, en.folder + "/", e, r);
+      } else {
+        fusion::Prepared p = fusion::prepare(e);
+        const auto& sim = *p.sim;
+        fusion::FusionPlan plan = fusion::experiment_plan(e, sim);
+        fusion::CnGraph cns = sim.cns(plan);
+        fusion::Schedule s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
+        accelerator_name = sim.accelerator().name;
+        const int64_t macs = sim.graph().totals().macs;
+        const accelerators::AreaEstimate area = accelerators::estimate_area(sim.accelerator());
+        const Measured measured{&s.summary, nullptr, macs,
+                                area.estimated ? area.total_mm2 : std::nan("")};
+        for (const auto& m : kMetrics) values.push_back(m.value(measured));
+        en.static_described = s.summary.power.static_described;
+        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
+        if (s.summary.capacity_violation_bytes > 0)
+          std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
+                    << core::format_bytes(s.summary.capacity_violation_bytes) << "\n";
+        if (set) {
+          fusion::RunInfo info{e.name,
+                               e.training ? "training" : "inference",
+                               e.plan_name,
+                               e.plan.tiles,
+                               p.training_memory,
+                               p.training,
+                               e.overrides,
+                               std::nullopt};
+          fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s, info);
+        }
       }
+      en.accelerator = accelerator_name;
+      en.values = std::move(values);
       entries.push_back(std::move(en));
     }
 
-  std::cout << "monet-sim compare: " << entries.size() << " entries\n" << table_text(entries);
+  const std::span<const Metric> metrics =
+      generation ? std::span<const Metric>(kGenerationMetrics) : std::span<const Metric>(kMetrics);
+  std::cout << "monet-sim compare: " << entries.size()
+            << (generation ? " generations\n" : " entries\n")
+            << table_text(entries, metrics, generation ? kGenerationFootnote : kRunFootnote);
   if (!set) return;
-  nlohmann::json metrics = nlohmann::json::array();
-  for (const auto& m : kMetrics) {
+  nlohmann::json metric_list = nlohmann::json::array();
+  for (const auto& m : metrics) {
     nlohmann::json j = {{"name", m.name}, {"label", m.label}, {"unit", m.unit}};
     if (*m.better) j["better"] = m.better;
-    metrics.push_back(j);
+    metric_list.push_back(j);
   }
   nlohmann::json list = nlohmann::json::array();
   for (const auto& en : entries) {
     nlohmann::json values = nlohmann::json::object();
-    for (size_t k = 0; k < std::size(kMetrics); ++k)
-      values[kMetrics[k].name] = std::isnan(en.values[k]) ? nlohmann::json(nullptr)
-                                 : std::string(kMetrics[k].unit) == "B"
-                                     ? nlohmann::json(core::whole_bytes(en.values[k]))
-                                     : nlohmann::json(en.values[k]);
+    for (size_t k = 0; k < metrics.size(); ++k)
+      values[metrics[k].name] = std::isnan(en.values[k]) ? nlohmann::json(nullptr)
+                                : std::string(metrics[k].unit) == "B"
+                                    ? nlohmann::json(core::whole_bytes(en.values[k]))
+                                    : nlohmann::json(en.values[k]);
     list.push_back({{"name", en.name},
                     {"experiment", en.experiment},
                     {"accelerator", en.accelerator},
@@ -287,7 +381,8 @@ void compare(const CompareArgs& a) {
       {"title", !a.title.empty()
                     ? a.title
                     : "monet-sim compare: " + std::to_string(entries.size()) + " entries"},
-      {"metrics", metrics},
+      {"kind", generation ? "generation" : "run"},
+      {"metrics", metric_list},
       {"entries", list}};
   if (!a.set.empty()) {
     std::string d = "set on every entry:";

@@ -7,6 +7,7 @@
 #include "accelerators/loader.hpp"
 #include "accelerators/power.hpp"
 #include "core/file_io.hpp"
+#include "core/output_set.hpp"
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
 #include "fusion/names.hpp"
@@ -330,7 +331,6 @@ nlohmann::json layer_weights_json(const GenerationRun& r) {
 }  // namespace
 
 nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
-  const double decode_tokens = static_cast<double>(r.decode_steps * r.batch);
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : r.parts) {
     const Summary& s = p.schedule.summary;
@@ -364,7 +364,7 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
       {"generation",
        {{"ttft_s", r.ttft_s},
         {"tpot_s", r.tpot_s()},
-        {"decode_tokens_per_s", r.decode_s > 0 ? decode_tokens / r.decode_s : 0},
+        {"decode_tokens_per_s", r.decode_tokens_per_s()},
         {"kv_cache_bytes", r.kv_cache_bytes},
         {"energy_per_token_j", r.energy_per_token_j()},
         {"peak_memory_bytes", core::whole_bytes(r.peak_memory_bytes)},
@@ -386,15 +386,23 @@ nlohmann::json generation_json(const Experiment& e, const GenerationRun& r) {
   return out;
 }
 
-void write_generation_outputs(const std::string& dir, const Experiment& e, const GenerationRun& r) {
+void write_generation_files(core::OutputSet& set, const std::string& prefix, const Experiment& e,
+                            const GenerationRun& r) {
   for (const GenerationPart* p : {&r.parts.front(), &r.parts.back()}) {
     const bool prefill = p == &r.parts.front();
     RunInfo info{e.name + "/" + p->name, "inference",  e.plan_name, prefill ? e.plan.tiles : 1,
                  std::nullopt,           std::nullopt, e.overrides, std::nullopt};
-    write_run_outputs(dir + (prefill ? "/prefill" : "/decode"), *p->sim, p->plan, p->cns,
-                      p->schedule, info);
+    write_run_files(set, prefix + (prefill ? "prefill/" : "decode/"), *p->sim, p->plan, p->cns,
+                    p->schedule, info);
   }
-  core::write_file_atomic(dir + "/summary.json", generation_json(e, r).dump(2) + "\n");
+  set.write(prefix + "summary.json", generation_json(e, r).dump(2) + "\n");
+}
+
+void write_generation_outputs(const std::string& dir, const Experiment& e, const GenerationRun& r) {
+  // One set: the summary and both parts' files appear together.
+  core::OutputSet set(dir, "generation");
+  write_generation_files(set, "", e, r);
+  set.commit();
 }
 
 std::string generation_text(const GenerationRun& r) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/output_set.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/power.hpp"
 #include "workloads/llama_yaml.hpp"
@@ -62,6 +63,9 @@ struct GenerationRun {
   PowerSummary power;
 
   double tpot_s() const { return decode_steps ? decode_s / decode_steps : 0; }
+  double decode_tokens_per_s() const {
+    return decode_s > 0 ? static_cast<double>(decode_steps * batch) / decode_s : 0;
+  }
   double energy_per_token_j() const {
     const double tokens = static_cast<double>(decode_steps * batch);
     return tokens > 0 ? decode_energy_pj * 1e-12 / tokens : 0;
@@ -93,7 +97,12 @@ void check_generation(const Experiment& e);
 // summary.json of a generation run (schema monet.generate/1) and the prefill's and the
 // longest decode step's run documents in DIR/prefill/ and DIR/decode/.
 nlohmann::json generation_json(const Experiment& e, const GenerationRun& r);
+// summary.json and the prefill's and longest-context decode step's run files in DIR/prefill/
+// and DIR/decode/, written as one set.
 void write_generation_outputs(const std::string& dir, const Experiment& e, const GenerationRun& r);
+// The same files into a set being assembled, under `prefix` ("runs/x/" or "").
+void write_generation_files(core::OutputSet& set, const std::string& prefix, const Experiment& e,
+                            const GenerationRun& r);
 std::string generation_text(const GenerationRun& r);
 
 }  // namespace monet::fusion

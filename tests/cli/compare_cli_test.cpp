@@ -109,15 +109,28 @@ TEST_CASE("compare refuses what it cannot compare with exit 2") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains("both named 'edge-hetero'"));
   }
-  SECTION("a generation experiment") {
+  SECTION("a generation beside a single-graph experiment, before simulating either") {
     const auto gen =
         dir.write("g.yaml",
                   "workload: {model: llama-2-7b, element_bits: 16, batch: 1}\nmode: generate\n"
                   "generate: {prompt_tokens: 8, output_tokens: 4}\n"
                   "accelerator: jetson-orin-nano\nfusion: layer-by-layer\n");
-    auto r = run_cli("compare " + shell_quote(gen) + " " + shell_quote(exp) + " --no-files");
+    auto r = run_cli("compare " + shell_quote(exp) + " " + shell_quote(gen) + " --no-files");
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains(gen) && Catch::Contains("generate"));
+    CHECK_THAT(r.output, Catch::Contains(gen + " is a generation (mode: generate) but " + exp +
+                                         " is not a generation") &&
+                             Catch::Contains("one kind at a time"));
+    CHECK_THAT(r.output, !Catch::Contains("monet-sim compare:"));
+  }
+  SECTION("a few-shot episode") {
+    const auto fs =
+        dir.write("f.yaml",
+                  "workload: {model: resnet12}\nmode: few-shot\n"
+                  "few_shot: {ways: 5, shots: 1, queries: 15}\naccelerator: jetson-orin-nano\n");
+    auto r = run_cli("compare " + shell_quote(fs) +
+                     " --accelerators jetson-orin-nano,edge-hetero --no-files");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains(fs) && Catch::Contains("few-shot episodes"));
   }
   SECTION("a missing experiment file") {
     auto r = run_cli("compare " + shell_quote(exp) + " " + shell_quote(dir.path() + "/no.yaml") +
@@ -125,4 +138,48 @@ TEST_CASE("compare refuses what it cannot compare with exit 2") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains("no.yaml"));
   }
+}
+
+// Generations side by side: each entry holds the figures `run` reports for it, and tokens per
+// joule is the generated tokens over the supply energy of the whole generation.
+TEST_CASE("compare puts generations side by side") {
+  TempDir dir;
+  const auto gen = dir.write("g.yaml",
+                             "workload: {model: qwen2.5-0.5b, element_bits: 16}\nmode: generate\n"
+                             "generate: {prompt_tokens: 16, output_tokens: 5}\n"
+                             "accelerator: jetson-orin-nano\n");
+  const std::string out = dir.path() + "/cmp";
+  auto r = run_cli("compare " + shell_quote(gen) +
+                   " --accelerators jetson-orin-nano,jetson-orin-nano-maxn -o " + shell_quote(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("2 generations") && Catch::Contains("tokens/J"));
+  const auto doc = json_of(out + "/compare.json");
+  CHECK(doc["kind"] == "generation");
+  CHECK(doc["metrics"][0]["name"] == "ttft_s");
+  REQUIRE(doc["entries"].size() == 2);
+  for (const auto& entry : doc["entries"]) {
+    const std::string acc = entry["accelerator"];
+    const std::string single = dir.path() + "/run-" + acc;
+    REQUIRE(
+        run_cli("run " + shell_quote(gen) + " --accelerator " + acc + " -o " + shell_quote(single))
+            .exit_code == 0);
+    const auto s = json_of(single + "/summary.json");
+    const auto& v = entry["values"];
+    CHECK(v["ttft_s"].get<double>() == s["generation"]["ttft_s"].get<double>());
+    CHECK(v["tpot_s"].get<double>() == s["generation"]["tpot_s"].get<double>());
+    CHECK(v["energy_per_token_j"].get<double>() ==
+          s["generation"]["energy_per_token_j"].get<double>());
+    CHECK(v["average_power_w"].get<double>() == s["power"]["average_w"].get<double>());
+    CHECK(v["tokens_per_j"].get<double>() ==
+          Approx(5.0 / s["power"]["supply_energy_j"].get<double>()));
+    // The entry's folder is the run folder of the generation.
+    const std::string kept = out + "/" + entry["run"].get<std::string>();
+    CHECK(json_of(kept + "/summary.json")["schema"] == "monet.generate/1");
+    CHECK(fs::exists(kept + "/prefill/summary.json"));
+    CHECK(fs::exists(kept + "/decode/summary.json"));
+  }
+  auto rep = run_cli("report " + shell_quote(out));
+  INFO(rep.output);
+  CHECK(rep.exit_code == 0);
 }

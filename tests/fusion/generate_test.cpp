@@ -6,7 +6,9 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 #include "fusion/generate.hpp"
+#include "tests/cli/run_cli.hpp"
 
 using namespace monet;
 
@@ -149,4 +151,25 @@ TEST_CASE("a generation's power: dynamic energy of its phases plus static power 
   CHECK(j["power"]["supply_energy_j"].get<double>() == Approx(p.supply_energy_j));
   CHECK(j["power"]["board_baseline_w"].get<double>() == 1.365);
   CHECK(fusion::generation_text(r).find("supply energy") != std::string::npos);
+}
+
+// The folder is one output set: run again into it and it is replaced as a whole (before, the
+// second run found a summary.json it had not marked as its own and refused).
+TEST_CASE("monet-sim run writes a generation's folder as one set, replaceable by the next run") {
+  test::TempDir dir;
+  const auto exp = dir.write("g.yaml",
+                             "workload: {model: qwen2.5-0.5b, element_bits: 16}\nmode: generate\n"
+                             "generate: {prompt_tokens: 8, output_tokens: 2}\n"
+                             "accelerator: jetson-orin-nano\n");
+  const std::string out = dir.path() + "/out";
+  for (int i = 0; i < 2; ++i) {
+    auto r = test::run_cli("run " + test::shell_quote(exp) + " -o " + test::shell_quote(out));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("supply energy"));
+  }
+  for (const char* f : {"summary.json", "prefill/summary.json", "decode/summary.json",
+                        "prefill/power.csv", ".monet-outputs.json"})
+    CHECK(std::filesystem::exists(out + "/" + f));
+  CHECK(nlohmann::json::parse(core::read_file(out + "/summary.json"))["power"]["average_w"] > 0);
 }
