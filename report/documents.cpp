@@ -204,6 +204,20 @@ json memory_of(const json& csv, const json& summary, const std::string& path) {
 json run_data(const std::string& dir, std::vector<std::string>& notes) {
   const std::string summary_path = join(dir, "summary.json");
   json summary = read_json_document(summary_path);
+  // A generation's or an episode's folder holds one run folder per part: say which to report.
+  if (summary.is_object() && summary.contains("schema")) {
+    const json& schema = summary["schema"];
+    if (schema == "monet.generate/1")
+      throw core::Error(summary_path +
+                        ": a generation's summary (schema monet.generate/1); its runs are in "
+                        "prefill/ and decode/: report one of those folders (" +
+                        join(dir, "prefill") + ")");
+    if (schema == "monet.episode/1")
+      throw core::Error(summary_path +
+                        ": a few-shot episode's summary (schema monet.episode/1); each part's "
+                        "run is in its own folder (inference/, finetune-step/): report one "
+                        "of those");
+  }
   require_schema(summary, "monet.summary/1", summary_path);
   require_number(summary, "latency_s", summary_path);
   json data = {{"summary", summary}};

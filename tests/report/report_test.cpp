@@ -107,6 +107,14 @@ TEST_CASE("report names what it cannot read and exits 2") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains("summary.json") && Catch::Contains("monet.summary/1"));
   }
+  SECTION("a generation's folder: the parts to report are named") {
+    fs::create_directories(dir.path() + "/gen");
+    monet::core::write_file_atomic(dir.path() + "/gen/summary.json",
+                                   R"({"schema": "monet.generate/1"})");
+    auto r = run_cli("report " + shell_quote(dir.path() + "/gen"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("generation") && Catch::Contains("prefill/ and decode/"));
+  }
   SECTION("a folder with two kinds of documents") {
     fs::create_directories(dir.path() + "/both");
     fs::copy_file(run_folder() + "/summary.json", dir.path() + "/both/summary.json");
