@@ -163,27 +163,86 @@ class Search {
     return bits <= lv.capacity_bits;
   }
 
-  // Bits each open level holds with the loops placed so far, per operand.
+  // Bits each open level holds with the loops placed so far, per operand, and the terms of
+  // those footprints (Problem::footprint's) that target() needs to change one dim.
   void snapshot_occupancy() {
-    for (int l = block_; l < onchip_; ++l)
+    const auto& n = p_.nest->size;
+    for (int l = block_; l < onchip_; ++l) {
+      const auto& served = p_.served[l];
+      FootprintTerms& f = terms_[l];
+      for (int d = 0; d < kDimCount; ++d) f.ext[d] = std::min(cur_[d] * served[d], n[d]);
+      const auto& e = f.ext;
+      // Products of a footprint's terms leaving one out (W: G K C FY FX; O: B G K OY OX; the
+      // input's channel part: B G C).
+      f.without_w[1] = e[2] * e[3] * e[6] * e[7];
+      f.without_w[2] = e[1] * e[3] * e[6] * e[7];
+      f.without_w[3] = e[1] * e[2] * e[6] * e[7];
+      f.without_w[6] = e[1] * e[2] * e[3] * e[7];
+      f.without_w[7] = e[1] * e[2] * e[3] * e[6];
+      f.without_o[0] = e[1] * e[2] * e[4] * e[5];
+      f.without_o[1] = e[0] * e[2] * e[4] * e[5];
+      f.without_o[2] = e[0] * e[1] * e[4] * e[5];
+      f.without_o[4] = e[0] * e[1] * e[2] * e[5];
+      f.without_o[5] = e[0] * e[1] * e[2] * e[4];
+      f.without_i[0] = e[1] * e[3];
+      f.without_i[1] = e[0] * e[3];
+      f.without_i[3] = e[0] * e[1];
+      f.channels = e[0] * e[1] * e[3];
+      f.rows = rows_touched(e[4], e[6]);
+      f.cols = cols_touched(e[5], e[7]);
+      // Problem::footprint at cur_, from the same integers.
+      const std::array<double, 3> fp = {
+          static_cast<double>(f.channels) * static_cast<double>(f.rows) *
+              static_cast<double>(f.cols),
+          static_cast<double>(f.without_w[1] * e[1]), static_cast<double>(f.without_o[0] * e[0])};
       for (int x = 0; x < 3; ++x)
-        occupancy_[l][x] =
-            p_.h->levels[l].holds[x] ? p_.footprint(x, cur_, p_.served[l]) * p_.bits[x] : 0;
+        occupancy_[l][x] = p_.h->levels[l].holds[x] ? fp[x] * p_.bits[x] : 0;
+    }
+  }
+  int64_t rows_touched(int64_t eo, int64_t ef) const {
+    return Problem::touched(eo, ef, p_.nest->stride_y, p_.nest->dilation_y, p_.in_h);
+  }
+  int64_t cols_touched(int64_t eo, int64_t ef) const {
+    return Problem::touched(eo, ef, p_.nest->stride_x, p_.nest->dilation_x, p_.in_w);
+  }
+  // Problem::footprint of operand x at level l with dim d's extent (with the level's unroll,
+  // capped at the nest) changed to ed, from the terms snapshot_occupancy kept: the same
+  // integers multiplied, so the same double. d is one of the dims x's footprint has.
+  double footprint_with(int l, int x, int d, int64_t ed) const {
+    const FootprintTerms& f = terms_[l];
+    switch (x) {
+      case 1:
+        return static_cast<double>(f.without_w[d] * ed);
+      case 2:
+        return static_cast<double>(f.without_o[d] * ed);
+      default: {
+        int64_t channels = f.channels, rows = f.rows, cols = f.cols;
+        if (d == 4 || d == 6)
+          rows = rows_touched(d == 4 ? ed : f.ext[4], d == 6 ? ed : f.ext[6]);
+        else if (d == 5 || d == 7)
+          cols = cols_touched(d == 5 ? ed : f.ext[5], d == 7 ? ed : f.ext[7]);
+        else
+          channels = f.without_i[d] * ed;
+        return static_cast<double>(channels) * static_cast<double>(rows) *
+               static_cast<double>(cols);
+      }
+    }
   }
 
   // The lowest level, from the open one up, that can take loop i; onchip_ means DRAM. Only
-  // the tiles of operands the loop indexes grow.
+  // the tiles of operands the loop indexes grow (x != g: the loop's dim is one of x's).
   int target(int i) const {
-    Extents e = cur_;
     const int d = items_[i].dim, g = items_[i].group;
-    e[d] *= items_[i].factor;
+    const int64_t grown = cur_[d] * items_[i].factor;
+    const auto& n = p_.nest->size;
     int t = block_;
     for (int l = block_; l < onchip_; ++l) {
       const Level& lv = p_.h->levels[l];
+      const int64_t ed = std::min(grown * p_.served[l][d], n[d]);
       double bits = 0;
       for (int x = 0; x < 3; ++x)
         if (lv.holds[x])
-          bits += x == g ? occupancy_[l][x] : p_.footprint(x, e, p_.served[l]) * p_.bits[x];
+          bits += x == g ? occupancy_[l][x] : footprint_with(l, x, d, ed) * p_.bits[x];
       if (bits > lv.capacity_bits) t = l + 1;
     }
     while (t < onchip_ && !indexes_[t][g]) ++t;
@@ -421,6 +480,13 @@ class Search {
   int onchip_;
   std::array<std::array<bool, 4>, kMaxLevels> indexes_{};  // level holds an operand g indexes
   std::array<std::array<double, 3>, kMaxLevels> occupancy_{};
+  // Per open level, at the node: each dim's extent there and the footprints' terms.
+  struct FootprintTerms {
+    std::array<int64_t, kDimCount> ext{};
+    std::array<int64_t, kDimCount> without_w{}, without_o{}, without_i{};
+    int64_t channels = 1, rows = 1, cols = 1;
+  };
+  std::array<FootprintTerms, kMaxLevels> terms_{};
   // For the bound: per level and operand the next level out holding it (-1: none), the
   // footprint of the whole nest at each level, and of a closed level's tile at it and at
   // that next level.
