@@ -214,7 +214,7 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
   }
 }
 
-Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m) {
+Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFootprints* fps) {
   const Hierarchy& h = *p.h;
   Evaluation ev;
   LevelBits dram_side_read{}, dram_side_write{};
@@ -233,7 +233,14 @@ Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m) {
           run *= static_cast<double>(m.order[j].factor);
         refills = total / inner / run;
       }
-      add_boundary(p, x, child, parent, tile, refills, ev, dram_side_read, dram_side_write);
+      if (child < 0)  // one step of the array: its footprints are the Problem's
+        add_boundary(p, x, child, parent, tile, refills, ev, dram_side_read, dram_side_write,
+                     p.step_elements[parent][x], 0);
+      else if (fps)
+        add_boundary(p, x, child, parent, tile, refills, ev, dram_side_read, dram_side_write,
+                     (*fps)[child][x][1], (*fps)[child][x][0]);
+      else
+        add_boundary(p, x, child, parent, tile, refills, ev, dram_side_read, dram_side_write);
       child = parent;
     }
   }

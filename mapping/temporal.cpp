@@ -333,7 +333,7 @@ class Search {
 
   void leaf() {
     ++best_.mappings_evaluated;
-    Evaluation ev = evaluate_mapping(p_, m_);
+    Evaluation ev = evaluate_mapping(p_, m_, &fp_closed_);
     const Evaluation* bar = found_ ? &best_.eval : incumbent_;
     if (!bar || better(ev, *bar, p_.objective)) {
       found_ = true;
@@ -492,7 +492,7 @@ class Search {
   // that next level.
   std::array<std::array<int, 3>, kMaxLevels> parent_{};
   std::array<std::array<double, 3>, kMaxLevels> fp_full_{};
-  std::array<std::array<std::array<double, 2>, 3>, kMaxLevels> fp_closed_{};
+  TileFootprints fp_closed_{};
   Extents cur_;        // temporal extents of the loops placed so far
   uint32_t used_ = 0;  // loops placed
   // Per group: the product of the unplaced loops' factors. The bound takes it as a double:

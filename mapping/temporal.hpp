@@ -153,8 +153,14 @@ struct TemporalMapping {
   std::string str(const Hierarchy& h) const;
 };
 
-// Access counts, energy and latency of one complete mapping.
-Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m);
+// Per on-chip level l and operand x it holds: the footprint of l's tile at l and at the next
+// level out holding x (Problem::footprint with their `served`), as the search keeps them.
+using TileFootprints = std::array<std::array<std::array<double, 2>, 3>, kMaxLevels>;
+
+// Access counts, energy and latency of one complete mapping; `fps`, when given, are its
+// tiles' footprints (the same values evaluate_mapping would compute).
+Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m,
+                            const TileFootprints* fps = nullptr);
 
 using LevelBits = std::array<double, kMaxLevels>;
 // Distinct tiles of operand x outside a scope with these temporal extents.
