@@ -35,6 +35,18 @@ training::FewShotSpec spec(int ways, int shots, int queries) {
 fusion::Experiment episode_experiment(const std::string& yaml) {
   return fusion::parse_experiment_yaml(yaml, "episode.yaml");
 }
+
+// PEFSL's ResNet-9, 5-way 1-shot with 15 queries, 20 fine-tuning steps of the head.
+fusion::Experiment pefsl_head_episode(const std::string& accelerator) {
+  return episode_experiment(
+      "workload: {file: " + source("configs/workloads/pefsl-resnet9.yaml") +
+      "}\n"
+      "mode: few-shot\n"
+      "few_shot: {ways: 5, shots: 1, queries: 15, finetune: {steps: 20, trains: head}}\n"
+      "training: {optimizer: adam}\n"
+      "accelerator: " +
+      accelerator + "\n");
+}
 }  // namespace
 
 TEST_CASE("PEFSL ResNet-9 5-way 1-shot episode, counted by hand") {
@@ -104,13 +116,7 @@ TEST_CASE("Fine-tuning steps: a head on cached features, or the backbone with ad
 }
 
 TEST_CASE("An episode sums its parts: repeats times the step plus the inference") {
-  auto e = episode_experiment(
-      "workload: {file: " + source("configs/workloads/pefsl-resnet9.yaml") +
-      "}\n"
-      "mode: few-shot\n"
-      "few_shot: {ways: 5, shots: 1, queries: 15, finetune: {steps: 20, trains: head}}\n"
-      "training: {optimizer: adam}\n"
-      "accelerator: pynq-z1-tensil\n");
+  auto e = pefsl_head_episode("pynq-z1-tensil");
   auto p = fusion::prepare_episode(e);
   REQUIRE(p.parts.size() == 2);
   CHECK(p.parts[0].name == "finetune-step");
@@ -139,13 +145,7 @@ TEST_CASE("An episode sums its parts: repeats times the step plus the inference"
 // The ZCU104 preset's 13.8 W board baseline (its idle 12 V input, configs/accelerators/
 // zcu104-tensil.yaml) draws for the whole episode, fine-tuning steps included; no regulators.
 TEST_CASE("An episode's power: its dynamic energy plus the board baseline over its time") {
-  auto e = episode_experiment(
-      "workload: {file: " + source("configs/workloads/pefsl-resnet9.yaml") +
-      "}\n"
-      "mode: few-shot\n"
-      "few_shot: {ways: 5, shots: 1, queries: 15, finetune: {steps: 20, trains: head}}\n"
-      "training: {optimizer: adam}\n"
-      "accelerator: zcu104-tensil\n");
+  auto e = pefsl_head_episode("zcu104-tensil");
   auto p = fusion::prepare_episode(e);
   auto r = fusion::run_episode(p);
   REQUIRE(r.latency_s > 0);
