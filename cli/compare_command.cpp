@@ -1,7 +1,8 @@
 // `compare EXP... [--accelerator A]...`: the same experiments run on several accelerators (or
 // several experiments side by side), printed as one table and written as a comparison folder
 // (compare.json, schema monet.compare/1 in report/README.md, plus each entry's run files) that
-// `monet-sim report` draws.
+// `monet-sim report` draws. Single-graph runs and generations (mode: generate) each have
+// their metrics; one comparison holds one kind.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
