@@ -204,14 +204,9 @@ json memory_of(const json& csv, const json& summary, const std::string& path) {
 json run_data(const std::string& dir, std::vector<std::string>& notes) {
   const std::string summary_path = join(dir, "summary.json");
   json summary = read_json_document(summary_path);
-  // A generation's or an episode's folder holds one run folder per part: say which to report.
+  // An episode's folder holds one run folder per part: say which to report.
   if (summary.is_object() && summary.contains("schema")) {
     const json& schema = summary["schema"];
-    if (schema == "monet.generate/1")
-      throw core::Error(summary_path +
-                        ": a generation's summary (schema monet.generate/1); its runs are in "
-                        "prefill/ and decode/: report one of those folders (" +
-                        join(dir, "prefill") + ")");
     if (schema == "monet.episode/1")
       throw core::Error(summary_path +
                         ": a few-shot episode's summary (schema monet.episode/1); each part's "
@@ -272,6 +267,30 @@ json search_data(const std::string& dir, const std::string& link_base,
     notes.push_back("history.csv is missing: no hypervolume history");
   if (has_file(dir, "search.json")) data["run"] = read_json_document(join(dir, "search.json"));
   return data;
+}
+
+std::string summary_schema(const std::string& dir) {
+  try {
+    const json doc = json::parse(core::read_file(join(dir, "summary.json")));
+    if (doc.is_object() && doc.contains("schema") && doc["schema"].is_string())
+      return doc["schema"].get<std::string>();
+  } catch (const std::exception&) {
+    // run_data reports what is wrong with the file.
+  }
+  return "";
+}
+
+json generation_data(const std::string& dir) {
+  const std::string path = join(dir, "summary.json");
+  json summary = read_json_document(path);
+  require_schema(summary, "monet.generate/1", path);
+  if (!summary.contains("generation") || !summary["generation"].is_object())
+    throw core::Error(path + ": field `generation` must be an object");
+  for (const char* f : {"ttft_s", "tpot_s", "total_s"})
+    require_number(summary["generation"], f, path + " generation");
+  if (!summary.contains("parts") || !summary["parts"].is_array())
+    throw core::Error(path + ": field `parts` must be a list");
+  return {{"summary", std::move(summary)}};
 }
 
 json compare_data(const std::string& dir, const std::string& link_base,

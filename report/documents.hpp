@@ -29,6 +29,11 @@ bool has_file(const std::string& dir, const std::string& name);
 nlohmann::json run_data(const std::string& dir, std::vector<std::string>& notes);
 nlohmann::json search_data(const std::string& dir, const std::string& link_base,
                            std::vector<std::string>& notes);
+// A generation folder's summary.json (schema monet.generate/1): {summary}; the page links the
+// reports of its prefill/ and decode/ run folders (report.cpp writes those).
+nlohmann::json generation_data(const std::string& dir);
+// The schema a folder's summary.json names ("" when it has none or cannot be read).
+std::string summary_schema(const std::string& dir);
 nlohmann::json compare_data(const std::string& dir, const std::string& link_base,
                             std::vector<std::string>& notes);
 

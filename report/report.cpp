@@ -63,8 +63,17 @@ std::string title_of(const Input& in, const json& data) {
       return "search " + data["pareto"].value("experiment", fs::path(in.dir).filename().string());
     case Kind::kComparison:
       return data["compare"].value("title", "comparison " + fs::path(in.dir).filename().string());
+    case Kind::kGeneration: {
+      const json& s = data["summary"];
+      return s.value("experiment", fs::path(in.dir).filename().string()) + " — " +
+             s.value("workload", "?") + " generating on " + s.value("accelerator", "?");
+    }
   }
   return "monet-sim report";
+}
+// A summary.json is a run's or a generation's: its schema says which.
+Kind refine(Kind k, const std::string& dir) {
+  return k == Kind::kRun && summary_schema(dir) == "monet.generate/1" ? Kind::kGeneration : k;
 }
 }  // namespace
 
@@ -76,6 +85,8 @@ const char* kind_name(Kind k) {
       return "search";
     case Kind::kComparison:
       return "comparison";
+    case Kind::kGeneration:
+      return "generation";
   }
   return "?";
 }
@@ -88,6 +99,8 @@ const char* marker_file(Kind k) {
       return "pareto.json";
     case Kind::kComparison:
       return "compare.json";
+    case Kind::kGeneration:
+      return "summary.json";
   }
   return "?";
 }
@@ -99,7 +112,8 @@ Input detect(const std::string& path) {
     for (Kind k : kKinds)
       if (name == marker_file(k)) {
         std::string dir = fs::path(path).parent_path().string();
-        return {k, dir.empty() ? "." : dir};
+        if (dir.empty()) dir = ".";
+        return {refine(k, dir), dir};
       }
     throw core::Error(path +
                       ": not a document `report` reads (give a run, search or comparison "
@@ -119,7 +133,7 @@ Input detect(const std::string& path) {
     throw core::Error(path + ": holds both " + marker_file(found[0]) + " and " +
                       marker_file(found[1]) + "; give the one to report on (" +
                       (fs::path(path) / marker_file(found[0])).string() + ")");
-  return {found[0], path};
+  return {refine(found[0], path), path};
 }
 
 std::string render_html(const std::string& title, const json& data) {
@@ -162,6 +176,26 @@ Written write_report(const std::string& path, const std::string& out) {
     case Kind::kComparison:
       data = compare_data(w.input.dir, link_base, w.notes);
       break;
+    case Kind::kGeneration: {
+      data = generation_data(w.input.dir);
+      // The prefill's and the longest decode step's run folders get their own reports.
+      json links = json::object();
+      for (const char* part : {"prefill", "decode"}) {
+        const std::string sub = (fs::path(w.input.dir) / part).string();
+        if (!has_file(sub, "summary.json")) {
+          w.notes.push_back(std::string(part) + "/ holds no summary.json: no report of it");
+          continue;
+        }
+        try {
+          const Written inner = write_report(sub);
+          links[part] = relative_link(inner.file, link_base);
+        } catch (const core::Error& e) {
+          w.notes.push_back(std::string(part) + "/: no report (" + e.what() + ")");
+        }
+      }
+      data["part_links"] = links;
+      break;
+    }
   }
   data["kind"] = kind_name(w.input.kind);
   data["source"] = w.input.dir;

@@ -1,5 +1,6 @@
 // `monet-sim report`: one self-contained HTML file (scripts, styles and data inline; nothing is
-// fetched) for a run folder, a search folder or a comparison. Formats: report/README.md.
+// fetched) for a run folder, a search folder, a comparison or a generation (with the reports
+// of its prefill/ and decode/ runs). Formats: report/README.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,10 +9,11 @@
 
 namespace monet::report {
 
-enum class Kind { kRun, kSearch, kComparison };
-const char* kind_name(Kind k);  // "run", "search", "comparison"
+enum class Kind { kRun, kSearch, kComparison, kGeneration };
+const char* kind_name(Kind k);  // "run", "search", "comparison", "generation"
 
-// The document that marks each kind of folder: summary.json, pareto.json, compare.json.
+// The document that marks each kind of folder: summary.json, pareto.json, compare.json; a
+// generation's summary.json (schema monet.generate/1) too.
 const char* marker_file(Kind k);
 
 struct Input {

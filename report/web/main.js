@@ -12,7 +12,8 @@ window.monetReport = {ready: false, charts};
     el('h1', {}, data.title),
     el('p', {class: 'meta'}, 'monet-sim ' + data.kind + ' report of ', el('code', {}, data.source))));
   for (const note of data.notes || []) app.appendChild(el('p', {class: 'notice'}, note));
-  const render = {run: renderRun, search: renderSearch, comparison: renderComparison}[data.kind];
+  const render = {run: renderRun, search: renderSearch, comparison: renderComparison,
+                  generation: renderGeneration}[data.kind];
   if (!render) throw new Error('unknown report kind ' + data.kind);
   render(data, app);
   pendingDraws.forEach((draw) => draw());

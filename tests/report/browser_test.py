@@ -1,7 +1,8 @@
 """Opens monet-sim's HTML reports in headless Chromium (tests/report/cdp.py) and checks what a
 reader sees: no console error, no network request (everything inline), every chart drawn, the
 latency card equal to summary.json's, the tables sort and filter, search points show their
-plan and link to their experiment file. Saves a screenshot of each report.
+plan and link to their experiment file, a generation's page links its parts' reports. Saves a
+screenshot of each report.
 
 usage: browser_test.py --cli build/cli/monet-sim --source . --out build/tests/report
 """
@@ -233,6 +234,36 @@ def compare_report(browser: Browser, work: str, args) -> None:
     final_checks(page, "comparison", args.out)
 
 
+def generation_report(browser: Browser, work: str, args) -> None:
+    # A generation folder as `monet-sim run` writes it for mode: generate; its report also
+    # writes the reports of the prefill and the longest decode step and links them.
+    exp = os.path.join(work, "gen.yaml")
+    with open(exp, "w") as f:
+        f.write("workload: {model: qwen2.5-0.5b, element_bits: 16}\nmode: generate\n"
+                "generate: {prompt_tokens: 16, output_tokens: 6}\naccelerator: jetson-orin-nano\n")
+    folder = os.path.join(work, "gen")
+    cli(["run", exp, "-o", folder], args.cli)
+    cli(["report", folder], args.cli)
+    summary = json.load(open(os.path.join(folder, "summary.json")))
+    page = open_report(browser, os.path.join(folder, "report.html"))
+    common_checks(page, "generation", 1)  # decode step time against the context
+    shown = page.evaluate("document.querySelector('#card-ttft .value').textContent")
+    ttft = summary["generation"]["ttft_s"]
+    check(shown == format_seconds(ttft), f"generation: ttft card shows {shown!r} (summary.json: {ttft} s)")
+    points = page.evaluate("window.monetReport.charts.find((c) => c.id === 'chart-decode')"
+                           ".chart.getOption().series[0].data.length")
+    steps = [p for p in summary["parts"] if p["past"] > 0]
+    check(points == len(steps), f"generation: one point per scheduled decode step ({points})")
+    rows = column_values(page, "parts-table", "latency_s")
+    check(rows == [p["latency_s"] for p in summary["parts"]],
+          f"generation: the parts table holds summary.json's parts ({len(rows)} rows)")
+    links = page.evaluate("[...document.querySelectorAll('#runs a')].map((a) => a.href)")
+    check(len(links) == 2 and all(os.path.exists(urllib.parse.unquote(l[len("file://"):])) and
+                                  l.endswith("/report.html") for l in links),
+          f"generation: links to the prefill's and the decode step's reports ({links})")
+    final_checks(page, "generation", args.out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
@@ -247,7 +278,7 @@ def main() -> int:
     work = tempfile.mkdtemp(prefix="monet-report-test-")
     browser = Browser(args.chromium)
     try:
-        for kind in (run_report, search_report, compare_report):
+        for kind in (run_report, search_report, compare_report, generation_report):
             start = time.monotonic()
             kind(browser, work, args)
             print(f"      {kind.__name__}: {time.monotonic() - start:.1f} s")

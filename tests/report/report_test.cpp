@@ -107,13 +107,22 @@ TEST_CASE("report names what it cannot read and exits 2") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains("summary.json") && Catch::Contains("monet.summary/1"));
   }
-  SECTION("a generation's folder: the parts to report are named") {
+  SECTION("a generation's summary without its figures") {
     fs::create_directories(dir.path() + "/gen");
     monet::core::write_file_atomic(dir.path() + "/gen/summary.json",
                                    R"({"schema": "monet.generate/1"})");
     auto r = run_cli("report " + shell_quote(dir.path() + "/gen"));
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains("generation") && Catch::Contains("prefill/ and decode/"));
+    CHECK_THAT(r.output, Catch::Contains("gen/summary.json") &&
+                             Catch::Contains("`generation` must be an object"));
+  }
+  SECTION("an episode's folder: the part folders to report are named") {
+    fs::create_directories(dir.path() + "/episode");
+    monet::core::write_file_atomic(dir.path() + "/episode/summary.json",
+                                   R"({"schema": "monet.episode/1"})");
+    auto r = run_cli("report " + shell_quote(dir.path() + "/episode"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("few-shot episode") && Catch::Contains("inference/"));
   }
   SECTION("a folder with two kinds of documents") {
     fs::create_directories(dir.path() + "/both");
