@@ -308,13 +308,12 @@ void compare(const CompareArgs& a) {
         const Measured measured{nullptr, &r, 0, area.estimated ? area.total_mm2 : std::nan("")};
         for (const auto& m : kGenerationMetrics) values.push_back(m.value(measured));
         en.static_described = r.power.static_described;
+        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
         if (r.capacity_violation_bytes > 0)
-          std::cerr << "warning: " << file << " on " << accelerator_name
-                    << ": DRAM capacity exceeded by "
+          std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
                     << core::format_bytes(r.capacity_violation_bytes) << "\n";
         if (auto w = fusion::power_warning(r.power))
-          std::cerr << "warning: " << file << " on " << accelerator_name << ": " << *w << "\n";
-        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
+          std::cerr << "warning: " << en.name << ": " << *w << "\n";
         if (set) fusion::write_generation_files(*set, en.folder + "/", e, r);
       } else {
         fusion::Prepared p = fusion::prepare(e);
@@ -333,17 +332,9 @@ void compare(const CompareArgs& a) {
         if (s.summary.capacity_violation_bytes > 0)
           std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
                     << core::format_bytes(s.summary.capacity_violation_bytes) << "\n";
-        if (set) {
-          fusion::RunInfo info{e.name,
-                               e.training ? "training" : "inference",
-                               e.plan_name,
-                               e.plan.tiles,
-                               p.training_memory,
-                               p.training,
-                               e.overrides,
-                               std::nullopt};
-          fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s, info);
-        }
+        if (set)
+          fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s,
+                                  fusion::experiment_run_info(e, p, e.overrides));
       }
       en.accelerator = accelerator_name;
       en.values = std::move(values);

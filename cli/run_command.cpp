@@ -157,15 +157,8 @@ void run(const RunArgs& a) {
   }
   if (a.no_files) return;
   std::string dir = output_dir(a, e);
-  fusion::RunInfo info{e.name,
-                       e.training ? "training" : "inference",
-                       e.plan_name,
-                       e.plan.tiles,
-                       p.training_memory,
-                       p.training,
-                       applied,
-                       delta};
-  fusion::write_run_outputs(dir, sim, plan, cns, s, info);
+  fusion::write_run_outputs(dir, sim, plan, cns, s,
+                            fusion::experiment_run_info(e, p, applied, delta));
   std::cout << "  wrote            " << dir
             << "/{summary.json, schedule.trace.json, memory.csv, ops.csv}\n";
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "accelerators/loader.hpp"
-#include "accelerators/power.hpp"
 #include "core/json_text.hpp"
 #include "core/output_set.hpp"
 #include "core/whole_bytes.hpp"
@@ -107,13 +106,9 @@ EpisodeRun run_episode(const PreparedEpisode& p) {
     r.capacity_violation_bytes = std::max(r.capacity_violation_bytes, s.capacity_violation_bytes);
     r.parts.push_back(std::move(run));
   }
-  const auto& acc = p.parts.back().sim->accelerator();
-  r.power = energy_summary(r.energy_pj * 1e-12, r.latency_s, accelerators::static_power(acc));
-  r.power.budget_w = acc.power_budget_w;
-  for (const auto& run : r.parts) {
-    const PowerSummary& q = run.schedule.summary.power;
-    if (q.peak_w > r.power.peak_w) r.power.peak_w = q.peak_w, r.power.window_s = q.window_s;
-  }
+  std::vector<const PowerSummary*> parts;
+  for (const auto& run : r.parts) parts.push_back(&run.schedule.summary.power);
+  r.power = parts_power(r.energy_pj * 1e-12, r.latency_s, p.parts.back().sim->accelerator(), parts);
   return r;
 }
 

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "accelerators/loader.hpp"
-#include "accelerators/power.hpp"
 #include "core/file_io.hpp"
 #include "core/output_set.hpp"
 #include "core/units.hpp"
@@ -286,12 +285,11 @@ GenerationRun run_generation(const Experiment& e) {
     r.capacity_violation_bytes =
         std::max(r.capacity_violation_bytes, p.schedule.summary.capacity_violation_bytes);
   }
-  r.power = energy_summary((r.prefill_energy_pj + r.decode_energy_pj) * 1e-12,
-                           r.ttft_s + r.decode_s, accelerators::static_power(*acc));
-  r.power.budget_w = acc->power_budget_w;
-  for (const auto& p : r.parts) {
-    const PowerSummary& q = p.schedule.summary.power;
-    if (q.peak_w > r.power.peak_w) r.power.peak_w = q.peak_w, r.power.window_s = q.window_s;
+  {
+    std::vector<const PowerSummary*> parts;
+    for (const auto& p : r.parts) parts.push_back(&p.schedule.summary.power);
+    r.power = parts_power((r.prefill_energy_pj + r.decode_energy_pj) * 1e-12, r.ttft_s + r.decode_s,
+                          *acc, parts);
   }
   r.kv_cache_bytes = r.config.kv_cache_bytes(context, r.batch, r.kv_cache_bits_per_layer());
   const workloads::Graph& step = r.parts.back().sim->graph();

@@ -58,6 +58,15 @@ PowerSummary energy_summary(double dynamic_j, double latency_s,
   return p;
 }
 
+PowerSummary parts_power(double dynamic_j, double latency_s, const accelerators::Accelerator& acc,
+                         const std::vector<const PowerSummary*>& parts) {
+  PowerSummary p = energy_summary(dynamic_j, latency_s, accelerators::static_power(acc));
+  p.budget_w = acc.power_budget_w;
+  for (const PowerSummary* q : parts)
+    if (q->peak_w > p.peak_w) p.peak_w = q->peak_w, p.window_s = q->window_s;
+  return p;
+}
+
 PowerSummary power_summary(const std::vector<EnergySpan>& spans, double latency_s,
                            const accelerators::StaticPower& hw) {
   double dynamic_pj = 0;

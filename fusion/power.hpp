@@ -62,5 +62,10 @@ PowerSummary power_summary(const std::vector<EnergySpan>& spans, double latency_
 // no peak (peak_w and window_s 0): the part of power_summary that needs no timeline.
 PowerSummary energy_summary(double dynamic_j, double latency_s,
                             const accelerators::StaticPower& hw);
+// A run of several scheduled parts (a generation, a few-shot episode): energy_summary of its
+// dynamic energy over its whole time on `acc`, with acc's power budget; the peak is the
+// highest window of any part, with that part's window.
+PowerSummary parts_power(double dynamic_j, double latency_s, const accelerators::Accelerator& acc,
+                         const std::vector<const PowerSummary*>& parts);
 
 }  // namespace monet::fusion

@@ -6,6 +6,19 @@
 
 namespace monet::fusion {
 
+RunInfo experiment_run_info(const Experiment& e, const Prepared& p,
+                            std::vector<std::string> overrides,
+                            std::optional<PlanDelta> versus_layer_by_layer) {
+  return {e.name,
+          e.training ? "training" : "inference",
+          e.plan_name,
+          e.plan.tiles,
+          p.training_memory,
+          p.training,
+          std::move(overrides),
+          std::move(versus_layer_by_layer)};
+}
+
 nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
                                 const Schedule& schedule, const RunInfo& info) {
   const auto& g = sim.graph();

@@ -11,6 +11,7 @@
 
 #include "core/output_set.hpp"
 #include "fusion/cn.hpp"
+#include "fusion/experiment.hpp"
 #include "fusion/plan_delta.hpp"
 #include "fusion/schedule.hpp"
 #include "fusion/simulation.hpp"
@@ -29,6 +30,12 @@ struct RunInfo {
   std::vector<std::string> overrides;  // command-line values set in the experiment (`--set`)
   std::optional<PlanDelta> versus_layer_by_layer;  // `run`: the plan against layer-by-layer
 };
+
+// What a prepared single-graph experiment ran: its name, mode, plan and training reports, the
+// command-line values set in it and, for `run`, the plan against layer-by-layer.
+RunInfo experiment_run_info(const Experiment& e, const Prepared& p,
+                            std::vector<std::string> overrides,
+                            std::optional<PlanDelta> versus_layer_by_layer = std::nullopt);
 
 nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
                                 const Schedule& schedule, const RunInfo& info);
