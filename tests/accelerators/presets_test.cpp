@@ -134,6 +134,10 @@ TEST_CASE("Tensil presets: memory sizes are vectors x array size x 16 bit") {
   CHECK(level(tu, "acc").size_bytes == 4096 * 16 * 16 / 8);
   CHECK(tu.execution.stationary_load.cycles == 16 + 1);
   CHECK(u96.links[0].bandwidth_bytes_per_s == Approx(16 * 100e6));  // one 128-bit port
+  // Board baseline: Xilinx's Ultra96-V2 PMIC tutorial reads the IR38060 as 0x0512 (PMBus
+  // linear-16, 2^-8 V) and 0xE009 (linear-11: exponent -4, mantissa 9), i.e. 5.07 V x 0.5625 A.
+  CHECK(u96.board.baseline_power_w == Approx(0x0512 / 256.0 * (9 / 16.0)).margin(0.0005));
+  CHECK(u96.board.regulator_efficiency == 1);  // not published: dynamic energy unscaled
 
   auto zcu = acc::load_accelerator("zcu104-tensil");
   const auto& tz = core_named(zcu, "tensil");
