@@ -214,9 +214,17 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
   }
 }
 
-Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFootprints* fps) {
-  const Hierarchy& h = *p.h;
+Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFootprints* fps,
+                            Finish what) {
   Evaluation ev;
+  evaluate_mapping(p, m, fps, what, ev);
+  return ev;
+}
+
+void evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFootprints* fps,
+                      Finish what, Evaluation& ev) {
+  const Hierarchy& h = *p.h;
+  static_cast<EvaluationCounts&>(ev) = EvaluationCounts{};  // once-moves: only [0, once_count)
   LevelBits dram_side_read{}, dram_side_write{};
   const double total = p.s->compute_cycles;
   ev.compute_cycles = total * p.step_cycles;
@@ -244,14 +252,20 @@ Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m, const Ti
       child = parent;
     }
   }
-  finish_evaluation(h, ev, dram_side_read, dram_side_write, p.mac_pj);
-  return ev;
+  finish_evaluation(h, ev, dram_side_read, dram_side_write, p.mac_pj, what);
 }
 
 void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
-                       const LevelBits& dram_side_write, double compute_pj) {
+                       const LevelBits& dram_side_write, double compute_pj, Finish what) {
   const int dram = h.dram();
   const auto& ex = h.execution;
+  // What the ranking needs besides energy: every level's busy time when data moves under the
+  // compute (full overlap), only the PE-side busy time when nothing overlaps (in order).
+  const bool ranking =
+      what == Finish::kRanking && ex.overlap != accelerators::Overlap::kDoubleBuffered;
+  const bool need_levels = !ranking || ex.overlap == accelerators::Overlap::kFull;
+  const bool need_onchip = !ranking;
+  const bool need_pe = !ranking || ex.overlap == accelerators::Overlap::kNone;
   ev.energy_pj = compute_pj;
   // Busy time of every level (all its traffic), of its on-chip side only, and of its traffic
   // with the PEs only.
@@ -274,7 +288,8 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       // Reads and writes share the off-chip bandwidth.
       ev.dram_pj = pj;
       ev.dram_bits = rd + wr;
-      if (lv.read_bits_per_cycle > 0) ev.level_cycles[l] = (rd + wr) / lv.read_bits_per_cycle;
+      if (need_levels && lv.read_bits_per_cycle > 0)
+        ev.level_cycles[l] = (rd + wr) / lv.read_bits_per_cycle;
       busy_all = std::max(busy_all, ev.level_cycles[l]);
       continue;
     }
@@ -285,12 +300,18 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       if (lv.write_bits_per_cycle > 0) c = std::max(c, w / lv.instances / lv.write_bits_per_cycle);
       return c;
     };
-    ev.level_cycles[l] = busy(rd, wr);
-    busy_all = std::max(busy_all, ev.level_cycles[l]);
-    const double onchip = busy(rd - dram_side_read[l], wr - dram_side_write[l]);
-    if (onchip > busy_onchip * (1 + 1e-9)) busy_onchip = onchip, onchip_level = l;
-    const double pe = busy(ev.pe_read_bits[l], ev.pe_write_bits[l]);
-    if (pe > busy_pe * (1 + 1e-9)) busy_pe = pe, pe_level = l;
+    if (need_levels) {
+      ev.level_cycles[l] = busy(rd, wr);
+      busy_all = std::max(busy_all, ev.level_cycles[l]);
+    }
+    if (need_onchip) {
+      const double onchip = busy(rd - dram_side_read[l], wr - dram_side_write[l]);
+      if (onchip > busy_onchip * (1 + 1e-9)) busy_onchip = onchip, onchip_level = l;
+    }
+    if (need_pe) {
+      const double pe = busy(ev.pe_read_bits[l], ev.pe_write_bits[l]);
+      if (pe > busy_pe * (1 + 1e-9)) busy_pe = pe, pe_level = l;
+    }
   }
   // Fixed costs are serial whatever the overlap: the array computes nothing while a new
   // stationary block shifts in and its pipeline fills, nor while an instruction issues.

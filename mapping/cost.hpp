@@ -30,8 +30,10 @@ struct CostOptions {
   double written_fraction = -1;
   // CIM: weights already programmed in the crossbars (no programming cost for this op).
   bool weights_resident = false;
-  // Price every move of the temporal search's bound instead of replaying the open levels'
-  // recorded ones (mapping/temporal.cpp): the same results, slower; tests compare the two.
+  // The temporal search's reference path (mapping/temporal.cpp): price every move of its
+  // bound instead of replaying the open levels' recorded ones, and finish every bound and
+  // candidate in full instead of only what the ranking compares. The same results, slower;
+  // tests compare the two.
   bool direct_bound = false;
 };
 

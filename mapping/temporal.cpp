@@ -327,19 +327,21 @@ class Search {
       }
     }
     e.compute_cycles = total * p_.step_cycles;
-    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj);
+    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, ranking_);
     return !better(e, *bar, p_.objective);
   }
 
   void leaf() {
     ++best_.mappings_evaluated;
-    Evaluation ev = evaluate_mapping(p_, m_, &fp_closed_);
     const Evaluation* bar = found_ ? &best_.eval : incumbent_;
-    if (!bar || better(ev, *bar, p_.objective)) {
-      found_ = true;
-      best_.eval = ev;
-      best_.mapping = m_;
+    // Ranked first; only a new best is priced in full (the same figures, and the rest).
+    if (bar) {
+      evaluate_mapping(p_, m_, &fp_closed_, ranking_, candidate_);
+      if (!better(candidate_, *bar, p_.objective)) return;
     }
+    found_ = true;
+    evaluate_mapping(p_, m_, &fp_closed_, Finish::kFull, best_.eval);
+    best_.mapping = m_;
   }
 
   bool used(int i) const { return used_ >> i & 1; }
@@ -507,6 +509,9 @@ class Search {
   int last_key_ = -1;
   Evaluation pe_;             // traffic between the PEs and their innermost levels
   mutable Evaluation bound_;  // scratch of hopeless()
+  Evaluation candidate_;      // scratch of leaf()
+  // What the bound and the candidates are finished with (kFull on the reference path).
+  const Finish ranking_ = p_.direct_bound ? Finish::kFull : Finish::kRanking;
   mutable LevelBits bound_dsr_{}, bound_dsw_{};
   struct Addition {
     double* to;  // a sum of bound_, bound_dsr_ or bound_dsw_

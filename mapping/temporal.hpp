@@ -153,6 +153,10 @@ struct TemporalMapping {
   std::string str(const Hierarchy& h) const;
 };
 
+// kRanking computes only what `better` compares (cycles, energy_pj, dram_bits), the same
+// values as kFull; the rest of `ev` is left stale. For the search's bound and its candidates.
+enum class Finish { kFull, kRanking };
+
 // Per on-chip level l and operand x it holds: the footprint of l's tile at l and at the next
 // level out holding x (Problem::footprint with their `served`), as the search keeps them.
 using TileFootprints = std::array<std::array<std::array<double, 2>, 3>, kMaxLevels>;
@@ -160,7 +164,11 @@ using TileFootprints = std::array<std::array<std::array<double, 2>, 3>, kMaxLeve
 // Access counts, energy and latency of one complete mapping; `fps`, when given, are its
 // tiles' footprints (the same values evaluate_mapping would compute).
 Evaluation evaluate_mapping(const Problem& p, const TemporalMapping& m,
-                            const TileFootprints* fps = nullptr);
+                            const TileFootprints* fps = nullptr, Finish what = Finish::kFull);
+// The same into `ev`, whose once-move records past those it writes are left as they were
+// (never read): the search prices its candidates in one scratch without clearing them.
+void evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFootprints* fps,
+                      Finish what, Evaluation& ev);
 
 using LevelBits = std::array<double, kMaxLevels>;
 // Distinct tiles of operand x outside a scope with these temporal extents.
@@ -184,7 +192,8 @@ void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation&
 // compute cycles or the busiest level's transfer time if longer (stalls); `dram_side_*` are
 // the bits each on-chip level exchanges with DRAM, left out of `onchip_cycles`.
 void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
-                       const LevelBits& dram_side_write, double compute_pj);
+                       const LevelBits& dram_side_write, double compute_pj,
+                       Finish what = Finish::kFull);
 
 // Relative latency difference below which the latency objective ranks by energy.
 inline constexpr double kLatencyResolution = 1e-3;
