@@ -110,19 +110,44 @@ const std::vector<ObjectiveInfo>& objective_table() {
       {Objective::kFootprint, "footprint", "peak_footprint_bytes", "peak footprint", "B"},
       {Objective::kFrozenParameters, "frozen_parameters", "frozen_parameters", "frozen parameters",
        "elements"},
-      {Objective::kTtft, "ttft", "ttft_s", "time to first token", "s", true},
-      {Objective::kTpot, "tpot", "tpot_s", "time per output token", "s", true},
+      {Objective::kTtft, "ttft", "ttft_s", "time to first token", "s", false, true},
+      {Objective::kTpot, "tpot", "tpot_s", "time per output token", "s", false, true},
       {Objective::kEnergyPerToken, "energy_per_token", "energy_per_token_j",
-       "energy per output token", "J", true},
-      {Objective::kPeakMemory, "peak_memory", "peak_memory_bytes", "peak memory", "B", true},
+       "energy per output token", "J", false, true},
+      {Objective::kPeakMemory, "peak_memory", "peak_memory_bytes", "peak memory", "B", false, true},
       {Objective::kWeightBitsLost, "weight_bits_lost", "weight_bits_lost",
-       "weight bits lost (quality proxy)", "bit", true},
+       "weight bits lost (quality proxy)", "bit", false, true},
       {Objective::kKvCacheBitsLost, "kv_cache_bits_lost", "kv_cache_bits_lost",
-       "KV-cache bits lost (quality proxy)", "bit", true},
-      {Objective::kAveragePower, "average_power", "average_power_w", "average power", "W"},
+       "KV-cache bits lost (quality proxy)", "bit", false, true},
+      {Objective::kAveragePower, "average_power", "average_power_w", "average power", "W", true,
+       true},
       {Objective::kArea, "area", "area_mm2", "area", "mm2"},
   };
   return table;
+}
+
+namespace {
+std::string objective_keys(bool ObjectiveInfo::*scored) {
+  std::string keys;
+  for (const auto& info : objective_table())
+    if (info.*scored) keys += (keys.empty() ? "" : ", ") + std::string(info.key);
+  return keys;
+}
+}  // namespace
+
+double relative_violation(double capacity_violation_bytes, double dram_capacity_bytes,
+                          std::initializer_list<Limit> limits) {
+  double v = dram_capacity_bytes > 0 ? capacity_violation_bytes / dram_capacity_bytes : 0;
+  for (const Limit& l : limits)
+    if (l.limit > 0) v += std::max(0.0, l.value - l.limit) / l.limit;
+  return v;
+}
+
+std::string generate_objective_keys() {
+  return objective_keys(&ObjectiveInfo::generate);
+}
+std::string codesign_objective_keys() {
+  return objective_keys(&ObjectiveInfo::codesign);
 }
 
 const ObjectiveInfo& objective_info(Objective o) {
@@ -608,16 +633,11 @@ ga::Evaluation CodesignProblem::evaluate(const ga::Genome& genome) const {
     }
   }
   e.violation = s.summary.capacity_violation_bytes;
-  if (config_.constrained()) {
-    const double cap = hardware(genome)->acc->dram.capacity_bytes;
-    e.violation = cap > 0 ? s.summary.capacity_violation_bytes / cap : 0;
-    if (config_.max_area_mm2 > 0)
-      e.violation +=
-          std::max(0.0, hardware(genome)->area_mm2 - config_.max_area_mm2) / config_.max_area_mm2;
-    if (config_.max_average_power_w > 0)
-      e.violation += std::max(0.0, s.summary.power.average_w - config_.max_average_power_w) /
-                     config_.max_average_power_w;
-  }
+  if (config_.constrained())
+    e.violation = relative_violation(s.summary.capacity_violation_bytes,
+                                     hardware(genome)->acc->dram.capacity_bytes,
+                                     {{hardware(genome)->area_mm2, config_.max_area_mm2},
+                                      {s.summary.power.average_w, config_.max_average_power_w}});
   return e;
 }
 

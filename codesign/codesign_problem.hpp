@@ -4,6 +4,7 @@
 // experiment file sets them.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,10 +61,15 @@ struct ObjectiveInfo {
   const char* output;
   const char* label;
   const char* unit;
-  bool generation = false;  // a generate search's objective (else a codesign search's)
+  bool codesign = true;   // scored by codesign (and training) searches
+  bool generate = false;  // scored by generate searches (mode: generate)
 };
 const std::vector<ObjectiveInfo>& objective_table();
 const ObjectiveInfo& objective_info(Objective o);
+// The keys of the objectives a generate (codesign) search scores, for messages and docs:
+// "ttft, tpot, ...".
+std::string generate_objective_keys();
+std::string codesign_objective_keys();
 Objective parse_objective(const std::string& name);  // throws core::Error listing the names
 std::string objective_name(Objective o);             // with unit: "latency_s", "energy_pj", ...
 // One column of the table for a list of objectives, in order (&ObjectiveInfo::output, ...).
@@ -91,6 +97,15 @@ struct CodesignConfig {
   double max_average_power_w = 0;
   bool constrained() const { return max_area_mm2 > 0 || max_average_power_w > 0; }
 };
+
+// `search.constraints`' violation, for every search that takes limits: the sum of relative
+// excesses, DRAM bytes over capacity / capacity plus each (value - limit) / limit over the
+// limits set (> 0); 0 = feasible.
+struct Limit {
+  double value = 0, limit = 0;
+};
+double relative_violation(double capacity_violation_bytes, double dram_capacity_bytes,
+                          std::initializer_list<Limit> limits);
 
 // The gene-group names a search lists, once (in genome order): allocation, fusion, checkpoint,
 // hardware, trainable. parse_search and the Python binding both go through these.

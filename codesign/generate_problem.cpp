@@ -158,13 +158,16 @@ double information_bits(const workloads::WeightFormat& f) {
 }
 
 GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateSearchConfig config,
-                                 std::vector<Objective> objectives)
-    : experiment_(experiment), config_(std::move(config)), objectives_(std::move(objectives)) {
+                                 std::vector<Objective> objectives, double max_average_power_w)
+    : experiment_(experiment),
+      config_(std::move(config)),
+      objectives_(std::move(objectives)),
+      max_average_power_w_(max_average_power_w) {
   if (!experiment_.generate)
     throw core::Error("search: problem generate needs a generation experiment (mode: generate)");
   if (objectives_.empty()) throw core::Error("search: no objectives");
   for (auto o : objectives_)
-    if (!objective_info(o).generation)
+    if (!objective_info(o).generate)
       throw core::Error("search: objective '" + std::string(objective_info(o).key) +
                         "' is not a generation objective");
   // A candidate the experiment's hardware cannot take: refused at its value in the section.
@@ -214,6 +217,7 @@ GenerateProblem::GenerateProblem(const fusion::Experiment& experiment, GenerateS
 
   // Every candidate must run on some core wherever the experiment's own precision does.
   const accelerators::Accelerator acc = accelerators::load_accelerator(experiment_.accelerator);
+  dram_capacity_bytes_ = acc.dram.capacity_bytes;
   const mapping::CostModel costs(acc, experiment_.cost);
   const auto base_unrunnable = unrunnable_roles(experiment_, acc, costs);
   std::vector<fusion::Experiment> variants = {experiment_};  // every candidate, one at a time
@@ -467,12 +471,18 @@ ga::Evaluation GenerateProblem::evaluate(const ga::Genome& genome) const {
       case Objective::kKvCacheBitsLost:
         e.objectives.push_back(kv_cache_bits_lost(genome));
         break;
+      case Objective::kAveragePower:
+        e.objectives.push_back(r.power.average_w);
+        break;
       default:
         throw core::Error("search: objective '" + std::string(objective_info(o).key) +
                           "' is not a generation objective");
     }
   }
   e.violation = r.capacity_violation_bytes;
+  if (max_average_power_w_ > 0)
+    e.violation = relative_violation(r.capacity_violation_bytes, dram_capacity_bytes_,
+                                     {{r.power.average_w, max_average_power_w_}});
   return e;
 }
 

@@ -55,9 +55,12 @@ class GenerateProblem : public ga::Problem {
  public:
   // Checks every candidate on the experiment's accelerator (a precision no core can run, a
   // tile count over the prompt, an allocation glob matching no op: ConfigError naming the
-  // search field and value).
+  // search field and value). With `max_average_power_w` (> 0, `search.constraints`) a member
+  // whose generation averages more at the supply is infeasible; the violation is then the sum
+  // of relative excesses (DRAM excess / capacity + power excess / limit), as a codesign
+  // search's.
   GenerateProblem(const fusion::Experiment& experiment, GenerateSearchConfig config,
-                  std::vector<Objective> objectives);
+                  std::vector<Objective> objectives, double max_average_power_w = 0);
 
   std::vector<ga::GeneGroup> genes() const override;
   std::vector<std::string> objective_names() const override;
@@ -91,6 +94,8 @@ class GenerateProblem : public ga::Problem {
   fusion::Experiment experiment_;
   GenerateSearchConfig config_;
   std::vector<Objective> objectives_;
+  double max_average_power_w_ = 0;
+  double dram_capacity_bytes_ = 0;
   fusion::GenerationRun base_;  // the experiment's resolved precision
   std::vector<std::pair<int64_t, int64_t>> groups_;
   std::vector<double> group_params_;    // block linear parameters per layer group

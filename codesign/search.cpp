@@ -101,11 +101,16 @@ void generate_rule_breaks(const SearchSpec& spec, const fusion::Experiment& e,
     out.push_back({"knobs", "", "hardware knobs belong to codesign searches"});
   if (spec.codesign.granularity != CodesignConfig{}.granularity)
     out.push_back({"granularity", "", "checkpoint granularity belongs to training searches"});
-  for (auto o : spec.codesign.objectives)
-    if (!objective_info(o).generation)
-      out.push_back({"objectives", objective_info(o).key,
-                     "a generate search scores the generation objectives (ttft, tpot, "
-                     "energy_per_token, peak_memory, weight_bits_lost, kv_cache_bits_lost)"});
+  const auto& objectives = spec.codesign.objectives;
+  for (size_t i = 0; i < objectives.size(); ++i)
+    if (!objective_info(objectives[i]).generate)
+      out.push_back({"objectives[" + std::to_string(i) + "]", objective_info(objectives[i]).key,
+                     "a generate search scores the generation objectives (" +
+                         generate_objective_keys() + ")"});
+  if (spec.codesign.max_area_mm2 > 0)
+    out.push_back({"constraints.area_mm2", text(spec.codesign.max_area_mm2),
+                   "an area limit applies to codesign searches (a generate search's genes do not "
+                   "change the hardware)"});
 }
 }  // namespace
 
@@ -134,9 +139,9 @@ std::vector<SearchRuleBreak> search_rule_breaks(const SearchSpec& spec,
     if (e.generate)
       out.push_back({"problem", std::string(search_problem_name(spec.kind)),
                      "a generation experiment (mode: generate) is searched by problem: generate"});
-    for (auto o : c.objectives)
-      if (objective_info(o).generation)
-        out.push_back({"objectives", objective_info(o).key,
+    for (size_t i = 0; i < c.objectives.size(); ++i)
+      if (!objective_info(c.objectives[i]).codesign)
+        out.push_back({"objectives[" + std::to_string(i) + "]", objective_info(c.objectives[i]).key,
                        "a generation objective: needs mode: generate (problem: generate)"});
   }
   const auto genes = gene_group_names(c);
@@ -160,9 +165,10 @@ std::vector<SearchRuleBreak> search_rule_breaks(const SearchSpec& spec,
   if (!(c.max_area_mm2 >= 0) || !(c.max_average_power_w >= 0) || !std::isfinite(c.max_area_mm2) ||
       !std::isfinite(c.max_average_power_w))
     out.push_back({"constraints", "", "limits must be positive numbers (0 = no limit)"});
-  if ((chain || gen) && c.constrained())
+  if (chain && c.constrained())
     out.push_back({"constraints", "",
-                   "constraints (area_mm2, average_power_w) apply to codesign searches only"});
+                   "constraints (area_mm2, average_power_w) apply to codesign and generate "
+                   "searches"});
   if (!chain) {
     if (c.objectives.empty())
       out.push_back({"objectives", "[]", "must name at least one objective"});
@@ -444,8 +450,9 @@ SearchOutcome run_search(const fusion::Experiment& e, const SearchSpec& spec,
     out.exact_hypervolume = ga::hypervolume(pts, opt.reference_point);
     out.exact_front_size = exact.points.size();
   } else if (spec.kind == SearchSpec::Kind::kGenerate) {
-    run_simulated(GenerateProblem(e, spec.generate, spec.codesign.objectives), spec, opt, progress,
-                  out);
+    run_simulated(GenerateProblem(e, spec.generate, spec.codesign.objectives,
+                                  spec.codesign.max_average_power_w),
+                  spec, opt, progress, out);
   } else {
     run_simulated(CodesignProblem(e, spec.codesign), spec, opt, progress, out);
   }

@@ -76,6 +76,12 @@ SearchRun run(const fusion::Experiment& e, const SearchSpec& spec, const std::st
   if (failure) throw std::move(*failure);
   return r;
 }
+// The objectives property's docstring, from the one objective table (pybind keeps the pointer).
+const std::string& objectives_doc() {
+  static const std::string doc =
+      "Subset of " + codesign_objective_keys() + " (generate: " + generate_objective_keys() + ").";
+  return doc;
+}
 }  // namespace
 
 void bind_search(py::module_& m) {
@@ -154,9 +160,7 @@ void bind_search(py::module_& m) {
             s.codesign.objectives.clear();
             for (const auto& n : names) s.codesign.objectives.push_back(parse_objective(n));
           },
-          "Subset of latency, energy, onchip_memory, dram_memory, footprint, frozen_parameters, "
-          "average_power, area (generate: ttft, tpot, energy_per_token, peak_memory, "
-          "weight_bits_lost, kv_cache_bits_lost).")
+          objectives_doc().c_str())
       .def_property(
           "max_area_mm2", [](const SearchSpec& s) { return s.codesign.max_area_mm2; },
           [](SearchSpec& s, double v) { s.codesign.max_area_mm2 = v; },

@@ -75,8 +75,8 @@ def search(experiment: Union[str, "os.PathLike[str]", Experiment], spec: Optiona
     overrides: problem ("codesign" | "checkpoint-chain" | "generate"), genes (allocation,
     fusion, checkpoint, hardware; generate: weights, kv_cache, fusion, allocation, with the
     candidates of the file's search section), objectives (latency, energy, onchip_memory,
-    dram_memory, footprint; generate: ttft, tpot, energy_per_token, peak_memory,
-    weight_bits_lost, kv_cache_bits_lost), knobs
+    dram_memory, footprint, frozen_parameters, average_power, area; generate: ttft, tpot,
+    energy_per_token, peak_memory, weight_bits_lost, kv_cache_bits_lost, average_power), knobs
     (dicts {kind: array|memory|dram_bandwidth, core, memory, values}), granularity,
     max_tile_exponent, population, generations, evaluations, seconds, seed, threads,
     crossover_prob, mutation_prob (per gene, every group).
