@@ -1,5 +1,5 @@
-// `report DIR [-o FILE.html]`: one self-contained HTML page for a run, search, comparison or
-// generation folder (report/README.md).
+// `report DIR [-o FILE.html]`: one self-contained HTML page for a run, search, comparison,
+// generation or few-shot episode folder (report/README.md).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,8 +21,9 @@ void add_report_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "report",
       "Write one self-contained HTML report (opens offline) of a run folder (`run -o DIR`), a "
-      "search folder (`search -o DIR`), a comparison folder (compare.json) or a generation "
-      "folder (`run -o DIR` of a mode: generate experiment, with its parts' reports)");
+      "search folder (`search -o DIR`), a comparison folder (compare.json), a generation "
+      "folder (`run -o DIR` of a mode: generate experiment) or a few-shot episode folder "
+      "(mode: few-shot), the last two with their parts' reports");
   cmd->add_option("dir", args->input,
                   "Folder holding summary.json (run), pareto.json (search) or compare.json "
                   "(comparison), or that file itself")

@@ -204,15 +204,6 @@ json memory_of(const json& csv, const json& summary, const std::string& path) {
 json run_data(const std::string& dir, std::vector<std::string>& notes) {
   const std::string summary_path = join(dir, "summary.json");
   json summary = read_json_document(summary_path);
-  // An episode's folder holds one run folder per part: say which to report.
-  if (summary.is_object() && summary.contains("schema")) {
-    const json& schema = summary["schema"];
-    if (schema == "monet.episode/1")
-      throw core::Error(summary_path +
-                        ": a few-shot episode's summary (schema monet.episode/1); each part's "
-                        "run is in its own folder (inference/, finetune-step/): report one "
-                        "of those");
-  }
   require_schema(summary, "monet.summary/1", summary_path);
   require_number(summary, "latency_s", summary_path);
   json data = {{"summary", summary}};
@@ -290,6 +281,29 @@ json generation_data(const std::string& dir) {
     require_number(summary["generation"], f, path + " generation");
   if (!summary.contains("parts") || !summary["parts"].is_array())
     throw core::Error(path + ": field `parts` must be a list");
+  return {{"summary", std::move(summary)}};
+}
+
+json episode_data(const std::string& dir) {
+  const std::string path = join(dir, "summary.json");
+  json summary = read_json_document(path);
+  require_schema(summary, "monet.episode/1", path);
+  for (const char* f : {"latency_s", "energy_pj"}) require_number(summary, f, path);
+  if (!summary.contains("parts") || !summary["parts"].is_array() || summary["parts"].empty())
+    throw core::Error(path + ": field `parts` must be a non-empty list");
+  for (size_t i = 0; i < summary["parts"].size(); ++i) {
+    const json& part = summary["parts"][i];
+    const std::string where = path + " parts[" + std::to_string(i) + "]";
+    if (!part.is_object() || !part.contains("name") || !part["name"].is_string())
+      throw core::Error(where + ": field `name` must be a string");
+    // The name is the part's folder beside summary.json, whose report is written too.
+    const std::string name = part["name"];
+    if (name.empty() || name == "." || name == ".." ||
+        name.find_first_of("/\\") != std::string::npos)
+      throw core::Error(where + ": field `name` = '" + name +
+                        "' must be a folder name inside the episode folder");
+    for (const char* f : {"repeat", "latency_s", "energy_pj"}) require_number(part, f, where);
+  }
   return {{"summary", std::move(summary)}};
 }
 

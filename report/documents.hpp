@@ -32,6 +32,9 @@ nlohmann::json search_data(const std::string& dir, const std::string& link_base,
 // A generation folder's summary.json (schema monet.generate/1): {summary}; the page links the
 // reports of its prefill/ and decode/ run folders (report.cpp writes those).
 nlohmann::json generation_data(const std::string& dir);
+// A few-shot episode folder's summary.json (schema monet.episode/1): {summary}; the page links
+// the reports of its parts' run folders (report.cpp writes those).
+nlohmann::json episode_data(const std::string& dir);
 // The schema a folder's summary.json names ("" when it has none or cannot be read).
 std::string summary_schema(const std::string& dir);
 nlohmann::json compare_data(const std::string& dir, const std::string& link_base,

@@ -68,12 +68,42 @@ std::string title_of(const Input& in, const json& data) {
       return s.value("experiment", fs::path(in.dir).filename().string()) + " — " +
              s.value("workload", "?") + " generating on " + s.value("accelerator", "?");
     }
+    case Kind::kEpisode: {
+      const json& s = data["summary"];
+      return s.value("experiment", fs::path(in.dir).filename().string()) + " — " +
+             s.value("workload", "?") + " few-shot episode on " + s.value("accelerator", "?");
+    }
   }
   return "monet-sim report";
 }
-// A summary.json is a run's or a generation's: its schema says which.
+// A summary.json is a run's, a generation's or an episode's: its schema says which.
 Kind refine(Kind k, const std::string& dir) {
-  return k == Kind::kRun && summary_schema(dir) == "monet.generate/1" ? Kind::kGeneration : k;
+  if (k != Kind::kRun) return k;
+  const std::string schema = summary_schema(dir);
+  if (schema == "monet.generate/1") return Kind::kGeneration;
+  if (schema == "monet.episode/1") return Kind::kEpisode;
+  return k;
+}
+
+// Writes the report of each run folder `dir/<name>` and returns the links to them, relative to
+// `link_base`; a part without a report is said in `notes`.
+json part_reports(const std::string& dir, const std::vector<std::string>& names,
+                  const std::string& link_base, std::vector<std::string>& notes) {
+  json links = json::object();
+  for (const std::string& part : names) {
+    const std::string sub = (fs::path(dir) / part).string();
+    if (!has_file(sub, "summary.json")) {
+      notes.push_back(part + "/ holds no summary.json: no report of it");
+      continue;
+    }
+    try {
+      const Written inner = write_report(sub);
+      links[part] = relative_link(inner.file, link_base);
+    } catch (const core::Error& e) {
+      notes.push_back(part + "/: no report (" + e.what() + ")");
+    }
+  }
+  return links;
 }
 }  // namespace
 
@@ -87,6 +117,8 @@ const char* kind_name(Kind k) {
       return "comparison";
     case Kind::kGeneration:
       return "generation";
+    case Kind::kEpisode:
+      return "episode";
   }
   return "?";
 }
@@ -100,6 +132,7 @@ const char* marker_file(Kind k) {
     case Kind::kComparison:
       return "compare.json";
     case Kind::kGeneration:
+    case Kind::kEpisode:
       return "summary.json";
   }
   return "?";
@@ -176,24 +209,16 @@ Written write_report(const std::string& path, const std::string& out) {
     case Kind::kComparison:
       data = compare_data(w.input.dir, link_base, w.notes);
       break;
-    case Kind::kGeneration: {
+    case Kind::kGeneration:
       data = generation_data(w.input.dir);
       // The prefill's and the longest decode step's run folders get their own reports.
-      json links = json::object();
-      for (const char* part : {"prefill", "decode"}) {
-        const std::string sub = (fs::path(w.input.dir) / part).string();
-        if (!has_file(sub, "summary.json")) {
-          w.notes.push_back(std::string(part) + "/ holds no summary.json: no report of it");
-          continue;
-        }
-        try {
-          const Written inner = write_report(sub);
-          links[part] = relative_link(inner.file, link_base);
-        } catch (const core::Error& e) {
-          w.notes.push_back(std::string(part) + "/: no report (" + e.what() + ")");
-        }
-      }
-      data["part_links"] = links;
+      data["part_links"] = part_reports(w.input.dir, {"prefill", "decode"}, link_base, w.notes);
+      break;
+    case Kind::kEpisode: {
+      data = episode_data(w.input.dir);
+      std::vector<std::string> names;
+      for (const json& part : data["summary"]["parts"]) names.push_back(part["name"]);
+      data["part_links"] = part_reports(w.input.dir, names, link_base, w.notes);
       break;
     }
   }

@@ -1,6 +1,7 @@
 // `monet-sim report`: one self-contained HTML file (scripts, styles and data inline; nothing is
-// fetched) for a run folder, a search folder, a comparison or a generation (with the reports
-// of its prefill/ and decode/ runs). Formats: report/README.md.
+// fetched) for a run folder, a search folder, a comparison, a generation (with the reports of
+// its prefill/ and decode/ runs) or a few-shot episode (with the reports of its parts' runs).
+// Formats: report/README.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,11 +10,11 @@
 
 namespace monet::report {
 
-enum class Kind { kRun, kSearch, kComparison, kGeneration };
-const char* kind_name(Kind k);  // "run", "search", "comparison", "generation"
+enum class Kind { kRun, kSearch, kComparison, kGeneration, kEpisode };
+const char* kind_name(Kind k);  // "run", "search", "comparison", "generation", "episode"
 
 // The document that marks each kind of folder: summary.json, pareto.json, compare.json; a
-// generation's summary.json (schema monet.generate/1) too.
+// generation's and an episode's summary.json (schemas monet.generate/1, monet.episode/1) too.
 const char* marker_file(Kind k);
 
 struct Input {

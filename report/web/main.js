@@ -13,7 +13,7 @@ window.monetReport = {ready: false, charts};
     el('p', {class: 'meta'}, 'monet-sim ' + data.kind + ' report of ', el('code', {}, data.source))));
   for (const note of data.notes || []) app.appendChild(el('p', {class: 'notice'}, note));
   const render = {run: renderRun, search: renderSearch, comparison: renderComparison,
-                  generation: renderGeneration}[data.kind];
+                  generation: renderGeneration, episode: renderEpisode}[data.kind];
   if (!render) throw new Error('unknown report kind ' + data.kind);
   render(data, app);
   pendingDraws.forEach((draw) => draw());

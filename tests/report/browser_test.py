@@ -1,8 +1,8 @@
 """Opens monet-sim's HTML reports in headless Chromium (tests/report/cdp.py) and checks what a
 reader sees: no console error, no network request (everything inline), every chart drawn, the
 latency card equal to summary.json's, the tables sort and filter, search points show their
-plan and link to their experiment file, a generation's page links its parts' reports. Saves a
-screenshot of each report.
+plan and link to their experiment file, a generation's and an episode's pages link their
+parts' reports. Saves a screenshot of each report.
 
 usage: browser_test.py --cli build/cli/monet-sim --source . --out build/tests/report
 """
@@ -264,6 +264,42 @@ def generation_report(browser: Browser, work: str, args) -> None:
     final_checks(page, "generation", args.out)
 
 
+def episode_report(browser: Browser, work: str, args) -> None:
+    # A few-shot episode folder (an inference part and a head fine-tuning step run 3 times);
+    # its report also writes each part's run report and links them.
+    exp = os.path.join(work, "episode.yaml")
+    with open(exp, "w") as f:
+        f.write("workload: {model: mobilevit-xxs, element_bits: 16}\nmode: few-shot\n"
+                "few_shot: {ways: 5, shots: 1, queries: 2, finetune: {steps: 3, trains: head}}\n"
+                "training: {optimizer: adam}\naccelerator: jetson-orin-nano\n")
+    folder = os.path.join(work, "episode")
+    cli(["run", exp, "-o", folder], args.cli)
+    cli(["report", folder], args.cli)
+    summary = json.load(open(os.path.join(folder, "summary.json")))
+    parts = summary["parts"]
+    page = open_report(browser, os.path.join(folder, "report.html"))
+    common_checks(page, "episode", 1)  # time by part
+    shown = page.evaluate("document.querySelector('#card-latency .value').textContent")
+    check(shown == format_seconds(summary["latency_s"]),
+          f"episode: time card shows {shown!r} (summary.json: {summary['latency_s']} s)")
+    bars = page.evaluate("window.monetReport.charts.find((c) => c.id === 'chart-parts')"
+                         ".chart.getOption().series[0].data.length")
+    check(len(parts) == 2 and bars == len(parts), f"episode: one bar per part ({bars})")
+    # The episode's time is the sum of each part's run times its repeats.
+    total = sum(p["latency_s"] * p["repeat"] for p in parts)
+    check(abs(total - summary["latency_s"]) <= 1e-9 * summary["latency_s"],
+          f"episode: parts x repeats add up to the episode's time ({total} s)")
+    rows = column_values(page, "parts-table", "latency_s")
+    check(rows == [p["latency_s"] for p in parts],
+          f"episode: the parts table holds summary.json's parts ({len(rows)} rows)")
+    links = page.evaluate("[...document.querySelectorAll('#runs a')].map((a) => a.href)")
+    check(len(links) == len(parts) and
+          all(os.path.exists(urllib.parse.unquote(l[len("file://"):])) and
+              l.endswith(p["name"] + "/report.html") for l, p in zip(links, parts)),
+          f"episode: links to each part's run report ({links})")
+    final_checks(page, "episode", args.out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
@@ -278,7 +314,7 @@ def main() -> int:
     work = tempfile.mkdtemp(prefix="monet-report-test-")
     browser = Browser(args.chromium)
     try:
-        for kind in (run_report, search_report, compare_report, generation_report):
+        for kind in (run_report, search_report, compare_report, generation_report, episode_report):
             start = time.monotonic()
             kind(browser, work, args)
             print(f"      {kind.__name__}: {time.monotonic() - start:.1f} s")

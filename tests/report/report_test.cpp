@@ -116,13 +116,22 @@ TEST_CASE("report names what it cannot read and exits 2") {
     CHECK_THAT(r.output, Catch::Contains("gen/summary.json") &&
                              Catch::Contains("`generation` must be an object"));
   }
-  SECTION("an episode's folder: the part folders to report are named") {
+  SECTION("an episode's summary without its figures, or naming a part outside its folder") {
     fs::create_directories(dir.path() + "/episode");
     monet::core::write_file_atomic(dir.path() + "/episode/summary.json",
                                    R"({"schema": "monet.episode/1"})");
     auto r = run_cli("report " + shell_quote(dir.path() + "/episode"));
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains("few-shot episode") && Catch::Contains("inference/"));
+    CHECK_THAT(r.output, Catch::Contains("episode/summary.json") && Catch::Contains("`latency_s`"));
+    // A part's name is the folder whose report is written beside: never a path out of it.
+    monet::core::write_file_atomic(
+        dir.path() + "/episode/summary.json",
+        R"({"schema": "monet.episode/1", "latency_s": 1, "energy_pj": 1, "parts": [)"
+        R"({"name": "../x", "repeat": 1, "latency_s": 1, "energy_pj": 1}]})");
+    r = run_cli("report " + shell_quote(dir.path() + "/episode"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("parts[0]") && Catch::Contains("'../x'") &&
+                             Catch::Contains("folder name"));
   }
   SECTION("a folder with two kinds of documents") {
     fs::create_directories(dir.path() + "/both");
