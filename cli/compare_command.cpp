@@ -1,8 +1,8 @@
 // `compare EXP... [--accelerator A]...`: the same experiments run on several accelerators (or
 // several experiments side by side), printed as one table and written as a comparison folder
 // (compare.json, schema monet.compare/1 in report/README.md, plus each entry's run files) that
-// `monet-sim report` draws. Single-graph runs and generations (mode: generate) each have
-// their metrics; one comparison holds one kind.
+// `monet-sim report` draws. Single-graph runs, generations (mode: generate) and few-shot
+// episodes (mode: few-shot) each have their metrics; one comparison holds one kind.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -23,6 +23,7 @@
 #include "core/output_set.hpp"
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
+#include "fusion/episode.hpp"
 #include "fusion/experiment.hpp"
 #include "fusion/generate.hpp"
 #include "fusion/names.hpp"
@@ -46,6 +47,8 @@ struct CompareArgs {
 struct Measured {
   const fusion::Summary* s = nullptr;
   const fusion::GenerationRun* g = nullptr;
+  const fusion::EpisodeRun* ep = nullptr;
+  const fusion::PowerSummary* power = nullptr;  // the run's, generation's or episode's
   int64_t macs = 0;
   double area_mm2 = 0;
 };
@@ -89,30 +92,49 @@ std::string mm2(double v) {
 
 // Power, runs per joule and GOPS/W use the energy at the supply (dynamic + stated static and
 // board power, fusion/power.hpp): what a meter on the board would read. GOPS counts 2 ops
-// per MAC.
+// per MAC. These read Measured::power and the MACs, so every kind shares them.
+double per_supply_joule(const Measured& m, double work) {
+  return m.power->supply_energy_j > 0 ? work / m.power->supply_energy_j : std::nan("");
+}
+const Metric kSupplyEnergy{"supply_energy_j",
+                           "supply energy",
+                           "J",
+                           "lower",
+                           [](const Measured& m) { return m.power->supply_energy_j; },
+                           [](double v) { return energy(v * 1e12); }};
+const Metric kAveragePower{"average_power_w",
+                           "avg power",
+                           "W",
+                           "lower",
+                           [](const Measured& m) { return m.power->average_w; },
+                           watts};
+const Metric kGopsPerW{"gops_per_w",
+                       "GOPS/W",
+                       "GOPS/W",
+                       "higher",
+                       [](const Measured& m) {
+                         return m.power->supply_energy_j > 0 ? 2.0 * static_cast<double>(m.macs) /
+                                                                   m.power->supply_energy_j / 1e9
+                                                             : std::nan("");
+                       },
+                       general};
+const Metric kArea{"area_mm2", "area", "mm2", "", [](const Measured& m) { return m.area_mm2; },
+                   mm2};
+const Metric kMacs{
+    "macs", "MACs", "MACs", "", [](const Measured& m) { return static_cast<double>(m.macs); },
+    counted};
+
 const Metric kMetrics[] = {
     {"latency_s", "latency", "s", "lower", [](const Measured& m) { return m.s->latency_s; },
      seconds},
     {"energy_pj", "energy", "pJ", "lower", [](const Measured& m) { return m.s->energy.total_pj(); },
      energy},
-    {"supply_energy_j", "supply energy", "J", "lower",
-     [](const Measured& m) { return m.s->power.supply_energy_j; },
-     [](double v) { return energy(v * 1e12); }},
-    {"average_power_w", "avg power", "W", "lower",
-     [](const Measured& m) { return m.s->power.average_w; }, watts},
+    kSupplyEnergy,
+    kAveragePower,
     {"runs_per_j", "runs/J", "1/J", "higher",
-     [](const Measured& m) {
-       return m.s->power.supply_energy_j > 0 ? 1 / m.s->power.supply_energy_j : std::nan("");
-     },
-     general},
-    {"gops_per_w", "GOPS/W", "GOPS/W", "higher",
-     [](const Measured& m) {
-       return m.s->power.supply_energy_j > 0
-                  ? 2.0 * static_cast<double>(m.macs) / m.s->power.supply_energy_j / 1e9
-                  : std::nan("");
-     },
-     general},
-    {"area_mm2", "area", "mm2", "", [](const Measured& m) { return m.area_mm2; }, mm2},
+     [](const Measured& m) { return per_supply_joule(m, 1); }, general},
+    kGopsPerW,
+    kArea,
     // On-chip use is bounded by each accelerator's capacity: more is not worse.
     {"peak_onchip_bytes", "peak on-chip", "B", "",
      [](const Measured& m) { return m.s->peak_onchip_bytes; }, bytes},
@@ -120,8 +142,7 @@ const Metric kMetrics[] = {
      [](const Measured& m) { return m.s->peak_footprint_bytes; }, bytes},
     {"dram_traffic_bytes", "DRAM traffic", "B", "lower",
      [](const Measured& m) { return m.s->dram_read_bytes + m.s->dram_write_bytes; }, bytes},
-    {"macs", "MACs", "MACs", "", [](const Measured& m) { return static_cast<double>(m.macs); },
-     counted},
+    kMacs,
 };
 
 // A generation experiment (mode: generate): its time to first token, decode rate and energy
@@ -134,24 +155,36 @@ const Metric kGenerationMetrics[] = {
     {"energy_per_token_j", "energy/token", "J", "lower",
      [](const Measured& m) { return m.g->energy_per_token_j(); },
      [](double v) { return energy(v * 1e12); }},
-    {"supply_energy_j", "supply energy", "J", "lower",
-     [](const Measured& m) { return m.g->power.supply_energy_j; },
-     [](double v) { return energy(v * 1e12); }},
-    {"average_power_w", "avg power", "W", "lower",
-     [](const Measured& m) { return m.g->power.average_w; }, watts},
+    kSupplyEnergy,
+    kAveragePower,
     {"tokens_per_j", "tokens/J", "1/J", "higher",
      [](const Measured& m) {
-       return m.g->power.supply_energy_j > 0
-                  ? static_cast<double>(m.g->output_tokens * m.g->batch) /
-                        m.g->power.supply_energy_j
-                  : std::nan("");
+       return per_supply_joule(m, static_cast<double>(m.g->output_tokens * m.g->batch));
      },
      general},
-    {"area_mm2", "area", "mm2", "", [](const Measured& m) { return m.area_mm2; }, mm2},
+    kArea,
     {"peak_memory_bytes", "peak memory", "B", "lower",
      [](const Measured& m) { return m.g->peak_memory_bytes; }, bytes},
     {"weight_bytes", "weights", "B", "",
      [](const Measured& m) { return static_cast<double>(m.g->weight_bytes); }, bytes},
+};
+
+// A few-shot episode (mode: few-shot): the whole episode (fine-tuning steps and inference over
+// support and query images), its dynamic energy and its power at the supply.
+const Metric kEpisodeMetrics[] = {
+    {"latency_s", "episode time", "s", "lower", [](const Measured& m) { return m.ep->latency_s; },
+     seconds},
+    {"energy_pj", "energy", "pJ", "lower", [](const Measured& m) { return m.ep->energy_pj; },
+     energy},
+    kSupplyEnergy,
+    kAveragePower,
+    {"episodes_per_j", "episodes/J", "1/J", "higher",
+     [](const Measured& m) { return per_supply_joule(m, 1); }, general},
+    kGopsPerW,
+    kArea,
+    {"peak_footprint_bytes", "peak footprint", "B", "lower",
+     [](const Measured& m) { return m.ep->peak_footprint_bytes; }, bytes},
+    kMacs,
 };
 
 const char* const kRunFootnote =
@@ -162,6 +195,25 @@ const char* const kGenerationFootnote =
     "  (* best of the entries; energy/token: a decode step's dynamic energy at the chip per "
     "token; supply energy, power and tokens/J at the supply over the whole generation, prefill "
     "and decode; area only where the accelerator states a technology node)\n";
+const char* const kEpisodeFootnote =
+    "  (* best of the entries; the whole episode: every part times its repeats; power, "
+    "episodes/J and GOPS/W at the supply, 2 ops per MAC; area only where the accelerator states "
+    "a technology node)\n";
+
+// What a comparison holds: one kind of experiment, since their metrics differ.
+enum class Kind { kRun, kGeneration, kEpisode };
+Kind kind_of(const fusion::Experiment& e) {
+  return e.generate ? Kind::kGeneration : e.few_shot ? Kind::kEpisode : Kind::kRun;
+}
+// compare.json's `kind`, and the words for messages.
+const char* kind_key(Kind k) {
+  return k == Kind::kGeneration ? "generation" : k == Kind::kEpisode ? "episode" : "run";
+}
+const char* kind_words(Kind k) {
+  return k == Kind::kGeneration ? "a generation (mode: generate)"
+         : k == Kind::kEpisode  ? "a few-shot episode (mode: few-shot)"
+                                : "a single-graph run (inference or a training step)";
+}
 
 struct Entry {
   std::string name;
@@ -265,30 +317,23 @@ void compare(const CompareArgs& a) {
 
   std::vector<Entry> entries;
   std::set<std::string> names, folders;
-  // One kind per comparison: single-graph runs, or generations (their metrics differ).
-  // Checked on every file before anything is simulated.
-  bool generation = false;
+  // One kind per comparison: single-graph runs, generations or few-shot episodes (their
+  // metrics differ). Checked on every file before anything is simulated.
+  Kind kind = Kind::kRun;
   for (size_t i = 0; i < a.experiments.size(); ++i) {
     const std::string& file = a.experiments[i];
     ExperimentOptions options;
     options.set = a.set;
     options.accelerator = accs.front();
-    const fusion::Experiment e = fusion::load_experiment(file, options.overrides());
-    if (e.few_shot)
-      throw core::Error(file +
-                        ": compare runs single-graph experiments (inference or a training step) "
-                        "and generations (mode: generate); few-shot episodes are compared by "
-                        "running them one by one");
-    const bool generates = e.generate.has_value();
+    const Kind k = kind_of(fusion::load_experiment(file, options.overrides()));
     if (i == 0)
-      generation = generates;
-    else if (generates != generation)
-      throw core::Error("compare: " + file + " is " +
-                        (generates ? "a generation (mode: generate)" : "not a generation") +
-                        " but " + a.experiments.front() + " is " +
-                        (generation ? "a generation (mode: generate)" : "not a generation") +
+      kind = k;
+    else if (k != kind)
+      throw core::Error("compare: " + file + " is " + kind_words(k) + " but " +
+                        a.experiments.front() + " is " + kind_words(kind) +
                         ": their metrics differ, so compare one kind at a time");
   }
+  const bool generation = kind == Kind::kGeneration;
   for (const auto& file : a.experiments)
     for (const auto& acc : accs) {
       ExperimentOptions options;
@@ -305,7 +350,8 @@ void compare(const CompareArgs& a) {
         const auto& accelerator = r.parts.front().sim->accelerator();
         accelerator_name = accelerator.name;
         const accelerators::AreaEstimate area = accelerators::estimate_area(accelerator);
-        const Measured measured{nullptr, &r, 0, area.estimated ? area.total_mm2 : std::nan("")};
+        const Measured measured{nullptr,  &r, nullptr,
+                                &r.power, 0,  area.estimated ? area.total_mm2 : std::nan("")};
         for (const auto& m : kGenerationMetrics) values.push_back(m.value(measured));
         en.static_described = r.power.static_described;
         en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
@@ -315,6 +361,27 @@ void compare(const CompareArgs& a) {
         if (auto w = fusion::power_warning(r.power))
           std::cerr << "warning: " << en.name << ": " << *w << "\n";
         if (set) fusion::write_generation_files(*set, en.folder + "/", e, r);
+      } else if (kind == Kind::kEpisode) {
+        const fusion::PreparedEpisode p = fusion::prepare_episode(e);
+        const fusion::EpisodeRun r = fusion::run_episode(p);
+        const auto& accelerator = p.parts.back().sim->accelerator();
+        accelerator_name = accelerator.name;
+        const accelerators::AreaEstimate area = accelerators::estimate_area(accelerator);
+        Measured measured{nullptr,
+                          nullptr,
+                          &r,
+                          &r.power,
+                          fusion::episode_macs(p),
+                          area.estimated ? area.total_mm2 : std::nan("")};
+        for (const auto& m : kEpisodeMetrics) values.push_back(m.value(measured));
+        en.static_described = r.power.static_described;
+        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
+        if (r.capacity_violation_bytes > 0)
+          std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
+                    << core::format_bytes(r.capacity_violation_bytes) << "\n";
+        if (auto w = fusion::power_warning(r.power))
+          std::cerr << "warning: " << en.name << ": " << *w << "\n";
+        if (set) fusion::write_episode_files(*set, en.folder + "/", e, p, r);
       } else {
         fusion::Prepared p = fusion::prepare(e);
         const auto& sim = *p.sim;
@@ -324,8 +391,9 @@ void compare(const CompareArgs& a) {
         accelerator_name = sim.accelerator().name;
         const int64_t macs = sim.graph().totals().macs;
         const accelerators::AreaEstimate area = accelerators::estimate_area(sim.accelerator());
-        const Measured measured{&s.summary, nullptr, macs,
-                                area.estimated ? area.total_mm2 : std::nan("")};
+        const Measured measured{&s.summary, nullptr,
+                                nullptr,    &s.summary.power,
+                                macs,       area.estimated ? area.total_mm2 : std::nan("")};
         for (const auto& m : kMetrics) values.push_back(m.value(measured));
         en.static_described = s.summary.power.static_described;
         en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
@@ -341,11 +409,18 @@ void compare(const CompareArgs& a) {
       entries.push_back(std::move(en));
     }
 
-  const std::span<const Metric> metrics =
-      generation ? std::span<const Metric>(kGenerationMetrics) : std::span<const Metric>(kMetrics);
+  const std::span<const Metric> metrics = generation ? std::span<const Metric>(kGenerationMetrics)
+                                          : kind == Kind::kEpisode
+                                              ? std::span<const Metric>(kEpisodeMetrics)
+                                              : std::span<const Metric>(kMetrics);
   std::cout << "monet-sim compare: " << entries.size()
-            << (generation ? " generations\n" : " entries\n")
-            << table_text(entries, metrics, generation ? kGenerationFootnote : kRunFootnote);
+            << (generation               ? " generations\n"
+                : kind == Kind::kEpisode ? " episodes\n"
+                                         : " entries\n")
+            << table_text(entries, metrics,
+                          generation               ? kGenerationFootnote
+                          : kind == Kind::kEpisode ? kEpisodeFootnote
+                                                   : kRunFootnote);
   if (!set) return;
   nlohmann::json metric_list = nlohmann::json::array();
   for (const auto& m : metrics) {
@@ -373,7 +448,7 @@ void compare(const CompareArgs& a) {
       {"title", !a.title.empty()
                     ? a.title
                     : "monet-sim compare: " + std::to_string(entries.size()) + " entries"},
-      {"kind", generation ? "generation" : "run"},
+      {"kind", kind_key(kind)},
       {"metrics", metric_list},
       {"entries", list}};
   if (!a.set.empty()) {

@@ -161,6 +161,18 @@ void write_episode_outputs(const std::string& dir, const Experiment& e, const Pr
                            const EpisodeRun& r) {
   // One set: the episode summary and every part's files appear together.
   core::OutputSet set(dir, "episode");
+  write_episode_files(set, "", e, p, r);
+  set.commit();
+}
+
+int64_t episode_macs(const PreparedEpisode& p) {
+  int64_t macs = 0;
+  for (const auto& part : p.parts) macs += part.sim->graph().totals().macs * part.repeat;
+  return macs;
+}
+
+void write_episode_files(core::OutputSet& set, const std::string& prefix, const Experiment& e,
+                         const PreparedEpisode& p, const EpisodeRun& r) {
   for (size_t i = 0; i < p.parts.size(); ++i) {
     const auto& part = p.parts[i];
     const auto& run = r.parts[i];
@@ -172,10 +184,11 @@ void write_episode_outputs(const std::string& dir, const Experiment& e, const Pr
                  part.training,
                  e.overrides,
                  std::nullopt};
-    write_run_files(set, part.name + "/", *part.sim, run.plan, run.cns, run.schedule, info);
+    write_run_files(set, prefix + part.name + "/", *part.sim, run.plan, run.cns, run.schedule,
+                    info);
   }
-  set.write("summary.json", core::json_text(episode_json(e, p, r), 2, "summary.json") + "\n");
-  set.commit();
+  set.write(prefix + "summary.json",
+            core::json_text(episode_json(e, p, r), 2, prefix + "summary.json") + "\n");
 }
 
 }  // namespace monet::fusion

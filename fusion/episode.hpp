@@ -66,5 +66,11 @@ EpisodeRun run_episode(const PreparedEpisode& p);
 nlohmann::json episode_json(const Experiment& e, const PreparedEpisode& p, const EpisodeRun& r);
 void write_episode_outputs(const std::string& dir, const Experiment& e, const PreparedEpisode& p,
                            const EpisodeRun& r);
+// The same files into `set` under `prefix` ("runs/<entry>/" of a comparison; "" for a folder
+// of its own), committed by the caller with the rest of the set.
+void write_episode_files(core::OutputSet& set, const std::string& prefix, const Experiment& e,
+                         const PreparedEpisode& p, const EpisodeRun& r);
+// Multiply-accumulates of one episode: each part's graph times its repeats.
+int64_t episode_macs(const PreparedEpisode& p);
 
 }  // namespace monet::fusion

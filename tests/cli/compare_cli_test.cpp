@@ -118,19 +118,20 @@ TEST_CASE("compare refuses what it cannot compare with exit 2") {
     auto r = run_cli("compare " + shell_quote(exp) + " " + shell_quote(gen) + " --no-files");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains(gen + " is a generation (mode: generate) but " + exp +
-                                         " is not a generation") &&
+                                         " is a single-graph run") &&
                              Catch::Contains("one kind at a time"));
     CHECK_THAT(r.output, !Catch::Contains("monet-sim compare:"));
   }
-  SECTION("a few-shot episode") {
+  SECTION("a few-shot episode beside a single-graph experiment") {
     const auto fs =
         dir.write("f.yaml",
                   "workload: {model: resnet12}\nmode: few-shot\n"
                   "few_shot: {ways: 5, shots: 1, queries: 15}\naccelerator: jetson-orin-nano\n");
-    auto r = run_cli("compare " + shell_quote(fs) +
-                     " --accelerators jetson-orin-nano,edge-hetero --no-files");
+    auto r = run_cli("compare " + shell_quote(exp) + " " + shell_quote(fs) + " --no-files");
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains(fs) && Catch::Contains("few-shot episodes"));
+    CHECK_THAT(r.output, Catch::Contains(fs + " is a few-shot episode (mode: few-shot) but " + exp +
+                                         " is a single-graph run") &&
+                             Catch::Contains("one kind at a time"));
   }
   SECTION("a missing experiment file") {
     auto r = run_cli("compare " + shell_quote(exp) + " " + shell_quote(dir.path() + "/no.yaml") +
@@ -178,6 +179,53 @@ TEST_CASE("compare puts generations side by side") {
     CHECK(json_of(kept + "/summary.json")["schema"] == "monet.generate/1");
     CHECK(fs::exists(kept + "/prefill/summary.json"));
     CHECK(fs::exists(kept + "/decode/summary.json"));
+  }
+  auto rep = run_cli("report " + shell_quote(out));
+  INFO(rep.output);
+  CHECK(rep.exit_code == 0);
+}
+
+// Few-shot episodes side by side: each entry holds the figures `run` reports for the episode,
+// and GOPS/W counts every part's MACs times its repeats (2 ops per MAC) over the supply energy.
+TEST_CASE("compare puts few-shot episodes side by side") {
+  TempDir dir;
+  const auto fs =
+      dir.write("f.yaml",
+                "workload: {model: mobilevit-xxs, element_bits: 16}\nmode: few-shot\n"
+                "few_shot: {ways: 5, shots: 1, queries: 2, finetune: {steps: 3, trains: head}}\n"
+                "training: {optimizer: adam}\naccelerator: jetson-orin-nano\n");
+  const std::string out = dir.path() + "/cmp";
+  auto r = run_cli("compare " + shell_quote(fs) +
+                   " --accelerators jetson-orin-nano,zcu104-tensil -o " + shell_quote(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("2 episodes") && Catch::Contains("episodes/J"));
+  const auto doc = json_of(out + "/compare.json");
+  CHECK(doc["kind"] == "episode");
+  REQUIRE(doc["entries"].size() == 2);
+  for (const auto& entry : doc["entries"]) {
+    const std::string acc = entry["accelerator"];
+    const std::string single = dir.path() + "/run-" + acc;
+    REQUIRE(
+        run_cli("run " + shell_quote(fs) + " --accelerator " + acc + " -o " + shell_quote(single))
+            .exit_code == 0);
+    const auto s = json_of(single + "/summary.json");
+    const auto& v = entry["values"];
+    CHECK(v["latency_s"].get<double>() == s["latency_s"].get<double>());
+    CHECK(v["energy_pj"].get<double>() == s["energy_pj"].get<double>());
+    CHECK(v["average_power_w"].get<double>() == s["power"]["average_w"].get<double>());
+    const double supply = s["power"]["supply_energy_j"].get<double>();
+    CHECK(v["episodes_per_j"].get<double>() == Approx(1 / supply));
+    double macs = 0;
+    for (const auto& part : s["parts"])
+      macs += part["macs"].get<double>() * part["repeat"].get<double>();
+    CHECK(v["macs"].get<double>() == macs);
+    CHECK(v["gops_per_w"].get<double>() == Approx(2 * macs / supply / 1e9));
+    // The entry's folder is the episode's folder: its summary and one folder per part.
+    const std::string kept = out + "/" + entry["run"].get<std::string>();
+    CHECK(json_of(kept + "/summary.json")["schema"] == "monet.episode/1");
+    for (const auto& part : s["parts"])
+      CHECK(fs::exists(kept + "/" + part["name"].get<std::string>() + "/summary.json"));
   }
   auto rep = run_cli("report " + shell_quote(out));
   INFO(rep.output);
