@@ -132,6 +132,16 @@ TEST_CASE("report names what it cannot read and exits 2") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains("parts[0]") && Catch::Contains("'../x'") &&
                              Catch::Contains("folder name"));
+    // A part folder linked back to the episode is not followed: a note, not a loop.
+    monet::core::write_file_atomic(
+        dir.path() + "/episode/summary.json",
+        R"({"schema": "monet.episode/1", "latency_s": 1, "energy_pj": 1, "parts": [)"
+        R"({"name": "loop", "repeat": 1, "latency_s": 1, "energy_pj": 1}]})");
+    fs::create_directory_symlink(dir.path() + "/episode", dir.path() + "/episode/loop");
+    r = run_cli("report " + shell_quote(dir.path() + "/episode"));
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output,
+               Catch::Contains("loop/ is not a run folder") && Catch::Contains("episode"));
   }
   SECTION("a folder with two kinds of documents") {
     fs::create_directories(dir.path() + "/both");
