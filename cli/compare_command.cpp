@@ -205,14 +205,25 @@ enum class Kind { kRun, kGeneration, kEpisode };
 Kind kind_of(const fusion::Experiment& e) {
   return e.generate ? Kind::kGeneration : e.few_shot ? Kind::kEpisode : Kind::kRun;
 }
-// compare.json's `kind`, and the words for messages.
-const char* kind_key(Kind k) {
-  return k == Kind::kGeneration ? "generation" : k == Kind::kEpisode ? "episode" : "run";
-}
-const char* kind_words(Kind k) {
-  return k == Kind::kGeneration ? "a generation (mode: generate)"
-         : k == Kind::kEpisode  ? "a few-shot episode (mode: few-shot)"
-                                : "a single-graph run (inference or a training step)";
+// Per kind, once: compare.json's `kind`, the words for messages, the noun of the table's
+// heading, the metrics and the table's footnote.
+struct KindInfo {
+  const char* key;
+  const char* words;
+  const char* noun;
+  std::span<const Metric> metrics;
+  const char* footnote;
+};
+const KindInfo& info_of(Kind k) {
+  static const KindInfo table[] = {
+      {"run", "a single-graph run (inference or a training step)", "entries", kMetrics,
+       kRunFootnote},
+      {"generation", "a generation (mode: generate)", "generations", kGenerationMetrics,
+       kGenerationFootnote},
+      {"episode", "a few-shot episode (mode: few-shot)", "episodes", kEpisodeMetrics,
+       kEpisodeFootnote},
+  };
+  return table[static_cast<int>(k)];
 }
 
 struct Entry {
@@ -329,11 +340,11 @@ void compare(const CompareArgs& a) {
     if (i == 0)
       kind = k;
     else if (k != kind)
-      throw core::Error("compare: " + file + " is " + kind_words(k) + " but " +
-                        a.experiments.front() + " is " + kind_words(kind) +
+      throw core::Error("compare: " + file + " is " + info_of(k).words + " but " +
+                        a.experiments.front() + " is " + info_of(kind).words +
                         ": their metrics differ, so compare one kind at a time");
   }
-  const bool generation = kind == Kind::kGeneration;
+  const KindInfo& info = info_of(kind);
   for (const auto& file : a.experiments)
     for (const auto& acc : accs) {
       ExperimentOptions options;
@@ -343,44 +354,34 @@ void compare(const CompareArgs& a) {
 
       Entry en;
       en.experiment = file;
-      std::string accelerator_name;
-      std::vector<double> values;
-      if (generation) {
-        const fusion::GenerationRun r = fusion::run_generation(e);
-        const auto& accelerator = r.parts.front().sim->accelerator();
-        accelerator_name = accelerator.name;
+      // The same for every kind: the metrics' values, the entry's name and folder, and the
+      // warnings (DRAM over capacity; power over the mode's budget where `power_budget` says).
+      auto record = [&](const accelerators::Accelerator& accelerator, Measured m,
+                        double capacity_violation_bytes, bool power_budget) {
         const accelerators::AreaEstimate area = accelerators::estimate_area(accelerator);
-        const Measured measured{nullptr,  &r, nullptr,
-                                &r.power, 0,  area.estimated ? area.total_mm2 : std::nan("")};
-        for (const auto& m : kGenerationMetrics) values.push_back(m.value(measured));
-        en.static_described = r.power.static_described;
-        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
-        if (r.capacity_violation_bytes > 0)
+        m.area_mm2 = area.estimated ? area.total_mm2 : std::nan("");
+        for (const auto& metric : info.metrics) en.values.push_back(metric.value(m));
+        en.accelerator = accelerator.name;
+        en.static_described = m.power->static_described;
+        en.folder = name_entry(en, a, accs, acc, accelerator.name, e.name, names, folders);
+        if (capacity_violation_bytes > 0)
           std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
-                    << core::format_bytes(r.capacity_violation_bytes) << "\n";
-        if (auto w = fusion::power_warning(r.power))
-          std::cerr << "warning: " << en.name << ": " << *w << "\n";
+                    << core::format_bytes(capacity_violation_bytes) << "\n";
+        if (power_budget)
+          if (auto w = fusion::power_warning(*m.power))
+            std::cerr << "warning: " << en.name << ": " << *w << "\n";
+      };
+      if (kind == Kind::kGeneration) {
+        const fusion::GenerationRun r = fusion::run_generation(e);
+        record(r.parts.front().sim->accelerator(), {.g = &r, .power = &r.power},
+               r.capacity_violation_bytes, true);
         if (set) fusion::write_generation_files(*set, en.folder + "/", e, r);
       } else if (kind == Kind::kEpisode) {
         const fusion::PreparedEpisode p = fusion::prepare_episode(e);
         const fusion::EpisodeRun r = fusion::run_episode(p);
-        const auto& accelerator = p.parts.back().sim->accelerator();
-        accelerator_name = accelerator.name;
-        const accelerators::AreaEstimate area = accelerators::estimate_area(accelerator);
-        Measured measured{nullptr,
-                          nullptr,
-                          &r,
-                          &r.power,
-                          fusion::episode_macs(p),
-                          area.estimated ? area.total_mm2 : std::nan("")};
-        for (const auto& m : kEpisodeMetrics) values.push_back(m.value(measured));
-        en.static_described = r.power.static_described;
-        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
-        if (r.capacity_violation_bytes > 0)
-          std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
-                    << core::format_bytes(r.capacity_violation_bytes) << "\n";
-        if (auto w = fusion::power_warning(r.power))
-          std::cerr << "warning: " << en.name << ": " << *w << "\n";
+        record(p.parts.back().sim->accelerator(),
+               {.ep = &r, .power = &r.power, .macs = fusion::episode_macs(p)},
+               r.capacity_violation_bytes, true);
         if (set) fusion::write_episode_files(*set, en.folder + "/", e, p, r);
       } else {
         fusion::Prepared p = fusion::prepare(e);
@@ -388,42 +389,21 @@ void compare(const CompareArgs& a) {
         fusion::FusionPlan plan = fusion::experiment_plan(e, sim);
         fusion::CnGraph cns = sim.cns(plan);
         fusion::Schedule s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
-        accelerator_name = sim.accelerator().name;
-        const int64_t macs = sim.graph().totals().macs;
-        const accelerators::AreaEstimate area = accelerators::estimate_area(sim.accelerator());
-        const Measured measured{&s.summary, nullptr,
-                                nullptr,    &s.summary.power,
-                                macs,       area.estimated ? area.total_mm2 : std::nan("")};
-        for (const auto& m : kMetrics) values.push_back(m.value(measured));
-        en.static_described = s.summary.power.static_described;
-        en.folder = name_entry(en, a, accs, acc, accelerator_name, e.name, names, folders);
-        if (s.summary.capacity_violation_bytes > 0)
-          std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
-                    << core::format_bytes(s.summary.capacity_violation_bytes) << "\n";
+        record(sim.accelerator(),
+               {.s = &s.summary, .power = &s.summary.power, .macs = sim.graph().totals().macs},
+               s.summary.capacity_violation_bytes, false);
         if (set)
           fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s,
                                   fusion::experiment_run_info(e, p, e.overrides));
       }
-      en.accelerator = accelerator_name;
-      en.values = std::move(values);
       entries.push_back(std::move(en));
     }
 
-  const std::span<const Metric> metrics = generation ? std::span<const Metric>(kGenerationMetrics)
-                                          : kind == Kind::kEpisode
-                                              ? std::span<const Metric>(kEpisodeMetrics)
-                                              : std::span<const Metric>(kMetrics);
-  std::cout << "monet-sim compare: " << entries.size()
-            << (generation               ? " generations\n"
-                : kind == Kind::kEpisode ? " episodes\n"
-                                         : " entries\n")
-            << table_text(entries, metrics,
-                          generation               ? kGenerationFootnote
-                          : kind == Kind::kEpisode ? kEpisodeFootnote
-                                                   : kRunFootnote);
+  std::cout << "monet-sim compare: " << entries.size() << " " << info.noun << "\n"
+            << table_text(entries, info.metrics, info.footnote);
   if (!set) return;
   nlohmann::json metric_list = nlohmann::json::array();
-  for (const auto& m : metrics) {
+  for (const auto& m : info.metrics) {
     nlohmann::json j = {{"name", m.name}, {"label", m.label}, {"unit", m.unit}};
     if (*m.better) j["better"] = m.better;
     metric_list.push_back(j);
@@ -431,11 +411,11 @@ void compare(const CompareArgs& a) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& en : entries) {
     nlohmann::json values = nlohmann::json::object();
-    for (size_t k = 0; k < metrics.size(); ++k)
-      values[metrics[k].name] = std::isnan(en.values[k]) ? nlohmann::json(nullptr)
-                                : std::string(metrics[k].unit) == "B"
-                                    ? nlohmann::json(core::whole_bytes(en.values[k]))
-                                    : nlohmann::json(en.values[k]);
+    for (size_t k = 0; k < info.metrics.size(); ++k)
+      values[info.metrics[k].name] = std::isnan(en.values[k]) ? nlohmann::json(nullptr)
+                                     : std::string(info.metrics[k].unit) == "B"
+                                         ? nlohmann::json(core::whole_bytes(en.values[k]))
+                                         : nlohmann::json(en.values[k]);
     list.push_back({{"name", en.name},
                     {"experiment", en.experiment},
                     {"accelerator", en.accelerator},
@@ -448,7 +428,7 @@ void compare(const CompareArgs& a) {
       {"title", !a.title.empty()
                     ? a.title
                     : "monet-sim compare: " + std::to_string(entries.size()) + " entries"},
-      {"kind", kind_key(kind)},
+      {"kind", info.key},
       {"metrics", metric_list},
       {"entries", list}};
   if (!a.set.empty()) {

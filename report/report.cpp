@@ -98,9 +98,9 @@ json part_reports(const std::string& dir, const std::vector<std::string>& names,
     }
     // A part is one run; a folder of parts there (a copied or linked folder) is not followed,
     // so no folder is reported twice and no link loop recurses.
-    if (refine(Kind::kRun, sub) != Kind::kRun) {
-      notes.push_back(part + "/ is not a run folder (its summary.json is a " +
-                      kind_name(refine(Kind::kRun, sub)) + "'s): no report of it");
+    if (const Kind k = refine(Kind::kRun, sub); k != Kind::kRun) {
+      notes.push_back(part + "/ is not a run folder (its summary.json is a " + kind_name(k) +
+                      "'s): no report of it");
       continue;
     }
     try {
