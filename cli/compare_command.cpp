@@ -355,9 +355,9 @@ void compare(const CompareArgs& a) {
       Entry en;
       en.experiment = file;
       // The same for every kind: the metrics' values, the entry's name and folder, and the
-      // warnings (DRAM over capacity; power over the mode's budget where `power_budget` says).
+      // warnings (DRAM over capacity, average power over the mode's budget).
       auto record = [&](const accelerators::Accelerator& accelerator, Measured m,
-                        double capacity_violation_bytes, bool power_budget) {
+                        double capacity_violation_bytes) {
         const accelerators::AreaEstimate area = accelerators::estimate_area(accelerator);
         m.area_mm2 = area.estimated ? area.total_mm2 : std::nan("");
         for (const auto& metric : info.metrics) en.values.push_back(metric.value(m));
@@ -367,21 +367,20 @@ void compare(const CompareArgs& a) {
         if (capacity_violation_bytes > 0)
           std::cerr << "warning: " << en.name << ": DRAM capacity exceeded by "
                     << core::format_bytes(capacity_violation_bytes) << "\n";
-        if (power_budget)
-          if (auto w = fusion::power_warning(*m.power))
-            std::cerr << "warning: " << en.name << ": " << *w << "\n";
+        if (auto w = fusion::power_warning(*m.power))
+          std::cerr << "warning: " << en.name << ": " << *w << "\n";
       };
       if (kind == Kind::kGeneration) {
         const fusion::GenerationRun r = fusion::run_generation(e);
         record(r.parts.front().sim->accelerator(), {.g = &r, .power = &r.power},
-               r.capacity_violation_bytes, true);
+               r.capacity_violation_bytes);
         if (set) fusion::write_generation_files(*set, en.folder + "/", e, r);
       } else if (kind == Kind::kEpisode) {
         const fusion::PreparedEpisode p = fusion::prepare_episode(e);
         const fusion::EpisodeRun r = fusion::run_episode(p);
         record(p.parts.back().sim->accelerator(),
                {.ep = &r, .power = &r.power, .macs = fusion::episode_macs(p)},
-               r.capacity_violation_bytes, true);
+               r.capacity_violation_bytes);
         if (set) fusion::write_episode_files(*set, en.folder + "/", e, p, r);
       } else {
         fusion::Prepared p = fusion::prepare(e);
@@ -391,7 +390,7 @@ void compare(const CompareArgs& a) {
         fusion::Schedule s = fusion::schedule(sim.graph(), plan, cns, sim.accelerator());
         record(sim.accelerator(),
                {.s = &s.summary, .power = &s.summary.power, .macs = sim.graph().totals().macs},
-               s.summary.capacity_violation_bytes, false);
+               s.summary.capacity_violation_bytes);
         if (set)
           fusion::write_run_files(*set, en.folder + "/", sim, plan, cns, s,
                                   fusion::experiment_run_info(e, p, e.overrides));
