@@ -146,6 +146,17 @@ TEST_CASE("Tensil presets: memory sizes are vectors x array size x 16 bit") {
   CHECK(level(tz, "acc").size_bytes == 4096 * 32 * 16 / 8);
 }
 
+TEST_CASE("Jetson AGX Orin: the module's idle power is the board baseline, nothing else static") {
+  auto agx = acc::load_accelerator("jetson-agx-orin");
+  // NVIDIA PVA Solutions 0.6.0: idle power about 7.6 W on Jetson AGX Orin (a module figure).
+  CHECK(agx.board.baseline_power_w == Approx(7.6));
+  CHECK(agx.board.regulator_efficiency == 1);  // not published: dynamic energy unscaled
+  // The whole-module figure already holds the SoC's and LPDDR5's idle power.
+  CHECK(agx.dram.background_power_w == 0);
+  CHECK(agx.dram.refresh_power_w == 0);
+  for (const auto& core : agx.cores) CHECK(core.static_power_w == 0);
+}
+
 TEST_CASE("ZigZag-derived presets keep ZigZag's per-access energies") {
   auto tpu = acc::load_accelerator("tpu-like");
   const auto& c = tpu.cores.at(0);
