@@ -217,7 +217,10 @@ struct Link {
 
 struct Dram {
   double capacity_bytes = 0;
-  double bandwidth_bytes_per_s = 0;
+  double bandwidth_bytes_per_s = 0;  // the interface's peak (pin) rate
+  // What kernels sustain (YAML `sustained_bandwidth`, a measured figure): 0 when not stated,
+  // then the peak is assumed. Transfers are timed at timing_bytes_per_s().
+  double sustained_bytes_per_s = 0;
   double read_energy_pj_per_bit = 0;
   double write_energy_pj_per_bit = 0;
   int min_access_bits = 0;  // as MemoryLevel::min_access_bits
@@ -225,6 +228,16 @@ struct Dram {
   // `refresh_power`): active/precharge standby current and periodic refresh.
   double background_power_w = 0;
   double refresh_power_w = 0;
+
+  double timing_bytes_per_s() const {
+    return sustained_bytes_per_s > 0 ? sustained_bytes_per_s : bandwidth_bytes_per_s;
+  }
+  // A new peak (a power mode's memory clock, a searched bandwidth) keeps the sustained share.
+  void set_bandwidth(double bytes_per_s) {
+    if (sustained_bytes_per_s > 0 && bandwidth_bytes_per_s > 0)
+      sustained_bytes_per_s *= bytes_per_s / bandwidth_bytes_per_s;
+    bandwidth_bytes_per_s = bytes_per_s;
+  }
 };
 
 // What the board draws besides the accelerator's own cores, memories and DRAM, and how its

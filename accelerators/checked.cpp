@@ -160,6 +160,10 @@ Accelerator checked_accelerator(const Accelerator& in) {
   }
   ck.positive("dram.capacity_bytes", a.dram.capacity_bytes);
   ck.non_negative("dram.bandwidth_bytes_per_s", a.dram.bandwidth_bytes_per_s);
+  ck.non_negative("dram.sustained_bytes_per_s", a.dram.sustained_bytes_per_s);
+  if (a.dram.sustained_bytes_per_s > a.dram.bandwidth_bytes_per_s)
+    ck.add("dram.sustained_bytes_per_s", a.dram.sustained_bytes_per_s,
+           "must be at most the peak dram.bandwidth_bytes_per_s");
   ck.non_negative("dram.read_energy_pj_per_bit", a.dram.read_energy_pj_per_bit);
   ck.non_negative("dram.write_energy_pj_per_bit", a.dram.write_energy_pj_per_bit);
   ck.non_negative("dram.min_access_bits", a.dram.min_access_bits);

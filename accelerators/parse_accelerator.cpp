@@ -22,8 +22,8 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
     r.add(n, "must be a map (capacity, bandwidth, read_energy, write_energy)");
     return d;
   }
-  r.unknown_keys(n, {"capacity", "bandwidth", "read_energy", "write_energy", "access_bits",
-                     "min_access", "background_power", "refresh_power"});
+  r.unknown_keys(n, {"capacity", "bandwidth", "sustained_bandwidth", "read_energy", "write_energy",
+                     "access_bits", "min_access", "background_power", "refresh_power"});
   if (n.has("background_power"))
     if (auto w = r.read([&] { return detail::parse_power(n["background_power"]); }))
       d.background_power_w = *w;
@@ -38,6 +38,13 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
   if (auto v = r.required(n, "bandwidth"))
     if (auto rate = r.read([&] { return detail::parse_rate(*v, 0); }))
       d.bandwidth_bytes_per_s = rate->bytes_per_s;
+  if (n.has("sustained_bandwidth"))
+    if (auto rate = r.read([&] { return detail::parse_rate(n["sustained_bandwidth"], 0); })) {
+      if (!(rate->bytes_per_s > 0) || rate->bytes_per_s > d.bandwidth_bytes_per_s)
+        r.add(n["sustained_bandwidth"],
+              "sustained_bandwidth must be positive and at most the peak `bandwidth`");
+      d.sustained_bytes_per_s = rate->bytes_per_s;
+    }
   std::optional<int64_t> access_bits;
   if (n.has("access_bits"))
     access_bits = r.read([&] { return n["access_bits"].as_int(1, 1 << 20); });

@@ -304,9 +304,8 @@ GenerationRun run_generation(const Experiment& e) {
       }
     r.weight_stored_bits = elements > 0 ? bits / elements : 0;
   }
-  r.weight_roofline_s = acc->dram.bandwidth_bytes_per_s > 0
-                            ? static_cast<double>(r.weight_bytes) / acc->dram.bandwidth_bytes_per_s
-                            : 0;
+  const double dram_bw = acc->dram.timing_bytes_per_s();
+  r.weight_roofline_s = dram_bw > 0 ? static_cast<double>(r.weight_bytes) / dram_bw : 0;
   return r;
 }
 

@@ -130,7 +130,7 @@ void Scheduler::setup() {
     pool_of_core_.push_back(static_cast<int>(pools_.size()));
     pools_.push_back(std::move(p));
   }
-  dram_.bytes_per_s = acc_.dram.bandwidth_bytes_per_s;
+  dram_.bytes_per_s = acc_.dram.timing_bytes_per_s();
   dram_link_of_core_.assign(acc_.cores.size(), -1);
   for (size_t l = 0; l < acc_.links.size(); ++l) {
     const auto& link = acc_.links[l];

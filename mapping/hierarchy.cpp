@@ -10,8 +10,8 @@
 namespace monet::mapping {
 
 double dram_bits_per_cycle(const accelerators::Accelerator& acc, const accelerators::Core& core) {
-  if (acc.dram.bandwidth_bytes_per_s <= 0 || core.clock_hz <= 0) return 0;
-  double bw = acc.dram.bandwidth_bytes_per_s;
+  if (acc.dram.timing_bytes_per_s() <= 0 || core.clock_hz <= 0) return 0;
+  double bw = acc.dram.timing_bytes_per_s();
   // A link between the core and "dram" is the core's own port to it (e.g. an FPGA
   // accelerator's AXI masters): no faster than that port.
   for (const auto& l : acc.links)

@@ -321,6 +321,7 @@ class LinkList:
 class Dram:
     capacity_bytes: float
     bandwidth_bytes_per_s: float
+    sustained_bytes_per_s: float
     read_energy_pj_per_bit: float
     write_energy_pj_per_bit: float
     min_access_bits: int
