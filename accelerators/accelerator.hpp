@@ -218,9 +218,10 @@ struct Link {
 struct Dram {
   double capacity_bytes = 0;
   double bandwidth_bytes_per_s = 0;  // the interface's peak (pin) rate
-  // What kernels sustain (YAML `sustained_bandwidth`, a measured figure): 0 when not stated,
-  // then the peak is assumed. Transfers are timed at timing_bytes_per_s().
-  double sustained_bytes_per_s = 0;
+  // The share of it kernels sustain (YAML `sustained_bandwidth`, a measured rate, divided by
+  // `bandwidth`); transfers are timed at timing_bytes_per_s(). A share, not a rate, so a new
+  // peak (a power mode's memory clock, a searched or scripted bandwidth) keeps it.
+  double sustained_fraction = 1;
   double read_energy_pj_per_bit = 0;
   double write_energy_pj_per_bit = 0;
   int min_access_bits = 0;  // as MemoryLevel::min_access_bits
@@ -229,15 +230,7 @@ struct Dram {
   double background_power_w = 0;
   double refresh_power_w = 0;
 
-  double timing_bytes_per_s() const {
-    return sustained_bytes_per_s > 0 ? sustained_bytes_per_s : bandwidth_bytes_per_s;
-  }
-  // A new peak (a power mode's memory clock, a searched bandwidth) keeps the sustained share.
-  void set_bandwidth(double bytes_per_s) {
-    if (sustained_bytes_per_s > 0 && bandwidth_bytes_per_s > 0)
-      sustained_bytes_per_s *= bytes_per_s / bandwidth_bytes_per_s;
-    bandwidth_bytes_per_s = bytes_per_s;
-  }
+  double timing_bytes_per_s() const { return bandwidth_bytes_per_s * sustained_fraction; }
 };
 
 // What the board draws besides the accelerator's own cores, memories and DRAM, and how its

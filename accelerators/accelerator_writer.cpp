@@ -337,7 +337,7 @@ YAML::Node dram_node(const Dram& d) {
   YAML::Node n(YAML::NodeType::Map);
   n["capacity"] = bytes(d.capacity_bytes);
   n["bandwidth"] = rate(d.bandwidth_bytes_per_s);
-  if (d.sustained_bytes_per_s > 0) n["sustained_bandwidth"] = rate(d.sustained_bytes_per_s);
+  if (d.sustained_fraction != 1) n["sustained_bandwidth"] = rate(d.timing_bytes_per_s());
   put_energies(n, d.read_energy_pj_per_bit, d.write_energy_pj_per_bit, {});
   if (d.min_access_bits > 0) n["min_access"] = std::to_string(d.min_access_bits) + " bit";
   if (d.background_power_w > 0) n["background_power"] = power(d.background_power_w);

@@ -160,10 +160,8 @@ Accelerator checked_accelerator(const Accelerator& in) {
   }
   ck.positive("dram.capacity_bytes", a.dram.capacity_bytes);
   ck.non_negative("dram.bandwidth_bytes_per_s", a.dram.bandwidth_bytes_per_s);
-  ck.non_negative("dram.sustained_bytes_per_s", a.dram.sustained_bytes_per_s);
-  if (a.dram.sustained_bytes_per_s > a.dram.bandwidth_bytes_per_s)
-    ck.add("dram.sustained_bytes_per_s", a.dram.sustained_bytes_per_s,
-           "must be at most the peak dram.bandwidth_bytes_per_s");
+  if (!(a.dram.sustained_fraction > 0 && a.dram.sustained_fraction <= 1))
+    ck.add("dram.sustained_fraction", a.dram.sustained_fraction, "must be a fraction in (0, 1]");
   ck.non_negative("dram.read_energy_pj_per_bit", a.dram.read_energy_pj_per_bit);
   ck.non_negative("dram.write_energy_pj_per_bit", a.dram.write_energy_pj_per_bit);
   ck.non_negative("dram.min_access_bits", a.dram.min_access_bits);

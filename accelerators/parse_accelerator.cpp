@@ -43,7 +43,8 @@ Dram parse_dram(Reader& r, const YamlNode& n) {
       if (!(rate->bytes_per_s > 0) || rate->bytes_per_s > d.bandwidth_bytes_per_s)
         r.add(n["sustained_bandwidth"],
               "sustained_bandwidth must be positive and at most the peak `bandwidth`");
-      d.sustained_bytes_per_s = rate->bytes_per_s;
+      else
+        d.sustained_fraction = rate->bytes_per_s / d.bandwidth_bytes_per_s;
     }
   std::optional<int64_t> access_bits;
   if (n.has("access_bits"))

@@ -73,7 +73,7 @@ Accelerator apply_power_mode(const Accelerator& acc, const std::string& mode) {
 
   for (const auto& [name, bytes_per_s] : m.bandwidths) {
     if (name == "dram") {
-      out.dram.set_bandwidth(bytes_per_s);
+      out.dram.bandwidth_bytes_per_s = bytes_per_s;
       continue;
     }
     for (auto& s : out.shared_memories)

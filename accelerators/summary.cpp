@@ -115,8 +115,8 @@ std::vector<std::string> summary_lines(const Accelerator& acc) {
   const Dram& d = acc.dram;
   lines.push_back("dram: " + core::format_bytes(d.capacity_bytes) + ", " +
                   rate(d.bandwidth_bytes_per_s) +
-                  (d.sustained_bytes_per_s > 0
-                       ? " (sustained " + rate(d.sustained_bytes_per_s) + ", which times transfers)"
+                  (d.sustained_fraction != 1
+                       ? " (sustained " + rate(d.timing_bytes_per_s()) + ", which times transfers)"
                        : "") +
                   ", " + fmt("%g", d.read_energy_pj_per_bit) + "/" +
                   fmt("%g", d.write_energy_pj_per_bit) + " pJ/bit read/write");

@@ -405,7 +405,7 @@ accelerators::Accelerator CodesignProblem::accelerator_for(const ga::Genome& gen
     }
     knobs_text += (knobs_text.empty() ? "" : ", ") + knob.label() + " " + value;
     if (knob.kind == HardwareKnob::Kind::kDramBandwidth) {
-      acc.dram.set_bandwidth(v);
+      acc.dram.bandwidth_bytes_per_s = v;
       continue;
     }
     for (auto& core : acc.cores) {

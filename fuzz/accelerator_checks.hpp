@@ -33,7 +33,7 @@ inline void check_accelerator(const accelerators::Accelerator& acc) {
     require_finite(l.energy_pj_per_bit, "link energy");
   }
   for (double v :
-       {acc.dram.capacity_bytes, acc.dram.bandwidth_bytes_per_s, acc.dram.sustained_bytes_per_s,
+       {acc.dram.capacity_bytes, acc.dram.bandwidth_bytes_per_s, acc.dram.sustained_fraction,
         acc.dram.read_energy_pj_per_bit, acc.dram.write_energy_pj_per_bit})
     require_finite(v, "dram quantity");
 }

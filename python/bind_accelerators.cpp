@@ -171,7 +171,8 @@ void bind_accelerators(py::module_& m) {
       .def(py::init<>())
       .def_readwrite("capacity_bytes", &Dram::capacity_bytes)
       .def_readwrite("bandwidth_bytes_per_s", &Dram::bandwidth_bytes_per_s)
-      .def_readwrite("sustained_bytes_per_s", &Dram::sustained_bytes_per_s)
+      .def_readwrite("sustained_fraction", &Dram::sustained_fraction)
+      .def_property_readonly("timing_bytes_per_s", &Dram::timing_bytes_per_s)
       .def_readwrite("read_energy_pj_per_bit", &Dram::read_energy_pj_per_bit)
       .def_readwrite("write_energy_pj_per_bit", &Dram::write_energy_pj_per_bit)
       .def_readwrite("min_access_bits", &Dram::min_access_bits);

@@ -321,7 +321,9 @@ class LinkList:
 class Dram:
     capacity_bytes: float
     bandwidth_bytes_per_s: float
-    sustained_bytes_per_s: float
+    sustained_fraction: float
+    @property
+    def timing_bytes_per_s(self) -> float: ...
     read_energy_pj_per_bit: float
     write_energy_pj_per_bit: float
     min_access_bits: int

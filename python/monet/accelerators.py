@@ -91,7 +91,8 @@ def with_knobs(acc: "Accelerator | str", *, array: Optional[Mapping[str, int]] =
     array:  {"CORE": n} sets every array dimension of the core (or repeat group) to n PEs,
             as the search's array knob does; {"CORE.D1": n} sets one dimension.
     memory: {"CORE.LEVEL": size} sets a memory level's size ("4 MiB" or bytes).
-    dram_bandwidth: "11.2 GB/s" or bytes/s.   dram_capacity: "8 GiB" or bytes.
+    dram_bandwidth: "11.2 GB/s" or bytes/s, the peak; a stated sustained share is kept
+                    (dram.sustained_fraction).   dram_capacity: "8 GiB" or bytes.
     """
     if not isinstance(acc, (str, os.PathLike)):
         require(acc, Accelerator, "with_knobs(acc)")

@@ -121,6 +121,18 @@ def test_hardware_knobs_are_applied_and_derived_fields_follow():
     assert one_dim.core("tpu").macs_per_cycle() == 8 * 32
 
 
+def test_dram_bandwidth_knob_keeps_the_sustained_share():
+    # jetson-agx-orin: 152.8 GB/s sustained of a 204.8 GB/s pin rate (a published measurement).
+    agx = monet.accelerators.load("jetson-agx-orin")
+    assert agx.dram.timing_bytes_per_s == pytest.approx(152.8e9)
+    assert agx.dram.sustained_fraction == pytest.approx(152.8 / 204.8)
+    doubled = monet.accelerators.with_knobs(agx, dram_bandwidth="409.6 GB/s")
+    assert doubled.dram.timing_bytes_per_s == pytest.approx(2 * 152.8e9)
+    agx.dram.sustained_fraction = 1.5
+    with pytest.raises(monet.ConfigError, match="sustained_fraction"):
+        agx.checked()
+
+
 def test_editing_fields_in_place():
     acc = monet.accelerators.load("tpu-like")
     acc.core("tpu").memories[-1].size_bytes = 1 << 20
