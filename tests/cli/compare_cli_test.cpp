@@ -9,6 +9,7 @@
 
 #include "core/file_io.hpp"
 #include "run_cli.hpp"
+#include "support/mode_chip.hpp"
 
 using monet::test::run_cli;
 using monet::test::shell_quote;
@@ -232,34 +233,11 @@ TEST_CASE("compare puts few-shot episodes side by side") {
   CHECK(rep.exit_code == 0);
 }
 
-// A single-graph entry over its mode's budget is warned, as `run` warns: a chip with 2 W of
-// static power per core and 0.5 W of DRAM background cannot keep to mode `low`'s 1 W.
+// A single-graph entry over its mode's budget is warned, as `run` warns: test::kModeChip's mode
+// `low` draws 1.5 W of static power in its one core and 0.5 W of DRAM background, over its 1 W.
 TEST_CASE("compare warns of a run over its power mode's budget") {
   TempDir dir;
-  const auto chip = dir.write("chip.yaml", R"(name: pair
-cores:
-  - name: pe
-    repeat: 2
-    kind: array
-    clock: 1 GHz
-    precision: 32 bit
-    array:
-      - {name: D1, size: 8, unrolls: [K]}
-      - {name: D2, size: 8, unrolls: [C]}
-    mac_energy: 1 pJ
-    vector_ops_per_cycle: 8
-    vector_op_energy: 0.1 pJ
-    op_kinds: [all]
-    static_power: 2 W
-    memories:
-      - {name: sram, size: 96 KiB, bandwidth: 1024 bit/cycle, access_bits: 64,
-         read_energy: 5 pJ, write_energy: 5 pJ, holds: [I, W, O]}
-dram: {capacity: 1 GiB, bandwidth: 16 GB/s, read_energy: 10 pJ/bit, write_energy: 10 pJ/bit,
-       background_power: 500 mW}
-power_budget: 1000 W
-modes:
-  - {name: low, power_budget: 1 W, active_cores: {pe: 1}}
-)");
+  const auto chip = dir.write("chip.yaml", monet::test::kModeChip);
   const auto exp = dir.write("e.yaml", "workload: {model: resnet18}\naccelerator: " + chip + "\n");
   auto r = run_cli("compare " + shell_quote(exp) + " --accelerators " + shell_quote(chip) +
                    "@low," + shell_quote(chip) + " --no-files");
