@@ -235,15 +235,20 @@ class Search {
     const int d = items_[i].dim, g = items_[i].group;
     const int64_t grown = cur_[d] * items_[i].factor;
     const auto& n = p_.nest->size;
+    // One past the highest level the grown tiles overflow: checked from the top down, the
+    // first overflow found decides.
     int t = block_;
-    for (int l = block_; l < onchip_; ++l) {
+    for (int l = onchip_ - 1; l >= block_; --l) {
       const Level& lv = p_.h->levels[l];
       const int64_t ed = std::min(grown * p_.served[l][d], n[d]);
       double bits = 0;
       for (int x = 0; x < 3; ++x)
         if (lv.holds[x])
           bits += x == g ? occupancy_[l][x] : footprint_with(l, x, d, ed) * p_.bits[x];
-      if (bits > lv.capacity_bits) t = l + 1;
+      if (bits > lv.capacity_bits) {
+        t = l + 1;
+        break;
+      }
     }
     while (t < onchip_ && !indexes_[t][g]) ++t;
     return t;
@@ -340,6 +345,7 @@ class Search {
       if (!better(candidate_, *bar, p_.objective)) return;
     }
     found_ = true;
+    ++bar_version_;
     evaluate_mapping(p_, m_, &fp_closed_, Finish::kFull, best_.eval);
     best_.mapping = m_;
   }
@@ -364,9 +370,13 @@ class Search {
     block_empty_ = s.empty;
   }
 
-  void dfs() {
+  // `bound_as_parent`: the caller knows this node's bound equals its parent's, which was
+  // checked against the bar of version `parent_bar` (see open_runs()).
+  void dfs(bool bound_as_parent = false, long parent_bar = -1) {
     ++nodes_;
-    if (best_.mappings_evaluated >= kMaxMappings || hopeless()) return;
+    if (best_.mappings_evaluated >= kMaxMappings) return;
+    if (!(bound_as_parent && parent_bar == bar_version_) && hopeless()) return;
+    const long bar_seen = bar_version_;
     if (m_.loops == n_) {
       Saved s = save();
       close(onchip_);
@@ -379,9 +389,13 @@ class Search {
     snapshot_occupancy();
     for (int i = 0; i < n_; ++i) t[i] = used(i) || identical_unused_before(i) ? -1 : target(i);
     // Joining the open level first finds a good mapping early, which sharpens the bound.
+    const unsigned runs = open_runs();
     for (int i = 0; i < n_; ++i)
-      if (t[i] == block_ && (block_empty_ || key(i, lead_) > last_key_)) descend(i, block_);
+      if (t[i] == block_ && (block_empty_ || key(i, lead_) > last_key_))
+        descend(i, block_, (runs & ~(1u << items_[i].group)) == 0, bar_seen);
     std::array<bool, 4> dram_lead_done{};
+    bool exposed_known = false;
+    std::array<bool, 4> exposed_top{};
     for (int i = 0; i < n_; ++i) {
       if (t[i] <= block_) continue;
       if (t[i] < onchip_) {
@@ -389,14 +403,34 @@ class Search {
         continue;
       }
       int g = items_[i].group;
-      int lead = g < 3 && exposed(onchip_)[g] ? g : 3;
+      if (!exposed_known) exposed_top = exposed(onchip_), exposed_known = true;
+      int lead = g < 3 && exposed_top[g] ? g : 3;
       if (dram_lead_done[lead]) continue;
       dram_lead_done[lead] = true;
       rest_to_dram(lead);
     }
   }
 
-  void descend(int i, int level) {
+  // Groups x for which some closed level holding x has a run of x-skipping loops reaching
+  // the end of the order and unplaced loops skipping x remain: the bound takes that run as
+  // possibly continuing with them (hopeless()). A loop of group g joining the open level
+  // extends each such run of group g (run x f, unplaced / f: the same exact product) and
+  // ends the others, so the bound stays the parent's iff no other group is in the mask.
+  // Never under the reference path (direct_bound), which checks every node.
+  unsigned open_runs() const {
+    if (p_.direct_bound) return ~0u;
+    unsigned mask = 0;
+    for (int c = 0; c < block_; ++c)
+      for (int x = 0; x < 3; ++x) {
+        if (parent_[c][x] < 0 || unplaced_skip_[x] == 1) continue;
+        int j = m_.scope_end[c];
+        while (j < m_.loops && m_.order[j].group == x) ++j;
+        if (j == m_.loops) mask |= 1u << x;
+      }
+    return mask;
+  }
+
+  void descend(int i, int level, bool bound_as_parent = false, long parent_bar = -1) {
     Saved s = save();
     if (level > block_) {
       // Loop i opens the level. It leads the block when the levels it closes (or a run
@@ -414,7 +448,7 @@ class Search {
     unplaced_skip_[items_[i].group] /= items_[i].factor;
     m_.order[m_.loops++] = items_[i];
     cur_[items_[i].dim] *= items_[i].factor;
-    dfs();
+    dfs(bound_as_parent, parent_bar);
     --m_.loops;
     unplaced_skip_[items_[i].group] *= items_[i].factor;
     used_ &= ~(1u << i);
@@ -521,6 +555,7 @@ class Search {
   bool replay_ = false;
   LevelBits pe_dsr_{}, pe_dsw_{};
   bool found_ = false;
+  long bar_version_ = 0;  // counts new bests: a bound checked at an older version is stale
   SearchResult best_;
   long nodes_ = 0;
 };
