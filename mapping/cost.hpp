@@ -35,6 +35,10 @@ struct CostOptions {
   // candidate in full instead of only what the ranking compares. The same results, slower;
   // tests compare the two.
   bool direct_bound = false;
+  // The temporal search's first pass over at most 4 merged loops, whose best bounds the full
+  // search (mapping/temporal.cpp; not under double-buffered overlap). false: the full search
+  // alone, the same latency up to ties; tests compare the two.
+  bool coarse_first = true;
 };
 
 // Everything the cost model needs to know about an op; two ops with equal shapes cost the

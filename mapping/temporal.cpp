@@ -14,6 +14,15 @@
 // receiving each element once) cannot beat the best mapping so far is not extended; joining
 // the open level is tried first, which finds a good mapping early. Every complete mapping
 // is priced with the full model (access.cpp).
+//
+// Two passes: the same search over the factors merged to at most kCoarseLoops loops first,
+// then over kDefaultLoops with the first pass's best as the bar. The bar only prunes what
+// cannot beat a mapping already in hand, and a merged factor costs what its factors cost as
+// adjacent loops of one level, so the result is the fine search's alone up to ties within
+// kLatencyResolution (tests/mapping/invariants_test.cpp compares the two). Not under
+// double-buffered overlap: there the bound is not a lower bound (its open levels' whole-tensor
+// moves are priced as upfront on-loading, which a mapping refilling small tiles mostly hides), so a
+// better bar would only prune more mappings it should not.
 #include <algorithm>
 
 #include "mapping/temporal.hpp"
@@ -27,6 +36,10 @@ using workloads::Operand;
 
 namespace {
 constexpr int kDefaultLoops = 10;
+// The first pass (see search_temporal): few loops, so a small tree, whose best mapping is
+// close to the fine search's and lets it prune from the start (pynq-z1-tensil's layer3
+// convs: 2,745 complete mappings priced without it, about 100 with it).
+constexpr int kCoarseLoops = 4;
 constexpr long kMaxMappings = 20000;  // safety cap; layers need tens to a few thousand
 
 int group_of(int d) {
@@ -75,10 +88,10 @@ std::vector<LoopItem> loop_items(const Extents& temporal, int max_loops) {
 
 class Search {
  public:
-  Search(const Problem& p, const Evaluation* incumbent)
+  Search(const Problem& p, const Evaluation* incumbent, int max_loops)
       : p_(p),
         incumbent_(incumbent),
-        items_(loop_items(p.s->temporal, kDefaultLoops)),
+        items_(loop_items(p.s->temporal, max_loops)),
         n_(static_cast<int>(items_.size())),
         onchip_(p.h->onchip()) {
     cur_.fill(1);
@@ -562,7 +575,22 @@ class Search {
 }  // namespace
 
 SearchResult search_temporal(const Problem& p, const Evaluation* incumbent) {
-  return Search(p, incumbent).run();
+  int factors = 0;
+  for (int64_t e : p.s->temporal)
+    if (e > 1) factors += static_cast<int>(prime_factors(e).size());
+  if (!p.coarse_first || factors <= kCoarseLoops ||
+      p.h->execution.overlap == accelerators::Overlap::kDoubleBuffered)
+    return Search(p, incumbent, kDefaultLoops).run();
+  // The coarse pass's best is a complete mapping, so it bounds the fine search from its first
+  // node; the fine search returns a mapping only when one beats it.
+  SearchResult coarse = Search(p, incumbent, kCoarseLoops).run();
+  SearchResult fine = Search(p, coarse.found ? &coarse.eval : incumbent, kDefaultLoops).run();
+  fine.nodes += coarse.nodes;
+  fine.mappings_evaluated += coarse.mappings_evaluated;
+  if (fine.found || !coarse.found) return fine;
+  coarse.nodes = fine.nodes;
+  coarse.mappings_evaluated = fine.mappings_evaluated;
+  return coarse;
 }
 
 }  // namespace monet::mapping::detail

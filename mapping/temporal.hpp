@@ -40,6 +40,7 @@ struct Problem {
   double final_out_bits = 16;  // outputs leave for DRAM at this width; bits[O] may be wider
                                // (partial sums)
   bool direct_bound = false;   // CostOptions::direct_bound
+  bool coarse_first = true;    // CostOptions::coarse_first
 
   Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<double, 3> b,
           const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
