@@ -36,8 +36,8 @@ struct CostOptions {
   // tests compare the two.
   bool direct_bound = false;
   // The temporal search's first pass over at most 4 merged loops, whose best bounds the full
-  // search (mapping/temporal.cpp; not under double-buffered overlap). false: the full search
-  // alone, the same latency up to ties; tests compare the two.
+  // search (mapping/temporal.cpp). false: the full search alone, the same latency up to ties;
+  // tests compare the two.
   bool coarse_first = true;
 };
 

@@ -19,10 +19,9 @@
 // then over kDefaultLoops with the first pass's best as the bar. The bar only prunes what
 // cannot beat a mapping already in hand, and a merged factor costs what its factors cost as
 // adjacent loops of one level, so the result is the fine search's alone up to ties within
-// kLatencyResolution (tests/mapping/invariants_test.cpp compares the two). Not under
-// double-buffered overlap: there the bound is not a lower bound (its open levels' whole-tensor
-// moves are priced as upfront on-loading, which a mapping refilling small tiles mostly hides), so a
-// better bar would only prune more mappings it should not.
+// kLatencyResolution (tests/mapping/invariants_test.cpp compares the two). Under
+// double-buffered overlap the bound's latency is the busiest level's time for all its
+// traffic and the fixed costs (Finish::kBound), which no completion can undercut.
 #include <algorithm>
 
 #include "mapping/temporal.hpp"
@@ -345,7 +344,7 @@ class Search {
       }
     }
     e.compute_cycles = total * p_.step_cycles;
-    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, ranking_);
+    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_);
     return !better(e, *bar, p_.objective);
   }
 
@@ -559,6 +558,8 @@ class Search {
   Evaluation candidate_;      // scratch of leaf()
   // What the bound and the candidates are finished with (kFull on the reference path).
   const Finish ranking_ = p_.direct_bound ? Finish::kFull : Finish::kRanking;
+  const Finish bound_finish_ =
+      p_.h->execution.overlap == accelerators::Overlap::kDoubleBuffered ? Finish::kBound : ranking_;
   mutable LevelBits bound_dsr_{}, bound_dsw_{};
   struct Addition {
     double* to;  // a sum of bound_, bound_dsr_ or bound_dsw_
@@ -578,9 +579,7 @@ SearchResult search_temporal(const Problem& p, const Evaluation* incumbent) {
   int factors = 0;
   for (int64_t e : p.s->temporal)
     if (e > 1) factors += static_cast<int>(prime_factors(e).size());
-  if (!p.coarse_first || factors <= kCoarseLoops ||
-      p.h->execution.overlap == accelerators::Overlap::kDoubleBuffered)
-    return Search(p, incumbent, kDefaultLoops).run();
+  if (!p.coarse_first || factors <= kCoarseLoops) return Search(p, incumbent, kDefaultLoops).run();
   // The coarse pass's best is a complete mapping, so it bounds the fine search from its first
   // node; the fine search returns a mapping only when one beats it.
   SearchResult coarse = Search(p, incumbent, kCoarseLoops).run();

@@ -156,7 +156,13 @@ struct TemporalMapping {
 
 // kRanking computes only what `better` compares (cycles, energy_pj, dram_bits), the same
 // values as kFull; the rest of `ev` is left stale. For the search's bound and its candidates.
-enum class Finish { kFull, kRanking };
+// kBound is the search's bound under double-buffered overlap: everything as kFull but
+// `cycles`, which is the busiest level's time for all its traffic (or the compute) plus the
+// fixed costs. The full formula's on-/off-loading is not monotone in the refills (a tile moved
+// once waits up front, the same data refilled in small tiles streams under the compute), so a
+// bound using it is not a lower bound; this one is (a tile moved once hides under the compute
+// only within its levels' slack).
+enum class Finish { kFull, kRanking, kBound };
 
 // Per on-chip level l and operand x it holds: the footprint of l's tile at l and at the next
 // level out holding x (Problem::footprint with their `served`), as the search keeps them.

@@ -198,8 +198,9 @@ TEST_CASE("The search's replayed, ranking-only bound equals the bound priced in 
 // hand) to the full search; pruning against it never discards a mapping that could beat it.
 // So every layer keeps its latency and energy (up to the latency objective's ties, 1e-3), and
 // on the in-order Tensil array, whose full search priced thousands of complete mappings per
-// layer3 conv, the pass must save most of that work. Not applied under double-buffered
-// overlap (zcu102-eftrain), whose bound is not a lower bound: checked to be the same search.
+// layer3 conv, the pass must save most of that work. On zcu102-eftrain (double-buffered
+// overlap) this holds only with a true lower bound: with the bound that priced its open
+// levels' whole-tensor moves as upfront on-loading, the two disagreed by up to 1.33x.
 TEST_CASE("The search's coarse first pass keeps every layer's cost and saves work") {
   auto priced = [](const std::string& mapping) {
     const auto at = mapping.rfind(" mappings priced");
@@ -223,7 +224,6 @@ TEST_CASE("The search's coarse first pass keeps every layer's cost and saves wor
         if (!a.feasible) continue;
         CHECK(a.cycles == Approx(b.cycles).epsilon(1e-3));
         CHECK(a.energy_pj == Approx(b.energy_pj).epsilon(1e-3));
-        if (name == "zcu102-eftrain") CHECK(a.mapping == b.mapping);
         if (a.mapping.find("mappings priced") == std::string::npos) continue;
         priced_two += priced(a.mapping);
         priced_one += priced(b.mapping);
