@@ -59,7 +59,8 @@ std::vector<int64_t> prime_factors(int64_t n) {
 }
 
 // Prime factors of every temporal extent; while there are too many, the two smallest
-// factors of the dim with the most factors merge.
+// factors of the dim with the most factors merge. Never below one loop per dim: a nest with
+// more dims than max_loops keeps one loop for each.
 std::vector<LoopItem> loop_items(const Extents& temporal, int max_loops) {
   std::array<std::vector<int64_t>, kDimCount> f;
   int count = 0;
@@ -72,6 +73,7 @@ std::vector<LoopItem> loop_items(const Extents& temporal, int max_loops) {
     for (int d = 1; d < kDimCount; ++d)
       if (f[d].size() > f[dmax].size()) dmax = d;
     auto& v = f[dmax];
+    if (v.size() < 2) break;
     std::sort(v.begin(), v.end());
     v[1] *= v[0];
     v.erase(v.begin());
