@@ -86,9 +86,26 @@ void add_once(const Problem& p, int x, int from, int to, double from_bits, doubl
   m.cycles = cycles;
   m.min_cycles = std::min(
       cycles, move_cycles(F, step_from, F.read_bits_per_cycle, T, step_to, T.write_bits_per_cycle));
+  // Outputs may leave at their final width, narrower than the partial sums.
+  const double narrow = x == p.output() ? std::min(1.0, p.final_out_bits / p.bits[x]) : 1.0;
+  m.floor_cycles = std::min(cycles, move_cycles(F, step_from * narrow, F.read_bits_per_cycle, T,
+                                                step_to * narrow, T.write_bits_per_cycle));
   m.inward = inward;
 }
 }  // namespace
+
+double tile_wait_cycles(const Problem& p, int x, int child, int parent, const Extents& tile) {
+  const Hierarchy& h = *p.h;
+  const Level& C = h.levels[child];
+  const Level& P = h.levels[parent];
+  const double narrow = x == p.output() ? std::min(p.bits[x], p.final_out_bits) : p.bits[x];
+  const double at_child = p.footprint(x, tile, p.served[child]) * C.instances * narrow;
+  const double at_parent = p.footprint(x, tile, p.served[parent]) * P.instances * narrow;
+  return x == p.output()
+             ? move_cycles(C, at_child, C.read_bits_per_cycle, P, at_parent, P.write_bits_per_cycle)
+             : move_cycles(P, at_parent, P.read_bits_per_cycle, C, at_child,
+                           C.write_bits_per_cycle);
+}
 
 void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation& ev) {
   if (bits <= 0) return;
@@ -372,7 +389,8 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
         slack_all[l] = busy_p_all - lvl_all[l];
         slack_on[l] = busy_p_on - lvl_on[l];
       }
-      double in_all = 0, out_all = 0, in_on = 0, out_on = 0;
+      double in_all = 0, out_all = 0, in_on = 0, out_on = 0, floor_all = 0;
+      for (int i = 0; i < ev.once_count; ++i) floor_all += ev.once[i].floor_cycles;
       auto upfront = [](const OnceMove& m, LevelBits& slack) {
         const double b = std::max(0.0, std::min({m.cycles, slack[m.from], slack[m.to]}));
         slack[m.from] -= b;
@@ -387,11 +405,11 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       ph.onload = ev.first_in_onchip + in_on;
       ph.compute = busy_p_on;
       ph.offload = ev.last_out_onchip + out_on;
-      // The bound: every level busy with all its traffic, once-moves included. A tile moved
-      // once hides under the compute only in its levels' slack, so no mapping is faster.
+      // The bound (temporal.hpp, Finish): every level busy with all its traffic, once-moves
+      // included, or the refilled traffic's phase with each once-move's floor waiting.
       ev.cycles = what == Finish::kBound
-                      ? busy_all + ev.first_in_onchip + ev.first_in_dram + ev.last_out_onchip +
-                            ev.last_out_dram + fixed
+                      ? std::max(busy_all, busy_p_all + floor_all) + ev.first_in_onchip +
+                            ev.first_in_dram + ev.last_out_onchip + ev.last_out_dram + fixed
                       : busy_p_all + ev.first_in_onchip + ev.first_in_dram + in_all +
                             ev.last_out_onchip + ev.last_out_dram + out_all + fixed;
       break;

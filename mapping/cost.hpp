@@ -39,6 +39,9 @@ struct CostOptions {
   // search (mapping/temporal.cpp). false: the full search alone, the same latency up to ties;
   // tests compare the two.
   bool coarse_first = true;
+  // false: the temporal search prunes nothing and prices every mapping it reaches (up to its
+  // safety cap). Slow; tests compare it with the pruned search to check the bound.
+  bool prune = true;
 };
 
 // Everything the cost model needs to know about an op; two ops with equal shapes cost the

@@ -249,6 +249,7 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
     p.step_cycles = step_cycles;
     p.direct_bound = o.direct_bound;
     p.coarse_first = o.coarse_first;
+    p.prune = o.prune;
     // Earlier unrollings' best mapping bounds the search of the next.
     SearchResult r = search_temporal(p, best_s ? &best.eval : nullptr);
     searched += r.mappings_evaluated;

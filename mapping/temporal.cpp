@@ -20,8 +20,9 @@
 // cannot beat a mapping already in hand, and a merged factor costs what its factors cost as
 // adjacent loops of one level, so the result is the fine search's alone up to ties within
 // kLatencyResolution (tests/mapping/invariants_test.cpp compares the two). Under
-// double-buffered overlap the bound's latency is the busiest level's time for all its
-// traffic and the fixed costs (Finish::kBound), which no completion can undercut.
+// double-buffered overlap the bound's latency is Finish::kBound's, which no completion can
+// undercut; an open level that cannot take all the loops its operand still needs will be
+// refilled, so its once-move waits at least for the tile of the loops placed so far.
 #include <algorithm>
 
 #include "mapping/temporal.hpp"
@@ -312,7 +313,7 @@ class Search {
   // an open level receives every element of its operands at least once.
   bool hopeless() const {
     const Evaluation* bar = found_ ? &best_.eval : incumbent_;
-    if (!bar) return false;
+    if (!bar || !p_.prune) return false;
     Evaluation& e = bound_;
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
     LevelBits& dsr = bound_dsr_;
@@ -329,9 +330,18 @@ class Search {
         if (c >= block_) {
           if (replay_)
             for (const Addition& a : open_adds_[x][k]) *a.to += a.value;
-          else
+          else {
+            const int before = e.once_count;
             add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw, fp_full_[chain[k + 1]][x],
                          fp_full_[c][x]);
+            // A level that cannot take all of x's unplaced loops refills x: its first (last)
+            // tile, no smaller than the loops placed so far, waits whatever the completion.
+            if (bound_finish_ == Finish::kBound && e.once_count > before && must_refill(c, x)) {
+              OnceMove& mv = e.once[before];
+              mv.floor_cycles =
+                  std::max(mv.floor_cycles, tile_wait_cycles(p_, x, c, chain[k + 1], cur_));
+            }
+          }
           continue;
         }
         const Extents& tile = m_.tile[c];
@@ -348,6 +358,15 @@ class Search {
     e.compute_cycles = total * p_.step_cycles;
     finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_);
     return !better(e, *bar, p_.objective);
+  }
+
+  // True when no completion moves operand x into open level c only once: the tile that
+  // would take (every unplaced loop indexing x joining the level) does not fit there.
+  bool must_refill(int c, int x) const {
+    Extents t = cur_;
+    for (int j = 0; j < n_; ++j)
+      if (!used(j) && items_[j].group != x) t[items_[j].dim] *= items_[j].factor;
+    return !fits(c, t);
   }
 
   void leaf() {
@@ -430,9 +449,10 @@ class Search {
   // possibly continuing with them (hopeless()). A loop of group g joining the open level
   // extends each such run of group g (run x f, unplaced / f: the same exact product) and
   // ends the others, so the bound stays the parent's iff no other group is in the mask.
-  // Never under the reference path (direct_bound), which checks every node.
+  // Never under the reference path (direct_bound), which checks every node, nor under
+  // double-buffered overlap, whose bound also grows with the open levels' tiles (kBound).
   unsigned open_runs() const {
-    if (p_.direct_bound) return ~0u;
+    if (p_.direct_bound || bound_finish_ == Finish::kBound) return ~0u;
     unsigned mask = 0;
     for (int c = 0; c < block_; ++c)
       for (int x = 0; x < 3; ++x) {

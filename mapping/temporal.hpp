@@ -41,6 +41,7 @@ struct Problem {
                                // (partial sums)
   bool direct_bound = false;   // CostOptions::direct_bound
   bool coarse_first = true;    // CostOptions::coarse_first
+  bool prune = true;           // CostOptions::prune
 
   Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<double, 3> b,
           const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
@@ -85,7 +86,10 @@ struct OnceMove {
   double from_bits = 0, to_bits = 0;
   double cycles = 0;      // the whole tile
   double min_cycles = 0;  // the data of one step of the array
-  bool inward = true;     // towards the PEs (an input), else an output leaving
+  // min_cycles at the narrowest width the operand can travel at (outputs: partial or final):
+  // no tile of any mapping moves between these levels faster (Finish::kBound).
+  double floor_cycles = 0;
+  bool inward = true;  // towards the PEs (an input), else an output leaving
 };
 
 // Per level (DRAM last) and operand I, W, O: bits read and written. Everything but the
@@ -157,11 +161,14 @@ struct TemporalMapping {
 // kRanking computes only what `better` compares (cycles, energy_pj, dram_bits), the same
 // values as kFull; the rest of `ev` is left stale. For the search's bound and its candidates.
 // kBound is the search's bound under double-buffered overlap: everything as kFull but
-// `cycles`, which is the busiest level's time for all its traffic (or the compute) plus the
-// fixed costs. The full formula's on-/off-loading is not monotone in the refills (a tile moved
-// once waits up front, the same data refilled in small tiles streams under the compute), so a
-// bound using it is not a lower bound; this one is (a tile moved once hides under the compute
-// only within its levels' slack).
+// `cycles`, the larger of two lower bounds, each plus the first/last tiles of refilled moves
+// and the fixed costs: the busiest level's time for all its traffic (or the compute), and the
+// compute phase of the refilled traffic plus every once-move's floor_cycles. The full
+// formula's on-/off-loading is not monotone in the refills (a tile moved once waits up front,
+// the same data refilled in small tiles streams under the compute), so a bound using it is
+// not a lower bound; these are: a tile moved once hides under the compute only within its
+// levels' slack, and waits at least floor_cycles; once refilled instead, it adds to the compute
+// phase's traffic and its first (last) tile, no smaller than one step, waits.
 enum class Finish { kFull, kRanking, kBound };
 
 // Per on-chip level l and operand x it holds: the footprint of l's tile at l and at the next
@@ -191,6 +198,10 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
 void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
                   double refills, Evaluation& ev, LevelBits& dram_side_read,
                   LevelBits& dram_side_write, double fp_parent, double fp_child);
+// The least time a refilled move of operand x between `child` and `parent` waits for its
+// first (inputs) or last (outputs) tile when that tile spans at least `tile`: the tile's
+// footprints at the narrowest width x travels at (Finish::kBound).
+double tile_wait_cycles(const Problem& p, int x, int child, int parent, const Extents& tile);
 // A whole-operand move of `bits` from level `from` to level `to` (element and CIM paths,
 // which stream each operand once): its time goes to the serial and first/last transfer
 // times of `ev` (onload when it moves towards the PEs, offload otherwise).
