@@ -157,6 +157,17 @@ TEST_CASE("Jetson AGX Orin: the module's idle power is the board baseline, nothi
   for (const auto& core : agx.cores) CHECK(core.static_power_w == 0);
 }
 
+TEST_CASE("Jetson Nano: the idle module's input is the board baseline, nothing else static") {
+  auto nano = acc::load_accelerator("jetson-nano");
+  // A tegrastats line of an idle Jetson Nano (datadog-agent's Jetson check test): POM_5V_IN
+  // 1022 mW, the module's 5 V input.
+  CHECK(nano.board.baseline_power_w == Approx(1022e-3));
+  CHECK(nano.board.regulator_efficiency == 1);  // not published: dynamic energy unscaled
+  CHECK(nano.dram.background_power_w == 0);
+  CHECK(nano.dram.refresh_power_w == 0);
+  for (const auto& core : nano.cores) CHECK(core.static_power_w == 0);
+}
+
 TEST_CASE("ZigZag-derived presets keep ZigZag's per-access energies") {
   auto tpu = acc::load_accelerator("tpu-like");
   const auto& c = tpu.cores.at(0);
