@@ -9,10 +9,12 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "accelerators/area.hpp"
@@ -330,13 +332,16 @@ void compare(const CompareArgs& a) {
   std::set<std::string> names, folders;
   // One kind per comparison: single-graph runs, generations or few-shot episodes (their
   // metrics differ). Checked on every file before anything is simulated.
+  // Loaded on the first accelerator; the entries on it reuse these (a file is read once).
   Kind kind = Kind::kRun;
+  std::vector<std::optional<fusion::Experiment>> on_first;
   for (size_t i = 0; i < a.experiments.size(); ++i) {
     const std::string& file = a.experiments[i];
     ExperimentOptions options;
     options.set = a.set;
     options.accelerator = accs.front();
-    const Kind k = kind_of(fusion::load_experiment(file, options.overrides()));
+    on_first.emplace_back(fusion::load_experiment(file, options.overrides()));
+    const Kind k = kind_of(*on_first.back());
     if (i == 0)
       kind = k;
     else if (k != kind)
@@ -345,12 +350,15 @@ void compare(const CompareArgs& a) {
                         ": their metrics differ, so compare one kind at a time");
   }
   const KindInfo& info = info_of(kind);
-  for (const auto& file : a.experiments)
+  for (size_t i = 0; i < a.experiments.size(); ++i)
     for (const auto& acc : accs) {
+      const std::string& file = a.experiments[i];
       ExperimentOptions options;
       options.set = a.set;
       options.accelerator = acc;
-      fusion::Experiment e = fusion::load_experiment(file, options.overrides());
+      fusion::Experiment e = &acc == &accs.front()
+                                 ? std::move(*std::exchange(on_first[i], std::nullopt))
+                                 : fusion::load_experiment(file, options.overrides());
 
       Entry en;
       en.experiment = file;
