@@ -123,6 +123,15 @@ const std::vector<workloads::Graph>& graphs_at(int bits) {
   }
   return v;
 }
+
+// The complete mappings a search priced, from the end of its mapping string ("... | N mappings
+// priced, M search nodes").
+long mappings_priced(const std::string& mapping) {
+  const auto at = mapping.rfind(" mappings priced");
+  REQUIRE(at != std::string::npos);
+  const auto from = mapping.rfind("| ", at);
+  return std::stol(mapping.substr(from + 2, at - from - 2));
+}
 }  // namespace
 
 TEST_CASE("Invariants on ResNet-18 and GPT-2 for every preset") {
@@ -202,12 +211,6 @@ TEST_CASE("The search's replayed, ranking-only bound equals the bound priced in 
 // overlap) this holds only with a true lower bound: with the bound that priced its open
 // levels' whole-tensor moves as upfront on-loading, the two disagreed by up to 1.33x.
 TEST_CASE("The search's coarse first pass keeps every layer's cost and saves work") {
-  auto priced = [](const std::string& mapping) {
-    const auto at = mapping.rfind(" mappings priced");
-    REQUIRE(at != std::string::npos);
-    const auto from = mapping.rfind("| ", at);
-    return std::stol(mapping.substr(from + 2, at - from - 2));
-  };
   for (const std::string name :
        {"pynq-z1-tensil", "jetson-orin-nano", "eyeriss-like", "tpu-like", "zcu102-eftrain"}) {
     auto acc = accelerators::load_accelerator(name);
@@ -225,8 +228,8 @@ TEST_CASE("The search's coarse first pass keeps every layer's cost and saves wor
         CHECK(a.cycles == Approx(b.cycles).epsilon(1e-3));
         CHECK(a.energy_pj == Approx(b.energy_pj).epsilon(1e-3));
         if (a.mapping.find("mappings priced") == std::string::npos) continue;
-        priced_two += priced(a.mapping);
-        priced_one += priced(b.mapping);
+        priced_two += mappings_priced(a.mapping);
+        priced_one += mappings_priced(b.mapping);
       }
     INFO(name << ": " << priced_two << " mappings priced with the first pass, " << priced_one
               << " without");
@@ -242,12 +245,6 @@ TEST_CASE("The search's coarse first pass keeps every layer's cost and saves wor
 // whose unpruned search reaches the safety cap are skipped; at least a third of ResNet-18's
 // stay under it on each of these presets (8 of 21 on eyeriss-like, 14 to 21 on the others).
 TEST_CASE("The search's bound never prunes a better mapping") {
-  auto priced = [](const std::string& mapping) {
-    const auto at = mapping.rfind(" mappings priced");
-    REQUIRE(at != std::string::npos);
-    const auto from = mapping.rfind("| ", at);
-    return std::stol(mapping.substr(from + 2, at - from - 2));
-  };
   for (const std::string name :
        {"pynq-z1-tensil", "jetson-nano", "eyeriss-like", "zcu102-eftrain"}) {
     auto acc = accelerators::load_accelerator(name);
@@ -263,7 +260,7 @@ TEST_CASE("The search's bound never prunes a better mapping") {
       REQUIRE(a.feasible == b.feasible);
       if (!a.feasible || b.mapping.find("mappings priced") == std::string::npos) continue;
       ++layers;
-      if (priced(b.mapping) >= 20000) continue;  // the unpruned search hit the cap
+      if (mappings_priced(b.mapping) >= 20000) continue;  // the unpruned search hit the cap
       ++compared;
       CHECK(a.cycles <= b.cycles * (1 + 1e-3));
       if (a.cycles >= b.cycles * (1 - 1e-3)) CHECK(a.energy_pj <= b.energy_pj * (1 + 1e-3));
