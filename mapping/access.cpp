@@ -278,11 +278,13 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
   const auto& ex = h.execution;
   // What the ranking needs besides energy: every level's busy time when data moves under the
   // compute (full overlap), only the PE-side busy time when nothing overlaps (in order).
-  const bool ranking =
-      what == Finish::kRanking && ex.overlap != accelerators::Overlap::kDoubleBuffered;
+  // The bound and the ranking read only cycles, energy and DRAM bits (`better`): never the
+  // on-chip (scheduler) view, and the PE-side busy time only when nothing overlaps.
+  const bool lean = what != Finish::kFull;
+  const bool ranking = lean && ex.overlap != accelerators::Overlap::kDoubleBuffered;
   const bool need_levels = !ranking || ex.overlap == accelerators::Overlap::kFull;
-  const bool need_onchip = !ranking;
-  const bool need_pe = !ranking || ex.overlap == accelerators::Overlap::kNone;
+  const bool need_onchip = !lean;
+  const bool need_pe = !lean || ex.overlap == accelerators::Overlap::kNone;
   ev.energy_pj = compute_pj;
   // Busy time of every level (all its traffic), of its on-chip side only, and of its traffic
   // with the PEs only.
@@ -378,19 +380,29 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
           lvl_all[l] = lv.read_bits_per_cycle > 0 ? (rd + wr) / lv.read_bits_per_cycle : 0;
         } else {
           lvl_all[l] = busy(rd, wr);
-          lvl_on[l] = busy(std::max(0.0, rd_of[l] - dram_side_read[l] - once_rd_on[l]),
-                           std::max(0.0, wr_of[l] - dram_side_write[l] - once_wr_on[l]));
-          if (lvl_on[l] > busy_p_on * (1 + 1e-9)) busy_p_on = lvl_on[l], onchip_level = l;
+          if (need_onchip) {
+            lvl_on[l] = busy(std::max(0.0, rd_of[l] - dram_side_read[l] - once_rd_on[l]),
+                             std::max(0.0, wr_of[l] - dram_side_write[l] - once_wr_on[l]));
+            if (lvl_on[l] > busy_p_on * (1 + 1e-9)) busy_p_on = lvl_on[l], onchip_level = l;
+          }
         }
         busy_p_all = std::max(busy_p_all, lvl_all[l]);
+      }
+      if (what == Finish::kBound) {
+        // The bound (temporal.hpp, Finish): every level busy with all its traffic, once-moves
+        // included, or the refilled traffic's phase with each once-move's floor waiting.
+        double floor_all = 0;
+        for (int i = 0; i < ev.once_count; ++i) floor_all += ev.once[i].floor_cycles;
+        ev.cycles = std::max(busy_all, busy_p_all + floor_all) + ev.first_in_onchip +
+                    ev.first_in_dram + ev.last_out_onchip + ev.last_out_dram + fixed;
+        break;
       }
       LevelBits slack_all{}, slack_on{};
       for (int l = 0; l <= dram; ++l) {
         slack_all[l] = busy_p_all - lvl_all[l];
         slack_on[l] = busy_p_on - lvl_on[l];
       }
-      double in_all = 0, out_all = 0, in_on = 0, out_on = 0, floor_all = 0;
-      for (int i = 0; i < ev.once_count; ++i) floor_all += ev.once[i].floor_cycles;
+      double in_all = 0, out_all = 0, in_on = 0, out_on = 0;
       auto upfront = [](const OnceMove& m, LevelBits& slack) {
         const double b = std::max(0.0, std::min({m.cycles, slack[m.from], slack[m.to]}));
         slack[m.from] -= b;
@@ -400,18 +412,14 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       for (int i = 0; i < ev.once_count; ++i) {
         const OnceMove& m = ev.once[i];
         (m.inward ? in_all : out_all) += upfront(m, slack_all);
-        if (m.from != dram && m.to != dram) (m.inward ? in_on : out_on) += upfront(m, slack_on);
+        if (need_onchip && m.from != dram && m.to != dram)
+          (m.inward ? in_on : out_on) += upfront(m, slack_on);
       }
       ph.onload = ev.first_in_onchip + in_on;
       ph.compute = busy_p_on;
       ph.offload = ev.last_out_onchip + out_on;
-      // The bound (temporal.hpp, Finish): every level busy with all its traffic, once-moves
-      // included, or the refilled traffic's phase with each once-move's floor waiting.
-      ev.cycles = what == Finish::kBound
-                      ? std::max(busy_all, busy_p_all + floor_all) + ev.first_in_onchip +
-                            ev.first_in_dram + ev.last_out_onchip + ev.last_out_dram + fixed
-                      : busy_p_all + ev.first_in_onchip + ev.first_in_dram + in_all +
-                            ev.last_out_onchip + ev.last_out_dram + out_all + fixed;
+      ev.cycles = busy_p_all + ev.first_in_onchip + ev.first_in_dram + in_all +
+                  ev.last_out_onchip + ev.last_out_dram + out_all + fixed;
       break;
     }
     case accelerators::Overlap::kNone:
