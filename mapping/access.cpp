@@ -418,8 +418,8 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       ph.onload = ev.first_in_onchip + in_on;
       ph.compute = busy_p_on;
       ph.offload = ev.last_out_onchip + out_on;
-      ev.cycles = busy_p_all + ev.first_in_onchip + ev.first_in_dram + in_all +
-                  ev.last_out_onchip + ev.last_out_dram + out_all + fixed;
+      ev.cycles = busy_p_all + ev.first_in_onchip + ev.first_in_dram + in_all + ev.last_out_onchip +
+                  ev.last_out_dram + out_all + fixed;
       break;
     }
     case accelerators::Overlap::kNone:
