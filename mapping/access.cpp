@@ -86,8 +86,7 @@ void add_once(const Problem& p, int x, int from, int to, double from_bits, doubl
   m.cycles = cycles;
   m.min_cycles = std::min(
       cycles, move_cycles(F, step_from, F.read_bits_per_cycle, T, step_to, T.write_bits_per_cycle));
-  // Outputs may leave at their final width, narrower than the partial sums.
-  const double narrow = x == p.output() ? std::min(1.0, p.final_out_bits / p.bits[x]) : 1.0;
+  const double narrow = p.narrowest_bits(x) / p.bits[x];
   m.floor_cycles = std::min(cycles, move_cycles(F, step_from * narrow, F.read_bits_per_cycle, T,
                                                 step_to * narrow, T.write_bits_per_cycle));
   m.inward = inward;
@@ -98,7 +97,7 @@ double tile_wait_cycles(const Problem& p, int x, int child, int parent, const Ex
   const Hierarchy& h = *p.h;
   const Level& C = h.levels[child];
   const Level& P = h.levels[parent];
-  const double narrow = x == p.output() ? std::min(p.bits[x], p.final_out_bits) : p.bits[x];
+  const double narrow = p.narrowest_bits(x);
   const double at_child = p.footprint(x, tile, p.served[child]) * C.instances * narrow;
   const double at_parent = p.footprint(x, tile, p.served[parent]) * P.instances * narrow;
   return x == p.output()

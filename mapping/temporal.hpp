@@ -53,6 +53,11 @@ struct Problem {
       if (reduction[d] && tile[d] < s->temporal[d]) return false;
     return true;
   }
+  // The narrowest width operand x travels at: outputs may leave at their final width, below
+  // that of the partial sums (the search's bound prices waits at it).
+  double narrowest_bits(int x) const {
+    return x == output() ? std::min(bits[x], final_out_bits) : bits[x];
+  }
   // Elements of operand x touched by a tile with these temporal and spatial extents.
   double footprint(int x, const Extents& temporal, const Extents& spatial) const {
     const auto& n = nest->size;
