@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "mapping/temporal.hpp"
 
@@ -66,6 +67,15 @@ double move_cycles(const Level& from, double from_bits, double from_bw, const Le
   return c;
 }
 
+// Cycles an on-chip level is busy moving r bits out and w bits in: each side has its own port
+// per copy, so the busier side sets the time.
+double busy_cycles(const Level& lv, double r, double w) {
+  double c = 0;
+  if (lv.read_bits_per_cycle > 0) c = std::max(c, r / lv.instances / lv.read_bits_per_cycle);
+  if (lv.write_bits_per_cycle > 0) c = std::max(c, w / lv.instances / lv.write_bits_per_cycle);
+  return c;
+}
+
 // Records a tile moved once from level `from` to level `to` (see OnceMove); its smallest
 // part is one step of the array (operand x at unit temporal extents).
 void add_once(const Problem& p, int x, int from, int to, double from_bits, double to_bits,
@@ -89,6 +99,7 @@ void add_once(const Problem& p, int x, int from, int to, double from_bits, doubl
   const double narrow = p.narrowest_bits(x) / p.bits[x];
   m.floor_cycles = std::min(cycles, move_cycles(F, step_from * narrow, F.read_bits_per_cycle, T,
                                                 step_to * narrow, T.write_bits_per_cycle));
+  m.refill_wait = m.floor_cycles;
   m.inward = inward;
 }
 }  // namespace
@@ -271,6 +282,50 @@ void evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFoot
   finish_evaluation(h, ev, dram_side_read, dram_side_write, p.mac_pj, what);
 }
 
+namespace {
+// The least of busy_p_all + the waits of the once-moves over every completion (Finish::kBound).
+// Each move either stays moved once or is refilled. Refilled, its first (last) tile waits at
+// least refill_wait. Moved once, it waits at least floor_cycles, and it hides under the compute
+// phase at most the slack of its levels: a level busy for its PE-side traffic alone leaves at
+// most busy_p_all minus that time, so the phase plus its wait is at least that time plus its
+// whole move. Every split into moved-once and refilled moves is priced (a node has a few
+// once-moves, at most one per operand and level) and the least taken; the phase is at least
+// `busy_p` whatever the split.
+double once_bound(const Hierarchy& h, const Evaluation& ev, double busy_p) {
+  const int n = ev.once_count;
+  double floors = 0;
+  for (int i = 0; i < n; ++i) floors += ev.once[i].floor_cycles;
+  constexpr int kMaxSplit = 6;  // 64 splits; beyond, the floors alone
+  if (n == 0 || n > kMaxSplit) return busy_p + floors;
+  // Busy time of a level for its traffic with the PEs only (DRAM, which the PEs reach only
+  // without on-chip levels, shares one port); a hair less, as rounding in the refills can
+  // leave its whole traffic a hair below it.
+  auto pe_busy = [&](int l) {
+    const Level& lv = h.levels[l];
+    const double r = ev.pe_read_bits[l], w = ev.pe_write_bits[l];
+    if (l == h.dram()) return lv.read_bits_per_cycle > 0 ? (r + w) / lv.read_bits_per_cycle : 0.0;
+    return busy_cycles(lv, r, w);
+  };
+  std::array<double, kMaxSplit> hidden_at_most{};  // the move's whole time past the phase
+  for (int i = 0; i < n; ++i) {
+    const OnceMove& m = ev.once[i];
+    hidden_at_most[i] = std::max(pe_busy(m.from), pe_busy(m.to)) * (1 - 1e-9) + m.cycles;
+  }
+  double least = std::numeric_limits<double>::infinity();
+  for (unsigned once = 0; once < (1u << n); ++once) {
+    double waits = 0;
+    for (int i = 0; i < n; ++i)
+      waits += once >> i & 1 ? ev.once[i].floor_cycles
+                             : std::max(ev.once[i].floor_cycles, ev.once[i].refill_wait);
+    double lb = busy_p + waits;
+    for (int i = 0; i < n; ++i)
+      if (once >> i & 1) lb = std::max(lb, hidden_at_most[i] - ev.once[i].floor_cycles + waits);
+    least = std::min(least, lb);
+  }
+  return least;
+}
+}  // namespace
+
 void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
                        const LevelBits& dram_side_write, double compute_pj, Finish what) {
   const int dram = h.dram();
@@ -312,12 +367,7 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       continue;
     }
     ev.level_pj[l] = pj;
-    auto busy = [&](double r, double w) {
-      double c = 0;
-      if (lv.read_bits_per_cycle > 0) c = std::max(c, r / lv.instances / lv.read_bits_per_cycle);
-      if (lv.write_bits_per_cycle > 0) c = std::max(c, w / lv.instances / lv.write_bits_per_cycle);
-      return c;
-    };
+    auto busy = [&](double r, double w) { return busy_cycles(lv, r, w); };
     if (need_levels) {
       ev.level_cycles[l] = busy(rd, wr);
       busy_all = std::max(busy_all, ev.level_cycles[l]);
@@ -365,14 +415,7 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       onchip_level = -1;
       for (int l = 0; l <= dram; ++l) {
         const Level& lv = h.levels[l];
-        auto busy = [&](double r, double w) {
-          double c = 0;
-          if (lv.read_bits_per_cycle > 0)
-            c = std::max(c, r / lv.instances / lv.read_bits_per_cycle);
-          if (lv.write_bits_per_cycle > 0)
-            c = std::max(c, w / lv.instances / lv.write_bits_per_cycle);
-          return c;
-        };
+        auto busy = [&](double r, double w) { return busy_cycles(lv, r, w); };
         const double rd = std::max(0.0, rd_of[l] - once_rd[l]);
         const double wr = std::max(0.0, wr_of[l] - once_wr[l]);
         if (l == dram) {
@@ -390,9 +433,7 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       if (what == Finish::kBound) {
         // The bound (temporal.hpp, Finish): every level busy with all its traffic, once-moves
         // included, or the refilled traffic's phase with each once-move's floor waiting.
-        double floor_all = 0;
-        for (int i = 0; i < ev.once_count; ++i) floor_all += ev.once[i].floor_cycles;
-        ev.cycles = std::max(busy_all, busy_p_all + floor_all) + ev.first_in_onchip +
+        ev.cycles = std::max(busy_all, once_bound(h, ev, busy_p_all)) + ev.first_in_onchip +
                     ev.first_in_dram + ev.last_out_onchip + ev.last_out_dram + fixed;
         break;
       }

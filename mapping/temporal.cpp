@@ -22,7 +22,8 @@
 // kLatencyResolution (tests/mapping/invariants_test.cpp compares the two). Under
 // double-buffered overlap the bound's latency is Finish::kBound's, which no completion can
 // undercut; an open level that cannot take all the loops its operand still needs will be
-// refilled, so its once-move waits at least for the tile of the loops placed so far.
+// refilled, so its once-move waits at least for the tile of the loops placed so far, and any
+// once-move, if refilled, waits at least for that tile (open levels) or its own (closed).
 #include <algorithm>
 
 #include "mapping/temporal.hpp"
@@ -302,6 +303,8 @@ class Search {
         if (parent < 0) continue;
         fp_closed_[l][x] = {p_.footprint(x, cur_, p_.served[l]),
                             p_.footprint(x, cur_, p_.served[parent])};
+        if (bound_finish_ == Finish::kBound)
+          closed_wait_[l][x] = tile_wait_cycles(p_, x, l, parent, cur_);
       }
     }
   }
@@ -334,12 +337,14 @@ class Search {
             const int before = e.once_count;
             add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw, fp_full_[chain[k + 1]][x],
                          fp_full_[c][x]);
-            // A level that cannot take all of x's unplaced loops refills x: its first (last)
-            // tile, no smaller than the loops placed so far, waits whatever the completion.
-            if (bound_finish_ == Finish::kBound && e.once_count > before && must_refill(c, x)) {
+            // Refilled, its first (last) tile is no smaller than the loops placed so far; a
+            // level that cannot take all of x's unplaced loops refills x whatever the
+            // completion, so that tile waits.
+            if (bound_finish_ == Finish::kBound && e.once_count > before) {
               OnceMove& mv = e.once[before];
-              mv.floor_cycles =
-                  std::max(mv.floor_cycles, tile_wait_cycles(p_, x, c, chain[k + 1], cur_));
+              const double wait = tile_wait_cycles(p_, x, c, chain[k + 1], cur_);
+              mv.refill_wait = std::max(mv.refill_wait, wait);
+              if (must_refill(c, x)) mv.floor_cycles = std::max(mv.floor_cycles, wait);
             }
           }
           continue;
@@ -351,8 +356,12 @@ class Search {
         for (; j < m_.loops && m_.order[j].group == x; ++j)
           run *= static_cast<double>(m_.order[j].factor);
         if (j == m_.loops) run *= unplaced_skip;
+        const int before = e.once_count;
         add_boundary(p_, x, c, chain[k + 1], tile, total / inner / run, e, dsr, dsw,
                      fp_closed_[c][x][1], fp_closed_[c][x][0]);
+        // Moved once so far; refilled by later loops, its tile stays this one.
+        if (bound_finish_ == Finish::kBound && e.once_count > before)
+          e.once[before].refill_wait = std::max(e.once[before].refill_wait, closed_wait_[c][x]);
       }
     }
     e.compute_cycles = total * p_.step_cycles;
@@ -563,6 +572,8 @@ class Search {
   std::array<std::array<int, 3>, kMaxLevels> parent_{};
   std::array<std::array<double, 3>, kMaxLevels> fp_full_{};
   TileFootprints fp_closed_{};
+  // Per closed level and operand: tile_wait_cycles of its tile (Finish::kBound).
+  std::array<std::array<double, 3>, kMaxLevels> closed_wait_{};
   Extents cur_;        // temporal extents of the loops placed so far
   uint32_t used_ = 0;  // loops placed
   // Per group: the product of the unplaced loops' factors. The bound takes it as a double:

@@ -94,6 +94,9 @@ struct OnceMove {
   // min_cycles at the narrowest width the operand can travel at (outputs: partial or final):
   // no tile of any mapping moves between these levels faster (Finish::kBound).
   double floor_cycles = 0;
+  // The least wait of its first (inputs) or last (outputs) tile were a completion to refill it
+  // instead (the search sets it from the tile it knows; otherwise floor_cycles).
+  double refill_wait = 0;
   bool inward = true;  // towards the PEs (an input), else an output leaving
 };
 
@@ -168,12 +171,14 @@ struct TemporalMapping {
 // kBound is the search's bound under double-buffered overlap: everything as kFull but
 // `cycles`, the larger of two lower bounds, each plus the first/last tiles of refilled moves
 // and the fixed costs: the busiest level's time for all its traffic (or the compute), and the
-// compute phase of the refilled traffic plus every once-move's floor_cycles. The full
-// formula's on-/off-loading is not monotone in the refills (a tile moved once waits up front,
-// the same data refilled in small tiles streams under the compute), so a bound using it is
-// not a lower bound; these are: a tile moved once hides under the compute only within its
-// levels' slack, and waits at least floor_cycles; once refilled instead, it adds to the compute
-// phase's traffic and its first (last) tile, no smaller than one step, waits.
+// compute phase of the refilled traffic plus the once-moves' waits. The full formula's
+// on-/off-loading is not monotone in the refills (a tile moved once waits up front, the same
+// data refilled in small tiles streams under the compute), so a bound using it is not a lower
+// bound; this one takes each once-move either way: moved once, it waits at least floor_cycles
+// and hides under the compute only within its levels' slack (the phase less the level's own
+// traffic with the PEs, so phase + wait >= that traffic's time + the whole move); refilled
+// instead, it adds to the compute phase's traffic and its first (last) tile waits at least
+// refill_wait. The least over every such split is the bound (access.cpp, once_bound).
 enum class Finish { kFull, kRanking, kBound };
 
 // Per on-chip level l and operand x it holds: the footprint of l's tile at l and at the next

@@ -245,8 +245,10 @@ TEST_CASE("The search's coarse first pass keeps every layer's cost and saves wor
 // whose unpruned search reaches the safety cap are skipped; at least a third of ResNet-18's
 // stay under it on each of these presets (8 of 21 on eyeriss-like, 14 to 21 on the others).
 TEST_CASE("The search's bound never prunes a better mapping") {
-  for (const std::string name :
-       {"pynq-z1-tensil", "jetson-nano", "eyeriss-like", "zcu102-eftrain"}) {
+  const std::string zigzag = std::string(MONET_SOURCE_DIR) + "/tests/data/zigzag/";
+  for (const std::string& name : std::vector<std::string>{
+           "pynq-z1-tensil", "jetson-nano", "eyeriss-like", "zcu102-eftrain",
+           zigzag + "tpu_like_converted.yaml", zigzag + "edge_tpu_like_converted.yaml"}) {
     auto acc = accelerators::load_accelerator(name);
     const int bits = default_operand_bits(acc);
     CostModel pruned(acc), all(acc, CostOptions{.coarse_first = false, .prune = false});
