@@ -48,6 +48,40 @@ Problem::Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::arra
   const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
   for (const Extents& e : served)
     step_elements.push_back({footprint(0, ones, e), footprint(1, ones, e), footprint(2, ones, e)});
+  // The PE-side steps (pe_steps): a dim d unrolled u times over t temporal iterations with
+  // n % u != 0 has t - 1 full parts and a last one of n - (t - 1)u. Only where one copy of the
+  // level spans the whole unroll: copies along a dim are separate ports, and the busiest (a
+  // full one every step) sets the level's time.
+  const Extents& u = sm.total;
+  const Extents& t = sm.temporal;
+  pe_steps.resize(served.size());
+  for (size_t l = 0; l < served.size(); ++l)
+    for (int x = 0; x < 3; ++x) {
+      std::vector<std::pair<double, double>> classes{{1.0, step_elements[l][x]}};
+      std::vector<int> edges;
+      for (int d = 0; d < kDimCount; ++d)
+        if (relevant(x, d) && t[d] > 1 && n.size[d] % u[d] != 0 && served[l][d] == u[d])
+          edges.push_back(d);
+      if (!edges.empty()) {
+        classes.clear();
+        for (unsigned last = 0; last < (1u << edges.size()); ++last) {
+          Extents e = served[l];
+          double share = 1;
+          for (size_t i = 0; i < edges.size(); ++i) {
+            const int d = edges[i];
+            const double td = static_cast<double>(t[d]);
+            if (last >> i & 1) {
+              e[d] = n.size[d] - (t[d] - 1) * u[d];
+              share /= td;
+            } else {
+              share *= (td - 1) / td;
+            }
+          }
+          classes.push_back({share, footprint(x, ones, e)});
+        }
+      }
+      pe_steps[l][x] = std::move(classes);
+    }
 }
 
 double distinct_tiles(const Problem& p, int x, const Extents& tile) {
@@ -151,11 +185,6 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
   const bool final_here =
       x == p.output() && p.final_out_bits != p.bits[x] && p.reduced_within(tile);
   const double bits = final_here ? p.final_out_bits : p.bits[x];
-  const double elements_at_parent = fp_parent * h.levels[parent].instances;
-  const double at_parent = elements_at_parent * bits;
-  const double at_child = child < 0 ? 0 : fp_child * h.levels[child].instances * bits;
-  const bool to_dram = parent == h.dram() && child >= 0;
-  const Level& P = h.levels[parent];
   // Bits charged beyond the tile per transfer at a level, all copies: the tile of one copy
   // is rounded up to the level's smallest access.
   auto pad = [&](int level, double elements_per_copy) {
@@ -164,7 +193,27 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
     const double b = elements_per_copy * bits;
     return (std::ceil(b / L.min_access_bits - 1e-9) * L.min_access_bits - b) * L.instances;
   };
-  const double pad_parent = pad(parent, fp_parent);
+  // With the PEs (child < 0): the mean step over Problem::pe_steps.
+  double pad_parent = 0;
+  if (child < 0) {
+    const auto& steps = p.pe_steps[parent][x];
+    if (steps.size() > 1) {
+      fp_parent = 0;
+      for (const auto& [share, elements] : steps) {
+        fp_parent += share * elements;
+        pad_parent += share * pad(parent, elements);
+      }
+    } else {
+      pad_parent = pad(parent, fp_parent);
+    }
+  } else {
+    pad_parent = pad(parent, fp_parent);
+  }
+  const double elements_at_parent = fp_parent * h.levels[parent].instances;
+  const double at_parent = elements_at_parent * bits;
+  const double at_child = child < 0 ? 0 : fp_child * h.levels[child].instances * bits;
+  const bool to_dram = parent == h.dram() && child >= 0;
+  const Level& P = h.levels[parent];
   const double pad_child = child < 0 ? 0 : pad(child, fp_child);
   const auto& ex = h.execution;
   // The PE array's stationary operand enters through its innermost level: priced as array

@@ -87,3 +87,20 @@ TEST_CASE("transfers are rounded up to the level's smallest access (ZigZag bandw
   CHECK(a.cycles == b.cycles);
   CHECK(traffic(a, "local").read_bits == traffic(b, "local").read_bits);
 }
+
+// A 4-PE array unrolls K = 6: two steps in K, the second on 2 PEs. GEMM of 10 rows, 6 outputs
+// and a reduction of 3 takes 10 x 2 x 3 = 60 cycles. The buffer spans the array, so it hands
+// the PEs only the data of the PEs at work: 10 x 3 x (4 + 2) = 180 weights (not 60 x 4 =
+// 240), and takes 180 output writes (each of the 60 outputs once per reduction step); the
+// inputs, the same for every K, are one per cycle: 60. The last step's half-idle array still
+// costs a full cycle.
+TEST_CASE("the last step of an unroll that does not divide its dim moves only its part") {
+  auto acc = one_core({4}, {memory("local", 65536, 256, 1, 1, {true, true, true})}, 16e9, 0, 0, 0);
+  CostModel cm(acc);
+  OpCost c = cm.evaluate(gemm(10, 6, 3), 0);
+  REQUIRE(c.feasible);
+  CHECK(c.compute_cycles == 60);
+  CHECK(traffic(c, "local").read_bits[0] == 60.0 * 16);
+  CHECK(traffic(c, "local").read_bits[1] == 180.0 * 16);
+  CHECK(traffic(c, "local").write_bits[2] == 180.0 * 16);
+}

@@ -5,8 +5,10 @@
 // asserts (tests/main/test_origin/test_tpu_like.py, test_edge_tpu_like.py: resnet18.onnx, 21
 // Conv/Gemm layers, 8-bit operands, 16-bit partial sums, latency-optimal mappings). The
 // per-layer figures in resnet18_zigzag_layers.csv are ZigZag's own per-layer results
-// (latency_total2, energy_total) from get_hardware_performance_zigzag at commit 3d12a96e; they
-// add up to the published totals, which this test checks first.
+// (latency_total2, energy_total) from get_hardware_performance_zigzag at commit 3d12a96e (its
+// default latency-optimal LOMA search, resnet18.onnx with each accelerator's own hardware and
+// mapping file; the edge_tpu_like rows were produced the same way on 2026-12-06); they add up
+// to the published totals, which this test checks first.
 //
 // Our mapper minimises energy here. ZigZag allocates loops per operand, so its latency-optimal
 // tpu_like mappings keep all of a conv's weights in the PE register while the output register
@@ -16,16 +18,24 @@
 // energy on tpu_like, 1.36x on edge_tpu_like). The energy objective finds ZigZag's mappings:
 // every layer's energy agrees within 3.5 % on tpu_like.
 //
-// Not met (kept visible, not hidden): layer3.0.downsample.0 latency on tpu_like is 1.35x
-// ZigZag's (its 1x1 stride-2 input tile streams in during compute in ZigZag; ours loads more of
-// it before), and edge_tpu_like's network energy is 1.051x the published figure (the 5 %
-// target is missed; guarded at 10 % against regressions).
+// edge_tpu_like unrolls OX and OY by 4 each; its 14x14 and 7x7 layers leave the last step in
+// each of them part-used, and the buffer spanning the array then hands the PEs only the part's
+// data (before that was modelled, layer3's energy was 1.13-1.15x ZigZag's and the network's
+// 1.051x the published figure). ZigZag itself counts such a step's inputs at the rounded-down
+// part, so layer3 stays about 6 % above it.
+//
+// Not met (kept visible, not hidden): the 1x1 stride-2 downsampling convs' latency, 1.35x
+// ZigZag's for layer3.0.downsample.0 on tpu_like, 1.17x and 1.30x for layer2.0 and
+// layer3.0.downsample.0 on edge_tpu_like (their input tile streams in during compute in ZigZag;
+// ours loads more of it before).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "accelerators/loader.hpp"
 #include "core/csv.hpp"
@@ -54,8 +64,8 @@ std::map<std::string, Figures> zigzag_layers(const std::string& accelerator) {
   return out;
 }
 
-void compare(const std::string& name, Figures published, double energy_tolerance,
-             const std::string& latency_exception = "") {
+void compare(const std::string& name, Figures published,
+             const std::vector<std::string>& latency_exceptions = {}) {
   INFO(name);
   // ZigZag's per-layer results where we have them (a file with no rows for `name`: totals only).
   auto layers = zigzag_layers(name);
@@ -85,7 +95,8 @@ void compare(const std::string& name, Figures published, double energy_tolerance
       const Figures& z = layers[op.name];
       INFO("cycles " << c.cycles << " vs ZigZag " << z.cycles << "; energy " << c.energy_pj
                      << " pJ vs " << z.energy_pj << "; " << c.mapping);
-      if (op.name == latency_exception)
+      if (std::find(latency_exceptions.begin(), latency_exceptions.end(), op.name) !=
+          latency_exceptions.end())
         CHECK(c.cycles == Approx(z.cycles).epsilon(0.40));
       else
         CHECK(c.cycles == Approx(z.cycles).epsilon(0.15));
@@ -98,14 +109,15 @@ void compare(const std::string& name, Figures published, double energy_tolerance
   CHECK(priced == 21);
   INFO("network: " << ours.cycles << " cycles, " << ours.energy_pj << " pJ");
   CHECK(ours.cycles == Approx(published.cycles).epsilon(0.05));
-  CHECK(ours.energy_pj == Approx(published.energy_pj).epsilon(energy_tolerance));
+  CHECK(ours.energy_pj == Approx(published.energy_pj).epsilon(0.05));
 }
 }  // namespace
 
 TEST_CASE("ResNet-18 on ZigZag's tpu_like agrees with ZigZag per layer and in total") {
-  compare("tpu_like", {3703960.5, 1871436380.66}, 0.05, "layer3.0.downsample.0");
+  compare("tpu_like", {3703960.5, 1871436380.66}, {"layer3.0.downsample.0"});
 }
 
-TEST_CASE("ResNet-18 on ZigZag's edge_tpu_like agrees with ZigZag in total") {
-  compare("edge_tpu_like", {2887804.5, 1903229377.55}, 0.10);
+TEST_CASE("ResNet-18 on ZigZag's edge_tpu_like agrees with ZigZag per layer and in total") {
+  compare("edge_tpu_like", {2887804.5, 1903229377.55},
+          {"layer2.0.downsample.0", "layer3.0.downsample.0"});
 }
