@@ -26,8 +26,11 @@
 //
 // Not met (kept visible, not hidden): the 1x1 stride-2 downsampling convs' latency, 1.35x
 // ZigZag's for layer3.0.downsample.0 on tpu_like, 1.17x and 1.30x for layer2.0 and
-// layer3.0.downsample.0 on edge_tpu_like (their input tile streams in during compute in ZigZag;
-// ours loads more of it before).
+// layer3.0.downsample.0 on edge_tpu_like. These layers are DRAM-bound, and ZigZag's figure is
+// below what their DRAM traffic (the same bits in both models: for layer3.0.downsample.0
+// 864,256) needs on the converted accelerators' one 64-bit DRAM port, 13,504 cycles: ZigZag's
+// balanced reduction of the loads moved once (cost_model.py, reduce_balanced) lets them overlap
+// the compute beyond the port's capacity. The test checks exactly that for these layers.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -96,8 +99,19 @@ void compare(const std::string& name, Figures published,
       INFO("cycles " << c.cycles << " vs ZigZag " << z.cycles << "; energy " << c.energy_pj
                      << " pJ vs " << z.energy_pj << "; " << c.mapping);
       if (std::find(latency_exceptions.begin(), latency_exceptions.end(), op.name) !=
-          latency_exceptions.end())
+          latency_exceptions.end()) {
+        // ZigZag's figure is below the time the layer's DRAM traffic needs on the one DRAM
+        // port (bits / bits per cycle); ours is not. The traffic is the same in both models.
+        double dram_bits = 0;
+        for (const auto& t : c.traffic)
+          if (t.memory == "dram")
+            for (int x = 0; x < 3; ++x) dram_bits += t.read_bits[x] + t.write_bits[x];
+        const double port = acc.dram.bandwidth_bytes_per_s * 8 / acc.cores[0].clock_hz;
+        INFO("DRAM traffic " << dram_bits << " bits at " << port << " bits per cycle");
+        CHECK(z.cycles < dram_bits / port);
+        CHECK(c.cycles >= dram_bits / port);
         CHECK(c.cycles == Approx(z.cycles).epsilon(0.40));
+      }
       else
         CHECK(c.cycles == Approx(z.cycles).epsilon(0.15));
       CHECK(c.energy_pj == Approx(z.energy_pj).epsilon(0.15));
