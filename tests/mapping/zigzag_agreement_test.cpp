@@ -111,8 +111,7 @@ void compare(const std::string& name, Figures published,
         CHECK(z.cycles < dram_bits / port);
         CHECK(c.cycles >= dram_bits / port);
         CHECK(c.cycles == Approx(z.cycles).epsilon(0.40));
-      }
-      else
+      } else
         CHECK(c.cycles == Approx(z.cycles).epsilon(0.15));
       CHECK(c.energy_pj == Approx(z.energy_pj).epsilon(0.15));
     }
