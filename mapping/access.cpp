@@ -57,30 +57,32 @@ Problem::Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::arra
   pe_steps.resize(served.size());
   for (size_t l = 0; l < served.size(); ++l)
     for (int x = 0; x < 3; ++x) {
-      std::vector<std::pair<double, double>> classes{{1.0, step_elements[l][x]}};
-      std::vector<int> edges;
+      PeSteps& ps = pe_steps[l][x];
+      std::array<int, kDimCount> edges{};
+      int n_edges = 0;
       for (int d = 0; d < kDimCount; ++d)
         if (relevant(x, d) && t[d] > 1 && n.size[d] % u[d] != 0 && served[l][d] == u[d])
-          edges.push_back(d);
-      if (!edges.empty()) {
-        classes.clear();
-        for (unsigned last = 0; last < (1u << edges.size()); ++last) {
-          Extents e = served[l];
-          double share = 1;
-          for (size_t i = 0; i < edges.size(); ++i) {
-            const int d = edges[i];
-            const double td = static_cast<double>(t[d]);
-            if (last >> i & 1) {
-              e[d] = n.size[d] - (t[d] - 1) * u[d];
-              share /= td;
-            } else {
-              share *= (td - 1) / td;
-            }
-          }
-          classes.push_back({share, footprint(x, ones, e)});
-        }
+          edges[n_edges++] = d;
+      if (n_edges == 0 || n_edges > PeSteps::kMaxEdges) {
+        ps.classes[0] = {1.0, step_elements[l][x]};
+        ps.count = 1;
+        continue;
       }
-      pe_steps[l][x] = std::move(classes);
+      for (unsigned last = 0; last < (1u << n_edges); ++last) {
+        Extents e = served[l];
+        double share = 1;
+        for (int i = 0; i < n_edges; ++i) {
+          const int d = edges[i];
+          const double td = static_cast<double>(t[d]);
+          if (last >> i & 1) {
+            e[d] = n.size[d] - (t[d] - 1) * u[d];
+            share /= td;
+          } else {
+            share *= (td - 1) / td;
+          }
+        }
+        ps.classes[ps.count++] = {share, footprint(x, ones, e)};
+      }
     }
 }
 
@@ -196,10 +198,11 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
   // With the PEs (child < 0): the mean step over Problem::pe_steps.
   double pad_parent = 0;
   if (child < 0) {
-    const auto& steps = p.pe_steps[parent][x];
-    if (steps.size() > 1) {
+    const Problem::PeSteps& steps = p.pe_steps[parent][x];
+    if (steps.count > 1) {
       fp_parent = 0;
-      for (const auto& [share, elements] : steps) {
+      for (int i = 0; i < steps.count; ++i) {
+        const auto& [share, elements] = steps.classes[i];
         fp_parent += share * elements;
         pad_parent += share * pad(parent, elements);
       }

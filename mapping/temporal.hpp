@@ -33,11 +33,16 @@ struct Problem {
   // Per level and operand: footprint(x, ones, served[level]), the elements of one array step
   // (asked for by every move priced, so computed once).
   std::vector<std::array<double, 3>> step_elements;
-  // Per level and operand: the steps the PEs exchange with it, as (share of the steps, elements
-  // of one copy). A loop dim whose unroll does not divide it runs its last temporal iteration
-  // on part of the array: there a copy spanning the dim moves only the part's data. One class
-  // (1, step_elements) when every such dim divides.
-  std::vector<std::array<std::vector<std::pair<double, double>>, 3>> pe_steps;
+  // Per level and operand: the steps the PEs exchange with it, in classes of (share of the
+  // steps, elements of one copy). A loop dim whose unroll does not divide it runs its last
+  // temporal iteration on part of the array: there a copy spanning the dim moves only the
+  // part's data. One class (1, step_elements) when every such dim divides.
+  struct PeSteps {
+    static constexpr int kMaxEdges = 4;  // beyond, the full step throughout (never seen)
+    std::array<std::pair<double, double>, 1 << kMaxEdges> classes{};
+    int count = 0;
+  };
+  std::vector<std::array<PeSteps, 3>> pe_steps;
   std::array<bool, workloads::kDimCount> reduction{};  // nest->is_reduction per dim
   double mac_pj = 0;                                   // energy of all MACs
   Objective objective = Objective::kLatency;
