@@ -197,17 +197,13 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
   };
   // With the PEs (child < 0): the mean step over Problem::pe_steps.
   double pad_parent = 0;
-  if (child < 0) {
-    const Problem::PeSteps& steps = p.pe_steps[parent][x];
-    if (steps.count > 1) {
-      fp_parent = 0;
-      for (int i = 0; i < steps.count; ++i) {
-        const auto& [share, elements] = steps.classes[i];
-        fp_parent += share * elements;
-        pad_parent += share * pad(parent, elements);
-      }
-    } else {
-      pad_parent = pad(parent, fp_parent);
+  const Problem::PeSteps* steps = child < 0 ? &p.pe_steps[parent][x] : nullptr;
+  if (steps && steps->count > 1) {
+    fp_parent = 0;
+    for (int i = 0; i < steps->count; ++i) {
+      const auto& [share, elements] = steps->classes[i];
+      fp_parent += share * elements;
+      pad_parent += share * pad(parent, elements);
     }
   } else {
     pad_parent = pad(parent, fp_parent);
