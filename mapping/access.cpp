@@ -523,14 +523,9 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
 
 bool better(const Evaluation& a, const Evaluation& b, Objective o) {
   auto close = [](double u, double v) { return std::abs(u - v) <= 1e-9 * std::max(u, v); };
-  // Latencies this close are one latency to an analytical model (its error is far larger):
-  // the cheaper mapping wins rather than one 3x the energy for 0.05 % fewer cycles.
-  auto same_latency = [](double u, double v) {
-    return std::abs(u - v) <= kLatencyResolution * std::max(u, v);
-  };
   switch (o) {
     case Objective::kLatency:
-      if (!same_latency(a.cycles, b.cycles)) return a.cycles < b.cycles;
+      if (!close(a.cycles, b.cycles)) return a.cycles < b.cycles;
       return a.energy_pj < b.energy_pj && !close(a.energy_pj, b.energy_pj);
     case Objective::kEnergy:
       if (!close(a.energy_pj, b.energy_pj)) return a.energy_pj < b.energy_pj;
@@ -546,6 +541,42 @@ bool better(const Evaluation& a, const Evaluation& b, Objective o) {
     }
   }
   return false;
+}
+
+bool LatencyFront::prunes(double lb, double eb) const {
+  if (!(least < std::numeric_limits<double>::infinity())) return false;
+  if (lb > window()) return true;
+  if (lb < least) return false;
+  for (const Entry& k : kept)
+    if (k.eval.cycles <= lb && k.eval.energy_pj <= eb) return true;
+  return false;
+}
+
+bool LatencyFront::wants(double c, double e) const {
+  if (c < least) return true;
+  if (c > window()) return false;
+  for (const Entry& k : kept)
+    if (k.eval.cycles <= c && k.eval.energy_pj <= e) return false;
+  return true;
+}
+
+void LatencyFront::add(const Evaluation& ev, const TemporalMapping& m) {
+  least = std::min(least, ev.cycles);
+  // Drop what left the window and what the new mapping dominates.
+  std::erase_if(kept, [&](const Entry& k) {
+    return k.eval.cycles > window() ||
+           (ev.cycles <= k.eval.cycles && ev.energy_pj <= k.eval.energy_pj);
+  });
+  kept.push_back({ev, m, spatial});
+}
+
+const LatencyFront::Entry* LatencyFront::best() const {
+  const Entry* b = nullptr;
+  for (const Entry& k : kept)
+    if (!b || k.eval.energy_pj < b->eval.energy_pj ||
+        (k.eval.energy_pj == b->eval.energy_pj && k.eval.cycles < b->eval.cycles))
+      b = &k;
+  return b;
 }
 
 std::string TemporalMapping::str(const Hierarchy& h) const {

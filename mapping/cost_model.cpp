@@ -234,6 +234,9 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
   SearchResult best;
   const SpatialMapping* best_s = nullptr;
   long searched = 0, nodes = 0;
+  // The latency objective keeps one front across the unrollings (LatencyFront).
+  LatencyFront front;
+  const bool by_front = o.objective == Objective::kLatency;
   for (auto& sm : spatial) {
     // Only the PEs this unrolling uses touch their private levels: a level replicated along
     // an array dim has as many working copies as that dim's used factor.
@@ -250,14 +253,23 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
     p.direct_bound = o.direct_bound;
     p.coarse_first = o.coarse_first;
     p.prune = o.prune;
-    // Earlier unrollings' best mapping bounds the search of the next.
+    if (by_front) {
+      p.front = &front;
+      front.spatial = &sm;
+    }
+    // Earlier unrollings' best mapping (or front) bounds the search of the next.
     SearchResult r = search_temporal(p, best_s ? &best.eval : nullptr);
     searched += r.mappings_evaluated;
     nodes += r.nodes;
-    if (r.found && (!best_s || better(r.eval, best.eval, o.objective))) {
+    if (!by_front && r.found && (!best_s || better(r.eval, best.eval, o.objective))) {
       best = std::move(r);
       best_s = &sm;
     }
+  }
+  if (const LatencyFront::Entry* b = by_front ? front.best() : nullptr) {
+    best.eval = b->eval;
+    best.mapping = b->mapping;
+    best_s = b->spatial;
   }
   if (!best_s)
     return infeasible(overflow.empty()

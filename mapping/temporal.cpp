@@ -25,6 +25,7 @@
 // refilled, so its once-move waits at least for the tile of the loops placed so far, and any
 // once-move, if refilled, waits at least for that tile (open levels) or its own (closed).
 #include <algorithm>
+#include <limits>
 
 #include "mapping/temporal.hpp"
 
@@ -316,7 +317,9 @@ class Search {
   // an open level receives every element of its operands at least once.
   bool hopeless() const {
     const Evaluation* bar = found_ ? &best_.eval : incumbent_;
-    if (!bar || !p_.prune) return false;
+    if (!p_.prune) return false;
+    if (p_.front ? !(p_.front->least < std::numeric_limits<double>::infinity()) : !bar)
+      return false;
     Evaluation& e = bound_;
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
     LevelBits& dsr = bound_dsr_;
@@ -366,6 +369,7 @@ class Search {
     }
     e.compute_cycles = total * p_.step_cycles;
     finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_);
+    if (p_.front) return p_.front->prunes(e.cycles, e.energy_pj);
     return !better(e, *bar, p_.objective);
   }
 
@@ -380,6 +384,16 @@ class Search {
 
   void leaf() {
     ++best_.mappings_evaluated;
+    if (p_.front) {
+      // Ranked first; only a mapping the front keeps is priced in full.
+      evaluate_mapping(p_, m_, &fp_closed_, ranking_, candidate_);
+      if (!p_.front->wants(candidate_.cycles, candidate_.energy_pj)) return;
+      found_ = true;
+      ++bar_version_;
+      evaluate_mapping(p_, m_, &fp_closed_, Finish::kFull, best_.eval);
+      p_.front->add(best_.eval, m_);
+      return;
+    }
     const Evaluation* bar = found_ ? &best_.eval : incumbent_;
     // Ranked first; only a new best is priced in full (the same figures, and the rest).
     if (bar) {
@@ -609,6 +623,21 @@ class Search {
 }  // namespace
 
 SearchResult search_temporal(const Problem& p, const Evaluation* incumbent) {
+  if (p.objective == Objective::kLatency && !p.front) {
+    // The latency objective keeps a front (LatencyFront), not a bar; a caller without one
+    // searches this unrolling alone, and the incumbent plays no part.
+    LatencyFront front;
+    front.spatial = p.s;
+    Problem q = p;
+    q.front = &front;
+    SearchResult r = search_temporal(q, nullptr);
+    r.found = front.best() != nullptr;
+    if (r.found) {
+      r.eval = front.best()->eval;
+      r.mapping = front.best()->mapping;
+    }
+    return r;
+  }
   int factors = 0;
   for (int64_t e : p.s->temporal)
     if (e > 1) factors += static_cast<int>(prime_factors(e).size());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct LoopItem {
   int64_t factor = 1;
   int group = 3;
 };
+
+struct LatencyFront;
 
 // One loop nest on one core with one spatial unrolling.
 struct Problem {
@@ -52,6 +55,9 @@ struct Problem {
   bool direct_bound = false;   // CostOptions::direct_bound
   bool coarse_first = true;    // CostOptions::coarse_first
   bool prune = true;           // CostOptions::prune
+  // The latency objective's state, shared by every search of one op (its spatial unrollings,
+  // coarse and fine passes); search_temporal makes its own when null.
+  LatencyFront* front = nullptr;
 
   Problem(const workloads::LoopNest& n, int64_t ih, int64_t iw, std::array<double, 3> b,
           const Hierarchy& hier, const SpatialMapping& sm, double mac_energy_pj, Objective o);
@@ -236,8 +242,38 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
 // Relative latency difference below which the latency objective ranks by energy.
 inline constexpr double kLatencyResolution = 1e-3;
 
-// True when `a` is strictly better than `b` for the objective.
+// True when `a` is strictly better than `b` for the objective. The latency objective ranks by
+// cycles, then energy, here; its window (kLatencyResolution) is LatencyFront's.
 bool better(const Evaluation& a, const Evaluation& b, Objective o);
+
+// The latency objective: the least energy (then the fewest cycles) among the mappings within
+// kLatencyResolution of the least latency. Ranking pairs ("within the resolution, the cheaper
+// wins") is not transitive, so a search would keep whichever mapping the order it meets them
+// in favours (zcu102-eftrain's layer2 convs: twice the energy for 0.017 % fewer cycles). This
+// keeps instead the least latency priced so far, L, and every priced mapping within
+// (1 + kLatencyResolution) L that no other is both no slower and no costlier than. A node with
+// latency bound lb and energy bound eb is pruned when lb is beyond the window (it can neither
+// join it nor lower L), or when lb >= L and a kept mapping is no slower than lb and no costlier
+// than eb (whenever the window later shrinks past that mapping, it leaves the node's behind
+// too). A node whose bound is below L is never pruned, so L ends as the least latency, and no
+// cheaper mapping of the final window is ever pruned: the result is exact.
+struct LatencyFront {
+  struct Entry {
+    Evaluation eval;
+    TemporalMapping mapping;
+    const SpatialMapping* spatial = nullptr;
+  };
+  double least = std::numeric_limits<double>::infinity();  // L
+  std::vector<Entry> kept;
+  const SpatialMapping* spatial = nullptr;  // the unrolling being searched (for add)
+
+  double window() const { return least * (1 + kLatencyResolution); }
+  bool prunes(double lb, double eb) const;
+  // True when a mapping of c cycles and e pJ would be kept.
+  bool wants(double c, double e) const;
+  void add(const Evaluation& ev, const TemporalMapping& m);
+  const Entry* best() const;  // null before any mapping is kept
+};
 
 struct SearchResult {
   TemporalMapping mapping;
