@@ -631,10 +631,11 @@ SearchResult search_temporal(const Problem& p, const Evaluation* incumbent) {
     Problem q = p;
     q.front = &front;
     SearchResult r = search_temporal(q, nullptr);
-    r.found = front.best() != nullptr;
-    if (r.found) {
-      r.eval = front.best()->eval;
-      r.mapping = front.best()->mapping;
+    const LatencyFront::Entry* b = front.best();
+    r.found = b != nullptr;
+    if (b) {
+      r.eval = b->eval;
+      r.mapping = b->mapping;
     }
     return r;
   }
