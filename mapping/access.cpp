@@ -140,19 +140,6 @@ void add_once(const Problem& p, int x, int from, int to, double from_bits, doubl
 }
 }  // namespace
 
-double tile_wait_cycles(const Problem& p, int x, int child, int parent, const Extents& tile) {
-  const Hierarchy& h = *p.h;
-  const Level& C = h.levels[child];
-  const Level& P = h.levels[parent];
-  const double narrow = p.narrowest_bits(x);
-  const double at_child = p.footprint(x, tile, p.served[child]) * C.instances * narrow;
-  const double at_parent = p.footprint(x, tile, p.served[parent]) * P.instances * narrow;
-  return x == p.output()
-             ? move_cycles(C, at_child, C.read_bits_per_cycle, P, at_parent, P.write_bits_per_cycle)
-             : move_cycles(P, at_parent, P.read_bits_per_cycle, C, at_child,
-                           C.write_bits_per_cycle);
-}
-
 void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation& ev) {
   if (bits <= 0) return;
   const Level& F = h.levels[from];

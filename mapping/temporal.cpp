@@ -99,15 +99,33 @@ class Search {
         n_(static_cast<int>(items_.size())),
         onchip_(p.h->onchip()) {
     cur_.fill(1);
+    for (int d = 0; d < kDimCount; ++d) dim_group_[d] = group_of(d);
     for (int l = 0; l < onchip_; ++l)
       for (int g = 0; g < 4; ++g) {
         const auto& holds = p.h->levels[l].holds;
         indexes_[l][g] = (holds[0] && g != 0) || (holds[1] && g != 1) || (holds[2] && g != 2);
       }
     for (auto& row : parent_) row.fill(-1);
+    const auto& ex = p.h->execution;
+    for (int x = 0; x < 3; ++x)
+      stationary_[x][0] = ex.has_stationary_load && x != p.output() &&
+                          x == static_cast<int>(ex.stationary_load.operand);
     for (int x = 0; x < 3; ++x) {
       const auto& chain = p.h->chain[x];
-      for (size_t k = 0; k + 1 < chain.size(); ++k) parent_[chain[k]][x] = chain[k + 1];
+      const double narrow = p.narrowest_bits(x);
+      auto per_element = [&](double bits_per_cycle) {
+        return bits_per_cycle > 0 ? narrow / bits_per_cycle : 0.0;
+      };
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        const Level& C = p.h->levels[chain[k]];
+        const Level& P = p.h->levels[chain[k + 1]];
+        parent_[chain[k]][x] = chain[k + 1];
+        wait_per_element_[chain[k]][x] =
+            x == p.output()
+                ? std::pair{per_element(C.read_bits_per_cycle), per_element(P.write_bits_per_cycle)}
+                : std::pair{per_element(C.write_bits_per_cycle),
+                            per_element(P.read_bits_per_cycle)};
+      }
     }
     for (int l = 0; l <= p.h->dram(); ++l)
       for (int x = 0; x < 3; ++x) fp_full_[l][x] = p.footprint(x, p.s->temporal, p.served[l]);
@@ -115,8 +133,19 @@ class Search {
     const Extents ones{1, 1, 1, 1, 1, 1, 1, 1};
     for (int x = 0; x < 3; ++x)
       add_boundary(p, x, -1, p.h->chain[x][0], ones, p.s->compute_cycles, pe_, pe_dsr_, pe_dsw_);
-    for (int i = 0; i < n_; ++i) unplaced_skip_[items_[i].group] *= items_[i].factor;
+    for (int i = 0; i < n_; ++i) {
+      unplaced_skip_[items_[i].group] *= items_[i].factor;
+      unplaced_dim_[items_[i].dim] *= items_[i].factor;
+    }
     record_open_moves();
+    for (int l = 0; l < onchip_; ++l) {
+      const auto& holds = p.h->levels[l].holds;
+      for (int x = 0; x < 3; ++x)
+        if (holds[x] && holds[0] + holds[1] + holds[2] == 1) {
+          must_const_[l][x] = !fits(l, p.s->temporal);
+          must_known_[l][x] = true;
+        }
+    }
   }
   // open_adds_ point into bound_.
   Search(const Search&) = delete;
@@ -139,12 +168,12 @@ class Search {
   // An open level's move in the bound is the same at every node (the whole nest, received
   // once), so its additions are recorded here and replayed by hopeless(): the same values
   // added to the same sums in the same order, bit for bit. add_boundary adds to each sum at
-  // most once per move, so the order within a move does not matter. Not under
-  // double-buffered overlap (its once-moves are records, not sums), nor when a move changes a
-  // field outside for_each_sum (then replay_ stays false and every move is priced).
+  // most once per move, so the order within a move does not matter. Under double-buffered
+  // overlap the move's once-move record is kept too and appended where add_boundary would
+  // append it. Not when a move changes any other field (then replay_ stays false and every
+  // move is priced).
   void record_open_moves() {
-    if (p_.direct_bound || p_.h->execution.overlap == accelerators::Overlap::kDoubleBuffered)
-      return;
+    if (p_.direct_bound) return;
     std::vector<double*> sums;
     for_each_sum(bound_, [&](double& v) { sums.push_back(&v); });
     for (int x = 0; x < 3; ++x) {
@@ -166,6 +195,10 @@ class Search {
           if (zr[l] != 0) adds.push_back({&bound_dsr_[l], zr[l]});
           if (zw[l] != 0) adds.push_back({&bound_dsw_[l], zw[l]});
         }
+        if (z.once_count > 1) return;
+        open_once_[x][k] = z.once_count == 1;
+        if (z.once_count == 1) open_move_[x][k] = z.once[0];
+        z.once_count = 0;
         if (!(static_cast<const EvaluationCounts&>(z) == EvaluationCounts{})) return;
       }
     }
@@ -304,8 +337,7 @@ class Search {
         if (parent < 0) continue;
         fp_closed_[l][x] = {p_.footprint(x, cur_, p_.served[l]),
                             p_.footprint(x, cur_, p_.served[parent])};
-        if (bound_finish_ == Finish::kBound)
-          closed_wait_[l][x] = tile_wait_cycles(p_, x, l, parent, cur_);
+        if (bound_finish_ == Finish::kBound) closed_wait_[l][x] = tile_wait(l, x, cur_);
       }
     }
   }
@@ -320,50 +352,95 @@ class Search {
     if (!p_.prune) return false;
     if (p_.front ? !(p_.front->least < std::numeric_limits<double>::infinity()) : !bar)
       return false;
+    const bool waits = bound_finish_ == Finish::kBound;
+    const Extents& full = p_.s->temporal;
+    const double total = p_.s->compute_cycles;
+    // Per move (operand, chain position): a closed level's refills; under double-buffered
+    // overlap an open level's tile wait (negative until priced) and whether it must refill
+    // (see below).
+    std::array<std::array<double, kMaxLevels>, 3> refills, wait;
+    std::array<std::array<bool, kMaxLevels>, 3> must;
+    auto wait_of = [&](int x, size_t k) {
+      if (wait[x][k] < 0) wait[x][k] = tile_wait(p_.h->chain[x][k], x, cur_);
+      return wait[x][k];
+    };
+    for (int x = 0; x < 3; ++x) {
+      const auto& chain = p_.h->chain[x];
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        const int c = chain[k];
+        if (c >= block_) {
+          if (waits && (!replay_ || open_once_[x][k])) {
+            wait[x][k] = -1;
+            must[x][k] = must_refill(c, x);
+          }
+          continue;
+        }
+        double run = 1;
+        int j = m_.scope_end[c];
+        for (; j < m_.loops && m_.order[j].group == x; ++j)
+          run *= static_cast<double>(m_.order[j].factor);
+        if (j == m_.loops) run *= static_cast<double>(unplaced_skip_[x]);
+        refills[x][k] = total / tile_volume_[c] / run;
+      }
+    }
+    // The latency objective's window first, from a few terms of the bound (Finish::kBound):
+    // the compute, every once-move's least wait, and the first (last) tile of every closed
+    // move refilled (tile_wait, which that tile's transfer is no faster than). Most
+    // nodes the bound prunes are this slow already.
+    if (waits && p_.front && replay_) {
+      double lb = total * p_.step_cycles;
+      for (int x = 0; x < 3; ++x) {
+        const auto& chain = p_.h->chain[x];
+        for (size_t k = 0; k + 1 < chain.size(); ++k) {
+          const int c = chain[k];
+          if (c >= block_) {
+            if (open_once_[x][k])
+              lb += must[x][k] ? std::max(open_move_[x][k].floor_cycles, wait_of(x, k))
+                               : open_move_[x][k].floor_cycles;
+          } else if (refills[x][k] > 1 && !stationary_[x][k]) {
+            lb += closed_wait_[c][x];
+          }
+        }
+      }
+      // A hair of slack: the bound sums the same terms in another order.
+      if (lb > p_.front->window() * (1 + 1e-9)) return true;
+    }
     Evaluation& e = bound_;
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
     LevelBits& dsr = bound_dsr_;
     LevelBits& dsw = bound_dsw_;
     dsr = pe_dsr_;
     dsw = pe_dsw_;
-    const Extents& full = p_.s->temporal;
-    const double total = p_.s->compute_cycles;
     for (int x = 0; x < 3; ++x) {
       const auto& chain = p_.h->chain[x];
-      const double unplaced_skip = static_cast<double>(unplaced_skip_[x]);
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
         int c = chain[k];
         if (c >= block_) {
-          if (replay_)
+          const int before = e.once_count;
+          if (replay_) {
             for (const Addition& a : open_adds_[x][k]) *a.to += a.value;
-          else {
-            const int before = e.once_count;
+            if (open_once_[x][k] && e.once_count < static_cast<int>(e.once.size()))
+              e.once[e.once_count++] = open_move_[x][k];
+          } else {
             add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw, fp_full_[chain[k + 1]][x],
                          fp_full_[c][x]);
-            // Refilled, its first (last) tile is no smaller than the loops placed so far; a
-            // level that cannot take all of x's unplaced loops refills x whatever the
-            // completion, so that tile waits.
-            if (bound_finish_ == Finish::kBound && e.once_count > before) {
-              OnceMove& mv = e.once[before];
-              const double wait = tile_wait_cycles(p_, x, c, chain[k + 1], cur_);
-              mv.refill_wait = std::max(mv.refill_wait, wait);
-              if (must_refill(c, x)) mv.floor_cycles = std::max(mv.floor_cycles, wait);
-            }
+          }
+          // Refilled, its first (last) tile is no smaller than the loops placed so far; a
+          // level that cannot take all of x's unplaced loops refills x whatever the
+          // completion, so that tile waits.
+          if (waits && e.once_count > before) {
+            OnceMove& mv = e.once[before];
+            const double w = wait_of(x, k);
+            mv.refill_wait = std::max(mv.refill_wait, w);
+            if (must[x][k]) mv.floor_cycles = std::max(mv.floor_cycles, w);
           }
           continue;
         }
-        const Extents& tile = m_.tile[c];
-        const double inner = tile_volume_[c];
-        double run = 1;
-        int j = m_.scope_end[c];
-        for (; j < m_.loops && m_.order[j].group == x; ++j)
-          run *= static_cast<double>(m_.order[j].factor);
-        if (j == m_.loops) run *= unplaced_skip;
         const int before = e.once_count;
-        add_boundary(p_, x, c, chain[k + 1], tile, total / inner / run, e, dsr, dsw,
+        add_boundary(p_, x, c, chain[k + 1], m_.tile[c], refills[x][k], e, dsr, dsw,
                      fp_closed_[c][x][1], fp_closed_[c][x][0]);
         // Moved once so far; refilled by later loops, its tile stays this one.
-        if (bound_finish_ == Finish::kBound && e.once_count > before)
+        if (waits && e.once_count > before)
           e.once[before].refill_wait = std::max(e.once[before].refill_wait, closed_wait_[c][x]);
       }
     }
@@ -373,12 +450,25 @@ class Search {
     return !better(e, *bar, p_.objective);
   }
 
+  // The least time a refilled move of operand x between level l and the next level out
+  // holding it waits for its first (inputs) or last (outputs) tile when that tile spans at
+  // least `tile`: the tile's footprints at the narrowest width x travels at, over the ports
+  // it uses (add_boundary's move_cycles), a hair less so that no rounding lifts it above the
+  // transfer it bounds (Finish::kBound).
+  double tile_wait(int l, int x, const Extents& tile) const {
+    const auto& [at_child, at_parent] = wait_per_element_[l][x];
+    return std::max(p_.footprint(x, tile, p_.served[l]) * at_child,
+                    p_.footprint(x, tile, p_.served[parent_[l][x]]) * at_parent) *
+           (1 - 1e-12);
+  }
+
   // True when no completion moves operand x into open level c only once: the tile that
   // would take (every unplaced loop indexing x joining the level) does not fit there.
   bool must_refill(int c, int x) const {
+    if (must_known_[c][x]) return must_const_[c][x];
     Extents t = cur_;
-    for (int j = 0; j < n_; ++j)
-      if (!used(j) && items_[j].group != x) t[items_[j].dim] *= items_[j].factor;
+    for (int d = 0; d < kDimCount; ++d)
+      if (dim_group_[d] != x) t[d] *= unplaced_dim_[d];
     return !fits(c, t);
   }
 
@@ -503,11 +593,13 @@ class Search {
     block_empty_ = false;
     used_ |= 1u << i;
     unplaced_skip_[items_[i].group] /= items_[i].factor;
+    unplaced_dim_[items_[i].dim] /= items_[i].factor;
     m_.order[m_.loops++] = items_[i];
     cur_[items_[i].dim] *= items_[i].factor;
     dfs(bound_as_parent, parent_bar);
     --m_.loops;
     unplaced_skip_[items_[i].group] *= items_[i].factor;
+    unplaced_dim_[items_[i].dim] *= items_[i].factor;
     used_ &= ~(1u << i);
     restore(s);
   }
@@ -586,7 +678,10 @@ class Search {
   std::array<std::array<int, 3>, kMaxLevels> parent_{};
   std::array<std::array<double, 3>, kMaxLevels> fp_full_{};
   TileFootprints fp_closed_{};
-  // Per closed level and operand: tile_wait_cycles of its tile (Finish::kBound).
+  // Per closed level and operand: tile_wait of its tile (Finish::kBound).
+  // Per level and operand: cycles per element of a tile at the level and at its parent
+  // (narrowest width / the port's bits per cycle; 0 for an unlimited port), for tile_wait.
+  std::array<std::array<std::pair<double, double>, 3>, kMaxLevels> wait_per_element_{};
   std::array<std::array<double, 3>, kMaxLevels> closed_wait_{};
   Extents cur_;        // temporal extents of the loops placed so far
   uint32_t used_ = 0;  // loops placed
@@ -594,6 +689,11 @@ class Search {
   // every product of loop factors is an integer far below 2^53, so the double is exact, the
   // same as multiplying the factors one by one in doubles.
   std::array<int64_t, 4> unplaced_skip_{1, 1, 1, 1};
+  std::array<int, kDimCount> dim_group_{};
+  // must_refill(c, x) when level c holds x alone: x's footprint has none of the dims that
+  // must_refill leaves at cur_, so the answer is the same at every node.
+  std::array<std::array<bool, 3>, kMaxLevels> must_known_{}, must_const_{};
+  std::array<int64_t, kDimCount> unplaced_dim_{1, 1, 1, 1, 1, 1, 1, 1};  // the same per dim
   std::array<double, kMaxLevels> tile_volume_{};  // per closed level: its tile's iterations
   TemporalMapping m_;  // the mapping being built (scope ends of closed levels)
   int block_ = 0;      // the open level
@@ -614,6 +714,12 @@ class Search {
   };
   std::array<std::array<std::vector<Addition>, kMaxLevels>, 3> open_adds_;  // [x][k] (above)
   bool replay_ = false;
+  // Per open move [x][k]: whether it records a once-move (double-buffered), and the record.
+  std::array<std::array<bool, kMaxLevels>, 3> open_once_{};
+  std::array<std::array<OnceMove, kMaxLevels>, 3> open_move_{};
+  // Per move [x][k]: the child is the array's stationary operand's innermost level (its
+  // refills are array loads, with no first tile to wait for).
+  std::array<std::array<bool, kMaxLevels>, 3> stationary_{};
   LevelBits pe_dsr_{}, pe_dsw_{};
   bool found_ = false;
   long bar_version_ = 0;  // counts new bests: a bound checked at an older version is stale

@@ -224,10 +224,6 @@ void add_boundary(const Problem& p, int x, int child, int parent, const Extents&
 void add_boundary(const Problem& p, int x, int child, int parent, const Extents& tile,
                   double refills, Evaluation& ev, LevelBits& dram_side_read,
                   LevelBits& dram_side_write, double fp_parent, double fp_child);
-// The least time a refilled move of operand x between `child` and `parent` waits for its
-// first (inputs) or last (outputs) tile when that tile spans at least `tile`: the tile's
-// footprints at the narrowest width x travels at (Finish::kBound).
-double tile_wait_cycles(const Problem& p, int x, int child, int parent, const Extents& tile);
 // A whole-operand move of `bits` from level `from` to level `to` (element and CIM paths,
 // which stream each operand once): its time goes to the serial and first/last transfer
 // times of `ev` (onload when it moves towards the PEs, offload otherwise).
