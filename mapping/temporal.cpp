@@ -134,8 +134,7 @@ class Search {
     for (int x = 0; x < 3; ++x)
       add_boundary(p, x, -1, p.h->chain[x][0], ones, p.s->compute_cycles, pe_, pe_dsr_, pe_dsw_);
     for (int i = 0; i < n_; ++i) {
-      unplaced_skip_[items_[i].group] *= items_[i].factor;
-      unplaced_dim_[items_[i].dim] *= items_[i].factor;
+      unplaced_skip_[items_[i].group] *= static_cast<double>(items_[i].factor);
     }
     record_open_moves();
     for (int l = 0; l < onchip_; ++l) {
@@ -355,39 +354,36 @@ class Search {
     const bool waits = bound_finish_ == Finish::kBound;
     const Extents& full = p_.s->temporal;
     const double total = p_.s->compute_cycles;
-    // Per move (operand, chain position): a closed level's refills; under double-buffered
-    // overlap an open level's tile wait (negative until priced) and whether it must refill
-    // (see below).
+    // The latency objective's window is checked first, from a few terms of the bound
+    // (Finish::kBound): the compute, every once-move's least wait, and the first (last) tile
+    // of every closed move refilled (tile_wait, which that tile's transfer is no faster
+    // than). Most nodes the bound prunes are this slow already.
+    const bool quick = waits && p_.front && replay_;
+    // Per move (operand, chain position), for both passes: a closed level's refills; under
+    // double-buffered overlap an open level's tile wait (negative until priced) and whether
+    // it must refill (see below).
     std::array<std::array<double, kMaxLevels>, 3> refills, wait;
     std::array<std::array<bool, kMaxLevels>, 3> must;
     auto wait_of = [&](int x, size_t k) {
       if (wait[x][k] < 0) wait[x][k] = tile_wait(p_.h->chain[x][k], x, cur_);
       return wait[x][k];
     };
-    for (int x = 0; x < 3; ++x) {
-      const auto& chain = p_.h->chain[x];
-      for (size_t k = 0; k + 1 < chain.size(); ++k) {
-        const int c = chain[k];
-        if (c >= block_) {
-          if (waits && (!replay_ || open_once_[x][k])) {
+    auto moves = [&] {
+      for (int x = 0; x < 3; ++x) {
+        const auto& chain = p_.h->chain[x];
+        for (size_t k = 0; k + 1 < chain.size(); ++k) {
+          const int c = chain[k];
+          if (c < block_) {
+            refills[x][k] = closed_refills(x, c);
+          } else if (waits && (!replay_ || open_once_[x][k])) {
             wait[x][k] = -1;
             must[x][k] = must_refill(c, x);
           }
-          continue;
         }
-        double run = 1;
-        int j = m_.scope_end[c];
-        for (; j < m_.loops && m_.order[j].group == x; ++j)
-          run *= static_cast<double>(m_.order[j].factor);
-        if (j == m_.loops) run *= static_cast<double>(unplaced_skip_[x]);
-        refills[x][k] = total / tile_volume_[c] / run;
       }
-    }
-    // The latency objective's window first, from a few terms of the bound (Finish::kBound):
-    // the compute, every once-move's least wait, and the first (last) tile of every closed
-    // move refilled (tile_wait, which that tile's transfer is no faster than). Most
-    // nodes the bound prunes are this slow already.
-    if (waits && p_.front && replay_) {
+    };
+    if (quick) {
+      moves();
       double lb = total * p_.step_cycles;
       for (int x = 0; x < 3; ++x) {
         const auto& chain = p_.h->chain[x];
@@ -404,6 +400,8 @@ class Search {
       }
       // A hair of slack: the bound sums the same terms in another order.
       if (lb > p_.front->window() * (1 + 1e-9)) return true;
+    } else if (waits) {
+      moves();
     }
     Evaluation& e = bound_;
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
@@ -437,8 +435,9 @@ class Search {
           continue;
         }
         const int before = e.once_count;
-        add_boundary(p_, x, c, chain[k + 1], m_.tile[c], refills[x][k], e, dsr, dsw,
-                     fp_closed_[c][x][1], fp_closed_[c][x][0]);
+        add_boundary(p_, x, c, chain[k + 1], m_.tile[c],
+                     waits ? refills[x][k] : closed_refills(x, c), e, dsr, dsw, fp_closed_[c][x][1],
+                     fp_closed_[c][x][0]);
         // Moved once so far; refilled by later loops, its tile stays this one.
         if (waits && e.once_count > before)
           e.once[before].refill_wait = std::max(e.once[before].refill_wait, closed_wait_[c][x]);
@@ -448,6 +447,18 @@ class Search {
     finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_);
     if (p_.front) return p_.front->prunes(e.cycles, e.energy_pj);
     return !better(e, *bar, p_.objective);
+  }
+
+  // The fewest times closed level c can be refilled with operand x: once per iteration of the
+  // loops outside it but a run of loops skipping x (as long as every unplaced loop skipping x
+  // could continue it).
+  double closed_refills(int x, int c) const {
+    double run = 1;
+    int j = m_.scope_end[c];
+    for (; j < m_.loops && m_.order[j].group == x; ++j)
+      run *= static_cast<double>(m_.order[j].factor);
+    if (j == m_.loops) run *= unplaced_skip_[x];
+    return p_.s->compute_cycles / tile_volume_[c] / run;
   }
 
   // The least time a refilled move of operand x between level l and the next level out
@@ -463,12 +474,13 @@ class Search {
   }
 
   // True when no completion moves operand x into open level c only once: the tile that
-  // would take (every unplaced loop indexing x joining the level) does not fit there.
+  // would take (every unplaced loop indexing x joining the level: the whole extent of the
+  // dims indexing x) does not fit there.
   bool must_refill(int c, int x) const {
     if (must_known_[c][x]) return must_const_[c][x];
     Extents t = cur_;
     for (int d = 0; d < kDimCount; ++d)
-      if (dim_group_[d] != x) t[d] *= unplaced_dim_[d];
+      if (dim_group_[d] != x) t[d] = p_.s->temporal[d];
     return !fits(c, t);
   }
 
@@ -592,14 +604,12 @@ class Search {
     last_key_ = key(i, lead_);
     block_empty_ = false;
     used_ |= 1u << i;
-    unplaced_skip_[items_[i].group] /= items_[i].factor;
-    unplaced_dim_[items_[i].dim] /= items_[i].factor;
+    unplaced_skip_[items_[i].group] /= static_cast<double>(items_[i].factor);
     m_.order[m_.loops++] = items_[i];
     cur_[items_[i].dim] *= items_[i].factor;
     dfs(bound_as_parent, parent_bar);
     --m_.loops;
-    unplaced_skip_[items_[i].group] *= items_[i].factor;
-    unplaced_dim_[items_[i].dim] *= items_[i].factor;
+    unplaced_skip_[items_[i].group] *= static_cast<double>(items_[i].factor);
     used_ &= ~(1u << i);
     restore(s);
   }
@@ -685,15 +695,14 @@ class Search {
   std::array<std::array<double, 3>, kMaxLevels> closed_wait_{};
   Extents cur_;        // temporal extents of the loops placed so far
   uint32_t used_ = 0;  // loops placed
-  // Per group: the product of the unplaced loops' factors. The bound takes it as a double:
-  // every product of loop factors is an integer far below 2^53, so the double is exact, the
-  // same as multiplying the factors one by one in doubles.
-  std::array<int64_t, 4> unplaced_skip_{1, 1, 1, 1};
+  // Per group: the product of the unplaced loops' factors, in a double: every product of loop
+  // factors is an integer far below 2^53, so the double, its divisions by a factor and the
+  // bound's products with it are exact (and a double divides faster than an int64).
+  std::array<double, 4> unplaced_skip_{1, 1, 1, 1};
   std::array<int, kDimCount> dim_group_{};
   // must_refill(c, x) when level c holds x alone: x's footprint has none of the dims that
   // must_refill leaves at cur_, so the answer is the same at every node.
   std::array<std::array<bool, 3>, kMaxLevels> must_known_{}, must_const_{};
-  std::array<int64_t, kDimCount> unplaced_dim_{1, 1, 1, 1, 1, 1, 1, 1};  // the same per dim
   std::array<double, kMaxLevels> tile_volume_{};  // per closed level: its tile's iterations
   TemporalMapping m_;  // the mapping being built (scope ends of closed levels)
   int block_ = 0;      // the open level
