@@ -361,8 +361,14 @@ double once_bound(const Hierarchy& h, const Evaluation& ev, double busy_p) {
 }
 }  // namespace
 
+double bound_cycles(const Hierarchy& h, const Evaluation& ev, const BoundParts& parts) {
+  return std::max(parts.busy_all, once_bound(h, ev, parts.busy_p)) + ev.first_in_onchip +
+         ev.first_in_dram + ev.last_out_onchip + ev.last_out_dram + parts.fixed;
+}
+
 void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
-                       const LevelBits& dram_side_write, double compute_pj, Finish what) {
+                       const LevelBits& dram_side_write, double compute_pj, Finish what,
+                       BoundParts* parts) {
   const int dram = h.dram();
   const auto& ex = h.execution;
   // What the ranking needs besides energy: every level's busy time when data moves under the
@@ -468,8 +474,9 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
       if (what == Finish::kBound) {
         // The bound (temporal.hpp, Finish): every level busy with all its traffic, once-moves
         // included, or the refilled traffic's phase with each once-move's floor waiting.
-        ev.cycles = std::max(busy_all, once_bound(h, ev, busy_p_all)) + ev.first_in_onchip +
-                    ev.first_in_dram + ev.last_out_onchip + ev.last_out_dram + fixed;
+        const BoundParts bp{busy_all, busy_p_all, fixed};
+        ev.cycles = bound_cycles(h, ev, bp);
+        if (parts) *parts = bp;
         break;
       }
       LevelBits slack_all{}, slack_on{};

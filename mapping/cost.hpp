@@ -31,9 +31,10 @@ struct CostOptions {
   // CIM: weights already programmed in the crossbars (no programming cost for this op).
   bool weights_resident = false;
   // The temporal search's reference path (mapping/temporal.cpp): price every move of its
-  // bound instead of replaying the open levels' recorded ones, and finish every bound and
-  // candidate in full instead of only what the ranking compares. The same results, slower;
-  // tests compare the two.
+  // bound at every node instead of replaying the open levels' recorded ones, checking the
+  // latency window from a few terms first or repricing from a parent's parts, and finish
+  // every bound and candidate in full instead of only what the ranking compares. The same
+  // results, slower; tests compare the two.
   bool direct_bound = false;
   // The temporal search's first pass over at most 4 merged loops, whose best bounds the full
   // search (mapping/temporal.cpp). false: the full search alone, the same latency up to ties;

@@ -24,6 +24,9 @@
 // undercut; an open level that cannot take all the loops its operand still needs will be
 // refilled, so its once-move waits at least for the tile of the loops placed so far, and any
 // once-move, if refilled, waits at least for that tile (open levels) or its own (closed).
+// Most nodes there differ from their parent only by an open level's tile (the same traffic),
+// so their bound is repriced from the parent's parts with their own waits; the latency window
+// is checked first from the compute and the waits alone.
 #include <algorithm>
 #include <limits>
 
@@ -137,6 +140,7 @@ class Search {
       unplaced_skip_[items_[i].group] *= static_cast<double>(items_[i].factor);
     }
     record_open_moves();
+    static_cast<EvaluationCounts&>(repriced_) = pe_;
     for (int l = 0; l < onchip_; ++l) {
       const auto& holds = p.h->levels[l].holds;
       for (int x = 0; x < 3; ++x)
@@ -346,7 +350,13 @@ class Search {
   // for a run of loops that skip its operand (known once a loop indexing the operand
   // follows; otherwise as long as every unplaced loop skipping the operand could make it);
   // an open level receives every element of its operands at least once.
-  bool hopeless() const {
+  //
+  // `as_parent` (double-buffered overlap): the node's traffic is its parent's (a loop joined
+  // the open level and left every closed level's refills as they were, see open_runs()), so
+  // only the open levels' waits change: the bound is repriced from the parent's parts.
+  bool hopeless(bool as_parent = false) const {
+    const int depth = m_.loops;
+    base_of_[depth] = -1;
     const Evaluation* bar = found_ ? &best_.eval : incumbent_;
     if (!p_.prune) return false;
     if (p_.front ? !(p_.front->least < std::numeric_limits<double>::infinity()) : !bar)
@@ -354,6 +364,28 @@ class Search {
     const bool waits = bound_finish_ == Finish::kBound;
     const Extents& full = p_.s->temporal;
     const double total = p_.s->compute_cycles;
+    // Bases are kept for the latency objective with replayed open moves only.
+    const bool based = waits && p_.front && replay_;
+    if (based && as_parent && depth > 0 && base_of_[depth - 1] >= 0) {
+      const int src = base_of_[depth - 1];
+      base_of_[depth] = src;
+      const Base& b = bases_[src];
+      Evaluation& e = repriced_;
+      e.once_count = b.count;
+      for (int i = 0; i < b.count; ++i) {
+        OnceMove& mv = e.once[i] = b.once[i];
+        if (b.open[i] < 0) continue;
+        const int x = b.open[i] / kMaxLevels, c = p_.h->chain[x][b.open[i] % kMaxLevels];
+        const double w = tile_wait(c, x, cur_);
+        mv.refill_wait = std::max(mv.refill_wait, w);
+        if (must_refill(c, x)) mv.floor_cycles = std::max(mv.floor_cycles, w);
+      }
+      e.first_in_onchip = b.first_in_onchip;
+      e.first_in_dram = b.first_in_dram;
+      e.last_out_onchip = b.last_out_onchip;
+      e.last_out_dram = b.last_out_dram;
+      return p_.front->prunes(bound_cycles(*p_.h, e, b.parts), b.energy_pj);
+    }
     // The latency objective's window is checked first, from a few terms of the bound
     // (Finish::kBound): the compute, every once-move's least wait, and the first (last) tile
     // of every closed move refilled (tile_wait, which that tile's transfer is no faster
@@ -404,6 +436,7 @@ class Search {
       moves();
     }
     Evaluation& e = bound_;
+    Base& base = bases_[depth];
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
     LevelBits& dsr = bound_dsr_;
     LevelBits& dsw = bound_dsw_;
@@ -428,6 +461,10 @@ class Search {
           // completion, so that tile waits.
           if (waits && e.once_count > before) {
             OnceMove& mv = e.once[before];
+            if (before < Base::kMoves) {
+              base.once[before] = mv;
+              base.open[before] = x * kMaxLevels + static_cast<int>(k);
+            }
             const double w = wait_of(x, k);
             mv.refill_wait = std::max(mv.refill_wait, w);
             if (must[x][k]) mv.floor_cycles = std::max(mv.floor_cycles, w);
@@ -439,12 +476,26 @@ class Search {
                      waits ? refills[x][k] : closed_refills(x, c), e, dsr, dsw, fp_closed_[c][x][1],
                      fp_closed_[c][x][0]);
         // Moved once so far; refilled by later loops, its tile stays this one.
-        if (waits && e.once_count > before)
+        if (waits && e.once_count > before) {
           e.once[before].refill_wait = std::max(e.once[before].refill_wait, closed_wait_[c][x]);
+          if (before < Base::kMoves) {
+            base.once[before] = e.once[before];
+            base.open[before] = -1;
+          }
+        }
       }
     }
     e.compute_cycles = total * p_.step_cycles;
-    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_);
+    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_, &base.parts);
+    if (based && e.once_count <= Base::kMoves) {
+      base.count = e.once_count;
+      base.first_in_onchip = e.first_in_onchip;
+      base.first_in_dram = e.first_in_dram;
+      base.last_out_onchip = e.last_out_onchip;
+      base.last_out_dram = e.last_out_dram;
+      base.energy_pj = e.energy_pj;
+      base_of_[depth] = depth;
+    }
     if (p_.front) return p_.front->prunes(e.cycles, e.energy_pj);
     return !better(e, *bar, p_.objective);
   }
@@ -533,7 +584,11 @@ class Search {
   void dfs(bool bound_as_parent = false, long parent_bar = -1) {
     ++nodes_;
     if (best_.mappings_evaluated >= kMaxMappings) return;
-    if (!(bound_as_parent && parent_bar == bar_version_) && hopeless()) return;
+    if (bound_finish_ == Finish::kBound) {
+      if (hopeless(bound_as_parent)) return;
+    } else if (!(bound_as_parent && parent_bar == bar_version_) && hopeless()) {
+      return;
+    }
     const long bar_seen = bar_version_;
     if (m_.loops == n_) {
       Saved s = save();
@@ -573,11 +628,12 @@ class Search {
   // the end of the order and unplaced loops skipping x remain: the bound takes that run as
   // possibly continuing with them (hopeless()). A loop of group g joining the open level
   // extends each such run of group g (run x f, unplaced / f: the same exact product) and
-  // ends the others, so the bound stays the parent's iff no other group is in the mask.
-  // Never under the reference path (direct_bound), which checks every node, nor under
-  // double-buffered overlap, whose bound also grows with the open levels' tiles (kBound).
+  // ends the others, so the bound stays the parent's iff no other group is in the mask (under
+  // double-buffered overlap, whose bound also grows with the open levels' tiles, the traffic
+  // stays the parent's: hopeless(true)). Never under the reference path (direct_bound),
+  // which checks every node.
   unsigned open_runs() const {
-    if (p_.direct_bound || bound_finish_ == Finish::kBound) return ~0u;
+    if (p_.direct_bound) return ~0u;
     unsigned mask = 0;
     for (int c = 0; c < block_; ++c)
       for (int x = 0; x < 3; ++x) {
@@ -717,6 +773,21 @@ class Search {
   const Finish bound_finish_ =
       p_.h->execution.overlap == accelerators::Overlap::kDoubleBuffered ? Finish::kBound : ranking_;
   mutable LevelBits bound_dsr_{}, bound_dsw_{};
+  // A node's bound under double-buffered overlap apart from its open levels' waits: its
+  // once-moves (open ones unpatched, tagged x * kMaxLevels + chain position; closed ones -1)
+  // and the terms that do not depend on the waits (hopeless(true)).
+  struct Base {
+    static constexpr int kMoves = 8;
+    int count = 0;
+    std::array<OnceMove, kMoves> once{};
+    std::array<int, kMoves> open{};
+    BoundParts parts;
+    double first_in_onchip = 0, first_in_dram = 0, last_out_onchip = 0, last_out_dram = 0;
+    double energy_pj = 0;
+  };
+  mutable std::array<Base, kMaxLoops + 1> bases_{};   // per depth (loops placed)
+  mutable std::array<int, kMaxLoops + 1> base_of_{};  // the depth whose base holds; -1: none
+  mutable Evaluation repriced_;  // scratch of hopeless(true): PE-side bits as pe_'s
   struct Addition {
     double* to;  // a sum of bound_, bound_dsr_ or bound_dsw_
     double value;

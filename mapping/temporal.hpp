@@ -231,9 +231,23 @@ void add_transfer(const Hierarchy& h, int from, int to, double bits, Evaluation&
 // From the bits moved per level: energy (plus `compute_pj`) and latency, which is the
 // compute cycles or the busiest level's transfer time if longer (stalls); `dram_side_*` are
 // the bits each on-chip level exchanges with DRAM, left out of `onchip_cycles`.
+// Under Finish::kBound, `parts` (when given) receives the terms of the cycles that do not
+// depend on the once-moves' waits.
+struct BoundParts;
 void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram_side_read,
                        const LevelBits& dram_side_write, double compute_pj,
-                       Finish what = Finish::kFull);
+                       Finish what = Finish::kFull, BoundParts* parts = nullptr);
+
+// Finish::kBound's cycles apart from its once-moves' waits: a search node whose traffic is its
+// parent's (only an open level's tile grew) reprices its bound from these and its own waits.
+struct BoundParts {
+  double busy_all = 0;  // every level busy with all its traffic, or the compute
+  double busy_p = 0;    // the compute phase of the refilled traffic
+  double fixed = 0;     // fixed costs
+};
+// Finish::kBound's cycles from `parts` and ev's once-moves, first/last tiles and PE-side bits
+// (finish_evaluation computes it so).
+double bound_cycles(const Hierarchy& h, const Evaluation& ev, const BoundParts& parts);
 
 // Relative latency difference below which the latency objective ranks by energy.
 inline constexpr double kLatencyResolution = 1e-3;
