@@ -141,6 +141,8 @@ class Search {
     }
     record_open_moves();
     static_cast<EvaluationCounts&>(repriced_) = pe_;
+    for (int x = 0; x < 3; ++x)
+      pe_dram_bits_ += pe_.read_bits[p.h->dram()][x] + pe_.write_bits[p.h->dram()][x];
     for (int l = 0; l < onchip_; ++l) {
       const auto& holds = p.h->levels[l].holds;
       for (int x = 0; x < 3; ++x)
@@ -198,6 +200,8 @@ class Search {
           if (zr[l] != 0) adds.push_back({&bound_dsr_[l], zr[l]});
           if (zw[l] != 0) adds.push_back({&bound_dsw_[l], zw[l]});
         }
+        for (int y = 0; y < 3; ++y)
+          open_dram_bits_[x][k] += z.read_bits[p_.h->dram()][y] + z.write_bits[p_.h->dram()][y];
         if (z.once_count > 1) return;
         open_once_[x][k] = z.once_count == 1;
         if (z.once_count == 1) open_move_[x][k] = z.once[0];
@@ -340,6 +344,11 @@ class Search {
         if (parent < 0) continue;
         fp_closed_[l][x] = {p_.footprint(x, cur_, p_.served[l]),
                             p_.footprint(x, cur_, p_.served[parent])};
+        // DRAM's bits per refill, at least (outputs at their narrowest width).
+        closed_dram_bits_[l][x] =
+            parent == p_.h->dram()
+                ? fp_closed_[l][x][1] * p_.h->levels[parent].instances * p_.narrowest_bits(x)
+                : 0;
         if (bound_finish_ == Finish::kBound) closed_wait_[l][x] = tile_wait(l, x, cur_);
       }
     }
@@ -416,22 +425,27 @@ class Search {
     };
     if (quick) {
       moves();
-      double lb = total * p_.step_cycles;
+      // The phase with the once-moves' floors, DRAM's busy time, and the first (last) tiles.
+      double phase = total * p_.step_cycles, dram_bits = pe_dram_bits_, tail = 0;
       for (int x = 0; x < 3; ++x) {
         const auto& chain = p_.h->chain[x];
         for (size_t k = 0; k + 1 < chain.size(); ++k) {
           const int c = chain[k];
           if (c >= block_) {
             if (open_once_[x][k])
-              lb += must[x][k] ? std::max(open_move_[x][k].floor_cycles, wait_of(x, k))
-                               : open_move_[x][k].floor_cycles;
-          } else if (refills[x][k] > 1 && !stationary_[x][k]) {
-            lb += closed_wait_[c][x];
+              phase += must[x][k] ? std::max(open_move_[x][k].floor_cycles, wait_of(x, k))
+                                  : open_move_[x][k].floor_cycles;
+            dram_bits += open_dram_bits_[x][k];
+            continue;
           }
+          if (refills[x][k] > 1 && !stationary_[x][k]) tail += closed_wait_[c][x];
+          dram_bits += closed_dram_bits_[c][x] * refills[x][k];
         }
       }
+      const double dram_bw = p_.h->levels[p_.h->dram()].read_bits_per_cycle;
+      const double busy = dram_bw > 0 ? dram_bits / dram_bw : 0;
       // A hair of slack: the bound sums the same terms in another order.
-      if (lb > p_.front->window() * (1 + 1e-9)) return true;
+      if (std::max(phase, busy) + tail > p_.front->window() * (1 + 1e-9)) return true;
     } else if (waits) {
       moves();
     }
@@ -535,9 +549,34 @@ class Search {
     return !fits(c, t);
   }
 
+  // Under double-buffered overlap, true when a complete mapping is beyond the latency window
+  // already by hopeless()'s first check (every level closed, so the refills are exact): the
+  // compute or DRAM's busy time, plus the first (last) tiles of its refilled moves.
+  bool beyond_window() const {
+    if (bound_finish_ != Finish::kBound || !p_.front || !replay_) return false;
+    const double total = p_.s->compute_cycles;
+    double dram_bits = pe_dram_bits_, tail = 0;
+    for (int x = 0; x < 3; ++x) {
+      const auto& chain = p_.h->chain[x];
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        const int c = chain[k];
+        double run = 1;
+        for (int j = m_.scope_end[c]; j < m_.loops && m_.order[j].group == x; ++j)
+          run *= static_cast<double>(m_.order[j].factor);
+        const double refills = total / tile_volume_[c] / run;
+        if (refills > 1 && !stationary_[x][k]) tail += closed_wait_[c][x];
+        dram_bits += closed_dram_bits_[c][x] * refills;
+      }
+    }
+    const double dram_bw = p_.h->levels[p_.h->dram()].read_bits_per_cycle;
+    const double busy = dram_bw > 0 ? dram_bits / dram_bw : 0;
+    return std::max(total * p_.step_cycles, busy) + tail > p_.front->window() * (1 + 1e-9);
+  }
+
   void leaf() {
     ++best_.mappings_evaluated;
     if (p_.front) {
+      if (beyond_window()) return;
       // Ranked first; only a mapping the front keeps is priced in full.
       evaluate_mapping(p_, m_, &fp_closed_, ranking_, candidate_);
       if (!p_.front->wants(candidate_.cycles, candidate_.energy_pj)) return;
@@ -678,11 +717,12 @@ class Search {
     const int* end() const { return loop.data() + count; }
   };
   Rest rest_sorted(int lead) const {
+    // key(): the lead group's loops first, each part in loop id order.
     Rest rest;
     for (int j = 0; j < n_; ++j)
-      if (!used(j)) rest.loop[rest.count++] = j;
-    std::sort(rest.loop.begin(), rest.loop.begin() + rest.count,
-              [&](int a, int b) { return key(a, lead) < key(b, lead); });
+      if (!used(j) && lead != 3 && items_[j].group == lead) rest.loop[rest.count++] = j;
+    for (int j = 0; j < n_; ++j)
+      if (!used(j) && (lead == 3 || items_[j].group != lead)) rest.loop[rest.count++] = j;
     return rest;
   }
 
@@ -787,6 +827,11 @@ class Search {
   };
   mutable std::array<Base, kMaxLoops + 1> bases_{};   // per depth (loops placed)
   mutable std::array<int, kMaxLoops + 1> base_of_{};  // the depth whose base holds; -1: none
+  // For hopeless()'s first check: DRAM bits moved by the PEs, by each open move, and by each
+  // closed level per refill (at least).
+  double pe_dram_bits_ = 0;
+  std::array<std::array<double, kMaxLevels>, 3> open_dram_bits_{};
+  std::array<std::array<double, 3>, kMaxLevels> closed_dram_bits_{};
   mutable Evaluation repriced_;  // scratch of hopeless(true): PE-side bits as pe_'s
   struct Addition {
     double* to;  // a sum of bound_, bound_dsr_ or bound_dsw_
