@@ -123,6 +123,7 @@ class Search {
         const Level& C = p.h->levels[chain[k]];
         const Level& P = p.h->levels[chain[k + 1]];
         parent_[chain[k]][x] = chain[k + 1];
+        same_span_[chain[k]][x] = p.served[chain[k]] == p.served[chain[k + 1]];
         wait_per_element_[chain[k]][x] =
             x == p.output()
                 ? std::pair{per_element(C.read_bits_per_cycle), per_element(P.write_bits_per_cycle)}
@@ -342,14 +343,16 @@ class Search {
       for (int x = 0; x < 3; ++x) {
         const int parent = parent_[l][x];
         if (parent < 0) continue;
-        fp_closed_[l][x] = {p_.footprint(x, cur_, p_.served[l]),
-                            p_.footprint(x, cur_, p_.served[parent])};
+        const double at_l = p_.footprint(x, cur_, p_.served[l]);
+        fp_closed_[l][x] = {at_l,
+                            same_span_[l][x] ? at_l : p_.footprint(x, cur_, p_.served[parent])};
         // DRAM's bits per refill, at least (outputs at their narrowest width).
         closed_dram_bits_[l][x] =
             parent == p_.h->dram()
                 ? fp_closed_[l][x][1] * p_.h->levels[parent].instances * p_.narrowest_bits(x)
                 : 0;
-        if (bound_finish_ == Finish::kBound) closed_wait_[l][x] = tile_wait(l, x, cur_);
+        if (bound_finish_ == Finish::kBound)
+          closed_wait_[l][x] = wait_of_footprints(l, x, fp_closed_[l][x][0], fp_closed_[l][x][1]);
       }
     }
   }
@@ -532,10 +535,15 @@ class Search {
   // it uses (add_boundary's move_cycles), a hair less so that no rounding lifts it above the
   // transfer it bounds (Finish::kBound).
   double tile_wait(int l, int x, const Extents& tile) const {
-    const auto& [at_child, at_parent] = wait_per_element_[l][x];
-    return std::max(p_.footprint(x, tile, p_.served[l]) * at_child,
-                    p_.footprint(x, tile, p_.served[parent_[l][x]]) * at_parent) *
-           (1 - 1e-12);
+    const double at_l = p_.footprint(x, tile, p_.served[l]);
+    const int parent = parent_[l][x];
+    return wait_of_footprints(l, x, at_l,
+                              same_span_[l][x] ? at_l : p_.footprint(x, tile, p_.served[parent]));
+  }
+  // The same from the tile's footprints at l and at its parent.
+  double wait_of_footprints(int l, int x, double at_l, double at_parent) const {
+    const auto& [per_l, per_parent] = wait_per_element_[l][x];
+    return std::max(at_l * per_l, at_parent * per_parent) * (1 - 1e-12);
   }
 
   // True when no completion moves operand x into open level c only once: the tile that
@@ -788,6 +796,9 @@ class Search {
   // Per level and operand: cycles per element of a tile at the level and at its parent
   // (narrowest width / the port's bits per cycle; 0 for an unlimited port), for tile_wait.
   std::array<std::array<std::pair<double, double>, 3>, kMaxLevels> wait_per_element_{};
+  // Per level and operand: a copy of the level spans the same PEs as one of the next level
+  // out holding the operand, so a tile's footprints at the two are alike.
+  std::array<std::array<bool, 3>, kMaxLevels> same_span_{};
   std::array<std::array<double, 3>, kMaxLevels> closed_wait_{};
   Extents cur_;        // temporal extents of the loops placed so far
   uint32_t used_ = 0;  // loops placed
