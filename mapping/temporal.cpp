@@ -365,7 +365,10 @@ class Search {
   //
   // `as_parent` (double-buffered overlap): the node's traffic is its parent's (a loop joined
   // the open level and left every closed level's refills as they were, see open_runs()), so
-  // only the open levels' waits change: the bound is repriced from the parent's parts.
+  // only the open levels' waits change: the bound is repriced from the parent's parts. So is
+  // a node that opened a level with a loop of the same group as an earlier sibling that
+  // opened it: they close the same levels at the same tile, and a closed level's refills
+  // depend only on whether the loop after it skips its operand.
   bool hopeless(bool as_parent = false) const {
     const int depth = m_.loops;
     base_of_[depth] = -1;
@@ -378,8 +381,15 @@ class Search {
     const double total = p_.s->compute_cycles;
     // Bases are kept for the latency objective with replayed open moves only.
     const bool based = waits && p_.front && replay_;
-    if (based && as_parent && depth > 0 && base_of_[depth - 1] >= 0) {
-      const int src = base_of_[depth - 1];
+    // Where this node's base goes: slot 0, or 1 + the group of the loop that opened a level.
+    const bool opened = block_ > 0 && depth > 0 && m_.scope_end[block_ - 1] == depth - 1;
+    const int group = opened ? m_.order[depth - 1].group : -1;
+    int src = -1;
+    if (based && as_parent && depth > 0)
+      src = base_of_[depth - 1];
+    else if (based && opened && opened_by_[depth][group] == block_)
+      src = depth * kBaseSlots + 1 + group;
+    if (src >= 0) {
       base_of_[depth] = src;
       const Base& b = bases_[src];
       Evaluation& e = repriced_;
@@ -453,7 +463,9 @@ class Search {
       moves();
     }
     Evaluation& e = bound_;
-    Base& base = bases_[depth];
+    const int slot = depth * kBaseSlots + (opened ? 1 + group : 0);
+    Base& base = bases_[slot];
+    if (opened) opened_by_[depth][group] = -1;
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
     LevelBits& dsr = bound_dsr_;
     LevelBits& dsw = bound_dsw_;
@@ -511,7 +523,8 @@ class Search {
       base.last_out_onchip = e.last_out_onchip;
       base.last_out_dram = e.last_out_dram;
       base.energy_pj = e.energy_pj;
-      base_of_[depth] = depth;
+      base_of_[depth] = slot;
+      if (opened) opened_by_[depth][group] = block_;
     }
     if (p_.front) return p_.front->prunes(e.cycles, e.energy_pj);
     return !better(e, *bar, p_.objective);
@@ -646,6 +659,7 @@ class Search {
     }
     if (take_rest_here()) return;
     std::array<int, kMaxLoops> t{};
+    opened_by_[m_.loops + 1].fill(-1);  // this node's children are a new set of siblings
     snapshot_occupancy();
     for (int i = 0; i < n_; ++i) t[i] = used(i) || identical_unused_before(i) ? -1 : target(i);
     // Joining the open level first finds a good mapping early, which sharpens the bound.
@@ -836,8 +850,13 @@ class Search {
     double first_in_onchip = 0, first_in_dram = 0, last_out_onchip = 0, last_out_dram = 0;
     double energy_pj = 0;
   };
-  mutable std::array<Base, kMaxLoops + 1> bases_{};   // per depth (loops placed)
-  mutable std::array<int, kMaxLoops + 1> base_of_{};  // the depth whose base holds; -1: none
+  // Per depth (loops placed): slot 0 for a node that joined the open level, 1 + g for one that
+  // opened a level with a loop of group g (its later siblings doing so reuse it).
+  static constexpr int kBaseSlots = 5;
+  mutable std::array<Base, (kMaxLoops + 1) * kBaseSlots> bases_{};
+  mutable std::array<int, kMaxLoops + 1> base_of_{};  // the node's base in bases_; -1: none
+  // Per depth and group: the level whose opening left its base in slot 1 + group; -1: none.
+  mutable std::array<std::array<int, 4>, kMaxLoops + 1> opened_by_{};
   // For hopeless()'s first check: DRAM bits moved by the PEs, by each open move, and by each
   // closed level per refill (at least).
   double pe_dram_bits_ = 0;
