@@ -317,6 +317,14 @@ void evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFoot
   finish_evaluation(h, ev, dram_side_read, dram_side_write, p.mac_pj, what);
 }
 
+double pe_busy_cycles(const Hierarchy& h, const EvaluationCounts& ev, int l) {
+  const Level& lv = h.levels[l];
+  const double r = ev.pe_read_bits[l], w = ev.pe_write_bits[l];
+  // DRAM, which the PEs reach only without on-chip levels, shares one port.
+  if (l == h.dram()) return lv.read_bits_per_cycle > 0 ? (r + w) / lv.read_bits_per_cycle : 0.0;
+  return busy_cycles(lv, r, w);
+}
+
 namespace {
 // The least of busy_p_all + the waits of the once-moves over every completion (Finish::kBound).
 // Each move either stays moved once or is refilled. Refilled, its first (last) tile waits at
@@ -326,21 +334,16 @@ namespace {
 // whole move. Every split into moved-once and refilled moves is priced (a node has a few
 // once-moves, at most one per operand and level) and the least taken; the phase is at least
 // `busy_p` whatever the split.
-double once_bound(const Hierarchy& h, const Evaluation& ev, double busy_p) {
+double once_bound(const Hierarchy& h, const Evaluation& ev, double busy_p,
+                  const LevelBits* pe_busy_of) {
   const int n = ev.once_count;
   double floors = 0;
   for (int i = 0; i < n; ++i) floors += ev.once[i].floor_cycles;
   constexpr int kMaxSplit = 6;  // 64 splits; beyond, the floors alone
   if (n == 0 || n > kMaxSplit) return busy_p + floors;
-  // Busy time of a level for its traffic with the PEs only (DRAM, which the PEs reach only
-  // without on-chip levels, shares one port); a hair less, as rounding in the refills can
-  // leave its whole traffic a hair below it.
-  auto pe_busy = [&](int l) {
-    const Level& lv = h.levels[l];
-    const double r = ev.pe_read_bits[l], w = ev.pe_write_bits[l];
-    if (l == h.dram()) return lv.read_bits_per_cycle > 0 ? (r + w) / lv.read_bits_per_cycle : 0.0;
-    return busy_cycles(lv, r, w);
-  };
+  // Busy time of a level for its traffic with the PEs only, a hair less, as rounding in the
+  // refills can leave its whole traffic a hair below it.
+  auto pe_busy = [&](int l) { return pe_busy_of ? (*pe_busy_of)[l] : pe_busy_cycles(h, ev, l); };
   std::array<double, kMaxSplit> hidden_at_most{};  // the move's whole time past the phase
   for (int i = 0; i < n; ++i) {
     const OnceMove& m = ev.once[i];
@@ -361,8 +364,9 @@ double once_bound(const Hierarchy& h, const Evaluation& ev, double busy_p) {
 }
 }  // namespace
 
-double bound_cycles(const Hierarchy& h, const Evaluation& ev, const BoundParts& parts) {
-  return std::max(parts.busy_all, once_bound(h, ev, parts.busy_p)) + ev.first_in_onchip +
+double bound_cycles(const Hierarchy& h, const Evaluation& ev, const BoundParts& parts,
+                    const LevelBits* pe_busy) {
+  return std::max(parts.busy_all, once_bound(h, ev, parts.busy_p, pe_busy)) + ev.first_in_onchip +
          ev.first_in_dram + ev.last_out_onchip + ev.last_out_dram + parts.fixed;
 }
 

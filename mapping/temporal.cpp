@@ -142,6 +142,7 @@ class Search {
     }
     record_open_moves();
     static_cast<EvaluationCounts&>(repriced_) = pe_;
+    for (int l = 0; l <= p.h->dram(); ++l) pe_busy_[l] = pe_busy_cycles(*p.h, pe_, l);
     for (int x = 0; x < 3; ++x)
       pe_dram_bits_ += pe_.read_bits[p.h->dram()][x] + pe_.write_bits[p.h->dram()][x];
     for (int l = 0; l < onchip_; ++l) {
@@ -406,7 +407,7 @@ class Search {
       e.first_in_dram = b.first_in_dram;
       e.last_out_onchip = b.last_out_onchip;
       e.last_out_dram = b.last_out_dram;
-      return p_.front->prunes(bound_cycles(*p_.h, e, b.parts), b.energy_pj);
+      return p_.front->prunes(bound_cycles(*p_.h, e, b.parts, &pe_busy_), b.energy_pj);
     }
     // The latency objective's window is checked first, from a few terms of the bound
     // (Finish::kBound): the compute, every once-move's least wait, and the first (last) tile
@@ -862,7 +863,9 @@ class Search {
   double pe_dram_bits_ = 0;
   std::array<std::array<double, kMaxLevels>, 3> open_dram_bits_{};
   std::array<std::array<double, 3>, kMaxLevels> closed_dram_bits_{};
-  mutable Evaluation repriced_;  // scratch of hopeless(true): PE-side bits as pe_'s
+  mutable Evaluation repriced_;
+  LevelBits pe_busy_{};  // pe_busy_cycles per level (the PE-side traffic is the search's)  //
+                         // scratch of hopeless(true): PE-side bits as pe_'s
   struct Addition {
     double* to;  // a sum of bound_, bound_dsr_ or bound_dsw_
     double value;

@@ -246,8 +246,11 @@ struct BoundParts {
   double fixed = 0;     // fixed costs
 };
 // Finish::kBound's cycles from `parts` and ev's once-moves, first/last tiles and PE-side bits
-// (finish_evaluation computes it so).
-double bound_cycles(const Hierarchy& h, const Evaluation& ev, const BoundParts& parts);
+// (finish_evaluation computes it so); `pe_busy`, when given, holds pe_busy_cycles per level.
+double bound_cycles(const Hierarchy& h, const Evaluation& ev, const BoundParts& parts,
+                    const LevelBits* pe_busy = nullptr);
+// Cycles level l is busy with its traffic with the PEs alone.
+double pe_busy_cycles(const Hierarchy& h, const EvaluationCounts& ev, int l);
 
 // Relative latency difference below which the latency objective ranks by energy.
 inline constexpr double kLatencyResolution = 1e-3;
