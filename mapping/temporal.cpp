@@ -29,6 +29,7 @@
 // is checked first from the compute and the waits alone.
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 #include "mapping/temporal.hpp"
 
@@ -109,26 +110,11 @@ class Search {
         indexes_[l][g] = (holds[0] && g != 0) || (holds[1] && g != 1) || (holds[2] && g != 2);
       }
     for (auto& row : parent_) row.fill(-1);
-    const auto& ex = p.h->execution;
-    for (int x = 0; x < 3; ++x)
-      stationary_[x][0] = ex.has_stationary_load && x != p.output() &&
-                          x == static_cast<int>(ex.stationary_load.operand);
     for (int x = 0; x < 3; ++x) {
       const auto& chain = p.h->chain[x];
-      const double narrow = p.narrowest_bits(x);
-      auto per_element = [&](double bits_per_cycle) {
-        return bits_per_cycle > 0 ? narrow / bits_per_cycle : 0.0;
-      };
       for (size_t k = 0; k + 1 < chain.size(); ++k) {
-        const Level& C = p.h->levels[chain[k]];
-        const Level& P = p.h->levels[chain[k + 1]];
         parent_[chain[k]][x] = chain[k + 1];
         same_span_[chain[k]][x] = p.served[chain[k]] == p.served[chain[k + 1]];
-        wait_per_element_[chain[k]][x] =
-            x == p.output()
-                ? std::pair{per_element(C.read_bits_per_cycle), per_element(P.write_bits_per_cycle)}
-                : std::pair{per_element(C.write_bits_per_cycle),
-                            per_element(P.read_bits_per_cycle)};
       }
     }
     for (int l = 0; l <= p.h->dram(); ++l)
@@ -140,8 +126,34 @@ class Search {
     for (int i = 0; i < n_; ++i) {
       unplaced_skip_[items_[i].group] *= static_cast<double>(items_[i].factor);
     }
+    if (p.h->execution.overlap == accelerators::Overlap::kDoubleBuffered)
+      db_ = std::make_unique<DoubleBuffered>();
     record_open_moves();
-    static_cast<EvaluationCounts&>(repriced_) = pe_;
+    if (db_) prepare_double_buffered();
+  }
+  // The constants only the double-buffered bound reads.
+  void prepare_double_buffered() {
+    const Problem& p = p_;
+    static_cast<EvaluationCounts&>(db_->repriced) = pe_;
+    const auto& ex = p.h->execution;
+    for (int x = 0; x < 3; ++x) {
+      stationary_[x][0] = ex.has_stationary_load && x != p.output() &&
+                          x == static_cast<int>(ex.stationary_load.operand);
+      const auto& chain = p.h->chain[x];
+      const double narrow = p.narrowest_bits(x);
+      auto per_element = [&](double bits_per_cycle) {
+        return bits_per_cycle > 0 ? narrow / bits_per_cycle : 0.0;
+      };
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        const Level& C = p.h->levels[chain[k]];
+        const Level& P = p.h->levels[chain[k + 1]];
+        wait_per_element_[chain[k]][x] =
+            x == p.output()
+                ? std::pair{per_element(C.read_bits_per_cycle), per_element(P.write_bits_per_cycle)}
+                : std::pair{per_element(C.write_bits_per_cycle),
+                            per_element(P.read_bits_per_cycle)};
+      }
+    }
     for (int l = 0; l <= p.h->dram(); ++l) pe_busy_[l] = pe_busy_cycles(*p.h, pe_, l);
     for (int x = 0; x < 3; ++x)
       pe_dram_bits_ += pe_.read_bits[p.h->dram()][x] + pe_.write_bits[p.h->dram()][x];
@@ -154,6 +166,7 @@ class Search {
         }
     }
   }
+
   // open_adds_ point into bound_.
   Search(const Search&) = delete;
   Search& operator=(const Search&) = delete;
@@ -206,7 +219,7 @@ class Search {
           open_dram_bits_[x][k] += z.read_bits[p_.h->dram()][y] + z.write_bits[p_.h->dram()][y];
         if (z.once_count > 1) return;
         open_once_[x][k] = z.once_count == 1;
-        if (z.once_count == 1) open_move_[x][k] = z.once[0];
+        if (z.once_count == 1) db_->open_move[x][k] = z.once[0];  // double-buffered only
         z.once_count = 0;
         if (!(static_cast<const EvaluationCounts&>(z) == EvaluationCounts{})) return;
       }
@@ -392,8 +405,8 @@ class Search {
       src = depth * kBaseSlots + 1 + group;
     if (src >= 0) {
       base_of_[depth] = src;
-      const Base& b = bases_[src];
-      Evaluation& e = repriced_;
+      const Base& b = db_->bases[src];
+      Evaluation& e = db_->repriced;
       e.once_count = b.count;
       for (int i = 0; i < b.count; ++i) {
         OnceMove& mv = e.once[i] = b.once[i];
@@ -447,8 +460,8 @@ class Search {
           const int c = chain[k];
           if (c >= block_) {
             if (open_once_[x][k])
-              phase += must[x][k] ? std::max(open_move_[x][k].floor_cycles, wait_of(x, k))
-                                  : open_move_[x][k].floor_cycles;
+              phase += must[x][k] ? std::max(db_->open_move[x][k].floor_cycles, wait_of(x, k))
+                                  : db_->open_move[x][k].floor_cycles;
             dram_bits += open_dram_bits_[x][k];
             continue;
           }
@@ -465,7 +478,7 @@ class Search {
     }
     Evaluation& e = bound_;
     const int slot = depth * kBaseSlots + (opened ? 1 + group : 0);
-    Base& base = bases_[slot];
+    Base* base = waits ? &db_->bases[slot] : nullptr;
     if (opened) opened_by_[depth][group] = -1;
     static_cast<EvaluationCounts&>(e) = pe_;  // pe_ records no once-moves
     LevelBits& dsr = bound_dsr_;
@@ -481,7 +494,7 @@ class Search {
           if (replay_) {
             for (const Addition& a : open_adds_[x][k]) *a.to += a.value;
             if (open_once_[x][k] && e.once_count < static_cast<int>(e.once.size()))
-              e.once[e.once_count++] = open_move_[x][k];
+              e.once[e.once_count++] = db_->open_move[x][k];
           } else {
             add_boundary(p_, x, c, chain[k + 1], full, 1, e, dsr, dsw, fp_full_[chain[k + 1]][x],
                          fp_full_[c][x]);
@@ -492,8 +505,8 @@ class Search {
           if (waits && e.once_count > before) {
             OnceMove& mv = e.once[before];
             if (before < Base::kMoves) {
-              base.once[before] = mv;
-              base.open[before] = x * kMaxLevels + static_cast<int>(k);
+              base->once[before] = mv;
+              base->open[before] = x * kMaxLevels + static_cast<int>(k);
             }
             const double w = wait_of(x, k);
             mv.refill_wait = std::max(mv.refill_wait, w);
@@ -509,21 +522,21 @@ class Search {
         if (waits && e.once_count > before) {
           e.once[before].refill_wait = std::max(e.once[before].refill_wait, closed_wait_[c][x]);
           if (before < Base::kMoves) {
-            base.once[before] = e.once[before];
-            base.open[before] = -1;
+            base->once[before] = e.once[before];
+            base->open[before] = -1;
           }
         }
       }
     }
     e.compute_cycles = total * p_.step_cycles;
-    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_, &base.parts);
+    finish_evaluation(*p_.h, e, dsr, dsw, p_.mac_pj, bound_finish_, base ? &base->parts : nullptr);
     if (based && e.once_count <= Base::kMoves) {
-      base.count = e.once_count;
-      base.first_in_onchip = e.first_in_onchip;
-      base.first_in_dram = e.first_in_dram;
-      base.last_out_onchip = e.last_out_onchip;
-      base.last_out_dram = e.last_out_dram;
-      base.energy_pj = e.energy_pj;
+      base->count = e.once_count;
+      base->first_in_onchip = e.first_in_onchip;
+      base->first_in_dram = e.first_in_dram;
+      base->last_out_onchip = e.last_out_onchip;
+      base->last_out_dram = e.last_out_dram;
+      base->energy_pj = e.energy_pj;
       base_of_[depth] = slot;
       if (opened) opened_by_[depth][group] = block_;
     }
@@ -854,8 +867,7 @@ class Search {
   // Per depth (loops placed): slot 0 for a node that joined the open level, 1 + g for one that
   // opened a level with a loop of group g (its later siblings doing so reuse it).
   static constexpr int kBaseSlots = 5;
-  mutable std::array<Base, (kMaxLoops + 1) * kBaseSlots> bases_{};
-  mutable std::array<int, kMaxLoops + 1> base_of_{};  // the node's base in bases_; -1: none
+  mutable std::array<int, kMaxLoops + 1> base_of_{};  // the node's base in bases; -1: none
   // Per depth and group: the level whose opening left its base in slot 1 + group; -1: none.
   mutable std::array<std::array<int, 4>, kMaxLoops + 1> opened_by_{};
   // For hopeless()'s first check: DRAM bits moved by the PEs, by each open move, and by each
@@ -863,18 +875,24 @@ class Search {
   double pe_dram_bits_ = 0;
   std::array<std::array<double, kMaxLevels>, 3> open_dram_bits_{};
   std::array<std::array<double, 3>, kMaxLevels> closed_dram_bits_{};
-  mutable Evaluation repriced_;
-  LevelBits pe_busy_{};  // pe_busy_cycles per level (the PE-side traffic is the search's)  //
-                         // scratch of hopeless(true): PE-side bits as pe_'s
+  LevelBits pe_busy_{};  // pe_busy_cycles per level (the PE-side traffic is the search's)
+  // What only double-buffered overlap uses, allocated for it alone: a search is built per
+  // spatial unrolling and pass, and zeroing these each time slowed the other presets.
+  struct DoubleBuffered {
+    // Per open move [x][k] recording a once-move (open_once_): the record.
+    std::array<std::array<OnceMove, kMaxLevels>, 3> open_move{};
+    std::array<Base, (kMaxLoops + 1) * kBaseSlots> bases{};  // [depth * kBaseSlots + slot]
+    Evaluation repriced;  // scratch of hopeless(true); its PE-side bits are pe_'s
+  };
+  std::unique_ptr<DoubleBuffered> db_;
   struct Addition {
     double* to;  // a sum of bound_, bound_dsr_ or bound_dsw_
     double value;
   };
   std::array<std::array<std::vector<Addition>, kMaxLevels>, 3> open_adds_;  // [x][k] (above)
   bool replay_ = false;
-  // Per open move [x][k]: whether it records a once-move (double-buffered), and the record.
+  // Per open move [x][k]: whether it records a once-move (double-buffered).
   std::array<std::array<bool, kMaxLevels>, 3> open_once_{};
-  std::array<std::array<OnceMove, kMaxLevels>, 3> open_move_{};
   // Per move [x][k]: the child is the array's stationary operand's innermost level (its
   // refills are array loads, with no first tile to wait for).
   std::array<std::array<bool, kMaxLevels>, 3> stationary_{};
