@@ -43,6 +43,10 @@ struct CostOptions {
   // false: the temporal search prunes nothing and prices every mapping it reaches (up to its
   // safety cap). Slow; tests compare it with the pruned search to check the bound.
   bool prune = true;
+  // The temporal search's reference for its canonical block order (mapping/temporal.cpp):
+  // every order of the loops within each level's block. Exponentially slower; with
+  // prune = false, tests compare it with the canonical search on small layers.
+  bool all_orders = false;
 };
 
 // Everything the cost model needs to know about an op; two ops with equal shapes cost the

@@ -253,6 +253,7 @@ OpCost array_cost(const OpShape& s, const accelerators::Accelerator& acc,
     p.direct_bound = o.direct_bound;
     p.coarse_first = o.coarse_first;
     p.prune = o.prune;
+    p.all_orders = o.all_orders;
     if (by_front) {
       p.front = &front;
       front.spatial = &sm;

@@ -8,8 +8,13 @@
 // take it (LOMA-style greedy allocation over all loop orders); a loop that fits nowhere makes
 // it and every loop left DRAM-level loops. Within a block only the loops at its start matter
 // (they form the run that keeps the operand of a level just closed in place), so each block
-// is visited in one canonical order: led by the group its first loop keeps put, then by loop
-// id; DRAM-level loops only in their possible leading groups. Branch and bound: a partial
+// is visited in one canonical order: the loop that opens the level first, the others led by
+// the group the opening loop keeps put, then by loop id. The opening loop is the first in
+// that order among the block's loops that fit no lower level when the level opens; the others
+// may fit lower (they join once the level is open), so every greedy allocation's blocks are
+// reached, each once. (Ordering the opening loop with the rest missed blocks whose first loop
+// fits lower: up to 2.3 % of a layer's latency.) DRAM-level loops only in their possible
+// leading groups. Branch and bound: a partial
 // mapping whose lower bound (closed levels at their fewest possible refills, open levels
 // receiving each element once) cannot beat the best mapping so far is not extended; joining
 // the open level is tried first, which finds a good mapping early. Every complete mapping
@@ -641,11 +646,16 @@ class Search {
 
   struct Saved {
     Extents cur;
-    int block, lead, last_key;
+    int block, lead, last_key, opener_key;
+    uint32_t could_open;
     bool empty;
   };
-  Saved save() const { return {cur_, block_, lead_, last_key_, block_empty_}; }
+  Saved save() const {
+    return {cur_, block_, lead_, last_key_, opener_key_, could_open_, block_empty_};
+  }
   void restore(const Saved& s) {
+    opener_key_ = s.opener_key;
+    could_open_ = s.could_open;
     cur_ = s.cur;
     block_ = s.block;
     lead_ = s.lead;
@@ -679,15 +689,24 @@ class Search {
     // Joining the open level first finds a good mapping early, which sharpens the bound.
     const unsigned runs = open_runs();
     for (int i = 0; i < n_; ++i)
-      if (t[i] == block_ && (block_empty_ || key(i, lead_) > last_key_))
+      if (t[i] == block_ &&
+          (p_.all_orders || ((block_empty_ || key(i, lead_) > last_key_) &&
+                             !(could_open_ >> i & 1 && key(i, lead_) < opener_key_))))
         descend(i, block_, (runs & ~(1u << items_[i].group)) == 0, bar_seen);
     std::array<bool, 4> dram_lead_done{};
+    std::array<uint32_t, kMaxLevels> could_open{};  // per level: the loops that can open it
+    bool opener_masks = false;
     bool exposed_known = false;
     std::array<bool, 4> exposed_top{};
     for (int i = 0; i < n_; ++i) {
       if (t[i] <= block_) continue;
       if (t[i] < onchip_) {
-        descend(i, t[i]);
+        if (!opener_masks) {
+          for (int j = 0; j < n_; ++j)
+            if (t[j] > block_ && t[j] < onchip_) could_open[t[j]] |= 1u << j;
+          opener_masks = true;
+        }
+        descend(i, t[i], false, -1, could_open[t[i]]);
         continue;
       }
       int g = items_[i].group;
@@ -720,8 +739,10 @@ class Search {
     return mask;
   }
 
-  void descend(int i, int level, bool bound_as_parent = false, long parent_bar = -1) {
+  void descend(int i, int level, bool bound_as_parent = false, long parent_bar = -1,
+               uint32_t could_open = 0) {
     Saved s = save();
+    const bool opening = level > block_;
     if (level > block_) {
       // Loop i opens the level. It leads the block when the levels it closes (or a run
       // continuing from below) hold the operand it skips; otherwise the order is immaterial.
@@ -732,7 +753,13 @@ class Search {
     } else if (block_empty_) {
       lead_ = 3;  // the innermost block: nothing below it keeps data
     }
-    last_key_ = key(i, lead_);
+    // The loops joining after the opening one keep their own canonical order; one that could
+    // have opened the level ahead of it may not join (dfs, take_rest_here).
+    last_key_ = opening ? -1 : key(i, lead_);
+    if (opening) {
+      opener_key_ = key(i, lead_);
+      could_open_ = could_open;
+    }
     block_empty_ = false;
     used_ |= 1u << i;
     unplaced_skip_[items_[i].group] /= static_cast<double>(items_[i].factor);
@@ -766,6 +793,7 @@ class Search {
   // ever close it: the level takes them all, in canonical order. False when the search
   // branches.
   bool take_rest_here() {
+    if (p_.all_orders) return false;  // every order of the rest is visited instead
     Extents all = cur_;
     for (int j = 0; j < n_; ++j)
       if (!used(j)) {
@@ -776,8 +804,11 @@ class Search {
       if (!fits(l, all)) return false;
     const int lead = block_empty_ ? 3 : lead_;
     auto rest = rest_sorted(lead);
-    // A loop that would have to precede those already in the block: visited elsewhere.
+    // A loop that would have to precede those already in the block, or that could have
+    // opened the level ahead of the loop that did: visited elsewhere.
     if (!block_empty_ && key(rest.loop[0], lead) <= last_key_) return true;
+    for (int j : rest)
+      if (could_open_ >> j & 1 && key(j, lead) < opener_key_) return true;
     Saved s = save();
     const int loops = m_.loops;
     for (int j : rest) m_.order[m_.loops++] = items_[j];
@@ -844,6 +875,8 @@ class Search {
   bool block_empty_ = true;
   int lead_ = 3;
   int last_key_ = -1;
+  int opener_key_ = -1;       // key of the loop that opened the open level
+  uint32_t could_open_ = 0;   // loops that could have opened it
   Evaluation pe_;             // traffic between the PEs and their innermost levels
   mutable Evaluation bound_;  // scratch of hopeless()
   Evaluation candidate_;      // scratch of leaf()

@@ -55,6 +55,7 @@ struct Problem {
   bool direct_bound = false;   // CostOptions::direct_bound
   bool coarse_first = true;    // CostOptions::coarse_first
   bool prune = true;           // CostOptions::prune
+  bool all_orders = false;     // CostOptions::all_orders
   // The latency objective's state, shared by every search of one op (its spatial unrollings,
   // coarse and fine passes); search_temporal makes its own when null.
   LatencyFront* front = nullptr;
