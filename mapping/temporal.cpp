@@ -14,9 +14,11 @@
 // may fit lower (they join once the level is open), so every greedy allocation's blocks are
 // reached, each once. (Ordering the opening loop with the rest missed blocks whose first loop
 // fits lower: up to 2.3 % of a layer's latency.) DRAM-level loops only in their possible
-// leading groups. Branch and bound: a partial
-// mapping whose lower bound (closed levels at their fewest possible refills, open levels
-// receiving each element once) cannot beat the best mapping so far is not extended; joining
+// leading groups. Where rows and columns are alike (nest, unrolling and loop factors), a
+// mapping and its mirror image cost the same and only one of them is searched; since every
+// greedy allocation's blocks are reached, the mirror of a skipped mapping always is. Branch and
+// bound: a partial mapping whose lower bound (closed levels at their fewest possible refills, open
+// levels receiving each element once) cannot beat the best mapping so far is not extended; joining
 // the open level is tried first, which finds a good mapping early. Every complete mapping
 // is priced with the full model (access.cpp).
 //
@@ -131,11 +133,63 @@ class Search {
     for (int i = 0; i < n_; ++i) {
       unplaced_skip_[items_[i].group] *= static_cast<double>(items_[i].factor);
     }
+    detect_mirror();
     if (p.h->execution.overlap == accelerators::Overlap::kDoubleBuffered)
       db_ = std::make_unique<DoubleBuffered>();
     record_open_moves();
     if (db_) prepare_double_buffered();
   }
+  // Rows and columns (OY, FY against OX, FX): when the nest, the unrolling and the loop items
+  // are the same both ways, a mapping and its mirror image cost the same, and only one of each
+  // pair is searched (mirror_pruned).
+  void detect_mirror() {
+    if (p_.all_orders || !p_.prune) return;
+    const auto& nest = *p_.nest;
+    const auto& sz = nest.size;
+    const auto& t = p_.s->temporal;
+    const auto& u = p_.s->total;
+    if (sz[4] != sz[5] || sz[6] != sz[7] || t[4] != t[5] || t[6] != t[7] || u[4] != u[5] ||
+        u[6] != u[7] || nest.stride_y != nest.stride_x || nest.dilation_y != nest.dilation_x ||
+        p_.in_h != p_.in_w)
+      return;
+    for (const Extents& e : p_.served)
+      if (e[4] != e[5] || e[6] != e[7]) return;
+    std::array<std::vector<int>, 4> of;  // items of OY, OX, FY, FX
+    for (int i = 0; i < n_; ++i)
+      if (items_[i].dim >= 4) of[items_[i].dim - 4].push_back(i);
+    for (int pair = 0; pair < 2; ++pair) {
+      const auto& a = of[2 * pair];
+      const auto& b = of[2 * pair + 1];
+      if (a.size() != b.size()) return;
+      for (size_t k = 0; k < a.size(); ++k) {
+        if (items_[a[k]].factor != items_[b[k]].factor) return;
+        mirror_of_[a[k]] = {pair, static_cast<int>(k), 0};
+        mirror_of_[b[k]] = {pair, static_cast<int>(k), 1};
+      }
+    }
+    mirror_ = !of[0].empty() || !of[2].empty();
+  }
+
+  // True when the closed blocks (levels [0, upto)) of the mapping being built make it the
+  // mirror image of one searched instead: in the first block whose row and column loops
+  // differ, the columns' (bits per item, FX over OX) outrank the rows'.
+  bool mirror_pruned(int upto) const {
+    int begin = 0;
+    for (int l = 0; l < upto; ++l) {
+      const int end = m_.scope_end[l];
+      std::array<std::array<uint32_t, 2>, 2> mask{};  // [pair][row, column]
+      for (int j = begin; j < end; ++j) {
+        const MirrorOf& mo = mirror_of_[placed_[j]];
+        if (mo.pair >= 0) mask[mo.pair][mo.side] |= 1u << mo.k;
+      }
+      begin = end;
+      const uint64_t rows = uint64_t{mask[1][0]} << 32 | mask[0][0];
+      const uint64_t cols = uint64_t{mask[1][1]} << 32 | mask[0][1];
+      if (rows != cols) return cols > rows;
+    }
+    return false;
+  }
+
   // The constants only the double-buffered bound reads.
   void prepare_double_buffered() {
     const Problem& p = p_;
@@ -614,6 +668,7 @@ class Search {
   }
 
   void leaf() {
+    if (mirror_ && mirror_pruned(onchip_)) return;
     ++best_.mappings_evaluated;
     if (p_.front) {
       if (beyond_window()) return;
@@ -750,6 +805,10 @@ class Search {
       lead_ = g < 3 && exposed(level)[g] ? g : 3;
       close(level);
       block_ = level;
+      if (mirror_ && mirror_pruned(level)) {
+        restore(s);
+        return;
+      }
     } else if (block_empty_) {
       lead_ = 3;  // the innermost block: nothing below it keeps data
     }
@@ -763,6 +822,7 @@ class Search {
     block_empty_ = false;
     used_ |= 1u << i;
     unplaced_skip_[items_[i].group] /= static_cast<double>(items_[i].factor);
+    placed_[m_.loops] = i;
     m_.order[m_.loops++] = items_[i];
     cur_[items_[i].dim] *= items_[i].factor;
     dfs(bound_as_parent, parent_bar);
@@ -811,7 +871,7 @@ class Search {
       if (could_open_ >> j & 1 && key(j, lead) < opener_key_) return true;
     Saved s = save();
     const int loops = m_.loops;
-    for (int j : rest) m_.order[m_.loops++] = items_[j];
+    for (int j : rest) placed_[m_.loops] = j, m_.order[m_.loops++] = items_[j];
     cur_ = all;
     close(onchip_);
     leaf();
@@ -825,7 +885,7 @@ class Search {
     Saved s = save();
     close(onchip_);
     const int loops = m_.loops;
-    for (int k : rest_sorted(lead)) m_.order[m_.loops++] = items_[k];
+    for (int k : rest_sorted(lead)) placed_[m_.loops] = k, m_.order[m_.loops++] = items_[k];
     leaf();
     m_.loops = loops;
     restore(s);
@@ -875,6 +935,15 @@ class Search {
   bool block_empty_ = true;
   int lead_ = 3;
   int last_key_ = -1;
+  // Row/column mirror symmetry (detect_mirror, mirror_pruned): per item its pair (0: OY/OX,
+  // 1: FY/FX; -1 none), rank k within its dim and side (0 rows, 1 columns); per position
+  // of the order the item placed there.
+  struct MirrorOf {
+    int pair = -1, k = 0, side = 0;
+  };
+  bool mirror_ = false;
+  std::array<MirrorOf, kMaxLoops> mirror_of_{};
+  std::array<int, kMaxLoops> placed_{};
   int opener_key_ = -1;       // key of the loop that opened the open level
   uint32_t could_open_ = 0;   // loops that could have opened it
   Evaluation pe_;             // traffic between the PEs and their innermost levels
