@@ -317,12 +317,16 @@ void evaluate_mapping(const Problem& p, const TemporalMapping& m, const TileFoot
   finish_evaluation(h, ev, dram_side_read, dram_side_write, p.mac_pj, what);
 }
 
+double dram_cycles(const Hierarchy& h, double bits) {
+  const double bw = h.levels[h.dram()].read_bits_per_cycle;
+  return bw > 0 ? bits / bw : 0.0;
+}
+
 double pe_busy_cycles(const Hierarchy& h, const EvaluationCounts& ev, int l) {
-  const Level& lv = h.levels[l];
   const double r = ev.pe_read_bits[l], w = ev.pe_write_bits[l];
-  // DRAM, which the PEs reach only without on-chip levels, shares one port.
-  if (l == h.dram()) return lv.read_bits_per_cycle > 0 ? (r + w) / lv.read_bits_per_cycle : 0.0;
-  return busy_cycles(lv, r, w);
+  // DRAM, which the PEs reach only without on-chip levels.
+  if (l == h.dram()) return dram_cycles(h, r + w);
+  return busy_cycles(h.levels[l], r, w);
 }
 
 namespace {
@@ -403,11 +407,9 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
                 (wr + ev.write_pad_bits[l]) * lv.write_pj_per_bit;
     ev.energy_pj += pj;
     if (l == dram) {
-      // Reads and writes share the off-chip bandwidth.
       ev.dram_pj = pj;
       ev.dram_bits = rd + wr;
-      if (need_levels && lv.read_bits_per_cycle > 0)
-        ev.level_cycles[l] = (rd + wr) / lv.read_bits_per_cycle;
+      if (need_levels) ev.level_cycles[l] = dram_cycles(h, rd + wr);
       busy_all = std::max(busy_all, ev.level_cycles[l]);
       continue;
     }
@@ -464,7 +466,7 @@ void finish_evaluation(const Hierarchy& h, Evaluation& ev, const LevelBits& dram
         const double rd = std::max(0.0, rd_of[l] - once_rd[l]);
         const double wr = std::max(0.0, wr_of[l] - once_wr[l]);
         if (l == dram) {
-          lvl_all[l] = lv.read_bits_per_cycle > 0 ? (rd + wr) / lv.read_bits_per_cycle : 0;
+          lvl_all[l] = dram_cycles(h, rd + wr);
         } else {
           lvl_all[l] = busy(rd, wr);
           if (need_onchip) {

@@ -250,6 +250,9 @@ struct BoundParts {
 // (finish_evaluation computes it so); `pe_busy`, when given, holds pe_busy_cycles per level.
 double bound_cycles(const Hierarchy& h, const Evaluation& ev, const BoundParts& parts,
                     const LevelBits* pe_busy = nullptr);
+// Cycles DRAM is busy moving `bits`, read and written: both share its one port (0 when its
+// bandwidth is unlimited).
+double dram_cycles(const Hierarchy& h, double bits);
 // Cycles level l is busy with its traffic with the PEs alone.
 double pe_busy_cycles(const Hierarchy& h, const EvaluationCounts& ev, int l);
 

@@ -164,8 +164,7 @@ bool Search::hopeless(bool as_parent) const {
         dram_bits += closed_dram_bits_[c][x] * refills[x][k];
       }
     }
-    const double dram_bw = p_.h->levels[p_.h->dram()].read_bits_per_cycle;
-    const double busy = dram_bw > 0 ? dram_bits / dram_bw : 0;
+    const double busy = dram_cycles(*p_.h, dram_bits);
     // A hair of slack: the bound sums the same terms in another order.
     if (std::max(phase, busy) + tail > p_.front->window() * (1 + 1e-9)) return true;
   } else if (waits) {
@@ -254,8 +253,7 @@ bool Search::beyond_window() const {
       dram_bits += closed_dram_bits_[c][x] * refills;
     }
   }
-  const double dram_bw = p_.h->levels[p_.h->dram()].read_bits_per_cycle;
-  const double busy = dram_bw > 0 ? dram_bits / dram_bw : 0;
+  const double busy = dram_cycles(*p_.h, dram_bits);
   return std::max(total * p_.step_cycles, busy) + tail > p_.front->window() * (1 + 1e-9);
 }
 

@@ -28,7 +28,8 @@ class [[gnu::visibility("hidden")]] Search {
  private:
   // Rows and columns (OY, FY against OX, FX): when the nest, the unrolling and the loop items
   // are the same both ways, a mapping and its mirror image cost the same, and only one of each
-  // pair is searched (mirror_pruned).
+  // pair is searched (mirror_pruned). Not in the references that prune nothing or visit every
+  // order (tests compare them with this search).
   void detect_mirror();
 
   // True when the closed blocks (levels [0, upto)) of the mapping being built make it the
