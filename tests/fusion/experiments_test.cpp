@@ -53,10 +53,10 @@ TEST_CASE("the partial-training validation experiments load and train what they 
 
 // The ZCU104 design variants of docs/validation.md (S3: baseline 133.54, dual clock 152.04,
 // Ultra RAM 170.16, local-vars 214.66, local-consts 231.57, local-vars-and-consts 293.58 fps).
-// The model does not reproduce the whole measured order (docs/validation.md says why: the
-// Ultra RAM design differs from the dual-clock one only by Tensil's layer partitioning, which
-// the mapper does not reproduce, and local-consts saves more than local-vars on the board);
-// this checks what its mechanisms do order, and the DRAM traffic the strategies leave.
+// The model does not reproduce the whole measured order (docs/validation.md, "What the
+// compiled programs contain", says why: Tensil's strided DRAM moves, of the baseline program's
+// partitioned layers and of the weights, cost a request per vector, which the model does not
+// price); this checks what its mechanisms do order, and the DRAM traffic the strategies leave.
 TEST_CASE("ZCU104 Tensil design variants: order and DRAM traffic of the strategies") {
   namespace fs = std::filesystem;
   auto run = [](const std::string& variant) {

@@ -1,0 +1,111 @@
+"""docs/validation/tensil_program.py reads Tensil's compiled programs, and the model's Tensil
+instruction stream matches the program Tensil's compiler made for the measured ZCU104 design."""
+
+import importlib.util
+import json
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location(
+    "tensil_program", ROOT / "docs" / "validation" / "tensil_program.py")
+tp = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tp)
+
+# Tensil's arch/zcu104.tarch, as the baseline program's .tmodel records it.
+ZCU104 = {"array_size": 32, "dram0_depth": 2097152, "dram1_depth": 2097152,
+          "local_depth": 16384, "accumulator_depth": 4096, "simd_registers_depth": 1,
+          "stride0_depth": 8, "stride1_depth": 8, "number_of_threads": 1}
+
+
+def encode(opcode, flags, operand0, operand1, operand2):
+    """One zcu104 instruction written by hand from StreamGen.scala: operand 0 in bits 0-23
+    (14-bit address, then 3-bit stride), operand 1 in bits 24-47 (21-bit address or size,
+    then 3-bit stride), operand 2 in bits 48-63, header (opcode << 4 | flags) in bits 64-71;
+    stored least significant byte first."""
+    v = operand0 | operand1 << 24 | operand2 << 48 | (opcode << 4 | flags) << 64
+    return v.to_bytes(9, "little")
+
+
+def test_layout_of_the_zcu104_architectures():
+    # header 8 + operand0 24 (14 + 3 rounded up) + operand1 24 (21 + 3) + operand2 16 (14).
+    assert tp.layout(ZCU104)["bytes"] == 9
+    # Ultra RAM: local 49152 (16 bits), accumulators 20480 (15 bits): still 24 + 24 + 16.
+    uram = dict(ZCU104, local_depth=49152, accumulator_depth=20480)
+    assert tp.layout(uram)["bytes"] == 9
+    # PYNQ-Z1 (pynq_z1.tarch): local 8192 (13 bits), accumulators 2048, DRAM 1 Mi vectors (20):
+    # operand0 13+3 = 16, operand1 20+3 -> 24, operand2 13 -> 16, header 8: 64 bits. (S1's
+    # PYNQ-Z1 program, 258,037 instructions, is the 2.06 MB docs/validation.md streams.)
+    pynq = dict(ZCU104, array_size=8, dram0_depth=1048576, dram1_depth=1048576,
+                local_depth=8192, accumulator_depth=2048)
+    assert tp.layout(pynq)["bytes"] == 8
+
+
+def test_decode_hand_encoded_instructions():
+    data = b"".join([
+        # LoadWeights from local 100, 33 vectors (size 32 in operand 1)
+        encode(0x3, 0, 100, 32, 0),
+        # MatMul local 5 stride 1 (2^1) into accumulator 7, 1024 vectors
+        encode(0x1, 0, 5 | 1 << 14, 7, 1023),
+        encode(0x1, 1, 5, 7, 0),  # one more vector, accumulating
+        # SIMD Max (0xf), read and write (flags 3), registers 0
+        encode(0x4, 3, 9, 9, 0xf << 3),
+        # DataMove DRAM1 -> local (flags 2), DRAM address 4096 stride 2^2, 64 vectors
+        encode(0x2, 2, 200, 4096 | 2 << 21, 63),
+        # DataMove accumulators -> local (flags 12), 10 vectors
+        encode(0x2, 12, 300, 7, 9),
+    ])
+    prog = tp.decode(data, ZCU104)
+    assert [i.opcode for i in prog] == [3, 1, 1, 4, 2, 2]
+    assert prog[0].size == 32 and prog[0].address0 == 100
+    assert (prog[1].address0, prog[1].stride0, prog[1].address1, prog[1].size) == (5, 1, 7, 1023)
+    assert prog[3].simd_op == 0xf and prog[3].flags == 3
+    assert (prog[4].address1, prog[4].stride1, prog[4].size) == (4096, 2, 63)
+
+    s = tp.summarize(prog, ZCU104)
+    assert s["vectors"]["MatMul"] == 1025 and s["vectors"]["LoadWeights"] == 33
+    assert s["dram_read_vectors"] == 64 and s["dram_strided_vectors"] == 64
+    assert s["move_vectors"]["acc_to_local"] == 10
+    # Estimator.scala by hand: LoadWeights 33; MatMul after LoadWeights 1024 + 1 + 32 - 1
+    # (size 1023: size + 1 + array) = 1056; MatMul after MatMul 1; SIMD 1; DRAM move 64;
+    # on-chip move 10.
+    est = s["estimator_cycles"]
+    assert est["LoadWeights"] == 33
+    assert est["MatMul"] == 1056 + 1
+    assert est["SIMD"] == 1
+    assert est["DataMove DRAM"] == 64 and est["DataMove on chip"] == 10
+    assert sum(est.values()) == 1165
+
+
+def test_a_program_of_another_width_is_refused():
+    with pytest.raises(ValueError, match="not a whole number of 9-byte instructions"):
+        tp.decode(b"\0" * 10, ZCU104)
+
+
+def _program(design):
+    doc = yaml.safe_load((ROOT / "docs" / "validation" / "tensil-programs.yaml").read_text())
+    return next(p for p in doc["programs"] if design in p["designs"])
+
+
+def test_model_array_work_equals_the_compiled_program(cli):
+    """The model's Tensil instruction stream for ResNet-20 v2 on the Ultra RAM design against
+    the program Tensil's compiler made for it (counted from the published .tprog): every
+    MatMul vector, every LoadWeights vector and the 32-cycle array refill after each."""
+    prog = _program("zcu104-tensil-uram")
+    out = subprocess.run(
+        [cli, "cost", str(ROOT / "configs" / "workloads" / "resnet20v2-cifar.yaml"),
+         "--accelerator",
+         str(ROOT / "docs" / "validation" / "accelerators" / "zcu104-tensil-uram.yaml"),
+         "--core", "tensil", "--json"], check=True, capture_output=True, text=True).stdout
+    ops = [o for o in json.loads(out)["ops"] if o["kind"] in ("conv", "matmul")]
+    compute = sum(o["cost"]["compute_cycles"] for o in ops)
+    loads = sum(o["cost"]["array_loads"] for o in ops)
+    # One MatMul vector per array cycle.
+    assert compute == prog["MatMul"]["vectors"]
+    # Each weight load is 33 vectors (32 rows and the bias row).
+    assert loads * 33 == prog["LoadWeights"]["vectors"]
+    # The estimator's MatMul cycles beyond its vectors are the refills after each load.
+    assert loads * 32 == prog["estimator_cycles"]["MatMul"] - prog["MatMul"]["vectors"]
