@@ -4,7 +4,8 @@
 Runs `monet-sim run` on every experiment named in docs/validation/measurements.yaml, reads each
 summary.json and rewrites the text between the GENERATED markers of docs/validation.md:
 the comparison table with its sources, the breakdown of each prediction, the sensitivity
-runs, the LLM generation table (time to first token and time per output token, each next
+runs, the request analysis of the compiled Tensil programs (tensil_requests.py), the LLM
+generation table (time to first token and time per output token, each next
 to the weight-streaming roofline), the power and energy table (power_rows.py) and the
 calibrated and leave-one-out columns with the fitted parameters (calibration_rows.py, running
 `monet-sim calibrate` per device family of calibration.yaml). Everything else in the document
@@ -29,6 +30,7 @@ import yaml
 
 import calibration_rows
 import power_rows
+import tensil_requests
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -112,6 +114,14 @@ def run(binary, experiment_path, out_dir):
 def load_experiment(rel_path):
     path = (HERE / rel_path).resolve()
     return path, absolute_paths(yaml.safe_load(path.read_text()), path.parent)
+
+
+def accelerator_file(measurement):
+    """The accelerator file a measurement's experiment runs on (a path, or a preset's file)."""
+    accel = load_experiment(measurement["experiment"])[1]["accelerator"]
+    if accel.endswith((".yaml", ".yml")):
+        return Path(accel)
+    return ROOT / "configs" / "accelerators" / f"{accel}.yaml"
 
 
 def comparison(entries, sources, results, calibrated):
@@ -343,6 +353,9 @@ def main():
                                         calibration_rows.cells(fams, calibrated)))
         new = replace_region(new, "calibration", calibration_rows.summary(fams, calibrated))
         new = replace_region(new, "order", order(entries, results))
+        new = replace_region(new, "tensil-requests",
+                             tensil_requests.table(entries, results, accelerator_file,
+                                                   lambda m: seconds_per_inference(m["measured"])))
         new = replace_region(new, "breakdown", breakdown(entries, results))
         new = replace_region(new, "sensitivity",
                              sensitivity(binary, data.get("sensitivity", []), entries, results,

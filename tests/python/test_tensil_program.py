@@ -10,10 +10,17 @@ import yaml
 
 from conftest import ROOT
 
-_spec = importlib.util.spec_from_file_location(
-    "tensil_program", ROOT / "docs" / "validation" / "tensil_program.py")
-tp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tp)
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "docs" / "validation" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+tp = _load("tensil_program")
+tr = _load("tensil_requests")
 
 # Tensil's arch/zcu104.tarch, as the baseline program's .tmodel records it.
 ZCU104 = {"array_size": 32, "dram0_depth": 2097152, "dram1_depth": 2097152,
@@ -109,3 +116,25 @@ def test_model_array_work_equals_the_compiled_program(cli):
     assert loads * 33 == prog["LoadWeights"]["vectors"]
     # The estimator's MatMul cycles beyond its vectors are the refills after each load.
     assert loads * 32 == prog["estimator_cycles"]["MatMul"] - prog["MatMul"]["vectors"]
+
+
+def test_request_fit_recovers_known_constants():
+    """Designs made up with c = 3 cycles per instruction and L = 100 ns per request at 100 MHz:
+    the least-squares fit returns both, and a design left out is predicted exactly."""
+    rows = []
+    for instructions, requests, base in ((50000, 20000, 3e-3), (49000, 700, 2.8e-3),
+                                         (48000, 12000, 2.4e-3), (47000, 2, 2.2e-3)):
+        per_instr = instructions / 100e6
+        rows.append({"per_instr": per_instr, "requests": requests, "base": base,
+                     "measured": base + 3 * per_instr + 100e-9 * requests})
+    c, latency = tr.fit(rows)
+    assert c == pytest.approx(3) and latency == pytest.approx(100e-9)
+    c3, l3 = tr.fit(rows[:3])
+    assert tr.predict(rows[3], c3, l3) == pytest.approx(rows[3]["measured"])
+
+
+def test_request_analysis_units():
+    assert tr.quantity("5.328 GB/s", "f") == pytest.approx(5.328e9)
+    assert tr.quantity("100 MHz", "f") == pytest.approx(1e8)
+    with pytest.raises(ValueError, match="'fast' is not a number"):
+        tr.quantity("fast", "links.bandwidth")
