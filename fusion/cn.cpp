@@ -110,6 +110,7 @@ void add_cim_programming(const Graph& g, const FusionPlan& plan, const mapping::
     for (int j = 0; j < tiles; ++j) add_pred(cn, first + j);
     for (int p = 0; p < out.pieces_of_tensor[updated]; ++p) cn.reads.push_back({updated, p});
     cn.duration_s = cost.onchip_cycles / acc.cores[c].clock_hz;
+    cn.instructions = cost.instructions;
     cn.bound_by = cost.bound_by;
     cn.energy_pj = cost.onchip_energy_pj;
     cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.table_pj +
@@ -216,6 +217,7 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
       const double tiled = std::max(cost.onchip_cycles, wave_cycles_per_tile + cost.phases.fixed);
       const double gemv_cycles = gemv.cycles + cost.phases.fixed;
       cn.macs = shape.nest ? static_cast<double>(shape.nest->macs()) : 0.0;
+      cn.instructions = cost.instructions;
       cn.energy_pj = cost.onchip_energy_pj;
       cn.compute_energy_pj = cost.energy.mac_pj + cost.energy.vector_pj + cost.energy.table_pj +
                              cost.energy.cim_adc_pj + cost.energy.cim_dac_pj +

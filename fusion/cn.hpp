@@ -35,7 +35,8 @@ struct CN {
   // across tiles (weights, halos) are counted by the scheduler (Summary::refetch_dram_bytes).
   double refetch_dram_bytes = 0;
   double macs = 0;
-  std::string bound_by;  // what sets duration_s (mapping::OpCost::bound_by)
+  double instructions = 0;  // issued on its core (mapping::OpCost::instructions)
+  std::string bound_by;     // what sets duration_s (mapping::OpCost::bound_by)
   // The GPU kernel that runs it: "tiled" (thread blocks of the core's shapes) or "gemv"
   // (mapping::gpu_gemv); empty on cores without thread-block shapes and for vector ops.
   std::string kernel;

@@ -106,6 +106,7 @@ json summary_json(const Summary& s, const accelerators::Accelerator& acc) {
     cores.push_back({{"name", acc.cores[c].name},
                      {"kind", accelerators::core_kind_name(acc.cores[c].kind)},
                      {"busy_s", s.core_busy_s.at(c)},
+                     {"instructions", s.core_instructions.at(c)},
                      {"utilization", s.core_utilization.at(c)}});
   json phases = json::object();
   for (const auto& [name, p] : s.phases)

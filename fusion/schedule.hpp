@@ -85,6 +85,7 @@ struct Summary {
   double refetch_dram_bytes = 0;
   double link_bytes = 0;
   std::vector<double> core_busy_s;          // per core
+  std::vector<double> core_instructions;    // per core: instructions issued (execution.issue)
   std::vector<double> core_utilization;     // busy / latency
   std::map<std::string, PhaseTime> phases;  // by pass name
   double capacity_violation_bytes = 0;      // DRAM capacity overflow (0 = fits)

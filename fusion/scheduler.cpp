@@ -435,6 +435,7 @@ Schedule Scheduler::run() {
   }
   std::vector<bool> ran(acc_.cores.size(), false);
   out_.summary.core_busy_s.assign(acc_.cores.size(), 0);
+  out_.summary.core_instructions.assign(acc_.cores.size(), 0);
   if (opt_.keep_records) out_.cns.reserve(n);
   size_t done = 0;
   double makespan = 0;
@@ -518,6 +519,7 @@ Schedule Scheduler::run() {
     end_of[id] = end;
     makespan = std::max(makespan, end);
     out_.summary.core_busy_s[core] += cn.duration_s;
+    out_.summary.core_instructions[core] += cn.instructions;
     out_.summary.energy.compute_pj += cn.compute_energy_pj;
     out_.summary.energy.onchip_memory_pj += cn.energy_pj - cn.compute_energy_pj;
     out_.energy_spans.push_back({start, end, cn.compute_energy_pj, core, false});

@@ -63,6 +63,9 @@ OpCost element_cost(const OpShape& s, const accelerators::Accelerator& acc,
   add_transfer(h, dram, top_in >= 0 ? top_in : dram, top_in >= 0 ? in_bits : 0, ev);
   add_transfer(h, top_out >= 0 ? top_out : dram, dram, top_out >= 0 ? out_bits : 0, ev);
   ev.compute_cycles = ops > 0 ? ops / core.vector_ops_per_cycle : 0;
+  // An instruction-driven vector unit (Tensil's SIMD) issues one instruction per vector of
+  // its width and per operation, so each vector's operation pays the core's issue cost.
+  ev.instructions = ops > 0 ? std::ceil(ops / core.vector_ops_per_cycle - 1e-9) : 0;
   const double vector_pj = ops * core.vector_op_energy_pj;
 
   CimWrite w;

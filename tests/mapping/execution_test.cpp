@@ -56,6 +56,30 @@ TEST_CASE("overlap none: load, compute and store one after another plus fixed co
   CHECK(c.energy.array_load_pj == Approx(8));
 }
 
+// The vector unit issues one instruction per vector: BatchNorm-like 2 ops on 1,000 elements at
+// the fixture's 4 ops per cycle is 500 cycles and 500 instructions, at 2 cycles each 1,000
+// cycles of issue; 1,001 ops take 251 vectors (the last partly filled).
+TEST_CASE("issue: a vector-unit op issues one instruction per vector") {
+  auto acc = core_with(accelerators::Overlap::kNone);
+  acc.cores[0].op_kinds.push_back("batchnorm");
+  OpShape s;
+  s.kind = workloads::OpKind::kBatchNorm;
+  s.elements = 1000;
+  s.ops_per_element = 2;
+  s.read_elements = 1000;
+  s.write_elements = 1000;
+  s.operand_bits = {16, 0, 16};
+  CostModel cm(acc);
+  OpCost c = cm.evaluate(s, 0);
+  REQUIRE(c.feasible);
+  CHECK(c.compute_cycles == 500);
+  CHECK(c.instructions == 500);
+  CHECK(c.phases.fixed == 1000);
+  s.elements = 1001;
+  s.ops_per_element = 1;
+  CHECK(cm.evaluate(s, 0).instructions == 251);
+}
+
 // Full overlap: local carries I to the PEs (6400), W to the registers (256) and O to DRAM
 // (6400) = 13056 bits read, and as many written, at 64 bit/cycle: 204 cycles > 100 compute.
 // On chip only (DRAM-side moves left to the scheduler): 6656 bits each way, 104 cycles.
