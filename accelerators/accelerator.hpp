@@ -151,6 +151,11 @@ struct Execution {
   // `weights: preloaded`: the parameters this core reads sit in its top memory before the
   // run (loaded once by the driver, outside the timed run) and are never evicted.
   bool weights_preloaded = false;
+  // `channels_per_vector: N`: the core's memories (and DRAM, for the tensors it reads or
+  // writes) hold tensors as vectors of N channels, one pixel's (or row's) channels padded to
+  // whole vectors, and its array and vector unit process whole vectors (Tensil: N =
+  // array_size). 0: elements are packed.
+  int channels_per_vector = 0;
 };
 
 std::string overlap_name(Overlap o);

@@ -244,6 +244,7 @@ std::optional<YAML::Node> execution_node(const Execution& e) {
   if (e.host_s > 0) n["host"] = seconds(e.host_s);
   if (e.stack_outputs_to_dram) n["stack_outputs"] = "dram";
   if (e.weights_preloaded) n["weights"] = "preloaded";
+  if (e.channels_per_vector > 0) n["channels_per_vector"] = e.channels_per_vector;
   if (!e.blocks.empty()) {
     YAML::Node list(YAML::NodeType::Sequence);
     for (auto& tb : e.blocks) {

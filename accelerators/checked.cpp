@@ -99,6 +99,7 @@ Accelerator checked_accelerator(const Accelerator& in) {
     ck.non_negative(at + ".execution.issue_cycles", ex.issue_cycles);
     ck.non_negative(at + ".execution.launch_s", ex.launch_s);
     ck.non_negative(at + ".execution.host_s", ex.host_s);
+    ck.non_negative(at + ".execution.channels_per_vector", ex.channels_per_vector);
     ck.non_negative(at + ".execution.stationary_load.cycles", ex.stationary_load.cycles);
     ck.non_negative(at + ".execution.stationary_load.fill_cycles", ex.stationary_load.fill_cycles);
     ck.non_negative(at + ".execution.stationary_load.energy_pj", ex.stationary_load.energy_pj);

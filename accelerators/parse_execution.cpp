@@ -96,8 +96,9 @@ Execution parse_execution(Reader& r, const YamlNode& n, CoreKind kind) {
     r.add(n, "must be a map (overlap, stationary_load, issue, launch, host, ...)");
     return e;
   }
-  r.unknown_keys(n, {"overlap", "stationary_load", "issue", "launch", "host", "thread_blocks",
-                     "rates", "partial_sum_precision", "stack_outputs", "weights"});
+  r.unknown_keys(n,
+                 {"overlap", "stationary_load", "issue", "launch", "host", "thread_blocks", "rates",
+                  "partial_sum_precision", "stack_outputs", "weights", "channels_per_vector"});
   if (n.has("overlap"))
     if (auto s = r.read([&] { return n["overlap"].as_string(); })) {
       if (auto o = overlap_from_name(*s))
@@ -127,6 +128,9 @@ Execution parse_execution(Reader& r, const YamlNode& n, CoreKind kind) {
       else if (*s != "fetched")
         r.add(n["weights"], "weights is fetched or preloaded");
     }
+  if (n.has("channels_per_vector"))
+    if (auto x = r.read([&] { return n["channels_per_vector"].as_int(1, 1 << 16); }))
+      e.channels_per_vector = static_cast<int>(*x);
   auto time = [&](std::string_view key, double& out) {
     if (!n.has(key)) return;
     if (auto q = r.read([&] { return n[key].as_quantity(Dimension::kTime); })) {

@@ -56,6 +56,8 @@ std::string execution_text(const Execution& e) {
   if (e.host_s > 0) s += fmt(", host %g us/run", e.host_s * 1e6);
   if (e.stack_outputs_to_dram) s += ", stack outputs via DRAM";
   if (e.weights_preloaded) s += ", weights preloaded";
+  if (e.channels_per_vector > 0)
+    s += ", channels in vectors of " + std::to_string(e.channels_per_vector);
   if (!e.blocks.empty()) {
     s += ", thread blocks";
     for (auto& b : e.blocks)

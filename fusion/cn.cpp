@@ -151,11 +151,21 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
     }
     out.piece_offset[t.id] = static_cast<int>(out.piece_bytes.size());
     out.pieces_of_tensor[t.id] = pieces;
+    // A tensor a vector-layout core writes or reads is stored in its vectors (the widest when
+    // cores differ), in DRAM too.
+    int per_vector = 0;
+    auto widen = [&](int op) {
+      if (op >= 0)
+        per_vector =
+            std::max(per_vector, acc.cores.at(plan.core_of_op[op]).execution.channels_per_vector);
+    };
+    widen(t.producer);
+    for (int c : t.consumers) widen(c);
+    const double bytes = static_cast<double>(t.bytes()) * mapping::tensor_padding(t, per_vector);
     for (int p = 0; p < pieces; ++p) {
       auto [lo, hi] = tile_rows(p, pieces, rows);
       out.piece_tensor.push_back(t.id);
-      out.piece_bytes.push_back(static_cast<double>(t.bytes()) * static_cast<double>(hi - lo) /
-                                static_cast<double>(rows));
+      out.piece_bytes.push_back(bytes * static_cast<double>(hi - lo) / static_cast<double>(rows));
     }
   }
 
@@ -239,10 +249,13 @@ CnGraph build_cns(const Graph& g, const FusionPlan& plan, const mapping::CostMod
       }
       double min_bytes = 0, dram_reads = 0;
       if (shape.nest) {
+        // One pass of the operands as the core stores them (padded to its vectors).
+        const mapping::OpShape held =
+            mapping::padded_to_vectors(shape, acc.cores[core].execution.channels_per_vector);
         for (int r = 0; r < 2; ++r) {
-          int64_t elems = shape.nest->operand_elements(static_cast<workloads::Operand>(r),
-                                                       shape.in_h, shape.in_w);
-          min_bytes += static_cast<double>(elems) * shape.stored(r) / 8.0;
+          int64_t elems =
+              held.nest->operand_elements(static_cast<workloads::Operand>(r), held.in_h, held.in_w);
+          min_bytes += static_cast<double>(elems) * held.stored(r) / 8.0;
           dram_reads += cost.dram_read_bytes[r];
         }
       }

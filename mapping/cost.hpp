@@ -69,6 +69,7 @@ struct OpShape {
   // unpacking), run on the core's vector unit once per weight element of the op.
   double dequant_ops = 0;
   bool weight_is_parameter = true;  // false for attention products (both operands activations)
+  int64_t channels = 0;             // element ops: channels of the output (vector layouts pad them)
 
   bool operator==(const OpShape& o) const;  // field by field (LoopNest has no operator==)
   int64_t macs() const { return nest ? nest->macs() : 0; }
@@ -79,6 +80,16 @@ struct OpShape {
 
 OpShape shape_of(const workloads::Graph& g, const workloads::Op& op);
 size_t hash_value(const OpShape& s);
+
+// Vector layouts (accelerators::Execution::channels_per_vector, mapping/vector_layout.cpp):
+// the factor a channel count grows by when padded to whole vectors of `per_vector`; the
+// channel count of a tensor (NCHW: dimension 1, else the last); a tensor's size factor
+// (weights padded in both channel dimensions); and an op shape with its channels padded
+// (loop nests: K and C; element ops: every element count). per_vector <= 0: unchanged.
+double channel_padding(int64_t channels, int per_vector);
+int64_t channels_of(const workloads::Tensor& t);
+double tensor_padding(const workloads::Tensor& t, int per_vector);
+OpShape padded_to_vectors(const OpShape& s, int per_vector);
 
 // Objective names as used on the command line and in YAML: "latency", "energy", "edp", "dram".
 const core::NameTable<Objective>& objective_names();
@@ -224,6 +235,8 @@ class CostModel {
   size_t cache_size() const;
 
  private:
+  // The pricing path of the core's kind, on the shape as the core holds it.
+  OpCost price(const OpShape& shape, const accelerators::Core& core) const;
   struct Cache;
   const accelerators::Accelerator& acc_;
   CostOptions options_;

@@ -23,9 +23,26 @@ OpCost CostModel::evaluate_uncached(const OpShape& s, int core_index) const {
     return detail::infeasible("core '" + c.name + "' does not run " + kind +
                               " ops (it runs: " + (runs.empty() ? "nothing" : runs) + ")");
   }
-  if (s.nest) {
+  if (s.nest)
     for (int64_t v : s.nest->size)
       if (v <= 0) throw core::Error("op shape has a non-positive loop size: " + s.nest->str());
+  const int per_vector = c.execution.channels_per_vector;
+  if (per_vector <= 0) return price(s, c);
+  // The core works on whole vectors: the padded shape is what it moves and computes; the
+  // utilisation counts the op's real work only.
+  const OpShape p = padded_to_vectors(s, per_vector);
+  OpCost cost = price(p, c);
+  const double real = s.nest ? static_cast<double>(s.macs()) : static_cast<double>(s.elements);
+  const double padded = p.nest ? static_cast<double>(p.macs()) : static_cast<double>(p.elements);
+  if (padded > real) {
+    cost.spatial_utilization *= real / padded;
+    cost.mapping += "; channels padded to vectors of " + std::to_string(per_vector);
+  }
+  return cost;
+}
+
+OpCost CostModel::price(const OpShape& s, const accelerators::Core& c) const {
+  if (s.nest) {
     if (c.kind == CoreKind::kCim) return detail::cim_cost(s, acc_, c, options_);
     if (c.kind == CoreKind::kTlmm) return detail::tlmm_cost(s, acc_, c);
     return detail::array_cost(s, acc_, c, options_);

@@ -35,7 +35,8 @@ bool OpShape::operator==(const OpShape& o) const {
          elements == o.elements && ops_per_element == o.ops_per_element && window == o.window &&
          read_elements == o.read_elements && write_elements == o.write_elements &&
          operand_bits == o.operand_bits && stored_bits == o.stored_bits &&
-         dequant_ops == o.dequant_ops && weight_is_parameter == o.weight_is_parameter;
+         dequant_ops == o.dequant_ops && weight_is_parameter == o.weight_is_parameter &&
+         channels == o.channels;
 }
 
 size_t hash_value(const OpShape& s) {
@@ -61,6 +62,7 @@ size_t hash_value(const OpShape& s) {
   for (double b : s.stored_bits) mix(h, std::bit_cast<uint64_t>(b));
   mix(h, std::bit_cast<uint64_t>(s.dequant_ops));
   mix(h, s.weight_is_parameter ? 1 : 0);
+  mix(h, static_cast<uint64_t>(s.channels));
   return h;
 }
 
@@ -98,6 +100,7 @@ OpShape shape_of(const workloads::Graph& g, const workloads::Op& op) {
   if (!op.inputs.empty()) s.operand_bits[0] = g.tensor(op.inputs[0]).elem_bits;
   if (!op.outputs.empty()) s.operand_bits[2] = g.tensor(op.outputs[0]).elem_bits;
   s.operand_bits[1] = 0;
+  if (!op.outputs.empty()) s.channels = channels_of(g.tensor(op.outputs[0]));
   for (int t : op.outputs) s.write_elements += elements_of(g, t);
   if (op.kind == OpKind::kEmbedding) {
     // A gather: only the looked-up rows of the tables are read (token row + position row per

@@ -275,7 +275,8 @@ TEST_CASE("the execution section: overlap, stationary load, fixed costs, rates")
         "16, mac_energy: 2 pJ, unit: fp16}]\n"
         "      partial_sum_precision: 32 bit\n"
         "      stack_outputs: dram\n"
-        "      weights: preloaded");
+        "      weights: preloaded\n"
+        "      channels_per_vector: 32");
   acc::Accelerator a = acc::parse_accelerator_yaml(d.text(), "t.yaml");
   const auto& e = a.cores[0].execution;
   CHECK(e.overlap == acc::Overlap::kNone);
@@ -293,6 +294,7 @@ TEST_CASE("the execution section: overlap, stationary load, fixed costs, rates")
   CHECK(e.partial_sum_bits == 32);
   CHECK(e.stack_outputs_to_dram);
   CHECK(e.weights_preloaded);
+  CHECK(e.channels_per_vector == 32);
   // Written back and read again, the section is unchanged.
   acc::Accelerator b = acc::parse_accelerator_yaml(acc::write_accelerator_yaml(a), "w.yaml");
   const auto& f = b.cores[0].execution;
@@ -306,6 +308,7 @@ TEST_CASE("the execution section: overlap, stationary load, fixed costs, rates")
   CHECK(f.partial_sum_bits == 32);
   CHECK(f.stack_outputs_to_dram);
   CHECK(f.weights_preloaded);
+  CHECK(f.channels_per_vector == 32);
 }
 
 TEST_CASE("execution rules are reported at their line") {
@@ -325,4 +328,6 @@ TEST_CASE("execution rules are reported at their line") {
         std::string::npos);
   CHECK(with("      stack_outputs: sram").find("on-chip or dram") != std::string::npos);
   CHECK(with("      weights: cached").find("fetched or preloaded") != std::string::npos);
+  CHECK(with("      channels_per_vector: 0").find("channels_per_vector") != std::string::npos);
+  CHECK(with("      channels_per_vector: 8 bit").find("channels_per_vector") != std::string::npos);
 }

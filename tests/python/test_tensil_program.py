@@ -144,11 +144,38 @@ def test_model_issues_about_the_program_instructions(cli, tmp_path):
     """The instructions the model issues (stationary loads, compute blocks, tile moves, one
     SIMD instruction per vector) against the compiled program's count. Not equal: Tensil splits
     MatMuls at padded rows and lowers BatchNorm to its own SIMD sequence; the test holds the
-    count within 10 % (it was 37 times too low when vector ops issued nothing)."""
+    count within 15 % (it was 37 times too low when vector ops issued nothing)."""
     prog = _program("zcu104-tensil-uram")
     exp = ROOT / "docs" / "validation" / "experiments" / "zcu104-uram-resnet20v2.yaml"
     subprocess.run([cli, "run", str(exp), "-o", str(tmp_path)], check=True,
                    capture_output=True)
     summary = json.loads((tmp_path / "summary.json").read_text())
     tensil = next(c for c in summary["cores"] if c["name"] == "tensil")
-    assert tensil["instructions"] == pytest.approx(prog["instructions"], rel=0.10)
+    assert tensil["instructions"] == pytest.approx(prog["instructions"], rel=0.15)
+
+
+def _run(cli, tmp_path, design):
+    exp = ROOT / "docs" / "validation" / "experiments" / f"zcu104-{design}-resnet20v2.yaml"
+    out = tmp_path / design
+    subprocess.run([cli, "run", str(exp), "-o", str(out)], check=True, capture_output=True)
+    traffic = json.loads((out / "summary.json").read_text())["traffic"]
+    return traffic["dram_read_bytes"] / 64, traffic["dram_write_bytes"] / 64  # 64 B vectors
+
+
+def test_model_dram_traffic_against_the_compiled_programs(cli, tmp_path):
+    """DRAM vectors the model moves with Tensil's vector layout (channels_per_vector: 32),
+    against the programs' DataMoves. With outputs kept on chip (local-vars) only the image and
+    the weights are read; the weights are what local-consts stops reading."""
+    both = _run(cli, tmp_path, "local-vars-and-consts")
+    prog = _program("zcu104-tensil-local-vars-and-consts")
+    assert both == (prog["dram_read_vectors"], prog["dram_write_vectors"])  # 1,024 and 1
+    reads, writes = _run(cli, tmp_path, "local-vars")
+    prog = _program("zcu104-tensil-local-vars")
+    assert writes == prog["dram_write_vectors"]
+    assert reads == pytest.approx(prog["dram_read_vectors"], rel=0.005)
+    uram, consts = _run(cli, tmp_path, "uram"), _run(cli, tmp_path, "local-consts")
+    weights = _program("zcu104-tensil-uram")["dram1_to_local"]["vectors"]
+    assert uram[0] - consts[0] == pytest.approx(weights, rel=0.005)
+    # Layer outputs: Tensil saves 3,072 vectors more than the model's graph does (28,169).
+    prog = _program("zcu104-tensil-uram")
+    assert prog["dram_write_vectors"] * 0.88 < uram[1] <= prog["dram_write_vectors"]
