@@ -15,7 +15,6 @@ using workloads::Shape;
 using workloads::TensorKind;
 
 namespace {
-constexpr double kRunningBatchNormOps = 2;  // inference BatchNorm: scale and shift
 const std::string kPrefix = "teacher.";
 
 std::string shape_str(const Shape& s) {

@@ -13,9 +13,8 @@ using workloads::OpKind;
 using workloads::Shape;
 
 namespace {
-constexpr int kStatsBits = 32;              // mean and 1/std stay fp32 under mixed precision
-constexpr int kMaskBits = 8;                // dropout keep-mask: one byte per element
-constexpr double kRunningBatchNormOps = 2;  // x·scale + shift with folded running statistics
+constexpr int kStatsBits = 32;  // mean and 1/std stay fp32 under mixed precision
+constexpr int kMaskBits = 8;    // dropout keep-mask: one byte per element
 // Distillation loss per logit (Hinton et al. 2015, α·T²·KL(softmax(t/T) ‖ softmax(s/T)) +
 // (1 − α)·CE(s, y)): teacher softmax at T (scale 1 + softmax 5), student log-softmax at T
 // (1 + 5), KL term t·(log t − log s) summed (4), the hard cross-entropy with its gradient (6),

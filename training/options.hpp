@@ -31,6 +31,9 @@ enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
 // or with its running statistics (eval mode: a per-channel scale and shift whose input and β
 // gradients read no activation).
 enum class FrozenBatchNorm { kBatchStatistics, kRunningStatistics };
+// Operations per element of a BatchNorm on its running statistics (eval mode, inference, a
+// distillation teacher): x·scale + shift with the statistics folded into scale and shift.
+inline constexpr double kRunningBatchNormOps = 2;
 
 // What a ReLU keeps for its backward: its output (PyTorch) or a 1-bit mask of the positive
 // elements (memory-efficient training engines; TinyTL counts ReLUs this way).
