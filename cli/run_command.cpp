@@ -120,6 +120,11 @@ void run(const RunArgs& a) {
             << (e.training ? "training step" : "inference") << ", batch "
             << workloads::batch_of(sim.graph()) << "), " << sim.graph().ops().size() << " ops, "
             << core::format_count(static_cast<double>(totals.macs)) << " MACs\n"
+            << (p.folded.folded.empty()
+                    ? std::string()
+                    : "  folded           " + std::to_string(p.folded.folded.size()) +
+                          " BatchNorms into the conv or linear layer before them "
+                          "(workload.fold_batchnorm)\n")
             << "  accelerator      " << sim.accelerator().name << " ("
             << sim.accelerator().cores.size() << " cores)\n"
             << "  plan             " << e.plan_name << ", " << plan.stacks.size()

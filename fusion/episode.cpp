@@ -183,7 +183,8 @@ void write_episode_files(core::OutputSet& set, const std::string& prefix, const 
                  part.training_memory,
                  part.training,
                  e.overrides,
-                 std::nullopt};
+                 std::nullopt,
+                 {}};
     write_run_files(set, prefix + part.name + "/", *part.sim, run.plan, run.cns, run.schedule,
                     info);
   }

@@ -32,7 +32,8 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
     return w;
   }
   if (!n.is_map()) n.fail("must be a built-in model name or a map with model, file or onnx");
-  n.reject_unknown_keys({"model", "file", "onnx", "batch", "seq", "element_bits"});
+  n.reject_unknown_keys(
+      {"model", "file", "onnx", "batch", "seq", "element_bits", "fold_batchnorm"});
   int sources = n.has("model") + n.has("file") + n.has("onnx");
   if (sources != 1) n.fail("give exactly one of model, file, onnx");
   if (n.has("model")) {
@@ -54,6 +55,7 @@ WorkloadSpec parse_workload(const core::YamlNode& n, const std::string& file) {
     w.params.elem_bits = static_cast<int>(n["element_bits"].as_int(1, 64));
     w.params.elem_bits_set = true;
   }
+  if (n.has("fold_batchnorm")) w.fold_batchnorm = n["fold_batchnorm"].as_bool();
   if (n.has("seq")) {
     if (!workloads::is_decoder_model(w.model))
       n["seq"].fail("seq applies to decoder models (GPT-2, Llama family) only");
@@ -178,6 +180,10 @@ Experiment parse_experiment(const core::YamlNode& root) {
   using Mode = ExperimentMode;
   const Mode mode = root.has("mode") ? experiment_mode_names().read(root["mode"]) : Mode::kTraining;
   e.training = mode == Mode::kTraining;
+  if (e.workload.fold_batchnorm && mode != Mode::kInference)
+    root["workload"]["fold_batchnorm"].fail(
+        "BatchNorm folding is an inference transform (mode: inference); a training step updates "
+        "the statistics and weights a folded BatchNorm would have merged");
   if (mode == Mode::kGenerate) {
     core::YamlNode g = root.required("generate");
     if (!g.is_map()) g.fail("must be a map {prompt_tokens, output_tokens}");
@@ -357,7 +363,8 @@ void use_running_statistics(workloads::Graph& g) {
   // Inference BatchNorm uses running statistics: a scale and a shift per element, not the
   // statistics pass that training-mode BatchNorm (the builders' default) performs.
   for (const auto& op : g.ops())
-    if (op.kind == workloads::OpKind::kBatchNorm) g.mutable_op(op.id).ops_per_element = 2;
+    if (op.kind == workloads::OpKind::kBatchNorm)
+      g.mutable_op(op.id).ops_per_element = training::kRunningBatchNormOps;
 }
 
 namespace {
@@ -403,6 +410,10 @@ Prepared prepare(const Experiment& e) {
   check_plan_fits(e, forward);
   workloads::Graph graph = std::move(forward);
   if (!e.training) use_running_statistics(graph);
+  if (e.workload.fold_batchnorm) {
+    out.folded = workloads::fold_batchnorm(graph);
+    out.forward_op_count = static_cast<int>(graph.ops().size());
+  }
   if (e.training) {
     try {
       training::TrainingStep step =

@@ -15,6 +15,7 @@
 #include "training/expand.hpp"
 #include "training/options.hpp"
 #include "training/report.hpp"
+#include "workloads/fold_batchnorm.hpp"
 #include "workloads/models.hpp"
 #include "workloads/weight_format.hpp"
 
@@ -25,6 +26,9 @@ struct WorkloadSpec {
   std::string file;   // workload YAML (resolved against the experiment's folder)
   std::string onnx;   // ONNX model (resolved likewise)
   workloads::ModelParams params;
+  // `fold_batchnorm: true` (inference): BatchNorms after a conv or linear layer are folded into
+  // it, as deployment compilers do (workloads/fold_batchnorm.hpp).
+  bool fold_batchnorm = false;
   core::Location where;
 };
 
@@ -122,6 +126,7 @@ struct Prepared {
   std::optional<training::MemoryReport> training_memory;  // training runs only
   std::optional<training::TrainingSummary> training;      // training runs only
   int forward_op_count = 0;
+  workloads::FoldReport folded;  // `workload.fold_batchnorm`: the BatchNorms folded
 };
 
 // Builds the (training-step) graph, loads the accelerator and checks the plan against the

@@ -52,6 +52,7 @@ YAML::Node workload_node(const WorkloadSpec& w) {
   if (w.params.batch_set) n["batch"] = w.params.batch;
   if (w.params.seq) n["seq"] = w.params.seq;
   if (w.params.elem_bits_set) n["element_bits"] = w.params.elem_bits;
+  if (w.fold_batchnorm) n["fold_batchnorm"] = true;
   return flow(n);
 }
 
@@ -237,7 +238,7 @@ bool same_workload(const WorkloadSpec& a, const WorkloadSpec& b) {
   return a.model == b.model && same_path(a.file, b.file) && same_path(a.onnx, b.onnx) &&
          a.params.batch == b.params.batch && a.params.seq == b.params.seq &&
          a.params.elem_bits == b.params.elem_bits && a.params.batch_set == b.params.batch_set &&
-         a.params.elem_bits_set == b.params.elem_bits_set;
+         a.params.elem_bits_set == b.params.elem_bits_set && a.fold_batchnorm == b.fold_batchnorm;
 }
 
 bool same_adapter(const training::AdapterSpec& a, const training::AdapterSpec& b) {

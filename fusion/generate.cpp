@@ -387,8 +387,15 @@ void write_generation_files(core::OutputSet& set, const std::string& prefix, con
                             const GenerationRun& r) {
   for (const GenerationPart* p : {&r.parts.front(), &r.parts.back()}) {
     const bool prefill = p == &r.parts.front();
-    RunInfo info{e.name + "/" + p->name, "inference",  e.plan_name, prefill ? e.plan.tiles : 1,
-                 std::nullopt,           std::nullopt, e.overrides, std::nullopt};
+    RunInfo info{e.name + "/" + p->name,
+                 "inference",
+                 e.plan_name,
+                 prefill ? e.plan.tiles : 1,
+                 std::nullopt,
+                 std::nullopt,
+                 e.overrides,
+                 std::nullopt,
+                 {}};
     write_run_files(set, prefix + (prefill ? "prefill/" : "decode/"), *p->sim, p->plan, p->cns,
                     p->schedule, info);
   }

@@ -16,7 +16,8 @@ RunInfo experiment_run_info(const Experiment& e, const Prepared& p,
           p.training_memory,
           p.training,
           std::move(overrides),
-          std::move(versus_layer_by_layer)};
+          std::move(versus_layer_by_layer),
+          p.folded};
 }
 
 nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
@@ -31,6 +32,7 @@ nlohmann::json run_summary_json(const Simulation& sim, const FusionPlan& plan,
       {"stacks", info.plan_name}, {"stack_count", plan.stacks.size()}, {"tiles", info.tiles}};
   s["counts"]["ops"] = g.ops().size();
   s["counts"]["macs"] = g.totals().macs;
+  if (!info.folded.folded.empty()) s["batchnorms_folded"] = info.folded.folded;
   if (!info.overrides.empty()) s["overrides"] = info.overrides;
   if (info.training_memory) {
     const auto& m = *info.training_memory;

@@ -29,6 +29,7 @@ struct RunInfo {
   std::optional<training::TrainingSummary> training;
   std::vector<std::string> overrides;  // command-line values set in the experiment (`--set`)
   std::optional<PlanDelta> versus_layer_by_layer;  // `run`: the plan against layer-by-layer
+  workloads::FoldReport folded;  // `workload.fold_batchnorm`: the BatchNorms folded
 };
 
 // What a prepared single-graph experiment ran: its name, mode, plan and training reports, the

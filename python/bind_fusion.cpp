@@ -69,6 +69,7 @@ Run run_experiment(const Experiment& e, const accelerators::Accelerator* acc, bo
   r.plan_name = e.plan_name;
   r.training_memory = p.training_memory;
   r.training = p.training;
+  r.folded = p.folded;
   return r;
 }
 
@@ -159,7 +160,9 @@ void bind_fusion(py::module_& m) {
           [](fusion::WorkloadSpec& w, int b) {
             w.params.elem_bits = b;
             w.params.elem_bits_set = true;
-          });
+          })
+      .def_readwrite("fold_batchnorm", &fusion::WorkloadSpec::fold_batchnorm,
+                     "Inference: fold BatchNorms after a conv or linear layer into it.");
 
   py::class_<Experiment>(m, "Experiment",
                          "An experiment file (configs/experiments/README.md); fields editable.")

@@ -12,7 +12,8 @@ namespace monet::python {
 namespace {
 fusion::RunInfo info_of(const Run& r) {
   return {r.experiment,      r.mode,     r.plan_name, r.tiles,
-          r.training_memory, r.training, {},          r.versus_layer_by_layer};
+          r.training_memory, r.training, {},          r.versus_layer_by_layer,
+          r.folded};
 }
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "python/bindings.hpp"
 #include "training/memory.hpp"
 #include "training/report.hpp"
+#include "workloads/fold_batchnorm.hpp"
 
 namespace monet::python {
 
@@ -30,6 +31,7 @@ struct Run {
   std::optional<training::TrainingSummary> training;
   bool records = true;
   fusion::PlanDelta versus_layer_by_layer;  // as `monet-sim run` reports it
+  workloads::FoldReport folded;             // `workload.fold_batchnorm`
 };
 
 // Plans and schedules `spec` on `sim` (GIL released by the caller).

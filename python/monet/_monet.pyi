@@ -380,6 +380,7 @@ class WorkloadSpec:
     batch: int
     seq: int
     elem_bits: int
+    fold_batchnorm: bool
 
 class Experiment:
     name: str

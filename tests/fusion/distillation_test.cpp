@@ -33,8 +33,9 @@ TEST_CASE("The shipped distillation experiment puts the teacher's convs on their
   CHECK(p.training->teacher->element_bits == 16);
   auto s = p.sim->evaluate(plan, {false});
   CHECK(s.summary.latency_s > 0);
-  fusion::RunInfo info{e.name,     "training", e.plan_name, e.plan.tiles, p.training_memory,
-                       p.training, {},         std::nullopt};
+  fusion::RunInfo info{e.name,       "training",        e.plan_name,
+                       e.plan.tiles, p.training_memory, p.training,
+                       {},           std::nullopt,      {}};
   auto doc = fusion::run_summary_json(*p.sim, plan, s, info);
   CHECK(doc["training"]["teacher"]["logits_bytes"] == 4 * 1000 * 2);
 }

@@ -189,3 +189,28 @@ TEST_CASE("plan rules: one definition for files and for experiments edited in co
   REQUIRE(fit.size() == 1);
   CHECK(fit[0].rule == "one tile count per stack (2 stacks)");
 }
+
+TEST_CASE("workload.fold_batchnorm: written and read back; refused outside inference") {
+  const std::string inference =
+      "name: folded\nworkload: {model: resnet18, batch: 1, fold_batchnorm: true}\n"
+      "mode: inference\naccelerator: tpu-like\n";
+  auto e = fusion::parse_experiment_yaml(inference, "folded.yaml");
+  CHECK(e.workload.fold_batchnorm);
+  auto back = round_trip(e);
+  CHECK(back.workload.fold_batchnorm);
+  CHECK(fusion::same_experiment(e, back));
+  // The prepared graph lost ResNet-18's 20 BatchNorms: each follows a convolution.
+  auto p = fusion::prepare(e);
+  CHECK(p.folded.folded.size() == 20);
+  CHECK(p.sim->graph().find_op("bn1") < 0);
+
+  std::string training = inference;
+  training.replace(training.find("mode: inference"), 15, "mode: training");
+  try {
+    fusion::parse_experiment_yaml(training, "folded.yaml");
+    FAIL("fold_batchnorm accepted in a training experiment");
+  } catch (const core::ConfigError& err) {
+    CHECK(std::string(err.what()).find("inference transform") != std::string::npos);
+    CHECK(err.issues().at(0).where.line == 2);
+  }
+}
