@@ -311,6 +311,7 @@ std::vector<OpSpan> op_spans(const Schedule& s, const workloads::Graph& g, const
     row.onchip_energy_pj += cn.energy_pj;
     row.energy_pj += cn.energy_pj;
     row.busy_s += cn.duration_s;
+    row.instructions += cn.instructions;
     row.macs += cn.macs;
     row.tiles = cn.tiles;
     row.core = r.core;
@@ -343,7 +344,7 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
   std::ostringstream out;
   out.precision(9);
   out << "op,kind,pass,stack,core,tiles,start_s,end_s,macs,onchip_energy_pj,busy_s,energy_pj,"
-         "dram_read_bytes,dram_write_bytes,link_bytes,bound_by,kernel\n";
+         "dram_read_bytes,dram_write_bytes,link_bytes,bound_by,kernel,instructions\n";
   for (const auto& op : g.ops()) {
     const auto& r = rows[op.id];
     if (r.core < 0) continue;
@@ -353,7 +354,7 @@ std::string ops_csv(const Schedule& s, const workloads::Graph& g, const CnGraph&
         << r.end_s << ',' << r.macs << ',' << r.onchip_energy_pj << ',' << r.busy_s << ','
         << r.energy_pj << ',' << core::whole_bytes(r.dram_read_bytes) << ','
         << core::whole_bytes(r.dram_write_bytes) << ',' << core::whole_bytes(r.link_bytes) << ','
-        << core::csv_field(r.bound_by) << ',' << r.kernel << '\n';
+        << core::csv_field(r.bound_by) << ',' << r.kernel << ',' << r.instructions << '\n';
   }
   return out.str();
 }

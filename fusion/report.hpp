@@ -34,8 +34,9 @@ std::string cn_bound_by(const CnRecord& record, const CN& cn);
 // Transfers count for the op whose CN caused them (TransferRecord::cn).
 struct OpSpan {
   double start_s = 1e300, end_s = 0, onchip_energy_pj = 0, macs = 0;
-  double busy_s = 0;     // its CNs' durations summed
-  double energy_pj = 0;  // on-chip energy + the DRAM and link energy of its transfers
+  double busy_s = 0;        // its CNs' durations summed
+  double instructions = 0;  // issued by its CNs (CN::instructions)
+  double energy_pj = 0;     // on-chip energy + the DRAM and link energy of its transfers
   double dram_read_bytes = 0, dram_write_bytes = 0, link_bytes = 0;
   std::string bound_by;  // the bound of most of its CN time (cn_bound_by)
   std::string kernel;    // its CNs' GPU kernel (CN::kernel)

@@ -109,7 +109,8 @@ py::dict op_table(const Run& r) {
   const auto& acc = r.sim->accelerator();
   const std::vector<fusion::OpSpan> rows = fusion::op_spans(r.schedule, g, r.cns);
   std::vector<int64_t> op, stack, tiles;
-  std::vector<double> start, end, macs, onchip, busy, energy, dram_read, dram_write, link;
+  std::vector<double> start, end, macs, onchip, busy, energy, dram_read, dram_write, link,
+      instructions;
   std::vector<std::string> name, kind, pass, block, core, bound, kernel;
   for (const auto& o : g.ops()) {
     const fusion::OpSpan& row = rows[o.id];
@@ -127,6 +128,7 @@ py::dict op_table(const Run& r) {
     macs.push_back(row.macs);
     onchip.push_back(row.onchip_energy_pj);
     busy.push_back(row.busy_s);
+    instructions.push_back(row.instructions);
     energy.push_back(row.energy_pj);
     dram_read.push_back(row.dram_read_bytes);
     dram_write.push_back(row.dram_write_bytes);
@@ -154,6 +156,7 @@ py::dict op_table(const Run& r) {
   d["link_bytes"] = array(link);
   d["bound_by"] = bound;
   d["kernel"] = kernel;
+  d["instructions"] = array(instructions);
   return d;
 }
 

@@ -23,6 +23,10 @@ import sys
 
 OPCODES = {0x0: "Wait", 0x1: "MatMul", 0x2: "DataMove", 0x3: "LoadWeights", 0x4: "SIMD",
            0x7: "Configure"}
+# SIMDOp.scala
+SIMD_OPS = {0x0: "NoOp", 0x1: "Zero", 0x2: "Move", 0x3: "Not", 0x4: "And", 0x5: "Or",
+            0x6: "Increment", 0x7: "Decrement", 0x8: "Add", 0x9: "Subtract", 0xa: "Multiply",
+            0xb: "Abs", 0xc: "GreaterThan", 0xd: "GreaterThanEqual", 0xe: "Min", 0xf: "Max"}
 # DataMoveFlags.scala
 MOVES = {0: "dram0_to_local", 1: "local_to_dram0", 2: "dram1_to_local", 3: "local_to_dram1",
          12: "acc_to_local", 13: "local_to_acc", 15: "local_to_acc_accumulate"}
@@ -106,7 +110,8 @@ def estimate_cycles(program, array_size, dram_cycles_per_vector=1.0):
 def summarize(program, arch, dram_cycles_per_vector=1.0):
     s = {"instructions": len(program), "by_opcode": collections.Counter(),
          "vectors": collections.Counter(), "moves": collections.Counter(),
-         "move_vectors": collections.Counter(), "dram_read_vectors": 0,
+         "move_vectors": collections.Counter(), "simd_ops": collections.Counter(),
+         "dram_read_vectors": 0,
          "dram_write_vectors": 0, "dram_contiguous_vectors": 0, "dram_strided_vectors": 0,
          "dram_moves": 0}
     for ins in program:
@@ -114,6 +119,8 @@ def summarize(program, arch, dram_cycles_per_vector=1.0):
         s["by_opcode"][name] += 1
         if ins.opcode in (0x1, 0x3):
             s["vectors"][name] += ins.size + 1
+        if ins.opcode == 0x4:
+            s["simd_ops"][SIMD_OPS[ins.simd_op]] += 1
         if ins.opcode == 0x2:
             move = MOVES.get(ins.flags, str(ins.flags))
             s["moves"][move] += 1
@@ -154,6 +161,8 @@ def yaml_entry(path, model, s):
                      + (f", vectors: {s['vectors'][k]}" if k in s["vectors"] else "") + "}")
     for k in sorted(s["moves"]):
         lines.append(f"    {k}: {{moves: {s['moves'][k]}, vectors: {s['move_vectors'][k]}}}")
+    lines.append("    simd_ops: {" + ", ".join(f"{k}: {v}" for k, v in sorted(s["simd_ops"].items()))
+                 + "}")
     for k in ("dram_moves", "dram_read_vectors", "dram_write_vectors", "dram_contiguous_vectors",
               "dram_strided_vectors"):
         lines.append(f"    {k}: {s[k]}")

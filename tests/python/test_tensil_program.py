@@ -181,3 +181,22 @@ def test_model_dram_traffic_against_the_compiled_programs(cli, tmp_path):
     # Layer outputs: Tensil saves 3,072 vectors more than the model's graph does (28,169).
     prog = _program("zcu104-tensil-uram")
     assert prog["dram_write_vectors"] * 0.88 < uram[1] <= prog["dram_write_vectors"]
+
+
+def test_model_vector_work_against_the_compiled_program(cli, tmp_path):
+    """Per op kind, the vector-unit instructions the model issues (ops.csv) against the
+    program's SIMD instructions per ALU operation: every ReLU vector is one Max; the BatchNorms
+    left after folding run on the vectors the program multiplies (two operations each in the
+    model: scale and shift)."""
+    import csv
+    exp = ROOT / "docs" / "validation" / "experiments" / "zcu104-uram-resnet20v2.yaml"
+    subprocess.run([cli, "run", str(exp), "-o", str(tmp_path)], check=True, capture_output=True)
+    per_kind = {}
+    with open(tmp_path / "ops.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            per_kind[row["kind"]] = per_kind.get(row["kind"], 0) + float(row["instructions"])
+    simd = _program("zcu104-tensil-uram")["simd_ops"]
+    # 15,360 ReLU vectors against 15,368 Max instructions (8 more elsewhere in the program).
+    assert per_kind["relu"] == pytest.approx(simd["Max"], abs=8)
+    # 7,168 BatchNorm vectors: 2 x 7,168 against 7,176 Multiply instructions (8 more elsewhere).
+    assert per_kind["batchnorm"] / 2 == pytest.approx(simd["Multiply"], abs=8)
