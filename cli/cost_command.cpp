@@ -14,6 +14,7 @@
 #include "core/json_text.hpp"
 #include "core/units.hpp"
 #include "core/whole_bytes.hpp"
+#include "fusion/experiment.hpp"
 #include "fusion/fallback.hpp"
 #include "mapping/cost.hpp"
 #include "mapping/cost_json.hpp"
@@ -207,7 +208,8 @@ void print_text(const CostArgs& a, const accelerators::Accelerator& acc, const w
   using core::format_count;
   using core::format_energy_pj;
   std::printf("%s%s on %s: objective %s, %d-bit operands\n\n", g.name().c_str(),
-              a.training ? " training step" : "", acc.name.c_str(), a.objective.c_str(), bits);
+              a.training ? " training step" : " inference", acc.name.c_str(), a.objective.c_str(),
+              bits);
   std::printf("%-34s %-10s %-15s %-8s %14s %10s %6s %10s %10s %10s %10s\n", "op", "kind", "pass",
               "core", "cycles", "energy", "util", "mac", "memory", "dram", "cim");
   for (const auto& r : rows) {
@@ -298,6 +300,10 @@ void add_cost_command(CLI::App& app) {
       }
       if (!a.adapters.empty()) o.adapters = training::parse_adapters(a.adapters, "--adapters");
       g = training::expand(g, o).graph;
+    } else {
+      // Without --training the forward pass is an inference: BatchNorm on running statistics,
+      // as `run` prices it in mode: inference.
+      fusion::use_running_statistics(g);
     }
     mapping::CostModel cm(acc, {.objective = *mapping::objective_from_name(a.objective)});
     std::vector<fusion::Fallback> fallbacks;

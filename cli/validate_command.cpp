@@ -56,6 +56,10 @@ void validate_experiment(const std::string& path) {
             << "  workload     " << sim.graph().name() << " ("
             << (e.training ? "training step" : "inference") << "): " << totals.op_count << " ops, "
             << core::format_count(static_cast<double>(totals.macs)) << " MACs\n"
+            << (p.folded.folded.empty()
+                    ? std::string()
+                    : "  folded       " + std::to_string(p.folded.folded.size()) +
+                          " BatchNorms into the conv or linear layer before them\n")
             << "  accelerator  " << sim.accelerator().name << " (" << sim.accelerator().cores.size()
             << " cores)\n"
             << "  plan         " << e.plan_name << ", " << plan.stacks.size() << " stacks, "
