@@ -11,10 +11,15 @@ namespace monet::mapping {
 
 using workloads::Dim;
 
+namespace {
+int64_t whole_vectors(int64_t channels, int per_vector) {
+  return (channels + per_vector - 1) / per_vector * per_vector;
+}
+}  // namespace
+
 double channel_padding(int64_t channels, int per_vector) {
   if (per_vector <= 0 || channels <= 0) return 1.0;
-  const int64_t padded = (channels + per_vector - 1) / per_vector * per_vector;
-  return static_cast<double>(padded) / static_cast<double>(channels);
+  return static_cast<double>(whole_vectors(channels, per_vector)) / static_cast<double>(channels);
 }
 
 int64_t channels_of(const workloads::Tensor& t) {
@@ -40,9 +45,7 @@ OpShape padded_to_vectors(const OpShape& s, int per_vector) {
   OpShape p = s;
   if (p.nest) {
     auto& n = *p.nest;
-    for (Dim d : {Dim::kK, Dim::kC})
-      n[d] = static_cast<int64_t>(
-          std::llround(static_cast<double>(n[d]) * channel_padding(n[d], per_vector)));
+    for (Dim d : {Dim::kK, Dim::kC}) n[d] = whole_vectors(n[d], per_vector);
     return p;
   }
   const double f = channel_padding(s.channels, per_vector);

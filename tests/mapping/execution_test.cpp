@@ -62,13 +62,7 @@ TEST_CASE("overlap none: load, compute and store one after another plus fixed co
 TEST_CASE("issue: a vector-unit op issues one instruction per vector") {
   auto acc = core_with(accelerators::Overlap::kNone);
   acc.cores[0].op_kinds.push_back("batchnorm");
-  OpShape s;
-  s.kind = workloads::OpKind::kBatchNorm;
-  s.elements = 1000;
-  s.ops_per_element = 2;
-  s.read_elements = 1000;
-  s.write_elements = 1000;
-  s.operand_bits = {16, 0, 16};
+  OpShape s = mapping::test::element_op(workloads::OpKind::kBatchNorm, 1000, 2, 1000, 1000);
   CostModel cm(acc);
   OpCost c = cm.evaluate(s, 0);
   REQUIRE(c.feasible);

@@ -64,6 +64,20 @@ inline OpShape gemm(int64_t m, int64_t n, int64_t k, int bits = 16) {
   return s;
 }
 
+// An element-streaming op of `elements` elements, `ops` operations each, reading `read` and
+// writing `write` 16-bit elements.
+inline OpShape element_op(workloads::OpKind kind, int64_t elements, double ops, int64_t read,
+                          int64_t write) {
+  OpShape s;
+  s.kind = kind;
+  s.elements = elements;
+  s.ops_per_element = ops;
+  s.read_elements = read;
+  s.write_elements = write;
+  s.operand_bits = {16, 0, 16};
+  return s;
+}
+
 // A CIM core after the cim-reram preset's figures: 128x128 crossbars of 2-bit cells holding
 // 8-bit weights, 8 columns per 8-bit ADC (11.8 ns), 1-bit DAC inputs, 1 GHz.
 inline accelerators::Accelerator cim_core(int64_t crossbars) {

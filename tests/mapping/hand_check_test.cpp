@@ -161,13 +161,8 @@ TEST_CASE("A conv whose operands all fit on chip touches DRAM exactly once per o
 TEST_CASE("Element-streaming ops: vector rate and one DRAM pass per operand") {
   auto acc = one_core({4, 4}, {memory("buf", 64 * 1024, 1024, 0.1, 0.2, {true, true, true})}, 16e9,
                       10, 12, 1);
-  OpShape s;
-  s.kind = workloads::OpKind::kAdd;
-  s.elements = 4096;
-  s.ops_per_element = 1;
-  s.read_elements = 8192;  // two inputs
-  s.write_elements = 4096;
-  s.operand_bits = {16, 0, 16};
+  // Two inputs of 4,096 elements read.
+  OpShape s = mapping::test::element_op(workloads::OpKind::kAdd, 4096, 1, 8192, 4096);
   CostModel cm(acc);
   OpCost c = cm.evaluate(s, 0);
   REQUIRE(c.feasible);

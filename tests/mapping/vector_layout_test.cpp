@@ -59,12 +59,8 @@ TEST_CASE("a vector-layout core moves padded tensors and computes whole vectors"
   CHECK(b.mapping.find("channels padded to vectors of 4") != std::string::npos);
 
   SECTION("an element op processes whole vectors") {
-    OpShape r;
-    r.kind = workloads::OpKind::kRelu;
-    r.elements = r.read_elements = r.write_elements = 64 * 3;
-    r.ops_per_element = 1;
+    OpShape r = mapping::test::element_op(workloads::OpKind::kRelu, 64 * 3, 1, 64 * 3, 64 * 3);
     r.channels = 3;
-    r.operand_bits = {16, 0, 16};
     // 64 pixels of 4 lanes at the fixture's 4 operations per cycle: 64 cycles, not 48.
     CHECK(vectors.evaluate(r, 0).compute_cycles == 64);
     CHECK(packed.evaluate(r, 0).compute_cycles == 48);
